@@ -1,0 +1,185 @@
+#include "server/auth/tokens.h"
+
+#include "server/auth/crypto.h"
+#include "server/logging.h"
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <pqxx/transaction>
+
+namespace chatterbox::server {
+
+namespace {
+
+constexpr const char *kAudience = "chatterbox";
+constexpr const char *kAlgorithm = "HS256";
+
+std::int64_t nowSeconds()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string hex(std::string_view bytes)
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : bytes) {
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    }
+    return out;
+}
+
+} // namespace
+
+TokenService::TokenService(std::string issuer, std::chrono::seconds accessLifetime, std::chrono::seconds refreshLifetime)
+    : m_issuer(std::move(issuer)), m_accessLifetime(accessLifetime), m_refreshLifetime(refreshLifetime)
+{
+}
+
+void TokenService::loadKeys(pqxx::connection &connection)
+{
+    pqxx::work tx(connection);
+    auto rows = tx.exec("SELECT kid, secret FROM signing_keys ORDER BY created_at DESC");
+    if (rows.empty()) {
+        const std::string kid = hex(crypto::randomBytes(8));
+        const std::string secret = crypto::randomBytes(32);
+        tx.exec_params0("INSERT INTO signing_keys (kid, secret) VALUES ($1, $2)", kid, pqxx::binarystring(secret));
+        rows = tx.exec("SELECT kid, secret FROM signing_keys ORDER BY created_at DESC");
+        qCInfo(lcAuth, "created signing key %s", kid.c_str());
+    }
+    tx.commit();
+    std::lock_guard lock(m_mutex);
+    m_keys.clear();
+    for (const auto &r : rows)
+        m_keys[r[0].as<std::string>()] = pqxx::binarystring(r[1]).str();
+    m_currentKid = rows[0][0].as<std::string>();
+}
+
+std::string TokenService::issueAccessToken(const std::string &userId, const std::string &familyId) const
+{
+    std::string kid, secret;
+    {
+        std::lock_guard lock(m_mutex);
+        kid = m_currentKid;
+        secret = m_keys.at(kid);
+    }
+    const std::int64_t now = nowSeconds();
+    const nlohmann::json header{{"alg", kAlgorithm}, {"typ", "JWT"}, {"kid", kid}};
+    const nlohmann::json claims{{"iss", m_issuer}, {"aud", kAudience}, {"sub", userId}, {"typ", "access"},
+                                {"fam", familyId}, {"iat", now}, {"exp", now + m_accessLifetime.count()},
+                                {"jti", hex(crypto::randomBytes(8))}};
+    const std::string signingInput = crypto::base64UrlEncode(header.dump()) + '.' + crypto::base64UrlEncode(claims.dump());
+    return signingInput + '.' + crypto::base64UrlEncode(crypto::hmacSha256(secret, signingInput));
+}
+
+std::optional<AccessClaims> TokenService::verifyAccessToken(const std::string &token) const
+{
+    if (token.size() > 4096)
+        return std::nullopt;
+    const auto firstDot = token.find('.');
+    const auto secondDot = firstDot == std::string::npos ? std::string::npos : token.find('.', firstDot + 1);
+    if (secondDot == std::string::npos || token.find('.', secondDot + 1) != std::string::npos)
+        return std::nullopt;
+    const auto headerText = crypto::base64UrlDecode(std::string_view(token).substr(0, firstDot));
+    const auto claimsText = crypto::base64UrlDecode(std::string_view(token).substr(firstDot + 1, secondDot - firstDot - 1));
+    const auto signature = crypto::base64UrlDecode(std::string_view(token).substr(secondDot + 1));
+    if (!headerText || !claimsText || !signature)
+        return std::nullopt;
+    const auto header = nlohmann::json::parse(*headerText, nullptr, false);
+    const auto claims = nlohmann::json::parse(*claimsText, nullptr, false);
+    if (!header.is_object() || !claims.is_object())
+        return std::nullopt;
+    // The algorithm is pinned: the header does not get to choose it.
+    if (header.value("alg", std::string()) != kAlgorithm)
+        return std::nullopt;
+    std::string secret;
+    {
+        std::lock_guard lock(m_mutex);
+        const auto it = m_keys.find(header.value("kid", std::string()));
+        if (it == m_keys.end())
+            return std::nullopt;
+        secret = it->second;
+    }
+    const std::string expected = crypto::hmacSha256(secret, token.substr(0, secondDot));
+    if (!crypto::constantTimeEquals(expected, *signature))
+        return std::nullopt;
+    try {
+        if (claims.at("iss").get<std::string>() != m_issuer || claims.at("aud").get<std::string>() != kAudience
+            || claims.at("typ").get<std::string>() != "access")
+            return std::nullopt;
+        AccessClaims out;
+        out.userId = claims.at("sub").get<std::string>();
+        out.familyId = claims.at("fam").get<std::string>();
+        out.expiresAt = claims.at("exp").get<std::int64_t>();
+        if (out.expiresAt <= nowSeconds())
+            return std::nullopt;
+        return out;
+    } catch (const nlohmann::json::exception &) {
+        return std::nullopt;
+    }
+}
+
+std::string TokenService::newRefreshToken(pqxx::connection &connection, const std::string &userId, const std::string &familyId)
+{
+    const std::string token = crypto::base64UrlEncode(crypto::randomBytes(32));
+    pqxx::work tx(connection);
+    tx.exec_params0("INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at)"
+                    " VALUES ($1, $2, $3, now() + make_interval(secs => $4))",
+                    pqxx::binarystring(crypto::sha256(token)), familyId, userId, static_cast<double>(m_refreshLifetime.count()));
+    tx.commit();
+    return token;
+}
+
+TokenPair TokenService::issuePair(pqxx::connection &connection, const std::string &userId, const std::string &familyId)
+{
+    TokenPair pair;
+    pair.refreshToken = newRefreshToken(connection, userId, familyId);
+    pair.accessToken = issueAccessToken(userId, familyId);
+    pair.expiresIn = static_cast<int>(m_accessLifetime.count());
+    return pair;
+}
+
+TokenPair TokenService::signIn(pqxx::connection &connection, const std::string &userId)
+{
+    std::string familyId;
+    {
+        pqxx::work tx(connection);
+        familyId = tx.exec1("SELECT gen_random_uuid()")[0].as<std::string>();
+        tx.commit();
+    }
+    return issuePair(connection, userId, familyId);
+}
+
+std::optional<TokenPair> TokenService::refresh(pqxx::connection &connection, const std::string &refreshToken, RefreshError *why)
+{
+    const auto hash = pqxx::binarystring(crypto::sha256(refreshToken));
+    std::string userId, familyId;
+    {
+        pqxx::work tx(connection);
+        // Spending is one conditional UPDATE: of two concurrent uses, only one can see spent_at null.
+        const auto spent = tx.exec_params("UPDATE refresh_tokens SET spent_at = now()"
+                                          " WHERE token_hash = $1 AND spent_at IS NULL AND revoked_at IS NULL"
+                                          " AND expires_at > now() RETURNING user_id, family_id",
+                                          hash);
+        if (spent.empty()) {
+            const auto reused = tx.exec_params("UPDATE refresh_tokens SET revoked_at = now()"
+                                               " WHERE family_id = (SELECT family_id FROM refresh_tokens"
+                                               "   WHERE token_hash = $1 AND spent_at IS NOT NULL)"
+                                               " AND revoked_at IS NULL RETURNING family_id",
+                                               hash);
+            tx.commit();
+            if (!reused.empty())
+                qCWarning(lcAuth, "a spent refresh token was presented again; its sign-in is revoked");
+            if (why)
+                *why = reused.empty() ? RefreshError::Invalid : RefreshError::Reused;
+            return std::nullopt;
+        }
+        userId = spent[0][0].as<std::string>();
+        familyId = spent[0][1].as<std::string>();
+        tx.commit();
+    }
+    return issuePair(connection, userId, familyId);
+}
+
+} // namespace chatterbox::server

@@ -1,0 +1,199 @@
+#include "server/config.h"
+
+#include <charconv>
+#include <map>
+
+namespace chatterbox::server {
+
+namespace {
+
+std::optional<long> parseInteger(const std::string &text, long min, long max)
+{
+    long value = 0;
+    const auto *end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || value < min || value > max)
+        return std::nullopt;
+    return value;
+}
+
+bool truthy(const std::string &v)
+{
+    return v == "1" || v == "true" || v == "yes" || v == "on";
+}
+
+} // namespace
+
+std::optional<HostPort> parseHostPort(const std::string &text)
+{
+    // HOST:PORT, [v6]:PORT, or :PORT (all interfaces).
+    HostPort out;
+    std::string portText;
+    if (!text.empty() && text.front() == '[') {
+        const auto close = text.find(']');
+        if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
+            return std::nullopt;
+        out.host = text.substr(1, close - 1);
+        portText = text.substr(close + 2);
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon == std::string::npos)
+            return std::nullopt;
+        out.host = text.substr(0, colon);
+        portText = text.substr(colon + 1);
+        if (out.host.find(':') != std::string::npos)
+            return std::nullopt; // IPv6 needs brackets
+        if (out.host.empty())
+            out.host = "0.0.0.0";
+    }
+    const auto port = parseInteger(portText, 0, 65535);
+    if (!port || out.host.empty())
+        return std::nullopt;
+    out.port = static_cast<std::uint16_t>(*port);
+    return out;
+}
+
+std::string helpText()
+{
+    return R"(Usage: chatterbox-server [options]
+
+The Chatterbox server: parties, topics and messages over WebSocket, stored in PostgreSQL.
+
+Options (each also read from the environment variable shown):
+  --database-url URL      PostgreSQL connection string           CHATTERBOX_DATABASE_URL
+                          e.g. postgresql://chatterbox@localhost/chatterbox
+                          or   postgresql:///chatterbox?host=/run/postgresql
+  --listen HOST:PORT      HTTP address (discovery, health,       CHATTERBOX_LISTEN
+                          metrics, sign-in). Default 127.0.0.1:8080
+  --ws-listen HOST:PORT   WebSocket address. Default: the HTTP   CHATTERBOX_WS_LISTEN
+                          host and port + 1
+  --public-url URL        Base URL clients reach the HTTP side   CHATTERBOX_PUBLIC_URL
+                          at (behind a proxy). Default http://<listen>
+  --dev                   Enable the development sign-in          CHATTERBOX_DEV=1
+                          (POST /auth/dev, loopback clients only)
+  --db-readers N          Database reader threads (default 2)    CHATTERBOX_DB_READERS
+  --ping-interval SEC     WebSocket ping interval (default 25)   CHATTERBOX_PING_INTERVAL
+  --idle-timeout SEC      Close a connection silent this long    CHATTERBOX_IDLE_TIMEOUT
+                          (default 60)
+  --access-token-ttl SEC  Access token lifetime (default 900)    CHATTERBOX_ACCESS_TOKEN_TTL
+  --max-connections-per-user N  (default 20)                      CHATTERBOX_MAX_CONNECTIONS_PER_USER
+  --max-send-queue-bytes N  Unsent bytes per connection before    CHATTERBOX_MAX_SEND_QUEUE_BYTES
+                          it is dropped as a slow consumer (default 4194304)
+  --help                  Show this help
+  --version               Show the version
+
+Use port 0 to let the system choose; the chosen addresses are printed on start.
+Logging: QT_LOGGING_RULES="chatterbox.*.debug=true" for more detail.
+)";
+}
+
+ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector<std::pair<std::string, std::string>> &environment)
+{
+    ParsedConfig result;
+    const auto fail = [&](const std::string &message) {
+        result.config.reset();
+        result.exitCode = 2;
+        result.output = "chatterbox-server: " + message + "\nTry 'chatterbox-server --help'.\n";
+        return result;
+    };
+
+    // Environment first; the command line overrides it.
+    static const std::map<std::string, std::string> kEnvToOption = {
+        {"CHATTERBOX_DATABASE_URL", "--database-url"}, {"CHATTERBOX_LISTEN", "--listen"},
+        {"CHATTERBOX_WS_LISTEN", "--ws-listen"}, {"CHATTERBOX_PUBLIC_URL", "--public-url"},
+        {"CHATTERBOX_DEV", "--dev"}, {"CHATTERBOX_DB_READERS", "--db-readers"},
+        {"CHATTERBOX_PING_INTERVAL", "--ping-interval"}, {"CHATTERBOX_IDLE_TIMEOUT", "--idle-timeout"},
+        {"CHATTERBOX_ACCESS_TOKEN_TTL", "--access-token-ttl"},
+        {"CHATTERBOX_MAX_CONNECTIONS_PER_USER", "--max-connections-per-user"},
+        {"CHATTERBOX_MAX_SEND_QUEUE_BYTES", "--max-send-queue-bytes"},
+    };
+    std::vector<std::pair<std::string, std::string>> options;
+    for (const auto &[name, value] : environment) {
+        const auto it = kEnvToOption.find(name);
+        if (it == kEnvToOption.end())
+            continue;
+        if (it->second == "--dev") {
+            if (truthy(value))
+                options.emplace_back("--dev", "");
+        } else {
+            options.emplace_back(it->second, value);
+        }
+    }
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        std::string arg = args[i];
+        std::string value;
+        const bool isFlag = arg == "--dev" || arg == "--help" || arg == "-h" || arg == "--version";
+        if (!isFlag) {
+            const auto eq = arg.find('=');
+            if (arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+                value = arg.substr(eq + 1);
+                arg = arg.substr(0, eq);
+            } else if (arg.rfind("--", 0) == 0) {
+                if (i + 1 >= args.size())
+                    return fail("option " + arg + " needs a value");
+                value = args[++i];
+            } else {
+                return fail("unexpected argument '" + arg + "'");
+            }
+        }
+        options.emplace_back(arg, value);
+    }
+
+    ServerConfig config;
+    for (const auto &[option, value] : options) {
+        if (option == "--help" || option == "-h") {
+            result.output = helpText();
+            return result;
+        }
+        if (option == "--version") {
+            result.output = "chatterbox-server 0.1.0\n";
+            return result;
+        }
+        if (option == "--database-url") {
+            config.databaseUrl = value;
+        } else if (option == "--listen" || option == "--ws-listen") {
+            const auto hp = parseHostPort(value);
+            if (!hp)
+                return fail(option + " expects HOST:PORT, got '" + value + "'");
+            if (option == "--listen")
+                config.httpListen = *hp;
+            else
+                config.wsListen = *hp;
+        } else if (option == "--public-url") {
+            if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0)
+                return fail("--public-url must start with http:// or https://");
+            config.publicUrl = value;
+            while (!config.publicUrl.empty() && config.publicUrl.back() == '/')
+                config.publicUrl.pop_back();
+        } else if (option == "--dev") {
+            config.dev = true;
+        } else {
+            static const std::map<std::string, std::pair<long, long>> kRanges = {
+                {"--db-readers", {1, 64}}, {"--ping-interval", {1, 3600}}, {"--idle-timeout", {2, 7200}},
+                {"--access-token-ttl", {10, 24 * 3600}}, {"--max-connections-per-user", {1, 10000}},
+                {"--max-send-queue-bytes", {4096, 1L << 30}},
+            };
+            const auto range = kRanges.find(option);
+            if (range == kRanges.end())
+                return fail("unknown option " + option);
+            const auto n = parseInteger(value, range->second.first, range->second.second);
+            if (!n)
+                return fail(option + " expects a number from " + std::to_string(range->second.first) + " to "
+                            + std::to_string(range->second.second) + ", got '" + value + "'");
+            if (option == "--db-readers") config.dbReaders = static_cast<int>(*n);
+            else if (option == "--ping-interval") config.pingInterval = std::chrono::seconds(*n);
+            else if (option == "--idle-timeout") config.idleTimeout = std::chrono::seconds(*n);
+            else if (option == "--access-token-ttl") config.accessTokenLifetime = std::chrono::seconds(*n);
+            else if (option == "--max-send-queue-bytes") config.maxSendQueueBytes = static_cast<std::size_t>(*n);
+            else config.maxConnectionsPerUser = static_cast<int>(*n);
+        }
+    }
+    if (config.databaseUrl.empty())
+        return fail("no database configured: pass --database-url or set CHATTERBOX_DATABASE_URL");
+    if (config.idleTimeout <= config.pingInterval)
+        return fail("--idle-timeout must be longer than --ping-interval");
+    result.config = std::move(config);
+    return result;
+}
+
+} // namespace chatterbox::server

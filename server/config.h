@@ -1,0 +1,45 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chatterbox::server {
+
+struct HostPort {
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+struct ServerConfig {
+    std::string databaseUrl;
+    HostPort httpListen{"127.0.0.1", 8080};
+    std::optional<HostPort> wsListen;          // default: the HTTP host, port + 1
+    std::string publicUrl;                     // the base URL clients use; default http://<listen>
+    bool dev = false;
+    int dbReaders = 2;
+    std::chrono::seconds pingInterval{25};
+    std::chrono::seconds idleTimeout{60};
+    std::chrono::seconds accessTokenLifetime{15 * 60};
+    std::chrono::seconds refreshTokenLifetime{30 * 24 * 3600};
+    int maxConnectionsPerUser = 20;
+    std::size_t maxSendQueueBytes = 4 * 1024 * 1024;
+};
+
+struct ParsedConfig {
+    std::optional<ServerConfig> config;  // empty when the program should exit
+    int exitCode = 0;
+    std::string output;                  // --help / --version text, or the error
+};
+
+// Reads the command line, falling back to CHATTERBOX_* environment variables.
+// Bad values give a message naming the option and exit code 2; nothing else happens.
+ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector<std::pair<std::string, std::string>> &environment);
+
+std::optional<HostPort> parseHostPort(const std::string &text);
+
+std::string helpText();
+
+} // namespace chatterbox::server

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "server/handlers/outcome.h"
+#include "shared/requests.h"
+
+#include <pqxx/transaction_base>
+
+#include <string>
+#include <vector>
+
+// Request handlers: plain functions of (transaction, caller, request) -> Outcome.
+// They hold no state and open no connections, so tests call them on a real database directly.
+// Writes run inside the writer's transaction; reads in a read-only snapshot.
+namespace chatterbox::server::handlers {
+
+using Tx = pqxx::transaction_base;
+
+// Reads.
+Outcome ready(Tx &tx, const RequestContext &ctx, const std::vector<std::string> &features);
+Outcome listParties(Tx &tx, const RequestContext &ctx, const protocol::ListParties &request);
+Outcome fetchHistory(Tx &tx, const RequestContext &ctx, const protocol::FetchHistory &request);
+Outcome syncTopics(Tx &tx, const RequestContext &ctx, const protocol::SyncTopics &request);
+
+// Writes.
+Outcome createParty(Tx &tx, const RequestContext &ctx, const protocol::CreateParty &request);
+Outcome renameParty(Tx &tx, const RequestContext &ctx, const protocol::RenameParty &request);
+Outcome deleteParty(Tx &tx, const RequestContext &ctx, const protocol::DeleteParty &request);
+Outcome leaveParty(Tx &tx, const RequestContext &ctx, const protocol::LeaveParty &request);
+Outcome transferOwnership(Tx &tx, const RequestContext &ctx, const protocol::TransferOwnership &request);
+Outcome setMemberRole(Tx &tx, const RequestContext &ctx, const protocol::SetMemberRole &request);
+Outcome kickMember(Tx &tx, const RequestContext &ctx, const protocol::KickMember &request);
+Outcome createTopic(Tx &tx, const RequestContext &ctx, const protocol::CreateTopic &request);
+Outcome renameTopic(Tx &tx, const RequestContext &ctx, const protocol::RenameTopic &request);
+Outcome deleteTopic(Tx &tx, const RequestContext &ctx, const protocol::DeleteTopic &request);
+Outcome reorderTopics(Tx &tx, const RequestContext &ctx, const protocol::ReorderTopics &request);
+Outcome sendMessage(Tx &tx, const RequestContext &ctx, const protocol::SendMessage &request);
+Outcome editMessage(Tx &tx, const RequestContext &ctx, const protocol::EditMessage &request);
+Outcome deleteMessage(Tx &tx, const RequestContext &ctx, const protocol::DeleteMessage &request);
+
+} // namespace chatterbox::server::handlers

@@ -1,0 +1,100 @@
+#include "server/handlers/handlers.h"
+
+#include "server/handlers/queries.h"
+#include "shared/codec.h"
+#include "shared/replies.h"
+
+#include <pqxx/pqxx>
+
+namespace chatterbox::server::handlers {
+
+using protocol::ErrorCode;
+using protocol::Role;
+
+namespace {
+
+Outcome noSuchMessage() { return Outcome::fail(ErrorCode::NotFound, "no such message"); }
+
+// Advances the topic's change counter under its row lock; the lock is held until commit,
+// which is what keeps rev (and seq) gapless and in commit order.
+std::int64_t nextRev(Tx &tx, const std::string &topicId)
+{
+    return tx.exec_params1("UPDATE topics SET last_rev = last_rev + 1 WHERE id = $1 RETURNING last_rev",
+                           topicId)[0].as<std::int64_t>();
+}
+
+protocol::Message reload(Tx &tx, const std::string &messageId, const std::string &partyId)
+{
+    const auto r = tx.exec_params1(std::string("SELECT ") + queries::kMessageColumns + " FROM messages m WHERE m.id = $1",
+                                   messageId);
+    return queries::messageFromRow(r, partyId);
+}
+
+} // namespace
+
+Outcome sendMessage(Tx &tx, const RequestContext &ctx, const protocol::SendMessage &request)
+{
+    const auto access = queries::topicAccess(tx, request.topicId, ctx.userId);
+    if (!access)
+        return Outcome::fail(ErrorCode::NotFound, "no such topic");
+    // A retry: answer with the original and change nothing.
+    if (auto original = queries::messageByClientId(tx, ctx.userId, request.clientMsgId))
+        return Outcome::reply(protocol::MessageReply{std::move(*original)});
+
+    const auto counters = tx.exec_params1(
+        "UPDATE topics SET last_seq = last_seq + 1, last_rev = last_rev + 1 WHERE id = $1"
+        " RETURNING last_seq, last_rev",
+        request.topicId);
+    const auto id = tx.exec_params1(
+        "INSERT INTO messages (topic_id, seq, rev, author_id, client_msg_id, body)"
+        " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        request.topicId, counters[0].as<std::int64_t>(), counters[1].as<std::int64_t>(), ctx.userId,
+        request.clientMsgId, request.body)[0].as<std::string>();
+    auto message = reload(tx, id, access->partyId);
+    Outcome o = Outcome::reply(protocol::MessageReply{message});
+    o.events.push_back({access->partyId, protocol::MessageCreated{std::move(message)}});
+    return o;
+}
+
+Outcome editMessage(Tx &tx, const RequestContext &ctx, const protocol::EditMessage &request)
+{
+    const auto access = queries::messageAccess(tx, request.messageId, ctx.userId);
+    if (!access)
+        return noSuchMessage();
+    const auto &original = access->message;
+    if (original.authorId != ctx.userId)
+        return Outcome::fail(ErrorCode::Forbidden, "you can only edit your own messages");
+    if (original.deleted)
+        return Outcome::fail(ErrorCode::Conflict, "the message was deleted");
+    if (original.body == request.body)
+        return Outcome::reply(protocol::MessageReply{original});
+    const auto rev = nextRev(tx, original.topicId);
+    tx.exec_params0("UPDATE messages SET body = $2, edited_at = now(), rev = $3 WHERE id = $1",
+                    request.messageId, request.body, rev);
+    auto message = reload(tx, request.messageId, original.partyId);
+    Outcome o = Outcome::reply(protocol::MessageReply{message});
+    o.events.push_back({message.partyId, protocol::MessageUpdated{std::move(message)}});
+    return o;
+}
+
+Outcome deleteMessage(Tx &tx, const RequestContext &ctx, const protocol::DeleteMessage &request)
+{
+    const auto access = queries::messageAccess(tx, request.messageId, ctx.userId);
+    if (!access)
+        return noSuchMessage();
+    const auto &original = access->message;
+    const bool moderator = access->role == Role::Owner || access->role == Role::Admin;
+    if (original.authorId != ctx.userId && !moderator)
+        return Outcome::fail(ErrorCode::Forbidden, "you can only delete your own messages");
+    if (original.deleted)
+        return Outcome::reply(protocol::MessageReply{original});
+    // The row stays as a tombstone so that seq stays gapless and catch-up can report the delete.
+    const auto rev = nextRev(tx, original.topicId);
+    tx.exec_params0("UPDATE messages SET body = '', deleted_at = now(), rev = $2 WHERE id = $1", request.messageId, rev);
+    auto message = reload(tx, request.messageId, original.partyId);
+    Outcome o = Outcome::reply(protocol::MessageReply{message});
+    o.events.push_back({message.partyId, protocol::MessageDeleted{std::move(message)}});
+    return o;
+}
+
+} // namespace chatterbox::server::handlers

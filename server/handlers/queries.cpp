@@ -1,0 +1,207 @@
+#include "server/handlers/queries.h"
+
+#include <pqxx/pqxx>
+
+#include <map>
+
+namespace chatterbox::server::queries {
+
+using protocol::Role;
+
+namespace {
+
+Role roleFromColumn(const pqxx::field &f)
+{
+    Role role = Role::Member;
+    protocol::roleFromName(f.as<std::string>(), role);
+    return role;
+}
+
+protocol::Topic topicFromRow(const pqxx::row &r)
+{
+    protocol::Topic t;
+    t.id = r["id"].as<std::string>();
+    t.partyId = r["party_id"].as<std::string>();
+    t.name = r["name"].as<std::string>();
+    t.position = r["position"].as<int>();
+    t.lastSeq = r["last_seq"].as<std::int64_t>();
+    t.lastRev = r["last_rev"].as<std::int64_t>();
+    return t;
+}
+
+protocol::Member memberFromRow(const pqxx::row &r)
+{
+    protocol::Member m;
+    m.userId = r["user_id"].as<std::string>();
+    m.displayName = r["display_name"].as<std::string>();
+    m.role = roleFromColumn(r["role"]);
+    m.joinedAt = r["joined_ms"].as<std::int64_t>();
+    return m;
+}
+
+constexpr const char *kTopicColumns = "t.id, t.party_id, t.name, t.position, t.last_seq, t.last_rev";
+constexpr const char *kMemberColumns =
+    "mb.party_id, mb.user_id, u.display_name, mb.role, " CHATTERBOX_MS("mb.joined_at") " AS joined_ms";
+
+} // namespace
+
+const char *const kMessageColumns =
+    "m.id, m.topic_id, m.seq, m.rev, m.author_id, m.client_msg_id, m.body, "
+    CHATTERBOX_MS("m.created_at") " AS created_ms, "
+    CHATTERBOX_MS("m.edited_at") " AS edited_ms, "
+    "m.deleted_at IS NOT NULL AS deleted";
+
+protocol::Message messageFromRow(const pqxx::row &r, const std::string &partyId)
+{
+    protocol::Message m;
+    m.id = r["id"].as<std::string>();
+    m.topicId = r["topic_id"].as<std::string>();
+    m.partyId = partyId;
+    m.seq = r["seq"].as<std::int64_t>();
+    m.rev = r["rev"].as<std::int64_t>();
+    m.authorId = r["author_id"].as<std::string>();
+    m.clientMsgId = r["client_msg_id"].as<std::string>();
+    m.body = r["body"].as<std::string>();
+    m.createdAt = r["created_ms"].as<std::int64_t>();
+    if (!r["edited_ms"].is_null())
+        m.editedAt = r["edited_ms"].as<std::int64_t>();
+    m.deleted = r["deleted"].as<bool>();
+    return m;
+}
+
+std::optional<Role> roleOf(Tx &tx, const std::string &partyId, const std::string &userId)
+{
+    const auto r = tx.exec_params("SELECT role FROM members WHERE party_id = $1 AND user_id = $2", partyId, userId);
+    if (r.empty())
+        return std::nullopt;
+    return roleFromColumn(r[0][0]);
+}
+
+std::optional<TopicAccess> topicAccess(Tx &tx, const std::string &topicId, const std::string &userId)
+{
+    const auto r = tx.exec_params(
+        "SELECT t.party_id, mb.role FROM topics t"
+        " JOIN members mb ON mb.party_id = t.party_id AND mb.user_id = $2"
+        " WHERE t.id = $1",
+        topicId, userId);
+    if (r.empty())
+        return std::nullopt;
+    return TopicAccess{r[0][0].as<std::string>(), roleFromColumn(r[0][1])};
+}
+
+std::optional<MessageAccess> messageAccess(Tx &tx, const std::string &messageId, const std::string &userId)
+{
+    const auto r = tx.exec_params(std::string("SELECT ") + kMessageColumns + ", t.party_id, mb.role"
+                                  " FROM messages m JOIN topics t ON t.id = m.topic_id"
+                                  " JOIN members mb ON mb.party_id = t.party_id AND mb.user_id = $2"
+                                  " WHERE m.id = $1",
+                                  messageId, userId);
+    if (r.empty())
+        return std::nullopt;
+    return MessageAccess{messageFromRow(r[0], r[0]["party_id"].as<std::string>()), roleFromColumn(r[0]["role"])};
+}
+
+std::optional<protocol::Message> messageByClientId(Tx &tx, const std::string &authorId, const std::string &clientMsgId)
+{
+    const auto r = tx.exec_params(std::string("SELECT ") + kMessageColumns + ", t.party_id"
+                                  " FROM messages m JOIN topics t ON t.id = m.topic_id"
+                                  " WHERE m.author_id = $1 AND m.client_msg_id = $2",
+                                  authorId, clientMsgId);
+    if (r.empty())
+        return std::nullopt;
+    return messageFromRow(r[0], r[0]["party_id"].as<std::string>());
+}
+
+std::optional<protocol::Topic> topic(Tx &tx, const std::string &topicId)
+{
+    const auto r = tx.exec_params(std::string("SELECT ") + kTopicColumns + " FROM topics t WHERE t.id = $1", topicId);
+    if (r.empty())
+        return std::nullopt;
+    return topicFromRow(r[0]);
+}
+
+std::optional<protocol::Member> member(Tx &tx, const std::string &partyId, const std::string &userId)
+{
+    const auto r = tx.exec_params(std::string("SELECT ") + kMemberColumns +
+                                  " FROM members mb JOIN users u ON u.id = mb.user_id"
+                                  " WHERE mb.party_id = $1 AND mb.user_id = $2",
+                                  partyId, userId);
+    if (r.empty())
+        return std::nullopt;
+    return memberFromRow(r[0]);
+}
+
+std::string uuidArray(const std::vector<std::string> &ids)
+{
+    std::string out = "{";
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (i)
+            out += ',';
+        out += ids[i];
+    }
+    out += '}';
+    return out;
+}
+
+namespace {
+
+// Loads whole parties (topics and members) for the ids a query selected.
+std::vector<protocol::Party> loadParties(Tx &tx, const pqxx::result &partyRows)
+{
+    std::vector<protocol::Party> parties;
+    std::map<std::string, std::size_t> index;
+    std::vector<std::string> ids;
+    for (const auto &r : partyRows) {
+        protocol::Party p;
+        p.id = r["id"].as<std::string>();
+        p.name = r["name"].as<std::string>();
+        p.ownerId = r["owner_id"].as<std::string>();
+        p.createdAt = r["created_ms"].as<std::int64_t>();
+        index[p.id] = parties.size();
+        ids.push_back(p.id);
+        parties.push_back(std::move(p));
+    }
+    if (ids.empty())
+        return parties;
+    const std::string array = uuidArray(ids);
+    const auto topics = tx.exec_params(std::string("SELECT ") + kTopicColumns +
+                                       " FROM topics t WHERE t.party_id = ANY($1::uuid[])"
+                                       " ORDER BY t.party_id, t.position, t.created_at",
+                                       array);
+    for (const auto &r : topics) {
+        auto t = topicFromRow(r);
+        parties[index.at(t.partyId)].topics.push_back(std::move(t));
+    }
+    const auto members = tx.exec_params(std::string("SELECT ") + kMemberColumns +
+                                        " FROM members mb JOIN users u ON u.id = mb.user_id"
+                                        " WHERE mb.party_id = ANY($1::uuid[])"
+                                        " ORDER BY mb.party_id, mb.joined_at, mb.user_id",
+                                        array);
+    for (const auto &r : members)
+        parties[index.at(r["party_id"].as<std::string>())].members.push_back(memberFromRow(r));
+    return parties;
+}
+
+constexpr const char *kPartyColumns = "p.id, p.name, p.owner_id, " CHATTERBOX_MS("p.created_at") " AS created_ms";
+
+} // namespace
+
+std::optional<protocol::Party> party(Tx &tx, const std::string &partyId)
+{
+    const auto rows = tx.exec_params(std::string("SELECT ") + kPartyColumns + " FROM parties p WHERE p.id = $1", partyId);
+    auto parties = loadParties(tx, rows);
+    if (parties.empty())
+        return std::nullopt;
+    return std::move(parties.front());
+}
+
+std::vector<protocol::Party> partiesOf(Tx &tx, const std::string &userId)
+{
+    const auto rows = tx.exec_params(std::string("SELECT ") + kPartyColumns +
+                                     " FROM parties p JOIN members mb ON mb.party_id = p.id AND mb.user_id = $1"
+                                     " ORDER BY mb.joined_at, p.id",
+                                     userId);
+    return loadParties(tx, rows);
+}
+
+} // namespace chatterbox::server::queries

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "shared/types.h"
+
+#include <pqxx/row>
+#include <pqxx/transaction_base>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+// Reads shared by several handlers. Every look-up that takes an id also takes the caller,
+// so "not a member" and "does not exist" come out the same: std::nullopt.
+namespace chatterbox::server::queries {
+
+using Tx = pqxx::transaction_base;
+
+// Milliseconds since the epoch, as SQL, for a timestamptz column.
+#define CHATTERBOX_MS(col) "(extract(epoch FROM " col ") * 1000)::bigint"
+
+std::optional<protocol::Role> roleOf(Tx &tx, const std::string &partyId, const std::string &userId);
+
+struct TopicAccess {
+    std::string partyId;
+    protocol::Role role = protocol::Role::Member;
+};
+std::optional<TopicAccess> topicAccess(Tx &tx, const std::string &topicId, const std::string &userId);
+
+struct MessageAccess {
+    protocol::Message message;
+    protocol::Role role = protocol::Role::Member;
+};
+std::optional<MessageAccess> messageAccess(Tx &tx, const std::string &messageId, const std::string &userId);
+
+// The column list messageFromRow() reads, for a query over "messages m".
+extern const char *const kMessageColumns;
+protocol::Message messageFromRow(const pqxx::row &row, const std::string &partyId);
+std::optional<protocol::Message> messageByClientId(Tx &tx, const std::string &authorId, const std::string &clientMsgId);
+
+std::optional<protocol::Topic> topic(Tx &tx, const std::string &topicId);
+std::optional<protocol::Member> member(Tx &tx, const std::string &partyId, const std::string &userId);
+std::optional<protocol::Party> party(Tx &tx, const std::string &partyId);
+std::vector<protocol::Party> partiesOf(Tx &tx, const std::string &userId);
+
+// "{a,b,c}": a PostgreSQL array literal of ids already checked to be UUIDs.
+std::string uuidArray(const std::vector<std::string> &ids);
+
+} // namespace chatterbox::server::queries

@@ -1,0 +1,154 @@
+// chatterbox-server: wires the parts together; see docs/architecture.md.
+
+#include "server/auth/tokens.h"
+#include "server/config.h"
+#include "server/db/connectionpool.h"
+#include "server/db/executor.h"
+#include "server/db/migrations.h"
+#include "server/http/httpapi.h"
+#include "server/logging.h"
+#include "server/metrics.h"
+#include "server/net/hub.h"
+#include "server/net/wslistener.h"
+#include "shared/limits.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QSocketNotifier>
+
+#include <pqxx/connection>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+extern char **environ;
+
+using namespace chatterbox::server;
+
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
+}
+
+QHostAddress hostAddress(const std::string &host)
+{
+    if (host == "localhost")
+        return QHostAddress(QHostAddress::LocalHost);
+    return QHostAddress(QString::fromStdString(host));
+}
+
+std::vector<std::pair<std::string, std::string>> environment()
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    for (char **e = environ; *e; ++e) {
+        const std::string entry(*e);
+        const auto eq = entry.find('=');
+        if (eq != std::string::npos)
+            out.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
+    }
+    return out;
+}
+
+// A URL with its password masked, for messages.
+std::string redacted(const std::string &url)
+{
+    const auto scheme = url.find("://");
+    const auto at = url.find('@');
+    if (scheme == std::string::npos || at == std::string::npos)
+        return url;
+    const auto colon = url.find(':', scheme + 3);
+    if (colon == std::string::npos || colon > at)
+        return url;
+    return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    const std::vector<std::string> args(argv, argv + argc);
+    const ParsedConfig parsed = parseConfig(args, environment());
+    if (!parsed.config) {
+        std::fputs(parsed.output.c_str(), parsed.exitCode == 0 ? stdout : stderr);
+        return parsed.exitCode;
+    }
+    const ServerConfig config = *parsed.config;
+
+    // Qt's glib event dispatcher costs about 30% more CPU with thousands of sockets.
+    qputenv("QT_NO_GLIB", "1");
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("chatterbox-server"));
+
+    std::unique_ptr<TokenService> tokens;
+    try {
+        pqxx::connection connection(config.databaseUrl);
+        applyMigrations(connection, bundledMigrations());
+        const std::string issuer = config.publicUrl.empty() ? std::string("chatterbox") : config.publicUrl;
+        tokens = std::make_unique<TokenService>(issuer, config.accessTokenLifetime, config.refreshTokenLifetime);
+        tokens->loadKeys(connection);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "chatterbox-server: cannot use the database at %s: %s\n",
+                     redacted(config.databaseUrl).c_str(), e.what());
+        return 1;
+    }
+
+    Metrics metrics;
+    HubSettings settings;
+    settings.pingInterval = config.pingInterval;
+    settings.idleTimeout = config.idleTimeout;
+    settings.maxConnectionsPerUser = config.maxConnectionsPerUser;
+    settings.maxSendQueueBytes = config.maxSendQueueBytes;
+    Hub hub(*tokens, metrics, settings);
+    Executor executor(config.databaseUrl, config.dbReaders, hub.eventSink());
+    hub.attach(&executor);
+
+    ConnectionPool httpPool(config.databaseUrl, 4);
+    HttpApi http(config, httpPool, *tokens, metrics, executor.stats());
+    const int httpPort = http.start(config.httpListen);
+    if (httpPort == 0) {
+        std::fprintf(stderr, "chatterbox-server: cannot listen for HTTP on %s:%u\n", config.httpListen.host.c_str(),
+                     config.httpListen.port);
+        return 1;
+    }
+    HostPort wsAddress = config.wsListen.value_or(HostPort{config.httpListen.host, static_cast<std::uint16_t>(httpPort + 1)});
+    WebSocketListener listener(*tokens, hub, metrics);
+    if (!listener.listen(hostAddress(wsAddress.host), wsAddress.port)) {
+        std::fprintf(stderr, "chatterbox-server: cannot listen for WebSocket on %s:%u: %s\n", wsAddress.host.c_str(),
+                     wsAddress.port, listener.errorString().toLocal8Bit().constData());
+        return 1;
+    }
+    http.setWebSocketPort(listener.serverPort());
+    std::printf("chatterbox-server: listening on http://%s:%d (WebSocket ws://%s:%u/)%s\n", config.httpListen.host.c_str(),
+                httpPort, wsAddress.host.c_str(), listener.serverPort(), config.dev ? " with development sign-in" : "");
+    std::fflush(stdout);
+
+    // SIGINT/SIGTERM end the event loop through a pipe; nothing else is safe in a signal handler.
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
+        auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, &app);
+        QObject::connect(notifier, &QSocketNotifier::activated, &app, [] { QCoreApplication::quit(); });
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+
+    const int status = app.exec();
+
+    qCInfo(lcNet, "shutting down");
+    listener.close();
+    hub.closeAll(chatterbox::limits::kCloseServerShutdown, QStringLiteral("server shutting down"));
+    QElapsedTimer drain;
+    drain.start();
+    while (hub.connectionCount() > 0 && drain.elapsed() < 2000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    http.stop();
+    executor.stop();
+    return status;
+}

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "server/auth/tokens.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QString>
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+
+class QWebSocket;
+class QTimer;
+
+namespace chatterbox::server {
+
+// One client's WebSocket: its identity, where it is in the protocol, its rate budget, and the
+// parties whose events it receives. The hub decides what to do with its frames.
+class Connection final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Connection)
+
+public:
+    enum class State { AwaitingHello, Loading, Ready };
+
+    Connection(quint64 id, QWebSocket *socket, AccessClaims claims, std::size_t maxSendQueueBytes,
+               QObject *parent = nullptr);
+    ~Connection() override;
+
+    quint64 id() const { return m_id; }
+    const std::string &userId() const { return m_claims.userId; }
+    const std::string &familyId() const { return m_claims.familyId; }
+    State state() const { return m_state; }
+    void setState(State state) { m_state = state; }
+
+    // Queues a frame. Returns false when the connection is closing (it may close now, when the
+    // client does not read fast enough and the queue passes its limit).
+    bool send(const QString &frame);
+    void close(std::uint16_t code, const QString &reason);
+    bool isOpen() const { return m_open && !m_closing; }
+
+    // Token bucket: true when the request may proceed.
+    bool takeRequestToken(std::int64_t nowMs);
+    int rateLimitStrikes() const { return m_strikes; }
+
+    std::int64_t lastHeardMs() const { return m_lastHeardMs; }
+    std::int64_t lastPingMs() const { return m_lastPingMs; }
+    void ping(std::int64_t nowMs);
+
+    // Events with ids up to this are already in the snapshot the client was given.
+    std::int64_t snapshotEventId = 0;
+    std::unordered_set<std::string> parties;
+
+Q_SIGNALS:
+    void frameReceived(chatterbox::server::Connection *connection, const QByteArray &frame);
+    void closed(chatterbox::server::Connection *connection);
+    void slowConsumer();
+
+private:
+    void onClosed();
+
+    const quint64 m_id;
+    QWebSocket *m_socket;
+    const AccessClaims m_claims;
+    const std::size_t m_maxSendQueueBytes;
+    State m_state = State::AwaitingHello;
+    bool m_open = true;
+    bool m_closing = false;
+    double m_tokens;
+    std::int64_t m_lastRefillMs;
+    int m_strikes = 0;
+    std::int64_t m_lastHeardMs;
+    std::int64_t m_lastPingMs;
+    QTimer *m_expiry;
+};
+
+std::int64_t monotonicMs();
+
+} // namespace chatterbox::server

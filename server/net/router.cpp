@@ -1,0 +1,51 @@
+#include "server/net/router.h"
+
+#include "server/handlers/handlers.h"
+
+namespace chatterbox::server {
+
+namespace {
+
+template <typename Request>
+Route bind(RouteKind kind, Outcome (*handler)(handlers::Tx &, const RequestContext &, const Request &),
+           const Request &request, const RequestContext &context)
+{
+    return Route{kind, [handler, request, context](pqxx::transaction_base &tx) { return handler(tx, context, request); }};
+}
+
+struct Router {
+    const RequestContext &ctx;
+
+    Route operator()(const protocol::Hello &hello) const
+    {
+        return Route{RouteKind::Read, [features = hello.features, ctx = ctx](pqxx::transaction_base &tx) {
+                         return handlers::ready(tx, ctx, features);
+                     }};
+    }
+    Route operator()(const protocol::ListParties &r) const { return bind(RouteKind::Read, handlers::listParties, r, ctx); }
+    Route operator()(const protocol::FetchHistory &r) const { return bind(RouteKind::Read, handlers::fetchHistory, r, ctx); }
+    Route operator()(const protocol::SyncTopics &r) const { return bind(RouteKind::Read, handlers::syncTopics, r, ctx); }
+    Route operator()(const protocol::CreateParty &r) const { return bind(RouteKind::Write, handlers::createParty, r, ctx); }
+    Route operator()(const protocol::RenameParty &r) const { return bind(RouteKind::Write, handlers::renameParty, r, ctx); }
+    Route operator()(const protocol::DeleteParty &r) const { return bind(RouteKind::Write, handlers::deleteParty, r, ctx); }
+    Route operator()(const protocol::LeaveParty &r) const { return bind(RouteKind::Write, handlers::leaveParty, r, ctx); }
+    Route operator()(const protocol::TransferOwnership &r) const { return bind(RouteKind::Write, handlers::transferOwnership, r, ctx); }
+    Route operator()(const protocol::SetMemberRole &r) const { return bind(RouteKind::Write, handlers::setMemberRole, r, ctx); }
+    Route operator()(const protocol::KickMember &r) const { return bind(RouteKind::Write, handlers::kickMember, r, ctx); }
+    Route operator()(const protocol::CreateTopic &r) const { return bind(RouteKind::Write, handlers::createTopic, r, ctx); }
+    Route operator()(const protocol::RenameTopic &r) const { return bind(RouteKind::Write, handlers::renameTopic, r, ctx); }
+    Route operator()(const protocol::DeleteTopic &r) const { return bind(RouteKind::Write, handlers::deleteTopic, r, ctx); }
+    Route operator()(const protocol::ReorderTopics &r) const { return bind(RouteKind::Write, handlers::reorderTopics, r, ctx); }
+    Route operator()(const protocol::SendMessage &r) const { return bind(RouteKind::Write, handlers::sendMessage, r, ctx); }
+    Route operator()(const protocol::EditMessage &r) const { return bind(RouteKind::Write, handlers::editMessage, r, ctx); }
+    Route operator()(const protocol::DeleteMessage &r) const { return bind(RouteKind::Write, handlers::deleteMessage, r, ctx); }
+};
+
+} // namespace
+
+Route routeRequest(const protocol::Request &request, const RequestContext &context)
+{
+    return std::visit(Router{context}, request);
+}
+
+} // namespace chatterbox::server

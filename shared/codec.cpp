@@ -1,0 +1,409 @@
+#include "shared/codec.h"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+
+namespace chatterbox::protocol {
+
+namespace {
+
+const json &field(const json &j, const char *key)
+{
+    if (!j.is_object())
+        throw CodecError("expected an object");
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null())
+        throw CodecError(std::string("'") + key + "' is missing");
+    return *it;
+}
+
+void read(const json &j, const char *key, std::string &out)
+{
+    const json &v = field(j, key);
+    if (!v.is_string())
+        throw CodecError(std::string("'") + key + "' must be a string");
+    out = v.get<std::string>();
+}
+
+void read(const json &j, const char *key, std::int64_t &out)
+{
+    const json &v = field(j, key);
+    if (!v.is_number_integer())
+        throw CodecError(std::string("'") + key + "' must be an integer");
+    out = v.get<std::int64_t>();
+}
+
+void read(const json &j, const char *key, int &out)
+{
+    std::int64_t wide = 0;
+    read(j, key, wide);
+    if (wide < INT32_MIN || wide > INT32_MAX)
+        throw CodecError(std::string("'") + key + "' is out of range");
+    out = static_cast<int>(wide);
+}
+
+void read(const json &j, const char *key, bool &out)
+{
+    const json &v = field(j, key);
+    if (!v.is_boolean())
+        throw CodecError(std::string("'") + key + "' must be true or false");
+    out = v.get<bool>();
+}
+
+void read(const json &j, const char *key, Role &out)
+{
+    std::string name;
+    read(j, key, name);
+    if (!roleFromName(name, out))
+        throw CodecError(std::string("'") + key + "' must be owner, admin or member");
+}
+
+void read(const json &j, const char *key, std::vector<std::string> &out)
+{
+    const json &v = field(j, key);
+    if (!v.is_array())
+        throw CodecError(std::string("'") + key + "' must be an array of strings");
+    out.clear();
+    out.reserve(v.size());
+    for (const json &item : v) {
+        if (!item.is_string())
+            throw CodecError(std::string("'") + key + "' must be an array of strings");
+        out.push_back(item.get<std::string>());
+    }
+}
+
+template <typename T>
+void read(const json &j, const char *key, std::vector<T> &out)
+{
+    const json &v = field(j, key);
+    if (!v.is_array())
+        throw CodecError(std::string("'") + key + "' must be an array");
+    out.clear();
+    out.reserve(v.size());
+    for (const json &item : v) {
+        T element;
+        from_json(item, element);
+        out.push_back(std::move(element));
+    }
+}
+
+template <typename T>
+void read(const json &j, const char *key, T &out)
+{
+    from_json(field(j, key), out);
+}
+
+// An optional field: absent or null leaves it empty.
+template <typename T>
+void readOptional(const json &j, const char *key, std::optional<T> &out)
+{
+    if (!j.is_object())
+        throw CodecError("expected an object");
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) {
+        out.reset();
+        return;
+    }
+    T value{};
+    read(j, key, value);
+    out = std::move(value);
+}
+
+template <typename T>
+void readOr(const json &j, const char *key, T &out, T fallback)
+{
+    if (!j.is_object())
+        throw CodecError("expected an object");
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null())
+        out = std::move(fallback);
+    else
+        read(j, key, out);
+}
+
+template <typename T>
+void writeOptional(json &j, const char *key, const std::optional<T> &value)
+{
+    if (value)
+        j[key] = *value;
+}
+
+void requireObject(const json &j)
+{
+    if (!j.is_object())
+        throw CodecError("expected an object");
+}
+
+} // namespace
+
+const char *roleName(Role role)
+{
+    switch (role) {
+    case Role::Owner: return "owner";
+    case Role::Admin: return "admin";
+    case Role::Member: return "member";
+    }
+    return "member";
+}
+
+bool roleFromName(const std::string &name, Role &out)
+{
+    if (name == "owner") out = Role::Owner;
+    else if (name == "admin") out = Role::Admin;
+    else if (name == "member") out = Role::Member;
+    else return false;
+    return true;
+}
+
+// Domain types.
+
+void to_json(json &j, const User &v) { j = {{"id", v.id}, {"displayName", v.displayName}}; }
+void from_json(const json &j, User &v) { read(j, "id", v.id); read(j, "displayName", v.displayName); }
+
+void to_json(json &j, const Member &v)
+{
+    j = {{"userId", v.userId}, {"displayName", v.displayName}, {"role", roleName(v.role)}, {"joinedAt", v.joinedAt}};
+}
+void from_json(const json &j, Member &v)
+{
+    read(j, "userId", v.userId); read(j, "displayName", v.displayName); read(j, "role", v.role);
+    read(j, "joinedAt", v.joinedAt);
+}
+
+void to_json(json &j, const Topic &v)
+{
+    j = {{"id", v.id}, {"partyId", v.partyId}, {"name", v.name}, {"position", v.position},
+         {"lastSeq", v.lastSeq}, {"lastRev", v.lastRev}};
+}
+void from_json(const json &j, Topic &v)
+{
+    read(j, "id", v.id); read(j, "partyId", v.partyId); read(j, "name", v.name);
+    read(j, "position", v.position); read(j, "lastSeq", v.lastSeq); read(j, "lastRev", v.lastRev);
+}
+
+void to_json(json &j, const Party &v)
+{
+    j = {{"id", v.id}, {"name", v.name}, {"ownerId", v.ownerId}, {"createdAt", v.createdAt},
+         {"topics", v.topics}, {"members", v.members}};
+}
+void from_json(const json &j, Party &v)
+{
+    read(j, "id", v.id); read(j, "name", v.name); read(j, "ownerId", v.ownerId);
+    read(j, "createdAt", v.createdAt); read(j, "topics", v.topics); read(j, "members", v.members);
+}
+
+void to_json(json &j, const Message &v)
+{
+    j = {{"id", v.id}, {"topicId", v.topicId}, {"partyId", v.partyId}, {"seq", v.seq}, {"rev", v.rev},
+         {"authorId", v.authorId}, {"clientMsgId", v.clientMsgId}, {"body", v.body},
+         {"createdAt", v.createdAt}, {"deleted", v.deleted}};
+    writeOptional(j, "editedAt", v.editedAt);
+}
+void from_json(const json &j, Message &v)
+{
+    read(j, "id", v.id); read(j, "topicId", v.topicId); read(j, "partyId", v.partyId);
+    read(j, "seq", v.seq); read(j, "rev", v.rev); read(j, "authorId", v.authorId);
+    read(j, "clientMsgId", v.clientMsgId); read(j, "body", v.body); read(j, "createdAt", v.createdAt);
+    readOptional(j, "editedAt", v.editedAt); readOr(j, "deleted", v.deleted, false);
+}
+
+// Requests. The "type" and "id" of the frame are written by encodeRequest().
+
+void to_json(json &j, const Hello &v) { j = {{"protocol", v.protocol}, {"features", v.features}}; }
+void from_json(const json &j, Hello &v)
+{
+    read(j, "protocol", v.protocol);
+    readOr(j, "features", v.features, std::vector<std::string>{});
+}
+
+void to_json(json &j, const ListParties &) { j = json::object(); }
+void from_json(const json &j, ListParties &) { requireObject(j); }
+
+void to_json(json &j, const CreateParty &v) { j = {{"name", v.name}}; }
+void from_json(const json &j, CreateParty &v) { read(j, "name", v.name); }
+
+void to_json(json &j, const RenameParty &v) { j = {{"partyId", v.partyId}, {"name", v.name}}; }
+void from_json(const json &j, RenameParty &v) { read(j, "partyId", v.partyId); read(j, "name", v.name); }
+
+void to_json(json &j, const DeleteParty &v) { j = {{"partyId", v.partyId}}; }
+void from_json(const json &j, DeleteParty &v) { read(j, "partyId", v.partyId); }
+
+void to_json(json &j, const LeaveParty &v) { j = {{"partyId", v.partyId}}; }
+void from_json(const json &j, LeaveParty &v) { read(j, "partyId", v.partyId); }
+
+void to_json(json &j, const TransferOwnership &v) { j = {{"partyId", v.partyId}, {"userId", v.userId}}; }
+void from_json(const json &j, TransferOwnership &v) { read(j, "partyId", v.partyId); read(j, "userId", v.userId); }
+
+void to_json(json &j, const SetMemberRole &v)
+{
+    j = {{"partyId", v.partyId}, {"userId", v.userId}, {"role", roleName(v.role)}};
+}
+void from_json(const json &j, SetMemberRole &v)
+{
+    read(j, "partyId", v.partyId); read(j, "userId", v.userId); read(j, "role", v.role);
+}
+
+void to_json(json &j, const KickMember &v) { j = {{"partyId", v.partyId}, {"userId", v.userId}}; }
+void from_json(const json &j, KickMember &v) { read(j, "partyId", v.partyId); read(j, "userId", v.userId); }
+
+void to_json(json &j, const CreateTopic &v) { j = {{"partyId", v.partyId}, {"name", v.name}}; }
+void from_json(const json &j, CreateTopic &v) { read(j, "partyId", v.partyId); read(j, "name", v.name); }
+
+void to_json(json &j, const RenameTopic &v) { j = {{"topicId", v.topicId}, {"name", v.name}}; }
+void from_json(const json &j, RenameTopic &v) { read(j, "topicId", v.topicId); read(j, "name", v.name); }
+
+void to_json(json &j, const DeleteTopic &v) { j = {{"topicId", v.topicId}}; }
+void from_json(const json &j, DeleteTopic &v) { read(j, "topicId", v.topicId); }
+
+void to_json(json &j, const ReorderTopics &v) { j = {{"partyId", v.partyId}, {"topicIds", v.topicIds}}; }
+void from_json(const json &j, ReorderTopics &v) { read(j, "partyId", v.partyId); read(j, "topicIds", v.topicIds); }
+
+void to_json(json &j, const SendMessage &v)
+{
+    j = {{"topicId", v.topicId}, {"clientMsgId", v.clientMsgId}, {"body", v.body}};
+}
+void from_json(const json &j, SendMessage &v)
+{
+    read(j, "topicId", v.topicId); read(j, "clientMsgId", v.clientMsgId); read(j, "body", v.body);
+}
+
+void to_json(json &j, const EditMessage &v) { j = {{"messageId", v.messageId}, {"body", v.body}}; }
+void from_json(const json &j, EditMessage &v) { read(j, "messageId", v.messageId); read(j, "body", v.body); }
+
+void to_json(json &j, const DeleteMessage &v) { j = {{"messageId", v.messageId}}; }
+void from_json(const json &j, DeleteMessage &v) { read(j, "messageId", v.messageId); }
+
+void to_json(json &j, const FetchHistory &v)
+{
+    j = {{"topicId", v.topicId}, {"limit", v.limit}};
+    writeOptional(j, "beforeSeq", v.beforeSeq);
+    writeOptional(j, "afterSeq", v.afterSeq);
+}
+void from_json(const json &j, FetchHistory &v)
+{
+    read(j, "topicId", v.topicId);
+    readOptional(j, "beforeSeq", v.beforeSeq);
+    readOptional(j, "afterSeq", v.afterSeq);
+    readOr(j, "limit", v.limit, 50);
+}
+
+void to_json(json &j, const SyncPosition &v)
+{
+    j = {{"topicId", v.topicId}, {"afterSeq", v.afterSeq}};
+    writeOptional(j, "afterRev", v.afterRev);
+}
+void from_json(const json &j, SyncPosition &v)
+{
+    read(j, "topicId", v.topicId); read(j, "afterSeq", v.afterSeq); readOptional(j, "afterRev", v.afterRev);
+}
+
+void to_json(json &j, const SyncTopics &v) { j = {{"topics", v.topics}}; }
+void from_json(const json &j, SyncTopics &v) { read(j, "topics", v.topics); }
+
+// Replies.
+
+void to_json(json &j, const Ready &v)
+{
+    j = {{"protocol", v.protocol}, {"features", v.features}, {"me", v.me}, {"parties", v.parties},
+         {"serverTime", v.serverTime}};
+}
+void from_json(const json &j, Ready &v)
+{
+    read(j, "protocol", v.protocol); read(j, "features", v.features); read(j, "me", v.me);
+    read(j, "parties", v.parties); read(j, "serverTime", v.serverTime);
+}
+
+void to_json(json &j, const PartyList &v) { j = {{"parties", v.parties}}; }
+void from_json(const json &j, PartyList &v) { read(j, "parties", v.parties); }
+
+void to_json(json &j, const PartyReply &v) { j = {{"party", v.party}}; }
+void from_json(const json &j, PartyReply &v) { read(j, "party", v.party); }
+
+void to_json(json &j, const TopicReply &v) { j = {{"topic", v.topic}}; }
+void from_json(const json &j, TopicReply &v) { read(j, "topic", v.topic); }
+
+void to_json(json &j, const TopicOrder &v) { j = {{"partyId", v.partyId}, {"topicIds", v.topicIds}}; }
+void from_json(const json &j, TopicOrder &v) { read(j, "partyId", v.partyId); read(j, "topicIds", v.topicIds); }
+
+void to_json(json &j, const MessageReply &v) { j = {{"message", v.message}}; }
+void from_json(const json &j, MessageReply &v) { read(j, "message", v.message); }
+
+void to_json(json &j, const Empty &) { j = json::object(); }
+void from_json(const json &j, Empty &) { requireObject(j); }
+
+void to_json(json &j, const History &v)
+{
+    j = {{"topicId", v.topicId}, {"messages", v.messages}, {"hasMore", v.hasMore}};
+}
+void from_json(const json &j, History &v)
+{
+    read(j, "topicId", v.topicId); read(j, "messages", v.messages); read(j, "hasMore", v.hasMore);
+}
+
+void to_json(json &j, const TopicCatchUp &v)
+{
+    j = {{"topicId", v.topicId}, {"messages", v.messages}, {"hasMore", v.hasMore}};
+}
+void from_json(const json &j, TopicCatchUp &v)
+{
+    read(j, "topicId", v.topicId); read(j, "messages", v.messages); read(j, "hasMore", v.hasMore);
+}
+
+void to_json(json &j, const SyncResult &v) { j = {{"topics", v.topics}}; }
+void from_json(const json &j, SyncResult &v) { read(j, "topics", v.topics); }
+
+// Events.
+
+void to_json(json &j, const PartyCreated &v) { j = {{"party", v.party}}; }
+void from_json(const json &j, PartyCreated &v) { read(j, "party", v.party); }
+
+void to_json(json &j, const PartyUpdated &v)
+{
+    j = {{"partyId", v.partyId}, {"name", v.name}, {"ownerId", v.ownerId}};
+}
+void from_json(const json &j, PartyUpdated &v)
+{
+    read(j, "partyId", v.partyId); read(j, "name", v.name); read(j, "ownerId", v.ownerId);
+}
+
+void to_json(json &j, const PartyDeleted &v) { j = {{"partyId", v.partyId}}; }
+void from_json(const json &j, PartyDeleted &v) { read(j, "partyId", v.partyId); }
+
+void to_json(json &j, const MemberJoined &v) { j = {{"partyId", v.partyId}, {"member", v.member}}; }
+void from_json(const json &j, MemberJoined &v) { read(j, "partyId", v.partyId); read(j, "member", v.member); }
+
+void to_json(json &j, const MemberUpdated &v) { j = {{"partyId", v.partyId}, {"member", v.member}}; }
+void from_json(const json &j, MemberUpdated &v) { read(j, "partyId", v.partyId); read(j, "member", v.member); }
+
+void to_json(json &j, const MemberLeft &v)
+{
+    j = {{"partyId", v.partyId}, {"userId", v.userId}, {"reason", v.reason}};
+}
+void from_json(const json &j, MemberLeft &v)
+{
+    read(j, "partyId", v.partyId); read(j, "userId", v.userId); read(j, "reason", v.reason);
+}
+
+void to_json(json &j, const TopicCreated &v) { j = {{"topic", v.topic}}; }
+void from_json(const json &j, TopicCreated &v) { read(j, "topic", v.topic); }
+
+void to_json(json &j, const TopicUpdated &v) { j = {{"topic", v.topic}}; }
+void from_json(const json &j, TopicUpdated &v) { read(j, "topic", v.topic); }
+
+void to_json(json &j, const TopicDeleted &v) { j = {{"partyId", v.partyId}, {"topicId", v.topicId}}; }
+void from_json(const json &j, TopicDeleted &v) { read(j, "partyId", v.partyId); read(j, "topicId", v.topicId); }
+
+void to_json(json &j, const TopicsReordered &v) { j = {{"partyId", v.partyId}, {"topicIds", v.topicIds}}; }
+void from_json(const json &j, TopicsReordered &v) { read(j, "partyId", v.partyId); read(j, "topicIds", v.topicIds); }
+
+void to_json(json &j, const MessageCreated &v) { j = {{"message", v.message}}; }
+void from_json(const json &j, MessageCreated &v) { read(j, "message", v.message); }
+
+void to_json(json &j, const MessageUpdated &v) { j = {{"message", v.message}}; }
+void from_json(const json &j, MessageUpdated &v) { read(j, "message", v.message); }
+
+void to_json(json &j, const MessageDeleted &v) { j = {{"message", v.message}}; }
+void from_json(const json &j, MessageDeleted &v) { read(j, "message", v.message); }
+
+} // namespace chatterbox::protocol

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+// Every limit of the protocol, in one place so that the app and the server agree.
+// docs/protocol.md lists them; the server enforces them.
+namespace chatterbox::limits {
+
+inline constexpr int kProtocolVersion = 1;
+
+// Transport.
+inline constexpr std::size_t kMaxFrameBytes = 64 * 1024;       // one WebSocket frame
+inline constexpr std::size_t kMaxMessageBytes = 64 * 1024;     // one reassembled WebSocket message
+
+// Content.
+inline constexpr std::size_t kMaxBodyChars = 4000;             // message body, in Unicode code points
+inline constexpr std::size_t kMaxNameChars = 100;              // party and topic names
+inline constexpr std::size_t kMaxDisplayNameChars = 64;        // a person's display name
+inline constexpr std::size_t kMaxFeatures = 32;                // feature names in hello
+inline constexpr std::size_t kMaxFeatureNameChars = 64;
+
+// Reads.
+inline constexpr int kDefaultHistoryPage = 50;
+inline constexpr int kMaxHistoryPage = 100;
+inline constexpr std::size_t kMaxSyncTopics = 1000;            // topics in one message.sync
+inline constexpr int kMaxSyncMessagesPerTopic = 500;           // then hasMore, and page with history
+
+// Structure.
+inline constexpr std::size_t kMaxTopicsPerParty = 500;
+inline constexpr std::size_t kMaxPartiesPerUser = 200;
+
+// Per connection (server side).
+inline constexpr double kRequestsPerSecond = 20.0;             // sustained request rate
+inline constexpr double kRequestBurst = 60.0;                  // requests allowed at once
+inline constexpr std::size_t kMaxSendQueueBytes = 4 * 1024 * 1024; // unsent bytes before "slow consumer"
+inline constexpr int kMaxConnectionsPerUser = 20;
+
+// Keep-alive: the server pings every interval and closes a connection silent for the timeout.
+inline constexpr int kPingIntervalSeconds = 25;
+inline constexpr int kIdleTimeoutSeconds = 60;
+
+// WebSocket close codes the server uses (4000-4999 is the application range).
+inline constexpr std::uint16_t kCloseProtocolError = 4000;     // hello missing or broken
+inline constexpr std::uint16_t kCloseUnauthorized = 4001;      // token expired or revoked
+inline constexpr std::uint16_t kCloseIdleTimeout = 4002;       // no pong within the idle timeout
+inline constexpr std::uint16_t kCloseSlowConsumer = 4003;      // send queue over kMaxSendQueueBytes
+inline constexpr std::uint16_t kCloseRateLimited = 4004;       // kept flooding after rate_limited errors
+inline constexpr std::uint16_t kCloseServerShutdown = 1001;    // going away
+
+// A connection that gets this many rate_limited errors in a row is closed with kCloseRateLimited.
+inline constexpr int kMaxRateLimitStrikes = 100;
+
+} // namespace chatterbox::limits

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "shared/types.h"
+
+#include <string>
+#include <vector>
+
+// What a successful request returns, as the "result" of {"type":"result","id":N,"result":{...}}.
+namespace chatterbox::protocol {
+
+// The reply to hello: everything a client needs to draw its first screen.
+struct Ready {
+    int protocol = 0;
+    std::vector<std::string> features;   // the ones both sides speak
+    User me;
+    std::vector<Party> parties;
+    std::int64_t serverTime = 0;
+};
+
+struct PartyList { std::vector<Party> parties; };
+struct PartyReply { Party party; };
+struct TopicReply { Topic topic; };
+struct TopicOrder { std::string partyId; std::vector<std::string> topicIds; };
+struct MessageReply { Message message; };
+struct Empty {};
+
+struct History {
+    std::string topicId;
+    std::vector<Message> messages;   // ascending seq
+    bool hasMore = false;            // more exist beyond this page in the direction asked
+};
+
+struct TopicCatchUp {
+    std::string topicId;
+    std::vector<Message> messages;   // ascending seq: new ones, plus changed older ones when afterRev was given
+    bool hasMore = false;            // more new messages than fit; continue with message.history afterSeq
+};
+
+struct SyncResult { std::vector<TopicCatchUp> topics; };
+
+} // namespace chatterbox::protocol

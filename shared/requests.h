@@ -1,0 +1,138 @@
+#pragma once
+
+#include "shared/types.h"
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+// Client -> server requests. Each is sent as {"type": kType, "id": <int>, ...fields}
+// and answered by exactly one reply carrying the same id.
+namespace chatterbox::protocol {
+
+struct Hello {
+    static constexpr const char *kType = "hello";
+    int protocol = 0;
+    std::vector<std::string> features;
+};
+
+struct ListParties {
+    static constexpr const char *kType = "party.list";
+};
+
+struct CreateParty {
+    static constexpr const char *kType = "party.create";
+    std::string name;
+};
+
+struct RenameParty {
+    static constexpr const char *kType = "party.rename";
+    std::string partyId;
+    std::string name;
+};
+
+struct DeleteParty {
+    static constexpr const char *kType = "party.delete";
+    std::string partyId;
+};
+
+struct LeaveParty {
+    static constexpr const char *kType = "party.leave";
+    std::string partyId;
+};
+
+struct TransferOwnership {
+    static constexpr const char *kType = "party.transfer";
+    std::string partyId;
+    std::string userId;
+};
+
+struct SetMemberRole {
+    static constexpr const char *kType = "member.setRole";
+    std::string partyId;
+    std::string userId;
+    Role role = Role::Member;   // admin or member; ownership moves with party.transfer
+};
+
+struct KickMember {
+    static constexpr const char *kType = "member.kick";
+    std::string partyId;
+    std::string userId;
+};
+
+struct CreateTopic {
+    static constexpr const char *kType = "topic.create";
+    std::string partyId;
+    std::string name;
+};
+
+struct RenameTopic {
+    static constexpr const char *kType = "topic.rename";
+    std::string topicId;
+    std::string name;
+};
+
+struct DeleteTopic {
+    static constexpr const char *kType = "topic.delete";
+    std::string topicId;
+};
+
+struct ReorderTopics {
+    static constexpr const char *kType = "topic.reorder";
+    std::string partyId;
+    std::vector<std::string> topicIds;   // every topic of the party, in the new order
+};
+
+struct SendMessage {
+    static constexpr const char *kType = "message.send";
+    std::string topicId;
+    std::string clientMsgId;   // UUID made by the client; a retry with the same id is a no-op
+    std::string body;
+};
+
+struct EditMessage {
+    static constexpr const char *kType = "message.edit";
+    std::string messageId;
+    std::string body;
+};
+
+struct DeleteMessage {
+    static constexpr const char *kType = "message.delete";
+    std::string messageId;
+};
+
+// Keyset pagination on seq: at most `limit` messages before `beforeSeq` (newest first
+// internally, returned oldest first), or after `afterSeq`, or the newest page when neither is given.
+struct FetchHistory {
+    static constexpr const char *kType = "message.history";
+    std::string topicId;
+    std::optional<std::int64_t> beforeSeq;
+    std::optional<std::int64_t> afterSeq;
+    int limit = 50;
+};
+
+// Where a reconnecting client was in one topic.
+struct SyncPosition {
+    std::string topicId;
+    std::int64_t afterSeq = 0;                 // newest seq the client holds
+    std::optional<std::int64_t> afterRev;      // newest rev it holds; asks for edits and deletes too
+};
+
+struct SyncTopics {
+    static constexpr const char *kType = "message.sync";
+    std::vector<SyncPosition> topics;
+};
+
+using Request = std::variant<Hello, ListParties, CreateParty, RenameParty, DeleteParty, LeaveParty,
+                             TransferOwnership, SetMemberRole, KickMember, CreateTopic, RenameTopic,
+                             DeleteTopic, ReorderTopics, SendMessage, EditMessage, DeleteMessage,
+                             FetchHistory, SyncTopics>;
+
+// A decoded client frame: the request and the id its reply must carry.
+struct ClientFrame {
+    std::int64_t id = 0;
+    Request request;
+};
+
+} // namespace chatterbox::protocol

@@ -1,0 +1,258 @@
+#include "shared/validation.h"
+
+#include "shared/limits.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace chatterbox::protocol {
+
+namespace {
+
+Error invalid(std::string message)
+{
+    return Error{ErrorCode::InvalidRequest, std::move(message)};
+}
+
+std::optional<Error> checkId(const std::string &id, const char *what)
+{
+    if (!isUuid(id))
+        return invalid(std::string(what) + " is not a valid id");
+    return std::nullopt;
+}
+
+bool isControl(char32_t c, bool allowLineBreaks)
+{
+    if (allowLineBreaks && (c == U'\n' || c == U'\t'))
+        return false;
+    return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029;
+}
+
+// Decodes valid UTF-8 into code points; returns false on the first malformed sequence.
+template <typename Visit>
+bool forEachCodePoint(std::string_view text, Visit visit)
+{
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        char32_t cp = 0;
+        std::size_t extra = 0;
+        if (lead < 0x80) { cp = lead; }
+        else if ((lead & 0xe0) == 0xc0) { cp = lead & 0x1f; extra = 1; }
+        else if ((lead & 0xf0) == 0xe0) { cp = lead & 0x0f; extra = 2; }
+        else if ((lead & 0xf8) == 0xf0) { cp = lead & 0x07; extra = 3; }
+        else return false;
+        if (i + extra >= text.size() && extra > 0)
+            return false;
+        for (std::size_t k = 1; k <= extra; ++k) {
+            const auto cont = static_cast<unsigned char>(text[i + k]);
+            if ((cont & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (cont & 0x3f);
+        }
+        // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+        if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000)
+            || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+            return false;
+        if (!visit(cp))
+            return true;
+        i += extra + 1;
+    }
+    return true;
+}
+
+std::optional<Error> checkNameField(std::string &name, std::size_t maxChars, const char *what)
+{
+    name = trimmed(name);
+    return checkName(name, maxChars, what);
+}
+
+struct Validator {
+    std::optional<Error> operator()(Hello &r) const
+    {
+        if (r.features.size() > limits::kMaxFeatures)
+            return invalid("too many features");
+        for (const auto &f : r.features) {
+            if (f.empty() || f.size() > limits::kMaxFeatureNameChars || !isValidUtf8(f))
+                return invalid("a feature name is empty or too long");
+        }
+        return std::nullopt;
+    }
+    std::optional<Error> operator()(ListParties &) const { return std::nullopt; }
+    std::optional<Error> operator()(CreateParty &r) const { return checkNameField(r.name, limits::kMaxNameChars, "party name"); }
+    std::optional<Error> operator()(RenameParty &r) const
+    {
+        if (auto e = checkId(r.partyId, "partyId")) return e;
+        return checkNameField(r.name, limits::kMaxNameChars, "party name");
+    }
+    std::optional<Error> operator()(DeleteParty &r) const { return checkId(r.partyId, "partyId"); }
+    std::optional<Error> operator()(LeaveParty &r) const { return checkId(r.partyId, "partyId"); }
+    std::optional<Error> operator()(TransferOwnership &r) const
+    {
+        if (auto e = checkId(r.partyId, "partyId")) return e;
+        return checkId(r.userId, "userId");
+    }
+    std::optional<Error> operator()(SetMemberRole &r) const
+    {
+        if (auto e = checkId(r.partyId, "partyId")) return e;
+        if (auto e = checkId(r.userId, "userId")) return e;
+        if (r.role == Role::Owner)
+            return invalid("role must be admin or member; use party.transfer to change the owner");
+        return std::nullopt;
+    }
+    std::optional<Error> operator()(KickMember &r) const
+    {
+        if (auto e = checkId(r.partyId, "partyId")) return e;
+        return checkId(r.userId, "userId");
+    }
+    std::optional<Error> operator()(CreateTopic &r) const
+    {
+        if (auto e = checkId(r.partyId, "partyId")) return e;
+        return checkNameField(r.name, limits::kMaxNameChars, "topic name");
+    }
+    std::optional<Error> operator()(RenameTopic &r) const
+    {
+        if (auto e = checkId(r.topicId, "topicId")) return e;
+        return checkNameField(r.name, limits::kMaxNameChars, "topic name");
+    }
+    std::optional<Error> operator()(DeleteTopic &r) const { return checkId(r.topicId, "topicId"); }
+    std::optional<Error> operator()(ReorderTopics &r) const
+    {
+        if (auto e = checkId(r.partyId, "partyId")) return e;
+        if (r.topicIds.empty() || r.topicIds.size() > limits::kMaxTopicsPerParty)
+            return invalid("topicIds must list the party's topics");
+        std::unordered_set<std::string> seen;
+        for (const auto &id : r.topicIds) {
+            if (auto e = checkId(id, "a topicId")) return e;
+            if (!seen.insert(id).second)
+                return invalid("topicIds lists a topic twice");
+        }
+        return std::nullopt;
+    }
+    std::optional<Error> operator()(SendMessage &r) const
+    {
+        if (auto e = checkId(r.topicId, "topicId")) return e;
+        if (auto e = checkId(r.clientMsgId, "clientMsgId")) return e;
+        return checkBody(r.body);
+    }
+    std::optional<Error> operator()(EditMessage &r) const
+    {
+        if (auto e = checkId(r.messageId, "messageId")) return e;
+        return checkBody(r.body);
+    }
+    std::optional<Error> operator()(DeleteMessage &r) const { return checkId(r.messageId, "messageId"); }
+    std::optional<Error> operator()(FetchHistory &r) const
+    {
+        if (auto e = checkId(r.topicId, "topicId")) return e;
+        if (r.beforeSeq && r.afterSeq)
+            return invalid("give beforeSeq or afterSeq, not both");
+        if ((r.beforeSeq && *r.beforeSeq < 1) || (r.afterSeq && *r.afterSeq < 0))
+            return invalid("seq out of range");
+        if (r.limit < 1 || r.limit > limits::kMaxHistoryPage)
+            return invalid("limit must be between 1 and " + std::to_string(limits::kMaxHistoryPage));
+        return std::nullopt;
+    }
+    std::optional<Error> operator()(SyncTopics &r) const
+    {
+        if (r.topics.size() > limits::kMaxSyncTopics)
+            return invalid("too many topics in one sync");
+        std::unordered_set<std::string> seen;
+        for (const auto &p : r.topics) {
+            if (auto e = checkId(p.topicId, "topicId")) return e;
+            if (!seen.insert(p.topicId).second)
+                return invalid("a topic is listed twice");
+            if (p.afterSeq < 0 || (p.afterRev && *p.afterRev < 0))
+                return invalid("seq out of range");
+        }
+        return std::nullopt;
+    }
+};
+
+} // namespace
+
+bool isValidUtf8(std::string_view text)
+{
+    return forEachCodePoint(text, [](char32_t) { return true; });
+}
+
+std::size_t codePointCount(std::string_view text)
+{
+    std::size_t count = 0;
+    forEachCodePoint(text, [&](char32_t) { ++count; return true; });
+    return count;
+}
+
+bool isUuid(std::string_view text)
+{
+    if (text.size() != 36)
+        return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-')
+                return false;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string trimmed(std::string_view text)
+{
+    const auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+    std::size_t begin = 0;
+    std::size_t end = text.size();
+    while (begin < end && isSpace(text[begin])) ++begin;
+    while (end > begin && isSpace(text[end - 1])) --end;
+    return std::string(text.substr(begin, end - begin));
+}
+
+std::optional<Error> checkName(std::string_view name, std::size_t maxChars, const char *what)
+{
+    if (!isValidUtf8(name))
+        return invalid(std::string(what) + " is not valid UTF-8");
+    if (name.empty())
+        return invalid(std::string(what) + " must not be empty");
+    bool hasControl = false;
+    std::size_t count = 0;
+    forEachCodePoint(name, [&](char32_t c) {
+        ++count;
+        hasControl = hasControl || isControl(c, false);
+        return true;
+    });
+    if (hasControl)
+        return invalid(std::string(what) + " must not contain control characters");
+    if (count > maxChars)
+        return invalid(std::string(what) + " is longer than " + std::to_string(maxChars) + " characters");
+    return std::nullopt;
+}
+
+std::optional<Error> checkBody(std::string_view body)
+{
+    if (!isValidUtf8(body))
+        return invalid("body is not valid UTF-8");
+    bool hasControl = false;
+    bool hasVisible = false;
+    std::size_t count = 0;
+    forEachCodePoint(body, [&](char32_t c) {
+        ++count;
+        hasControl = hasControl || (c != U'\r' && isControl(c, true));
+        hasVisible = hasVisible || !(c == U' ' || c == U'\t' || c == U'\n' || c == U'\r');
+        return true;
+    });
+    if (!hasVisible)
+        return invalid("body must not be empty");
+    if (hasControl)
+        return invalid("body must not contain NUL or control characters");
+    if (count > limits::kMaxBodyChars)
+        return invalid("body is longer than " + std::to_string(limits::kMaxBodyChars) + " characters");
+    return std::nullopt;
+}
+
+std::optional<Error> normalizeAndValidate(Request &request)
+{
+    return std::visit(Validator{}, request);
+}
+
+} // namespace chatterbox::protocol

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "shared/errors.h"
+#include "shared/requests.h"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// The rules for every field that comes from outside. decode() applies them, so a request
+// that reaches a handler already fits its limits.
+namespace chatterbox::protocol {
+
+bool isValidUtf8(std::string_view text);
+// Code points in valid UTF-8 text.
+std::size_t codePointCount(std::string_view text);
+// Canonical lower-case 8-4-4-4-12 UUID text.
+bool isUuid(std::string_view text);
+// Leading and trailing ASCII white space removed.
+std::string trimmed(std::string_view text);
+
+// A party, topic or display name: trimmed, 1..maxChars code points, no control characters.
+std::optional<Error> checkName(std::string_view name, std::size_t maxChars, const char *what);
+// A message body: 1..kMaxBodyChars code points, not only white space, no NUL or control
+// characters other than tab and newline.
+std::optional<Error> checkBody(std::string_view body);
+
+// Trims names in place (so "  general " is "general") and then checks every field.
+std::optional<Error> normalizeAndValidate(Request &request);
+
+} // namespace chatterbox::protocol

@@ -1,0 +1,91 @@
+#pragma once
+
+// A real server on a fresh database, and helpers to connect signed-in clients to it.
+
+#include "support/testclient.h"
+#include "support/testdatabase.h"
+#include "support/testserver.h"
+
+#include <QTest>
+#include <QUuid>
+
+#include <pqxx/pqxx>
+
+#include <memory>
+
+namespace chatterbox::test {
+
+inline std::string uuid()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
+}
+
+struct Person {
+    Login login;
+    std::unique_ptr<TestClient> client;
+    json ready;
+    TestClient *operator->() { return client.get(); }
+};
+
+class Harness {
+public:
+    explicit Harness(QStringList serverArguments = {}) : m_server(nullptr), m_arguments(std::move(serverArguments)) {}
+
+    // Call from initTestCase(); QVERIFY inside reports the reason.
+    bool start()
+    {
+        if (!m_db.isValid()) {
+            qWarning("%s", qPrintable(m_db.error()));
+            return false;
+        }
+        m_server = std::make_unique<TestServer>(m_db.url(), m_arguments);
+        if (!m_server->start()) {
+            qWarning("server did not start:\n%s", qPrintable(m_server->output()));
+            return false;
+        }
+        return true;
+    }
+
+    TestServer &server() { return *m_server; }
+    const std::string &databaseUrl() const { return m_db.url(); }
+
+    // Signs in (creating the account on first use), opens a WebSocket and says hello.
+    Person connect(const QString &name)
+    {
+        Person p;
+        p.login = m_server->login(name);
+        p.client = std::make_unique<TestClient>();
+        if (p.login.accessToken.isEmpty() || !p.client->open(m_server->webSocketUrl(), p.login.accessToken))
+            return p;
+        p.ready = p.client->hello();
+        return p;
+    }
+
+    // Another connection for someone already signed in.
+    Person reconnect(const Person &who)
+    {
+        Person p;
+        p.login = who.login;
+        p.client = std::make_unique<TestClient>();
+        if (p.client->open(m_server->webSocketUrl(), p.login.accessToken))
+            p.ready = p.client->hello();
+        return p;
+    }
+
+    // Puts someone in a party directly in the database (as joining by invite will), before
+    // they connect, so that their ready snapshot includes it.
+    void addMember(const std::string &partyId, const std::string &userId, const char *role = "member")
+    {
+        pqxx::connection c(m_db.url());
+        pqxx::work tx(c);
+        tx.exec_params0("INSERT INTO members (party_id, user_id, role) VALUES ($1, $2, $3)", partyId, userId, std::string(role));
+        tx.commit();
+    }
+
+private:
+    TestDatabase m_db;
+    std::unique_ptr<TestServer> m_server;
+    QStringList m_arguments;
+};
+
+} // namespace chatterbox::test

@@ -1,0 +1,90 @@
+// Someone outside a party learns nothing about it: every request on its ids gets exactly the
+// answer a made-up id gets, and none of its events reach them.
+
+#include "e2efixture.h"
+
+using namespace chatterbox::test;
+
+class TestE2eAuthorization : public QObject {
+    Q_OBJECT
+
+    Harness m_harness;
+    Person m_owner, m_stranger;
+    std::string m_partyId, m_topicId, m_messageId, m_memberId;
+
+    // Every request that names something, filled with the given ids.
+    std::vector<std::pair<std::string, json>> sweep(const std::string &party, const std::string &topic,
+                                                    const std::string &message, const std::string &user)
+    {
+        return {
+            {"party.rename", {{"partyId", party}, {"name", "mine now"}}},
+            {"party.delete", {{"partyId", party}}},
+            {"party.leave", {{"partyId", party}}},
+            {"party.transfer", {{"partyId", party}, {"userId", user}}},
+            {"member.setRole", {{"partyId", party}, {"userId", user}, {"role", "admin"}}},
+            {"member.kick", {{"partyId", party}, {"userId", user}}},
+            {"topic.create", {{"partyId", party}, {"name", "intrusion"}}},
+            {"topic.rename", {{"topicId", topic}, {"name", "intrusion"}}},
+            {"topic.delete", {{"topicId", topic}}},
+            {"topic.reorder", {{"partyId", party}, {"topicIds", {topic}}}},
+            {"message.send", {{"topicId", topic}, {"clientMsgId", uuid()}, {"body", "hello?"}}},
+            {"message.edit", {{"messageId", message}, {"body", "changed"}}},
+            {"message.delete", {{"messageId", message}}},
+            {"message.history", {{"topicId", topic}, {"limit", 50}}},
+            {"message.history", {{"topicId", topic}, {"beforeSeq", 5}, {"limit", 50}}},
+            {"message.sync", {{"topics", {{{"topicId", topic}, {"afterSeq", 0}}}}}},
+        };
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_harness.start());
+        m_owner = m_harness.connect(QStringLiteral("owner"));
+        m_stranger = m_harness.connect(QStringLiteral("stranger"));
+        QVERIFY(m_owner.ready.is_object() && m_stranger.ready.is_object());
+        const json party = m_owner->request("party.create", {{"name", "Private"}});
+        m_partyId = party["result"]["party"]["id"];
+        m_topicId = party["result"]["party"]["topics"][0]["id"];
+        const Login member = m_harness.server().login(QStringLiteral("member"));
+        m_memberId = member.userId;
+        m_harness.addMember(m_partyId, m_memberId);
+        const json sent = m_owner->request("message.send", {{"topicId", m_topicId}, {"clientMsgId", uuid()}, {"body", "secret"}});
+        m_messageId = sent["result"]["message"]["id"];
+    }
+
+    void everyRequest_onRealIds_looksLikeMadeUpIds()
+    {
+        const auto real = sweep(m_partyId, m_topicId, m_messageId, m_memberId);
+        const auto fake = sweep(uuid(), uuid(), uuid(), uuid());
+        QCOMPARE(real.size(), fake.size());
+        for (std::size_t i = 0; i < real.size(); ++i) {
+            const json onReal = m_stranger->request(real[i].first, real[i].second);
+            const json onFake = m_stranger->request(fake[i].first, fake[i].second);
+            const QByteArray what = QByteArray::fromStdString(real[i].first + ": " + onReal.dump());
+            QVERIFY2(errorCode(onReal) == "not_found", what.constData());
+            QCOMPARE(QString::fromStdString(onReal["message"].dump()), QString::fromStdString(onFake["message"].dump()));
+        }
+        // Nothing changed: the owner still sees the message unedited, the party unrenamed.
+        const json history = m_owner->request("message.history", {{"topicId", m_topicId}, {"limit", 10}});
+        QCOMPARE(int(history["result"]["messages"].size()), 1);
+        QCOMPARE(history["result"]["messages"][0]["body"].get<std::string>(), std::string("secret"));
+        const json parties = m_owner->request("party.list");
+        QCOMPARE(parties["result"]["parties"][0]["name"].get<std::string>(), std::string("Private"));
+        QCOMPARE(int(parties["result"]["parties"][0]["topics"].size()), 1);
+    }
+
+    void stranger_getsNoEvents()
+    {
+        QVERIFY(isOk(m_owner->request("message.send", {{"topicId", m_topicId}, {"clientMsgId", uuid()}, {"body", "psst"}})));
+        QVERIFY(isOk(m_owner->request("topic.create", {{"partyId", m_partyId}, {"name", "more"}})));
+        QVERIFY(m_owner->waitForEvent("topic.created"));
+        QTest::qWait(300);
+        QCOMPARE(int(m_stranger->events.size()), 0);
+        const json list = m_stranger->request("party.list");
+        QCOMPARE(int(list["result"]["parties"].size()), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestE2eAuthorization)
+#include "tst_e2e_authorization.moc"

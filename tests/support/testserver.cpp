@@ -1,0 +1,113 @@
+#include "testserver.h"
+
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRegularExpression>
+#include <QTest>
+#include <QTimer>
+
+namespace chatterbox::test {
+
+TestServer::TestServer(std::string databaseUrl, QStringList extraArguments)
+    : m_databaseUrl(std::move(databaseUrl)), m_extra(std::move(extraArguments))
+{
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+}
+
+TestServer::~TestServer()
+{
+    stop();
+}
+
+bool TestServer::start()
+{
+    QStringList args = {QStringLiteral("--database-url"), QString::fromStdString(m_databaseUrl),
+                        QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                        QStringLiteral("--ws-listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--dev")};
+    args += m_extra;
+    m_output.clear();
+    m_process.start(QStringLiteral(CHATTERBOX_SERVER_BINARY), args);
+    if (!m_process.waitForStarted(5000))
+        return false;
+    static const QRegularExpression ready(QStringLiteral(R"(listening on (http://\S+) \(WebSocket (ws://\S+)\))"));
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 15000) {
+        if (!m_process.waitForReadyRead(200) && m_process.state() != QProcess::Running)
+            break;
+        m_output += m_process.readAll();
+        const auto match = ready.match(QString::fromUtf8(m_output));
+        if (match.hasMatch()) {
+            m_httpUrl = QUrl(match.captured(1));
+            m_wsUrl = QUrl(match.captured(2));
+            return true;
+        }
+    }
+    m_output += m_process.readAll();
+    return false;
+}
+
+void TestServer::stop()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.terminate();
+    if (!m_process.waitForFinished(10000)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+    m_output += m_process.readAll();
+}
+
+void TestServer::kill()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.kill();
+    m_process.waitForFinished(5000);
+}
+
+QString TestServer::output() const
+{
+    return QString::fromUtf8(m_output);
+}
+
+QUrl TestServer::httpUrl(const QString &path) const
+{
+    QUrl url = m_httpUrl;
+    url.setPath(path);
+    return url;
+}
+
+std::pair<int, QByteArray> TestServer::http(const QByteArray &method, const QString &path, const QByteArray &body,
+                                            const QByteArray &contentType) const
+{
+    QNetworkAccessManager manager;
+    QNetworkRequest request(httpUrl(path));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
+    QNetworkReply *reply = manager.sendCustomRequest(request, method, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    loop.exec();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray data = reply->readAll();
+    reply->deleteLater();
+    return {status, data};
+}
+
+Login TestServer::login(const QString &name) const
+{
+    const auto [status, body] = http("POST", QStringLiteral("/auth/dev"),
+                                     QByteArray::fromStdString(nlohmann::json{{"name", name.toStdString()}}.dump()));
+    if (status != 200)
+        return {};
+    const auto json = nlohmann::json::parse(body.toStdString(), nullptr, false);
+    if (!json.is_object())
+        return {};
+    return Login{json["user"]["id"].get<std::string>(), QByteArray::fromStdString(json["access_token"].get<std::string>()),
+                 QByteArray::fromStdString(json["refresh_token"].get<std::string>())};
+}
+
+} // namespace chatterbox::test

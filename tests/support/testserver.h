@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QProcess>
+#include <QStringList>
+#include <QUrl>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace chatterbox::test {
+
+struct Login {
+    std::string userId;
+    QByteArray accessToken;
+    QByteArray refreshToken;
+};
+
+// The real chatterbox-server binary, started on free loopback ports with the development
+// sign-in, against a test database.
+class TestServer final {
+public:
+    explicit TestServer(std::string databaseUrl, QStringList extraArguments = {});
+    ~TestServer();
+
+    bool start();
+    void stop();              // SIGTERM, wait
+    void kill();              // SIGKILL
+    QString output() const;   // what it printed, for failure messages
+
+    QUrl httpUrl(const QString &path = QStringLiteral("/")) const;
+    QUrl webSocketUrl() const { return m_wsUrl; }
+
+    // POST /auth/dev; an empty Login when it fails.
+    Login login(const QString &name) const;
+    // A plain HTTP request, synchronously: (status, body).
+    std::pair<int, QByteArray> http(const QByteArray &method, const QString &path, const QByteArray &body = {},
+                                     const QByteArray &contentType = "application/json") const;
+
+private:
+    std::string m_databaseUrl;
+    QStringList m_extra;
+    QProcess m_process;
+    QUrl m_httpUrl;
+    QUrl m_wsUrl;
+    QByteArray m_output;
+};
+
+} // namespace chatterbox::test

@@ -1,0 +1,200 @@
+// The wire format: every request, reply and event survives a round trip through its struct,
+// and no bad frame gets past decodeClientFrame() as anything but a clear error.
+
+#include "shared/frames.h"
+#include "shared/limits.h"
+
+#include <QFile>
+#include <QTest>
+
+using namespace chatterbox::protocol;
+using nlohmann::json;
+
+namespace {
+
+json loadFixture(const char *name)
+{
+    QFile f(QStringLiteral(CHATTERBOX_TEST_FIXTURES "/protocol/") + QLatin1String(name));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return json::parse(f.readAll().toStdString(), nullptr, false);
+}
+
+template <typename T>
+json roundTrip(const json &j)
+{
+    T value;
+    from_json(j, value);
+    json out;
+    to_json(out, value);
+    return out;
+}
+
+// Which result struct a fixture reply holds, by the request id used in the fixtures.
+json roundTripResult(std::int64_t id, const json &result)
+{
+    switch (id) {
+    case 1: return roundTrip<Ready>(result);
+    case 14: return roundTrip<MessageReply>(result);
+    case 17: return roundTrip<History>(result);
+    case 20: return roundTrip<SyncResult>(result);
+    default: return roundTrip<Empty>(result);
+    }
+}
+
+} // namespace
+
+class TestCodec : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void clientFrames_roundTrip_unchanged_data()
+    {
+        QTest::addColumn<QString>("frame");
+        const json frames = loadFixture("client-frames.json");
+        QVERIFY2(frames.is_array() && frames.size() >= 18, "fixture missing");
+        for (const auto &f : frames)
+            QTest::newRow((f["type"].get<std::string>() + "#" + std::to_string(f["id"].get<int>())).c_str())
+                << QString::fromStdString(f.dump());
+    }
+    void clientFrames_roundTrip_unchanged()
+    {
+        QFETCH(QString, frame);
+        const auto decoded = decodeClientFrame(frame.toStdString());
+        if (auto *error = std::get_if<FrameError>(&decoded))
+            QFAIL(error->error.message.c_str());
+        const auto &clientFrame = std::get<ClientFrame>(decoded);
+        const json again = json::parse(encodeRequest(clientFrame.id, clientFrame.request));
+        QCOMPARE(QString::fromStdString(again.dump()), QString::fromStdString(json::parse(frame.toStdString()).dump()));
+    }
+
+    void serverFrames_roundTrip_unchanged_data()
+    {
+        QTest::addColumn<QString>("frame");
+        const json frames = loadFixture("server-frames.json");
+        QVERIFY2(frames.is_array() && frames.size() >= 20, "fixture missing");
+        int n = 0;
+        for (const auto &f : frames)
+            QTest::newRow((f.value("event", f["type"].get<std::string>()) + "#" + std::to_string(n++)).c_str())
+                << QString::fromStdString(f.dump());
+    }
+    void serverFrames_roundTrip_unchanged()
+    {
+        QFETCH(QString, frame);
+        const json original = json::parse(frame.toStdString());
+        const auto decoded = decodeServerFrame(frame.toStdString());
+        QVERIFY2(decoded.ok(), decoded.ok() ? "" : decoded.error().message.c_str());
+        std::string again;
+        if (const auto *reply = std::get_if<ReplyFrame>(&decoded.value()))
+            again = encodeResult(reply->id, roundTripResult(reply->id, reply->result));
+        else if (const auto *error = std::get_if<ErrorFrame>(&decoded.value()))
+            again = encodeError(error->id, error->error);
+        else
+            again = encodeEvent(std::get<EventFrame>(decoded.value()).event);
+        QCOMPARE(QString::fromStdString(json::parse(again).dump()), QString::fromStdString(original.dump()));
+    }
+
+    void badFrames_decode_clearError_data()
+    {
+        QTest::addColumn<QByteArray>("frame");
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<qint64>("id");
+        const QByteArray t = "\"topicId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\"";
+        const QByteArray c = "\"clientMsgId\":\"c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f\"";
+        QTest::newRow("empty") << QByteArray("") << "bad_frame" << qint64(0);
+        QTest::newRow("not json") << QByteArray("hello") << "bad_frame" << qint64(0);
+        QTest::newRow("truncated") << QByteArray("{\"type\":\"party.list\",\"id\":1") << "bad_frame" << qint64(0);
+        QTest::newRow("array") << QByteArray("[1,2]") << "bad_frame" << qint64(0);
+        QTest::newRow("no id") << QByteArray("{\"type\":\"party.list\"}") << "bad_frame" << qint64(0);
+        QTest::newRow("string id") << QByteArray("{\"type\":\"party.list\",\"id\":\"1\"}") << "bad_frame" << qint64(0);
+        QTest::newRow("negative id") << QByteArray("{\"type\":\"party.list\",\"id\":-4}") << "bad_frame" << qint64(0);
+        QTest::newRow("float id") << QByteArray("{\"type\":\"party.list\",\"id\":1.5}") << "bad_frame" << qint64(0);
+        QTest::newRow("no type") << QByteArray("{\"id\":3}") << "bad_frame" << qint64(3);
+        QTest::newRow("unknown type") << QByteArray("{\"type\":\"party.explode\",\"id\":3}") << "unknown_type" << qint64(3);
+        QTest::newRow("missing field") << QByteArray("{\"type\":\"party.create\",\"id\":3}") << "invalid_request" << qint64(3);
+        QTest::newRow("wrong field type") << QByteArray("{\"type\":\"party.create\",\"id\":3,\"name\":7}") << "invalid_request" << qint64(3);
+        QTest::newRow("null field") << QByteArray("{\"type\":\"party.create\",\"id\":3,\"name\":null}") << "invalid_request" << qint64(3);
+        QTest::newRow("empty name") << QByteArray("{\"type\":\"party.create\",\"id\":3,\"name\":\"   \"}") << "invalid_request" << qint64(3);
+        QTest::newRow("name too long") << QByteArray("{\"type\":\"party.create\",\"id\":3,\"name\":\"" + QByteArray(101, 'x') + "\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("name with newline") << QByteArray("{\"type\":\"party.create\",\"id\":3,\"name\":\"a\\nb\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("NUL in body") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\"a\\u0000b\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("bell in body") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\"a\\u0007b\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("lone surrogate escape") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\"\\ud800\"}") << "bad_frame" << qint64(0);
+        QTest::newRow("invalid UTF-8 bytes") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\"\xff\xfe\"}") << "bad_frame" << qint64(0);
+        QTest::newRow("overlong UTF-8") << QByteArray("{\"type\":\"party.create\",\"id\":3,\"name\":\"\xc0\xaf\"}") << "bad_frame" << qint64(0);
+        QTest::newRow("whitespace body") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\" \\n\\t \"}") << "invalid_request" << qint64(3);
+        QTest::newRow("body too long") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\"" + QByteArray(4001, 'a') + "\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("bad topic id") << QByteArray("{\"type\":\"message.send\",\"id\":3,\"topicId\":\"../etc\"," + c + ",\"body\":\"hi\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("upper-case uuid") << QByteArray("{\"type\":\"topic.delete\",\"id\":3,\"topicId\":\"0B7E4A0C-1F9E-4D44-8C27-7D1F5B2A9C30\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("sql in id") << QByteArray("{\"type\":\"topic.delete\",\"id\":3,\"topicId\":\"'; DROP TABLE messages; --\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("history limit 0") << QByteArray("{\"type\":\"message.history\",\"id\":3," + t + ",\"limit\":0}") << "invalid_request" << qint64(3);
+        QTest::newRow("history limit 101") << QByteArray("{\"type\":\"message.history\",\"id\":3," + t + ",\"limit\":101}") << "invalid_request" << qint64(3);
+        QTest::newRow("history both ways") << QByteArray("{\"type\":\"message.history\",\"id\":3," + t + ",\"beforeSeq\":5,\"afterSeq\":1}") << "invalid_request" << qint64(3);
+        QTest::newRow("huge seq") << QByteArray("{\"type\":\"message.history\",\"id\":3," + t + ",\"beforeSeq\":1e400}") << "bad_frame" << qint64(0);
+        QTest::newRow("owner via setRole") << QByteArray("{\"type\":\"member.setRole\",\"id\":3,\"partyId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"userId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"role\":\"owner\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("unknown role") << QByteArray("{\"type\":\"member.setRole\",\"id\":3,\"partyId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"userId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"role\":\"god\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("duplicate reorder") << QByteArray("{\"type\":\"topic.reorder\",\"id\":3,\"partyId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"topicIds\":[\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\"]}") << "invalid_request" << qint64(3);
+        QTest::newRow("sync not array") << QByteArray("{\"type\":\"message.sync\",\"id\":3,\"topics\":{}}") << "invalid_request" << qint64(3);
+        QTest::newRow("deep nesting") << QByteArray("{\"type\":\"party.list\",\"id\":3,\"x\":" + QByteArray(20000, '[') + QByteArray(20000, ']') + "}") << "" << qint64(3);
+    }
+    void badFrames_decode_clearError()
+    {
+        QFETCH(QByteArray, frame);
+        QFETCH(QString, code);
+        QFETCH(qint64, id);
+        const auto decoded = decodeClientFrame(std::string_view(frame.constData(), static_cast<std::size_t>(frame.size())));
+        if (code.isEmpty()) {
+            // Unknown fields are ignored, however deep; the request itself is fine.
+            QVERIFY(std::holds_alternative<ClientFrame>(decoded));
+            return;
+        }
+        QVERIFY2(std::holds_alternative<FrameError>(decoded), "a bad frame was accepted");
+        const auto &error = std::get<FrameError>(decoded);
+        QCOMPARE(QString::fromUtf8(errorCodeName(error.error.code).data()), code);
+        QCOMPARE(qint64(error.id), id);
+        QVERIFY(!error.error.message.empty());
+        // The error frame itself is valid JSON whatever was in the input.
+        QVERIFY(!json::parse(encodeError(error.id, error.error), nullptr, false).is_discarded());
+    }
+
+    void body_atLimits_accepted_data()
+    {
+        QTest::addColumn<QString>("body");
+        QTest::newRow("51 characters") << QString(51, QLatin1Char('a'));
+        QTest::newRow("4000 characters") << QString(4000, QLatin1Char('a'));
+        QTest::newRow("4000 emoji") << QString::fromUtf8("\xF0\x9F\x91\x8B").repeated(4000);
+        QTest::newRow("html stays text") << QStringLiteral("<script>alert(1)</script>");
+        QTest::newRow("newlines and tabs") << QStringLiteral("line one\n\tline two");
+    }
+    void body_atLimits_accepted()
+    {
+        QFETCH(QString, body);
+        const json frame{{"type", "message.send"}, {"id", 9}, {"topicId", "0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30"},
+                         {"clientMsgId", "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f"}, {"body", body.toStdString()}};
+        const auto decoded = decodeClientFrame(frame.dump());
+        QVERIFY(std::holds_alternative<ClientFrame>(decoded));
+        const auto &send = std::get<SendMessage>(std::get<ClientFrame>(decoded).request);
+        QCOMPARE(QString::fromStdString(send.body), body);
+    }
+
+    void names_trimmed_beforeUse()
+    {
+        const auto decoded = decodeClientFrame(R"({"type":"party.create","id":1,"name":"  Book club \t"})");
+        QVERIFY(std::holds_alternative<ClientFrame>(decoded));
+        QCOMPARE(std::get<CreateParty>(std::get<ClientFrame>(decoded).request).name, std::string("Book club"));
+    }
+
+    void errorCodes_haveStableNames()
+    {
+        // Clients switch on these strings; renaming one breaks them.
+        QCOMPARE(errorCodeName(ErrorCode::NotFound), std::string_view("not_found"));
+        QCOMPARE(errorCodeName(ErrorCode::RateLimited), std::string_view("rate_limited"));
+        ErrorCode code{};
+        QVERIFY(errorCodeFromName("forbidden", code));
+        QCOMPARE(code, ErrorCode::Forbidden);
+        QVERIFY(!errorCodeFromName("nope", code));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCodec)
+#include "tst_codec.moc"

@@ -1,0 +1,78 @@
+// The field rules that app and server share.
+
+#include "shared/limits.h"
+#include "shared/validation.h"
+
+#include <QTest>
+
+using namespace chatterbox::protocol;
+
+class TestValidation : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void utf8_malformed_rejected_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<bool>("valid");
+        QTest::newRow("ascii") << QByteArray("hello") << true;
+        QTest::newRow("two-byte") << QByteArray("caf\xc3\xa9") << true;
+        QTest::newRow("four-byte") << QByteArray("\xf0\x9f\x98\x80") << true;
+        QTest::newRow("truncated two-byte") << QByteArray("caf\xc3") << false;
+        QTest::newRow("truncated four-byte") << QByteArray("\xf0\x9f\x98") << false;
+        QTest::newRow("lone continuation") << QByteArray("\x80") << false;
+        QTest::newRow("overlong slash") << QByteArray("\xc0\xaf") << false;
+        QTest::newRow("surrogate") << QByteArray("\xed\xa0\x80") << false;
+        QTest::newRow("past U+10FFFF") << QByteArray("\xf4\x90\x80\x80") << false;
+        QTest::newRow("ff byte") << QByteArray("\xff") << false;
+    }
+    void utf8_malformed_rejected()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(bool, valid);
+        QCOMPARE(isValidUtf8(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size()))), valid);
+    }
+
+    void codePoints_countCharactersNotBytes()
+    {
+        QCOMPARE(codePointCount("caf\xc3\xa9"), std::size_t(4));
+        QCOMPARE(codePointCount("\xf0\x9f\x98\x80\xf0\x9f\x98\x80"), std::size_t(2));
+    }
+
+    void uuid_onlyCanonicalLowerCase()
+    {
+        QVERIFY(isUuid("0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30"));
+        QVERIFY(!isUuid("0B7E4A0C-1F9E-4D44-8C27-7D1F5B2A9C30"));
+        QVERIFY(!isUuid("0b7e4a0c1f9e4d448c277d1f5b2a9c30"));
+        QVERIFY(!isUuid("0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c3"));
+        QVERIFY(!isUuid("0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c3g"));
+        QVERIFY(!isUuid(""));
+    }
+
+    void names_limits_enforced()
+    {
+        QVERIFY(!checkName("general", chatterbox::limits::kMaxNameChars, "topic name"));
+        QVERIFY(!checkName(std::string(100, 'x'), chatterbox::limits::kMaxNameChars, "topic name"));
+        QVERIFY(checkName(std::string(101, 'x'), chatterbox::limits::kMaxNameChars, "topic name"));
+        // 100 characters of 4 bytes each is still 100 characters.
+        std::string emoji;
+        for (int i = 0; i < 100; ++i)
+            emoji += "\xf0\x9f\x98\x80";
+        QVERIFY(!checkName(emoji, chatterbox::limits::kMaxNameChars, "topic name"));
+        QVERIFY(checkName("", chatterbox::limits::kMaxNameChars, "topic name"));
+        QVERIFY(checkName("tab\there", chatterbox::limits::kMaxNameChars, "topic name"));
+        QVERIFY(checkName("line\xe2\x80\xa8sep", chatterbox::limits::kMaxNameChars, "topic name"));
+        const auto error = checkName(std::string(101, 'x'), chatterbox::limits::kMaxNameChars, "topic name");
+        QCOMPARE(error->code, ErrorCode::InvalidRequest);
+        QVERIFY(error->message.find("topic name") != std::string::npos);
+    }
+
+    void trimmed_removesOuterWhitespaceOnly()
+    {
+        QCOMPARE(trimmed("  a b \n"), std::string("a b"));
+        QCOMPARE(trimmed("   "), std::string());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestValidation)
+#include "tst_validation.moc"
