@@ -15,6 +15,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QHostAddress>
+#include <QHostInfo>
 #include <QSocketNotifier>
 
 #include <pqxx/connection>
@@ -55,6 +56,19 @@ std::vector<std::pair<std::string, std::string>> environment()
             out.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
     }
     return out;
+}
+
+// The address people reach the HTTP side at, for links the server hands out (invites).
+std::string publicBaseUrl(const ServerConfig &config, int httpPort)
+{
+    if (!config.publicUrl.empty())
+        return config.publicUrl;
+    std::string host = config.httpListen.host;
+    if (host == "0.0.0.0" || host == "::")
+        host = QHostInfo::localHostName().toStdString();
+    else if (host.find(':') != std::string::npos)
+        host = "[" + host + "]";
+    return "http://" + host + ":" + std::to_string(httpPort);
 }
 
 // A URL with its password masked, for messages.
@@ -118,6 +132,7 @@ int main(int argc, char *argv[])
                      config.httpListen.port);
         return 1;
     }
+    hub.setBaseUrl(publicBaseUrl(config, httpPort));
     HostPort wsAddress = config.wsListen.value_or(HostPort{config.httpListen.host, static_cast<std::uint16_t>(httpPort + 1)});
     WebSocketListener listener(*tokens, hub, metrics);
     if (!listener.listen(hostAddress(wsAddress.host), wsAddress.port)) {

@@ -30,6 +30,8 @@ std::string Metrics::render(const ExecutorStats &db, bool databaseUp) const
     gauge("chatterbox_requests_total", "Requests answered.", "counter", requests);
     gauge("chatterbox_request_errors_total", "Requests answered with an error.", "counter", requestErrors);
     gauge("chatterbox_slow_consumers_closed_total", "Connections closed for not reading.", "counter", slowConsumersClosed);
+    gauge("chatterbox_invite_lookups_failed_total", "Invite codes looked up that did not work.", "counter", inviteLookupsFailed);
+    gauge("chatterbox_invite_lookups_throttled_total", "Invite look-ups refused for too many failures.", "counter", inviteLookupsThrottled);
     gauge("chatterbox_db_up", "1 when the database answered the last health check.", "gauge", databaseUp ? 1 : 0);
     gauge("chatterbox_db_write_queue", "Writes waiting for the writer thread.", "gauge", db.writeQueue);
     gauge("chatterbox_db_read_queue", "Reads waiting for a reader thread.", "gauge", db.readQueue);

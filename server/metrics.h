@@ -23,6 +23,8 @@ public:
     std::atomic<std::int64_t> requests{0};
     std::atomic<std::int64_t> requestErrors{0};
     std::atomic<std::int64_t> slowConsumersClosed{0};
+    std::atomic<std::int64_t> inviteLookupsFailed{0};
+    std::atomic<std::int64_t> inviteLookupsThrottled{0};
 
     void observeRequest(double seconds);
     std::string render(const ExecutorStats &db, bool databaseUp) const;

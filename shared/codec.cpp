@@ -59,6 +59,14 @@ void read(const json &j, const char *key, Role &out)
         throw CodecError(std::string("'") + key + "' must be owner, admin or member");
 }
 
+void read(const json &j, const char *key, Presence &out)
+{
+    std::string name;
+    read(j, key, name);
+    if (!presenceFromName(name, out))
+        throw CodecError(std::string("'") + key + "' must be online, idle or offline");
+}
+
 void read(const json &j, const char *key, std::vector<std::string> &out)
 {
     const json &v = field(j, key);
@@ -156,19 +164,83 @@ bool roleFromName(const std::string &name, Role &out)
     return true;
 }
 
+const char *presenceName(Presence presence)
+{
+    switch (presence) {
+    case Presence::Online: return "online";
+    case Presence::Idle: return "idle";
+    case Presence::Offline: return "offline";
+    }
+    return "offline";
+}
+
+bool presenceFromName(const std::string &name, Presence &out)
+{
+    if (name == "online") out = Presence::Online;
+    else if (name == "idle") out = Presence::Idle;
+    else if (name == "offline") out = Presence::Offline;
+    else return false;
+    return true;
+}
+
 // Domain types.
 
-void to_json(json &j, const User &v) { j = {{"id", v.id}, {"displayName", v.displayName}}; }
-void from_json(const json &j, User &v) { read(j, "id", v.id); read(j, "displayName", v.displayName); }
+void to_json(json &j, const User &v)
+{
+    j = {{"id", v.id}, {"displayName", v.displayName}};
+    if (!v.avatarUrl.empty())
+        j["avatarUrl"] = v.avatarUrl;
+}
+void from_json(const json &j, User &v)
+{
+    read(j, "id", v.id); read(j, "displayName", v.displayName); readOr(j, "avatarUrl", v.avatarUrl, std::string());
+}
 
 void to_json(json &j, const Member &v)
 {
     j = {{"userId", v.userId}, {"displayName", v.displayName}, {"role", roleName(v.role)}, {"joinedAt", v.joinedAt}};
+    if (!v.avatarUrl.empty())
+        j["avatarUrl"] = v.avatarUrl;
 }
 void from_json(const json &j, Member &v)
 {
     read(j, "userId", v.userId); read(j, "displayName", v.displayName); read(j, "role", v.role);
-    read(j, "joinedAt", v.joinedAt);
+    read(j, "joinedAt", v.joinedAt); readOr(j, "avatarUrl", v.avatarUrl, std::string());
+}
+
+void to_json(json &j, const ReadState &v)
+{
+    j = {{"topicId", v.topicId}, {"lastReadSeq", v.lastReadSeq}, {"unread", v.unread}, {"mentions", v.mentions}};
+}
+void from_json(const json &j, ReadState &v)
+{
+    read(j, "topicId", v.topicId); read(j, "lastReadSeq", v.lastReadSeq); read(j, "unread", v.unread);
+    read(j, "mentions", v.mentions);
+}
+
+void to_json(json &j, const Invite &v)
+{
+    j = {{"code", v.code}, {"partyId", v.partyId}, {"url", v.url}, {"createdBy", v.createdBy},
+         {"createdAt", v.createdAt}, {"uses", v.uses}};
+    writeOptional(j, "expiresAt", v.expiresAt);
+    writeOptional(j, "maxUses", v.maxUses);
+}
+void from_json(const json &j, Invite &v)
+{
+    read(j, "code", v.code); read(j, "partyId", v.partyId); read(j, "url", v.url); read(j, "createdBy", v.createdBy);
+    read(j, "createdAt", v.createdAt); read(j, "uses", v.uses); readOptional(j, "expiresAt", v.expiresAt);
+    readOptional(j, "maxUses", v.maxUses);
+}
+
+void to_json(json &j, const InvitePreview &v)
+{
+    j = {{"code", v.code}, {"partyName", v.partyName}, {"memberCount", v.memberCount},
+         {"inviterName", v.inviterName}, {"alreadyMember", v.alreadyMember}};
+}
+void from_json(const json &j, InvitePreview &v)
+{
+    read(j, "code", v.code); read(j, "partyName", v.partyName); read(j, "memberCount", v.memberCount);
+    read(j, "inviterName", v.inviterName); read(j, "alreadyMember", v.alreadyMember);
 }
 
 void to_json(json &j, const Topic &v)
@@ -197,7 +269,7 @@ void to_json(json &j, const Message &v)
 {
     j = {{"id", v.id}, {"topicId", v.topicId}, {"partyId", v.partyId}, {"seq", v.seq}, {"rev", v.rev},
          {"authorId", v.authorId}, {"clientMsgId", v.clientMsgId}, {"body", v.body},
-         {"createdAt", v.createdAt}, {"deleted", v.deleted}};
+         {"createdAt", v.createdAt}, {"deleted", v.deleted}, {"mentions", v.mentions}};
     writeOptional(j, "editedAt", v.editedAt);
 }
 void from_json(const json &j, Message &v)
@@ -206,6 +278,7 @@ void from_json(const json &j, Message &v)
     read(j, "seq", v.seq); read(j, "rev", v.rev); read(j, "authorId", v.authorId);
     read(j, "clientMsgId", v.clientMsgId); read(j, "body", v.body); read(j, "createdAt", v.createdAt);
     readOptional(j, "editedAt", v.editedAt); readOr(j, "deleted", v.deleted, false);
+    readOr(j, "mentions", v.mentions, std::vector<std::string>{});
 }
 
 // Requests. The "type" and "id" of the frame are written by encodeRequest().
@@ -301,17 +374,77 @@ void from_json(const json &j, SyncPosition &v)
 void to_json(json &j, const SyncTopics &v) { j = {{"topics", v.topics}}; }
 void from_json(const json &j, SyncTopics &v) { read(j, "topics", v.topics); }
 
+void to_json(json &j, const CreateInvite &v)
+{
+    j = {{"partyId", v.partyId}};
+    writeOptional(j, "expiresInSeconds", v.expiresInSeconds);
+    writeOptional(j, "maxUses", v.maxUses);
+}
+void from_json(const json &j, CreateInvite &v)
+{
+    read(j, "partyId", v.partyId); readOptional(j, "expiresInSeconds", v.expiresInSeconds);
+    readOptional(j, "maxUses", v.maxUses);
+}
+
+void to_json(json &j, const ListInvites &v) { j = {{"partyId", v.partyId}}; }
+void from_json(const json &j, ListInvites &v) { read(j, "partyId", v.partyId); }
+
+void to_json(json &j, const RevokeInvite &v) { j = {{"partyId", v.partyId}, {"code", v.code}}; }
+void from_json(const json &j, RevokeInvite &v) { read(j, "partyId", v.partyId); read(j, "code", v.code); }
+
+void to_json(json &j, const PreviewInvite &v) { j = {{"code", v.code}}; }
+void from_json(const json &j, PreviewInvite &v) { read(j, "code", v.code); }
+
+void to_json(json &j, const JoinInvite &v) { j = {{"code", v.code}}; }
+void from_json(const json &j, JoinInvite &v) { read(j, "code", v.code); }
+
+void to_json(json &j, const SetPresence &v) { j = {{"status", presenceName(v.status)}}; }
+void from_json(const json &j, SetPresence &v) { read(j, "status", v.status); }
+
+void to_json(json &j, const StartTyping &v) { j = {{"topicId", v.topicId}}; }
+void from_json(const json &j, StartTyping &v) { read(j, "topicId", v.topicId); }
+
+void to_json(json &j, const MarkRead &v) { j = {{"topicId", v.topicId}, {"seq", v.seq}}; }
+void from_json(const json &j, MarkRead &v) { read(j, "topicId", v.topicId); read(j, "seq", v.seq); }
+
+void to_json(json &j, const UpdateProfile &v)
+{
+    j = json::object();
+    writeOptional(j, "displayName", v.displayName);
+    writeOptional(j, "avatarUrl", v.avatarUrl);
+}
+void from_json(const json &j, UpdateProfile &v)
+{
+    readOptional(j, "displayName", v.displayName); readOptional(j, "avatarUrl", v.avatarUrl);
+}
+
 // Replies.
 
 void to_json(json &j, const Ready &v)
 {
+    json presence = json::object();
+    for (const auto &[userId, status] : v.presence)
+        presence[userId] = presenceName(status);
     j = {{"protocol", v.protocol}, {"features", v.features}, {"me", v.me}, {"parties", v.parties},
-         {"serverTime", v.serverTime}};
+         {"readStates", v.readStates}, {"presence", presence}, {"serverTime", v.serverTime}};
 }
 void from_json(const json &j, Ready &v)
 {
     read(j, "protocol", v.protocol); read(j, "features", v.features); read(j, "me", v.me);
     read(j, "parties", v.parties); read(j, "serverTime", v.serverTime);
+    readOr(j, "readStates", v.readStates, std::vector<ReadState>{});
+    v.presence.clear();
+    if (j.contains("presence")) {
+        const json &presence = field(j, "presence");
+        if (!presence.is_object())
+            throw CodecError("'presence' must be an object");
+        for (auto it = presence.begin(); it != presence.end(); ++it) {
+            Presence status = Presence::Offline;
+            if (!it->is_string() || !presenceFromName(it->get<std::string>(), status))
+                throw CodecError("'presence' values must be online, idle or offline");
+            v.presence.emplace_back(it.key(), status);
+        }
+    }
 }
 
 void to_json(json &j, const PartyList &v) { j = {{"parties", v.parties}}; }
@@ -353,10 +486,28 @@ void from_json(const json &j, TopicCatchUp &v)
 void to_json(json &j, const SyncResult &v) { j = {{"topics", v.topics}}; }
 void from_json(const json &j, SyncResult &v) { read(j, "topics", v.topics); }
 
+void to_json(json &j, const InviteReply &v) { j = {{"invite", v.invite}}; }
+void from_json(const json &j, InviteReply &v) { read(j, "invite", v.invite); }
+
+void to_json(json &j, const InviteList &v) { j = {{"invites", v.invites}}; }
+void from_json(const json &j, InviteList &v) { read(j, "invites", v.invites); }
+
+void to_json(json &j, const InvitePreviewReply &v) { j = {{"preview", v.preview}}; }
+void from_json(const json &j, InvitePreviewReply &v) { read(j, "preview", v.preview); }
+
+void to_json(json &j, const ReadStateReply &v) { j = {{"readState", v.readState}}; }
+void from_json(const json &j, ReadStateReply &v) { read(j, "readState", v.readState); }
+
+void to_json(json &j, const ProfileReply &v) { j = {{"user", v.user}}; }
+void from_json(const json &j, ProfileReply &v) { read(j, "user", v.user); }
+
 // Events.
 
 void to_json(json &j, const PartyCreated &v) { j = {{"party", v.party}}; }
 void from_json(const json &j, PartyCreated &v) { read(j, "party", v.party); }
+
+void to_json(json &j, const PartyJoined &v) { j = {{"party", v.party}}; }
+void from_json(const json &j, PartyJoined &v) { read(j, "party", v.party); }
 
 void to_json(json &j, const PartyUpdated &v)
 {
@@ -405,5 +556,17 @@ void from_json(const json &j, MessageUpdated &v) { read(j, "message", v.message)
 
 void to_json(json &j, const MessageDeleted &v) { j = {{"message", v.message}}; }
 void from_json(const json &j, MessageDeleted &v) { read(j, "message", v.message); }
+
+void to_json(json &j, const PresenceUpdated &v) { j = {{"userId", v.userId}, {"status", presenceName(v.status)}}; }
+void from_json(const json &j, PresenceUpdated &v) { read(j, "userId", v.userId); read(j, "status", v.status); }
+
+void to_json(json &j, const Typing &v) { j = {{"partyId", v.partyId}, {"topicId", v.topicId}, {"userId", v.userId}}; }
+void from_json(const json &j, Typing &v) { read(j, "partyId", v.partyId); read(j, "topicId", v.topicId); read(j, "userId", v.userId); }
+
+void to_json(json &j, const ReadStateUpdated &v) { j = {{"readState", v.readState}}; }
+void from_json(const json &j, ReadStateUpdated &v) { read(j, "readState", v.readState); }
+
+void to_json(json &j, const ProfileUpdated &v) { j = {{"user", v.user}}; }
+void from_json(const json &j, ProfileUpdated &v) { read(j, "user", v.user); }
 
 } // namespace chatterbox::protocol

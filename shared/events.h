@@ -11,6 +11,8 @@
 namespace chatterbox::protocol {
 
 struct PartyCreated { static constexpr const char *kName = "party.created"; Party party; };
+// To the connections of someone who just joined through an invite: the whole party.
+struct PartyJoined { static constexpr const char *kName = "party.joined"; Party party; };
 struct PartyUpdated { static constexpr const char *kName = "party.updated"; std::string partyId; std::string name; std::string ownerId; };
 struct PartyDeleted { static constexpr const char *kName = "party.deleted"; std::string partyId; };
 struct MemberJoined { static constexpr const char *kName = "member.joined"; std::string partyId; Member member; };
@@ -29,9 +31,19 @@ struct MessageCreated { static constexpr const char *kName = "message.created"; 
 struct MessageUpdated { static constexpr const char *kName = "message.updated"; Message message; };
 struct MessageDeleted { static constexpr const char *kName = "message.deleted"; Message message; };
 
-using Event = std::variant<PartyCreated, PartyUpdated, PartyDeleted, MemberJoined, MemberUpdated,
+// To everyone who shares a party with the person. Not stored: presence is live state.
+struct PresenceUpdated { static constexpr const char *kName = "presence.updated"; std::string userId; Presence status = Presence::Offline; };
+// To the party's other members. Not stored. Show "X is typing" for about 6 seconds.
+struct Typing { static constexpr const char *kName = "typing"; std::string partyId; std::string topicId; std::string userId; };
+// To the reader's own connections only.
+struct ReadStateUpdated { static constexpr const char *kName = "readstate.updated"; ReadState readState; };
+// To everyone who shares a party with the person.
+struct ProfileUpdated { static constexpr const char *kName = "profile.updated"; User user; };
+
+using Event = std::variant<PartyCreated, PartyJoined, PartyUpdated, PartyDeleted, MemberJoined, MemberUpdated,
                            MemberLeft, TopicCreated, TopicUpdated, TopicDeleted, TopicsReordered,
-                           MessageCreated, MessageUpdated, MessageDeleted>;
+                           MessageCreated, MessageUpdated, MessageDeleted, PresenceUpdated, Typing,
+                           ReadStateUpdated, ProfileUpdated>;
 
 const char *eventName(const Event &event);
 

@@ -20,6 +20,28 @@ inline constexpr std::size_t kMaxDisplayNameChars = 64;        // a person's dis
 inline constexpr std::size_t kMaxFeatures = 32;                // feature names in hello
 inline constexpr std::size_t kMaxFeatureNameChars = 64;
 
+// Invites: codes are 128 random bits in URL-safe base64 (22 characters).
+inline constexpr std::size_t kInviteCodeChars = 22;
+inline constexpr std::int64_t kMinInviteLifetimeSeconds = 60;
+inline constexpr std::int64_t kMaxInviteLifetimeSeconds = 365LL * 24 * 3600;
+inline constexpr int kMaxInviteUses = 100000;
+inline constexpr std::size_t kMaxInvitesPerParty = 1000;
+// Failed invite look-ups (wrong or dead codes) allowed per person and per address: a burst, then
+// one per kInviteFailureRefillSeconds.
+inline constexpr double kInviteFailureBurst = 10.0;
+inline constexpr double kInviteFailureRefillSeconds = 6.0;
+
+// Profiles.
+inline constexpr std::size_t kMaxAvatarUrlBytes = 2048;
+
+// Typing: one typing event per person and topic per interval at most; clients show "typing"
+// for kTypingDisplaySeconds after the last one.
+inline constexpr int kTypingIntervalSeconds = 3;
+inline constexpr int kTypingDisplaySeconds = 6;
+
+// Read state: unread counts stop counting here (clients show "999+").
+inline constexpr std::int64_t kMaxUnreadCount = 1000;
+
 // Reads.
 inline constexpr int kDefaultHistoryPage = 50;
 inline constexpr int kMaxHistoryPage = 100;

@@ -14,6 +14,8 @@ struct Ready {
     std::vector<std::string> features;   // the ones both sides speak
     User me;
     std::vector<Party> parties;
+    std::vector<ReadState> readStates;                  // one per topic of my parties
+    std::vector<std::pair<std::string, Presence>> presence; // members who are not offline
     std::int64_t serverTime = 0;
 };
 
@@ -37,5 +39,10 @@ struct TopicCatchUp {
 };
 
 struct SyncResult { std::vector<TopicCatchUp> topics; };
+struct InviteReply { Invite invite; };
+struct InviteList { std::vector<Invite> invites; };
+struct InvitePreviewReply { InvitePreview preview; };
+struct ReadStateReply { ReadState readState; };
+struct ProfileReply { User user; };
 
 } // namespace chatterbox::protocol

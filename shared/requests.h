@@ -124,10 +124,63 @@ struct SyncTopics {
     std::vector<SyncPosition> topics;
 };
 
+struct CreateInvite {
+    static constexpr const char *kType = "invite.create";
+    std::string partyId;
+    std::optional<std::int64_t> expiresInSeconds;   // none: never expires
+    std::optional<int> maxUses;                     // none: unlimited
+};
+
+struct ListInvites {
+    static constexpr const char *kType = "invite.list";
+    std::string partyId;
+};
+
+struct RevokeInvite {
+    static constexpr const char *kType = "invite.revoke";
+    std::string partyId;
+    std::string code;
+};
+
+struct PreviewInvite {
+    static constexpr const char *kType = "invite.preview";
+    std::string code;
+};
+
+struct JoinInvite {
+    static constexpr const char *kType = "invite.join";
+    std::string code;
+};
+
+// The app reports "idle" after inactivity and "online" when the person is back.
+struct SetPresence {
+    static constexpr const char *kType = "presence.set";
+    Presence status = Presence::Online;   // online or idle
+};
+
+struct StartTyping {
+    static constexpr const char *kType = "typing.start";
+    std::string topicId;
+};
+
+struct MarkRead {
+    static constexpr const char *kType = "topic.markRead";
+    std::string topicId;
+    std::int64_t seq = 0;   // the newest seq read; the read position never moves back
+};
+
+struct UpdateProfile {
+    static constexpr const char *kType = "profile.update";
+    std::optional<std::string> displayName;
+    std::optional<std::string> avatarUrl;   // "" removes it
+};
+
 using Request = std::variant<Hello, ListParties, CreateParty, RenameParty, DeleteParty, LeaveParty,
                              TransferOwnership, SetMemberRole, KickMember, CreateTopic, RenameTopic,
                              DeleteTopic, ReorderTopics, SendMessage, EditMessage, DeleteMessage,
-                             FetchHistory, SyncTopics>;
+                             FetchHistory, SyncTopics, CreateInvite, ListInvites, RevokeInvite,
+                             PreviewInvite, JoinInvite, SetPresence, StartTyping, MarkRead,
+                             UpdateProfile>;
 
 // A decoded client frame: the request and the id its reply must carry.
 struct ClientFrame {

@@ -14,14 +14,21 @@ enum class Role { Owner, Admin, Member };
 const char *roleName(Role role);
 bool roleFromName(const std::string &name, Role &out);
 
+enum class Presence { Offline, Idle, Online };
+
+const char *presenceName(Presence presence);
+bool presenceFromName(const std::string &name, Presence &out);
+
 struct User {
     std::string id;
     std::string displayName;
+    std::string avatarUrl;   // empty when none
 };
 
 struct Member {
     std::string userId;
     std::string displayName;
+    std::string avatarUrl;
     Role role = Role::Member;
     std::int64_t joinedAt = 0;
 };
@@ -56,6 +63,35 @@ struct Message {
     std::int64_t createdAt = 0;
     std::optional<std::int64_t> editedAt;
     bool deleted = false;
+    std::vector<std::string> mentions;   // user ids named with @ in the body, resolved when sent
+};
+
+// Where one person is in one topic.
+struct ReadState {
+    std::string topicId;
+    std::int64_t lastReadSeq = 0;
+    std::int64_t unread = 0;     // messages after lastReadSeq by others, not deleted (capped at 1000)
+    std::int64_t mentions = 0;   // of those, the ones that mention this person
+};
+
+struct Invite {
+    std::string code;
+    std::string partyId;
+    std::string url;             // the shareable link: <server base URL>/invite/<code>
+    std::string createdBy;
+    std::int64_t createdAt = 0;
+    std::optional<std::int64_t> expiresAt;
+    std::optional<int> maxUses;
+    int uses = 0;
+};
+
+// What someone holding an invite may see before joining.
+struct InvitePreview {
+    std::string code;
+    std::string partyName;
+    int memberCount = 0;
+    std::string inviterName;
+    bool alreadyMember = false;
 };
 
 } // namespace chatterbox::protocol

@@ -166,9 +166,87 @@ struct Validator {
         }
         return std::nullopt;
     }
+    std::optional<Error> operator()(CreateInvite &r) const
+    {
+        if (auto e = checkId(r.partyId, "partyId")) return e;
+        if (r.expiresInSeconds && (*r.expiresInSeconds < limits::kMinInviteLifetimeSeconds
+                                   || *r.expiresInSeconds > limits::kMaxInviteLifetimeSeconds))
+            return invalid("expiresInSeconds must be between 60 and 31536000 (a year)");
+        if (r.maxUses && (*r.maxUses < 1 || *r.maxUses > limits::kMaxInviteUses))
+            return invalid("maxUses must be between 1 and " + std::to_string(limits::kMaxInviteUses));
+        return std::nullopt;
+    }
+    std::optional<Error> operator()(ListInvites &r) const { return checkId(r.partyId, "partyId"); }
+    std::optional<Error> operator()(RevokeInvite &r) const
+    {
+        if (auto e = checkId(r.partyId, "partyId")) return e;
+        return checkCode(r.code);
+    }
+    std::optional<Error> operator()(PreviewInvite &r) const { return checkCode(r.code); }
+    std::optional<Error> operator()(JoinInvite &r) const { return checkCode(r.code); }
+    std::optional<Error> operator()(SetPresence &r) const
+    {
+        if (r.status == Presence::Offline)
+            return invalid("status must be online or idle; offline is when no connection is open");
+        return std::nullopt;
+    }
+    std::optional<Error> operator()(StartTyping &r) const { return checkId(r.topicId, "topicId"); }
+    std::optional<Error> operator()(MarkRead &r) const
+    {
+        if (auto e = checkId(r.topicId, "topicId")) return e;
+        if (r.seq < 0)
+            return invalid("seq out of range");
+        return std::nullopt;
+    }
+    std::optional<Error> operator()(UpdateProfile &r) const
+    {
+        if (!r.displayName && !r.avatarUrl)
+            return invalid("give displayName, avatarUrl or both");
+        if (r.displayName)
+            if (auto e = checkNameField(*r.displayName, limits::kMaxDisplayNameChars, "display name")) return e;
+        if (r.avatarUrl)
+            return checkAvatarUrl(*r.avatarUrl);
+        return std::nullopt;
+    }
+
+    static std::optional<Error> checkCode(const std::string &code)
+    {
+        if (!isInviteCode(code))
+            return invalid("not an invite code");
+        return std::nullopt;
+    }
 };
 
 } // namespace
+
+bool isInviteCode(std::string_view text)
+{
+    if (text.size() != limits::kInviteCodeChars)
+        return false;
+    for (char c : text) {
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return false;
+    }
+    return true;
+}
+
+std::optional<Error> checkAvatarUrl(std::string_view url)
+{
+    if (url.empty())
+        return std::nullopt;
+    if (url.size() > limits::kMaxAvatarUrlBytes)
+        return invalid("avatarUrl is longer than " + std::to_string(limits::kMaxAvatarUrlBytes) + " bytes");
+    if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0)
+        return invalid("avatarUrl must start with https:// or http://");
+    for (char c : url) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\')
+            return invalid("avatarUrl must not contain spaces, quotes, angle brackets or control characters");
+    }
+    if (!isValidUtf8(url))
+        return invalid("avatarUrl is not valid UTF-8");
+    return std::nullopt;
+}
 
 bool isValidUtf8(std::string_view text)
 {

@@ -26,6 +26,11 @@ std::optional<Error> checkName(std::string_view name, std::size_t maxChars, cons
 // characters other than tab and newline.
 std::optional<Error> checkBody(std::string_view body);
 
+// 22 characters of URL-safe base64.
+bool isInviteCode(std::string_view text);
+// Empty, or an http(s) URL of at most kMaxAvatarUrlBytes with no spaces or control characters.
+std::optional<Error> checkAvatarUrl(std::string_view url);
+
 // Trims names in place (so "  general " is "general") and then checks every field.
 std::optional<Error> normalizeAndValidate(Request &request);
 

@@ -1,5 +1,6 @@
 #include "server/db/executor.h"
 
+#include "server/handlers/queries.h"
 #include "server/logging.h"
 #include "shared/frames.h"
 
@@ -28,8 +29,12 @@ std::vector<CommittedEvent> insertEvents(pqxx::transaction_base &tx, const std::
         c.partyId = e.partyId;
         c.event = e.event;
         const auto data = protocol::eventData(e.event);
-        c.id = tx.exec_params1("INSERT INTO events (party_id, kind, payload) VALUES ($1, $2, $3::jsonb) RETURNING id",
-                               e.partyId, std::string(protocol::eventName(e.event)), data.dump())[0].as<std::int64_t>();
+        c.recipientUserId = e.recipientUserId;
+        c.moreParties = e.moreParties;
+        c.id = tx.exec_params1("INSERT INTO events (party_id, kind, payload, recipient_user_id, more_party_ids)"
+                               " VALUES ($1, $2, $3::jsonb, NULLIF($4, '')::uuid, NULLIF($5, '{}')::uuid[]) RETURNING id",
+                               e.partyId, std::string(protocol::eventName(e.event)), data.dump(), e.recipientUserId,
+                               queries::uuidArray(e.moreParties))[0].as<std::int64_t>();
         c.frame = protocol::encodeEvent(e.event);
         out.push_back(std::move(c));
     }

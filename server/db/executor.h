@@ -24,6 +24,8 @@ struct CommittedEvent {
     std::string partyId;
     protocol::Event event;
     std::string frame;
+    std::string recipientUserId;            // see PartyEvent
+    std::vector<std::string> moreParties;
 };
 
 struct ExecutorStats {

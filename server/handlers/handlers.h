@@ -20,6 +20,10 @@ Outcome ready(Tx &tx, const RequestContext &ctx, const std::vector<std::string> 
 Outcome listParties(Tx &tx, const RequestContext &ctx, const protocol::ListParties &request);
 Outcome fetchHistory(Tx &tx, const RequestContext &ctx, const protocol::FetchHistory &request);
 Outcome syncTopics(Tx &tx, const RequestContext &ctx, const protocol::SyncTopics &request);
+Outcome listInvites(Tx &tx, const RequestContext &ctx, const protocol::ListInvites &request);
+Outcome previewInvite(Tx &tx, const RequestContext &ctx, const protocol::PreviewInvite &request);
+// Checks the caller may see the topic and yields a typing event; nothing is written.
+Outcome startTyping(Tx &tx, const RequestContext &ctx, const protocol::StartTyping &request);
 
 // Writes.
 Outcome createParty(Tx &tx, const RequestContext &ctx, const protocol::CreateParty &request);
@@ -36,5 +40,10 @@ Outcome reorderTopics(Tx &tx, const RequestContext &ctx, const protocol::Reorder
 Outcome sendMessage(Tx &tx, const RequestContext &ctx, const protocol::SendMessage &request);
 Outcome editMessage(Tx &tx, const RequestContext &ctx, const protocol::EditMessage &request);
 Outcome deleteMessage(Tx &tx, const RequestContext &ctx, const protocol::DeleteMessage &request);
+Outcome createInvite(Tx &tx, const RequestContext &ctx, const protocol::CreateInvite &request);
+Outcome revokeInvite(Tx &tx, const RequestContext &ctx, const protocol::RevokeInvite &request);
+Outcome joinInvite(Tx &tx, const RequestContext &ctx, const protocol::JoinInvite &request);
+Outcome updateProfile(Tx &tx, const RequestContext &ctx, const protocol::UpdateProfile &request);
+Outcome markRead(Tx &tx, const RequestContext &ctx, const protocol::MarkRead &request);
 
 } // namespace chatterbox::server::handlers

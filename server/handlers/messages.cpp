@@ -30,6 +30,15 @@ protocol::Message reload(Tx &tx, const std::string &messageId, const std::string
     return queries::messageFromRow(r, partyId);
 }
 
+// Resolves "@name" against the party's members and records who is mentioned.
+void recordMentions(Tx &tx, const protocol::Message &message, const std::string &body)
+{
+    std::vector<std::string> mentioned;
+    if (body.find('@') != std::string::npos)
+        mentioned = protocol::resolveMentions(body, queries::mentionCandidates(tx, message.partyId));
+    queries::storeMentions(tx, message, mentioned);
+}
+
 } // namespace
 
 Outcome sendMessage(Tx &tx, const RequestContext &ctx, const protocol::SendMessage &request)
@@ -51,6 +60,10 @@ Outcome sendMessage(Tx &tx, const RequestContext &ctx, const protocol::SendMessa
         request.topicId, counters[0].as<std::int64_t>(), counters[1].as<std::int64_t>(), ctx.userId,
         request.clientMsgId, request.body)[0].as<std::string>();
     auto message = reload(tx, id, access->partyId);
+    recordMentions(tx, message, request.body);
+    message = reload(tx, id, access->partyId);
+    // Writing in a topic means having read it up to here.
+    queries::advanceReadState(tx, ctx.userId, request.topicId, message.seq);
     Outcome o = Outcome::reply(protocol::MessageReply{message});
     o.events.push_back({access->partyId, protocol::MessageCreated{std::move(message)}});
     return o;
@@ -71,6 +84,7 @@ Outcome editMessage(Tx &tx, const RequestContext &ctx, const protocol::EditMessa
     const auto rev = nextRev(tx, original.topicId);
     tx.exec_params0("UPDATE messages SET body = $2, edited_at = now(), rev = $3 WHERE id = $1",
                     request.messageId, request.body, rev);
+    recordMentions(tx, original, request.body);
     auto message = reload(tx, request.messageId, original.partyId);
     Outcome o = Outcome::reply(protocol::MessageReply{message});
     o.events.push_back({message.partyId, protocol::MessageUpdated{std::move(message)}});
@@ -91,6 +105,7 @@ Outcome deleteMessage(Tx &tx, const RequestContext &ctx, const protocol::DeleteM
     // The row stays as a tombstone so that seq stays gapless and catch-up can report the delete.
     const auto rev = nextRev(tx, original.topicId);
     tx.exec_params0("UPDATE messages SET body = '', deleted_at = now(), rev = $2 WHERE id = $1", request.messageId, rev);
+    queries::storeMentions(tx, original, {});
     auto message = reload(tx, request.messageId, original.partyId);
     Outcome o = Outcome::reply(protocol::MessageReply{message});
     o.events.push_back({message.partyId, protocol::MessageDeleted{std::move(message)}});

@@ -15,12 +15,18 @@ namespace chatterbox::server {
 // Who is asking. Handlers trust nothing else about the caller.
 struct RequestContext {
     std::string userId;
+    std::string baseUrl = {};   // the server's public base URL, for links it hands out
 };
 
-// A change event, tagged with the party whose members receive it.
+// A change event and who receives it: the connections of the members of partyId (and of
+// moreParties, once each), narrowed to one person when recipientUserId is set, and without
+// exceptUserId's connections when that is set.
 struct PartyEvent {
     std::string partyId;
     protocol::Event event;
+    std::string recipientUserId = {};
+    std::vector<std::string> moreParties = {};
+    std::string exceptUserId = {};
 };
 
 // What a new connection's snapshot covers: the change log up to eventId, for these parties.
@@ -34,7 +40,8 @@ struct Snapshot {
 struct Outcome {
     std::optional<protocol::Error> error;
     nlohmann::json result;
-    std::vector<PartyEvent> events;
+    std::vector<PartyEvent> events;      // stored with the change, delivered after commit
+    std::vector<PartyEvent> ephemeral;   // delivered once, never stored (typing)
     std::optional<Snapshot> snapshot;
 
     bool ok() const { return !error.has_value(); }

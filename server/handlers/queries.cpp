@@ -34,6 +34,7 @@ protocol::Member memberFromRow(const pqxx::row &r)
     protocol::Member m;
     m.userId = r["user_id"].as<std::string>();
     m.displayName = r["display_name"].as<std::string>();
+    m.avatarUrl = r["avatar_url"].as<std::string>();
     m.role = roleFromColumn(r["role"]);
     m.joinedAt = r["joined_ms"].as<std::int64_t>();
     return m;
@@ -41,7 +42,7 @@ protocol::Member memberFromRow(const pqxx::row &r)
 
 constexpr const char *kTopicColumns = "t.id, t.party_id, t.name, t.position, t.last_seq, t.last_rev";
 constexpr const char *kMemberColumns =
-    "mb.party_id, mb.user_id, u.display_name, mb.role, " CHATTERBOX_MS("mb.joined_at") " AS joined_ms";
+    "mb.party_id, mb.user_id, u.display_name, u.avatar_url, mb.role, " CHATTERBOX_MS("mb.joined_at") " AS joined_ms";
 
 } // namespace
 
@@ -49,7 +50,9 @@ const char *const kMessageColumns =
     "m.id, m.topic_id, m.seq, m.rev, m.author_id, m.client_msg_id, m.body, "
     CHATTERBOX_MS("m.created_at") " AS created_ms, "
     CHATTERBOX_MS("m.edited_at") " AS edited_ms, "
-    "m.deleted_at IS NOT NULL AS deleted";
+    "m.deleted_at IS NOT NULL AS deleted, "
+    "(SELECT string_agg(mm.user_id::text, ',' ORDER BY mm.user_id) FROM message_mentions mm"
+    " WHERE mm.message_id = m.id) AS mentions";
 
 protocol::Message messageFromRow(const pqxx::row &r, const std::string &partyId)
 {
@@ -66,6 +69,14 @@ protocol::Message messageFromRow(const pqxx::row &r, const std::string &partyId)
     if (!r["edited_ms"].is_null())
         m.editedAt = r["edited_ms"].as<std::int64_t>();
     m.deleted = r["deleted"].as<bool>();
+    if (!r["mentions"].is_null()) {
+        const std::string all = r["mentions"].as<std::string>();
+        for (std::size_t start = 0; start <= all.size();) {
+            const auto comma = std::min(all.find(',', start), all.size());
+            m.mentions.push_back(all.substr(start, comma - start));
+            start = comma + 1;
+        }
+    }
     return m;
 }
 
@@ -202,6 +213,86 @@ std::vector<protocol::Party> partiesOf(Tx &tx, const std::string &userId)
                                      " ORDER BY mb.joined_at, p.id",
                                      userId);
     return loadParties(tx, rows);
+}
+
+std::vector<std::string> partyIdsOf(Tx &tx, const std::string &userId)
+{
+    std::vector<std::string> ids;
+    for (const auto &r : tx.exec_params("SELECT party_id FROM members WHERE user_id = $1 ORDER BY party_id", userId))
+        ids.push_back(r[0].as<std::string>());
+    return ids;
+}
+
+namespace {
+
+// Unread and mention counts after each topic's read position. Unread stops counting at
+// kMaxUnreadCount so that a long-neglected topic costs no more than that to count.
+constexpr const char *kReadStateQuery =
+    "SELECT t.id, coalesce(rs.last_read_seq, 0) AS last_read,"
+    " (SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.topic_id = t.id"
+    "   AND m.seq > coalesce(rs.last_read_seq, 0) AND m.author_id <> $1 AND m.deleted_at IS NULL"
+    "   LIMIT 1000) AS unread) AS unread,"
+    " (SELECT count(*) FROM message_mentions mm WHERE mm.user_id = $1 AND mm.topic_id = t.id"
+    "   AND mm.seq > coalesce(rs.last_read_seq, 0)) AS mentions"
+    " FROM topics t LEFT JOIN read_states rs ON rs.topic_id = t.id AND rs.user_id = $1";
+
+protocol::ReadState readStateFromRow(const pqxx::row &r)
+{
+    return {r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(), r[3].as<std::int64_t>()};
+}
+
+} // namespace
+
+std::vector<protocol::ReadState> readStates(Tx &tx, const std::string &userId, const std::vector<std::string> &partyIds)
+{
+    std::vector<protocol::ReadState> out;
+    if (partyIds.empty())
+        return out;
+    for (const auto &r : tx.exec_params(std::string(kReadStateQuery) + " WHERE t.party_id = ANY($2::uuid[]) ORDER BY t.party_id, t.position",
+                                        userId, uuidArray(partyIds)))
+        out.push_back(readStateFromRow(r));
+    return out;
+}
+
+protocol::ReadState readState(Tx &tx, const std::string &userId, const std::string &topicId)
+{
+    return readStateFromRow(tx.exec_params1(std::string(kReadStateQuery) + " WHERE t.id = $2", userId, topicId));
+}
+
+void startReadStatesAtEnd(Tx &tx, const std::string &userId, const std::string &partyId)
+{
+    tx.exec_params0("INSERT INTO read_states (user_id, topic_id, last_read_seq)"
+                    " SELECT $1, id, last_seq FROM topics WHERE party_id = $2"
+                    " ON CONFLICT (user_id, topic_id) DO UPDATE SET last_read_seq = EXCLUDED.last_read_seq",
+                    userId, partyId);
+}
+
+void advanceReadState(Tx &tx, const std::string &userId, const std::string &topicId, std::int64_t seq)
+{
+    tx.exec_params0("INSERT INTO read_states (user_id, topic_id, last_read_seq) VALUES ($1, $2, $3)"
+                    " ON CONFLICT (user_id, topic_id)"
+                    " DO UPDATE SET last_read_seq = GREATEST(read_states.last_read_seq, EXCLUDED.last_read_seq)",
+                    userId, topicId, seq);
+}
+
+std::vector<protocol::MentionCandidate> mentionCandidates(Tx &tx, const std::string &partyId)
+{
+    std::vector<protocol::MentionCandidate> out;
+    for (const auto &r : tx.exec_params("SELECT mb.user_id, u.display_name FROM members mb JOIN users u ON u.id = mb.user_id"
+                                        " WHERE mb.party_id = $1",
+                                        partyId))
+        out.push_back({r[0].as<std::string>(), r[1].as<std::string>()});
+    return out;
+}
+
+void storeMentions(Tx &tx, const protocol::Message &message, const std::vector<std::string> &userIds)
+{
+    tx.exec_params0("DELETE FROM message_mentions WHERE message_id = $1", message.id);
+    if (userIds.empty())
+        return;
+    tx.exec_params0("INSERT INTO message_mentions (message_id, user_id, topic_id, seq)"
+                    " SELECT $1, u, $2, $3 FROM unnest($4::uuid[]) AS u",
+                    message.id, message.topicId, message.seq, uuidArray(userIds));
 }
 
 } // namespace chatterbox::server::queries

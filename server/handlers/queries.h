@@ -1,5 +1,6 @@
 #pragma once
 
+#include "shared/mentions.h"
 #include "shared/types.h"
 
 #include <pqxx/row>
@@ -41,6 +42,20 @@ std::optional<protocol::Topic> topic(Tx &tx, const std::string &topicId);
 std::optional<protocol::Member> member(Tx &tx, const std::string &partyId, const std::string &userId);
 std::optional<protocol::Party> party(Tx &tx, const std::string &partyId);
 std::vector<protocol::Party> partiesOf(Tx &tx, const std::string &userId);
+
+std::vector<std::string> partyIdsOf(Tx &tx, const std::string &userId);
+
+// Read positions with unread and mention counts, for every topic of these parties.
+std::vector<protocol::ReadState> readStates(Tx &tx, const std::string &userId, const std::vector<std::string> &partyIds);
+protocol::ReadState readState(Tx &tx, const std::string &userId, const std::string &topicId);
+// A newcomer starts with everything already there marked read.
+void startReadStatesAtEnd(Tx &tx, const std::string &userId, const std::string &partyId);
+// Moves a read position forward to seq; never back.
+void advanceReadState(Tx &tx, const std::string &userId, const std::string &topicId, std::int64_t seq);
+
+std::vector<protocol::MentionCandidate> mentionCandidates(Tx &tx, const std::string &partyId);
+// Replaces the message's mentions with userIds.
+void storeMentions(Tx &tx, const protocol::Message &message, const std::vector<std::string> &userIds);
 
 // "{a,b,c}": a PostgreSQL array literal of ids already checked to be UUIDs.
 std::string uuidArray(const std::vector<std::string> &ids);

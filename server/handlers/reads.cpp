@@ -36,20 +36,23 @@ std::vector<protocol::Message> messages(const pqxx::result &rows, const std::str
 
 Outcome ready(Tx &tx, const RequestContext &ctx, const std::vector<std::string> &features)
 {
-    const auto me = tx.exec_params("SELECT id, display_name FROM users WHERE id = $1", ctx.userId);
+    const auto me = tx.exec_params("SELECT id, display_name, avatar_url FROM users WHERE id = $1", ctx.userId);
     if (me.empty())
         return Outcome::fail(ErrorCode::NotFound, "your account no longer exists; sign in again");
     protocol::Ready ready;
     ready.protocol = limits::kProtocolVersion;
     ready.features = features;
-    ready.me = {me[0][0].as<std::string>(), me[0][1].as<std::string>()};
+    ready.me = {me[0][0].as<std::string>(), me[0][1].as<std::string>(), me[0][2].as<std::string>()};
     ready.parties = queries::partiesOf(tx, ctx.userId);
+    std::vector<std::string> partyIds;
+    for (const auto &p : ready.parties)
+        partyIds.push_back(p.id);
+    ready.readStates = queries::readStates(tx, ctx.userId, partyIds);
     ready.serverTime = nowMs();
 
     Snapshot snapshot;
     snapshot.eventId = tx.exec1("SELECT coalesce(max(id), 0) FROM events")[0].as<std::int64_t>();
-    for (const auto &p : ready.parties)
-        snapshot.partyIds.push_back(p.id);
+    snapshot.partyIds = std::move(partyIds);
     Outcome o = Outcome::reply(ready);
     o.snapshot = std::move(snapshot);
     return o;

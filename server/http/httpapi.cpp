@@ -41,6 +41,62 @@ nlohmann::json tokenResponse(const TokenPair &pair)
             {"refresh_token", pair.refreshToken}};
 }
 
+// RFC 3986 percent-encoding of everything but the unreserved characters.
+std::string percentEncode(const std::string &text)
+{
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+// Text for HTML: the five characters that could end an attribute or start a tag.
+std::string htmlEscape(const std::string &text)
+{
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string invitePage(const std::string &appLink, const std::string &code)
+{
+    const std::string link = htmlEscape(appLink);
+    return R"(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>Join a party on Chatterbox</title>
+<style>
+body{font:16px/1.5 system-ui,sans-serif;margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:#f4f5f7;color:#1d1f23}
+@media (prefers-color-scheme:dark){body{background:#1d1f23;color:#e8e9eb}main{background:#2a2d33!important}}
+main{background:#fff;border-radius:12px;padding:32px 40px;max-width:420px;text-align:center;box-shadow:0 2px 12px rgba(0,0,0,.08)}
+h1{font-size:22px;margin:0 0 8px}p{margin:8px 0 24px;opacity:.8}
+a.button{display:inline-block;background:#5865f2;color:#fff;text-decoration:none;padding:12px 24px;border-radius:8px;font-weight:600}
+code{font-size:13px;opacity:.7}
+</style></head><body><main>
+<h1>You have been invited to a party</h1>
+<p>Open the invite in the Chatterbox app to see the party and join it.</p>
+<a class="button" href=")" + link + R"(">Open in Chatterbox</a>
+<p><code>Invite code: )" + htmlEscape(code) + R"(</code></p>
+</main></body></html>
+)";
+}
+
 // The account for a development name: keyed by (provider "dev", the name), like any provider.
 std::pair<std::string, std::string> devAccount(pqxx::connection &connection, const std::string &name)
 {
@@ -116,6 +172,16 @@ bool HttpApi::databaseAnswers()
     }
 }
 
+std::string HttpApi::publicBaseUrl(const httplib::Request &req) const
+{
+    if (!m_config.publicUrl.empty())
+        return m_config.publicUrl;
+    std::string host = req.get_header_value("Host");
+    if (host.empty() || host.size() > 255)
+        host = m_config.httpListen.host + ":" + std::to_string(m_config.httpListen.port);
+    return "http://" + host;
+}
+
 void HttpApi::routes()
 {
     m_server->Get("/.well-known/chatterbox", [this](const httplib::Request &req, httplib::Response &res) {
@@ -153,6 +219,24 @@ void HttpApi::routes()
 
     m_server->Get("/metrics", [this](const httplib::Request &, httplib::Response &res) {
         res.set_content(m_metrics.render(m_dbStats, m_databaseUp), "text/plain; version=0.0.4");
+    });
+
+    // The shareable invite link. It says nothing about the party (that would let anyone who
+    // guesses a code learn names); it only hands the code to the app.
+    m_server->Get(R"(/invite/([A-Za-z0-9_-]+))", [this](const httplib::Request &req, httplib::Response &res) {
+        const std::string code = req.matches[1];
+        if (!protocol::isInviteCode(code)) {
+            res.status = 404;
+            res.set_content("not found\n", "text/plain");
+            return;
+        }
+        const std::string base = publicBaseUrl(req);
+        const std::string appLink = "chatterbox://invite?server=" + percentEncode(base) + "&code=" + code;
+        res.set_header("Cache-Control", "no-store");
+        res.set_header("Referrer-Policy", "no-referrer");
+        res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_content(invitePage(appLink, code), "text/html; charset=utf-8");
     });
 
     // Development sign-in: only when enabled, and only for clients on this machine.

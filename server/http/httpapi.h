@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-namespace httplib { class Server; }
+namespace httplib { class Server; struct Request; }
 
 namespace chatterbox::server {
 
@@ -37,6 +37,7 @@ public:
 private:
     void routes();
     bool databaseAnswers();
+    std::string publicBaseUrl(const httplib::Request &req) const;
 
     const ServerConfig &m_config;
     ConnectionPool &m_pool;

@@ -24,6 +24,7 @@ Connection::Connection(quint64 id, QWebSocket *socket, AccessClaims claims, std:
     , m_socket(socket)
     , m_claims(std::move(claims))
     , m_maxSendQueueBytes(maxSendQueueBytes)
+    , m_address(socket->peerAddress().toString().toStdString())
     , m_tokens(limits::kRequestBurst)
     , m_lastRefillMs(monotonicMs())
     , m_lastHeardMs(monotonicMs())

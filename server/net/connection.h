@@ -1,6 +1,7 @@
 #pragma once
 
 #include "server/auth/tokens.h"
+#include "shared/types.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -31,6 +32,7 @@ public:
     quint64 id() const { return m_id; }
     const std::string &userId() const { return m_claims.userId; }
     const std::string &familyId() const { return m_claims.familyId; }
+    const std::string &address() const { return m_address; }
     State state() const { return m_state; }
     void setState(State state) { m_state = state; }
 
@@ -51,6 +53,8 @@ public:
     // Events with ids up to this are already in the snapshot the client was given.
     std::int64_t snapshotEventId = 0;
     std::unordered_set<std::string> parties;
+    // What the app last reported (online until it says idle).
+    protocol::Presence presence = protocol::Presence::Online;
 
 Q_SIGNALS:
     void frameReceived(chatterbox::server::Connection *connection, const QByteArray &frame);
@@ -64,6 +68,7 @@ private:
     QWebSocket *m_socket;
     const AccessClaims m_claims;
     const std::size_t m_maxSendQueueBytes;
+    const std::string m_address;
     State m_state = State::AwaitingHello;
     bool m_open = true;
     bool m_closing = false;

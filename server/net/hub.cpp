@@ -1,21 +1,22 @@
 #include "server/net/hub.h"
 
 #include "server/auth/tokens.h"
+#include "server/handlers/handlers.h"
 #include "server/logging.h"
 #include "server/metrics.h"
-#include "server/handlers/handlers.h"
 #include "server/net/router.h"
 #include "shared/frames.h"
 #include "shared/limits.h"
 
 #include <QWebSocket>
 
+// Connections and requests. Events and presence are in hubevents.cpp.
 namespace chatterbox::server {
 
 namespace {
 
-constexpr std::size_t kRecentEvents = 16384;
-const std::vector<std::string> kServerFeatures = {"message.sync", "message.edit", "topic.reorder"};
+const std::vector<std::string> kServerFeatures = {"message.sync", "message.edit", "topic.reorder", "invites",
+                                                  "presence", "typing", "read-state", "mentions"};
 
 std::vector<std::string> commonFeatures(const std::vector<std::string> &asked)
 {
@@ -27,32 +28,15 @@ std::vector<std::string> commonFeatures(const std::vector<std::string> &asked)
     return out;
 }
 
-// The users an event lets into its party (they start following it before it is delivered).
-std::vector<std::string> usersJoining(const protocol::Event &event)
-{
-    if (const auto *created = std::get_if<protocol::PartyCreated>(&event)) {
-        std::vector<std::string> users;
-        for (const auto &m : created->party.members)
-            users.push_back(m.userId);
-        return users;
-    }
-    if (const auto *joined = std::get_if<protocol::MemberJoined>(&event))
-        return {joined->member.userId};
-    return {};
-}
-
-// The user an event takes out of its party (it still gets this last event about it).
-const std::string *userLeaving(const protocol::Event &event)
-{
-    if (const auto *left = std::get_if<protocol::MemberLeft>(&event))
-        return &left->userId;
-    return nullptr;
-}
-
 } // namespace
 
 Hub::Hub(TokenService &tokens, Metrics &metrics, HubSettings settings, QObject *parent)
-    : QObject(parent), m_tokens(tokens), m_metrics(metrics), m_settings(settings)
+    : QObject(parent)
+    , m_tokens(tokens)
+    , m_metrics(metrics)
+    , m_settings(std::move(settings))
+    , m_inviteFailures(limits::kInviteFailureBurst, limits::kInviteFailureRefillSeconds)
+    , m_typing(1.0, limits::kTypingIntervalSeconds)
 {
     // Check often enough that a silent peer is noticed within a few seconds of the timeout.
     const auto period = std::max<std::int64_t>(1000, std::min(m_settings.pingInterval.count(), std::int64_t(5)) * 1000 / 2);
@@ -104,15 +88,13 @@ void Hub::adopt(QWebSocket *socket)
 
 void Hub::onClosed(Connection *connection)
 {
-    for (const auto &partyId : connection->parties) {
-        auto it = m_followers.find(partyId);
-        if (it != m_followers.end()) {
-            it->second.erase(connection);
-            if (it->second.empty())
-                m_followers.erase(it);
-        }
+    const std::vector<std::string> parties(connection->parties.begin(), connection->parties.end());
+    if (connection->state() == Connection::State::Ready) {
+        if (const auto changed = m_presence.set(connection->userId(), connection->id(), protocol::Presence::Offline))
+            announcePresence(connection->userId(), *changed, parties);
     }
-    connection->parties.clear();
+    for (const auto &partyId : parties)
+        unfollow(connection, partyId);
     auto userIt = m_byUser.find(connection->userId());
     if (userIt != m_byUser.end()) {
         userIt->second.erase(connection);
@@ -137,16 +119,20 @@ void Hub::sendError(Connection *connection, std::int64_t requestId, protocol::Er
     connection->send(QString::fromStdString(protocol::encodeError(requestId, {code, message})));
 }
 
+void Hub::sendResult(Connection *connection, std::int64_t requestId, const nlohmann::json &result)
+{
+    connection->send(QString::fromStdString(protocol::encodeResult(requestId, result)));
+}
+
 void Hub::onFrame(Connection *connection, const QByteArray &frame)
 {
-    const std::int64_t started = monotonicMs();
     auto decoded = protocol::decodeClientFrame(std::string_view(frame.constData(), static_cast<std::size_t>(frame.size())));
     if (auto *bad = std::get_if<protocol::FrameError>(&decoded)) {
         sendError(connection, bad->id, bad->error.code, bad->error.message);
         return;
     }
     auto &request = std::get<protocol::ClientFrame>(decoded);
-    if (!connection->takeRequestToken(started)) {
+    if (!connection->takeRequestToken(monotonicMs())) {
         if (connection->rateLimitStrikes() >= limits::kMaxRateLimitStrikes) {
             connection->close(limits::kCloseRateLimited, QStringLiteral("too many requests"));
             return;
@@ -155,6 +141,22 @@ void Hub::onFrame(Connection *connection, const QByteArray &frame)
         return;
     }
     startRequest(connection, request.id, request.request);
+}
+
+// Failed invite look-ups are budgeted per person and per address, whatever the connection:
+// a budget is taken when the look-up starts and given back if the code was good.
+bool Hub::throttleInvite(Connection *connection, Pending &pending)
+{
+    const std::int64_t now = monotonicMs();
+    const std::string user = "user:" + connection->userId();
+    const std::string address = "address:" + connection->address();
+    if (!m_inviteFailures.wouldAllow(user, now) || !m_inviteFailures.wouldAllow(address, now))
+        return false;
+    m_inviteFailures.take(user, now);
+    m_inviteFailures.take(address, now);
+    pending.throttleUser = user;
+    pending.throttleAddress = address;
+    return true;
 }
 
 void Hub::startRequest(Connection *connection, std::int64_t requestId, const protocol::Request &request)
@@ -172,7 +174,11 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
         sendError(connection, requestId, protocol::ErrorCode::NotReady, "wait for the reply to hello");
         return;
     }
-    const RequestContext context{connection->userId()};
+    Pending pending;
+    pending.connectionId = connection->id();
+    pending.requestId = requestId;
+    pending.startedMs = monotonicMs();
+    const RequestContext context{connection->userId(), m_baseUrl};
     if (hello) {
         if (hello->protocol != limits::kProtocolVersion) {
             sendError(connection, requestId, protocol::ErrorCode::ProtocolMismatch,
@@ -180,56 +186,82 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
             return;
         }
         connection->setState(Connection::State::Loading);
+        pending.hello = true;
         m_executor->read([context, features = commonFeatures(hello->features)](pqxx::transaction_base &tx) {
             return handlers::ready(tx, context, features);
-        }, reply(connection->id(), requestId, true));
+        }, reply(std::move(pending)));
         return;
     }
+    if (const auto *presence = std::get_if<protocol::SetPresence>(&request)) {
+        setPresence(connection, presence->status);
+        sendResult(connection, requestId, nlohmann::json::object());
+        return;
+    }
+    if (const auto *typing = std::get_if<protocol::StartTyping>(&request)) {
+        // Within the interval, the earlier typing event still stands: nothing to send.
+        if (!m_typing.take(connection->userId() + '/' + typing->topicId, monotonicMs())) {
+            sendResult(connection, requestId, nlohmann::json::object());
+            return;
+        }
+    }
+    if (std::holds_alternative<protocol::PreviewInvite>(request) || std::holds_alternative<protocol::JoinInvite>(request)) {
+        if (!throttleInvite(connection, pending)) {
+            ++m_metrics.inviteLookupsThrottled;
+            sendError(connection, requestId, protocol::ErrorCode::RateLimited,
+                      "too many invite codes that did not work; wait a minute before trying another");
+            return;
+        }
+        pending.join = std::holds_alternative<protocol::JoinInvite>(request);
+    }
     Route route = routeRequest(request, context);
-    auto done = reply(connection->id(), requestId, false);
+    auto done = reply(std::move(pending));
     if (route.kind == RouteKind::Write)
         m_executor->write(std::move(route.work), std::move(done));
     else
         m_executor->read(std::move(route.work), std::move(done));
 }
 
-Executor::Done Hub::reply(quint64 connectionId, std::int64_t requestId, bool hello)
+Executor::Done Hub::reply(Pending pending)
 {
-    const std::int64_t started = monotonicMs();
-    return [this, connectionId, requestId, hello, started](Outcome outcome) {
+    return [this, pending = std::move(pending)](Outcome outcome) {
         auto shared = std::make_shared<Outcome>(std::move(outcome));
-        QMetaObject::invokeMethod(this, [this, connectionId, requestId, hello, started, shared] {
-            if (hello)
-                finishHello(connectionId, requestId, *shared, started);
-            else
-                finishRequest(connectionId, requestId, *shared, started);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this, pending, shared] { finish(pending, *shared); }, Qt::QueuedConnection);
     };
 }
 
-void Hub::finishRequest(quint64 connectionId, std::int64_t requestId, const Outcome &outcome, std::int64_t startedMs)
+void Hub::finish(const Pending &pending, Outcome &outcome)
 {
     ++m_metrics.requests;
-    m_metrics.observeRequest(static_cast<double>(monotonicMs() - startedMs) / 1000.0);
-    const auto it = m_connections.find(connectionId);
+    m_metrics.observeRequest(static_cast<double>(monotonicMs() - pending.startedMs) / 1000.0);
+    if (!pending.throttleUser.empty()) {
+        if (outcome.ok()) {
+            m_inviteFailures.refund(pending.throttleUser);
+            m_inviteFailures.refund(pending.throttleAddress);
+        } else if (outcome.error->code == protocol::ErrorCode::NotFound) {
+            ++m_metrics.inviteLookupsFailed;
+        }
+    }
+    for (const auto &event : outcome.ephemeral)
+        deliverEphemeral(event);
+    const auto it = m_connections.find(pending.connectionId);
     if (it == m_connections.end())
         return; // the client went away; its change (if any) is committed and was published
-    if (!outcome.ok()) {
-        sendError(it->second, requestId, outcome.error->code, outcome.error->message);
-        return;
-    }
-    it->second->send(QString::fromStdString(protocol::encodeResult(requestId, outcome.result)));
+    Connection *connection = it->second;
+    if (pending.hello)
+        return finishHello(connection, pending, outcome);
+    if (!outcome.ok())
+        return sendError(connection, pending.requestId, outcome.error->code, outcome.error->message);
+    if (pending.join && outcome.result.contains("party"))
+        outcome.result["presence"] = presenceOfMembers(nlohmann::json::array({outcome.result["party"]}));
+    sendResult(connection, pending.requestId, outcome.result);
 }
 
-void Hub::finishHello(quint64 connectionId, std::int64_t requestId, const Outcome &outcome, std::int64_t startedMs)
+void Hub::finishHello(Connection *connection, const Pending &pending, Outcome &outcome)
 {
-    const auto it = m_connections.find(connectionId);
-    if (it == m_connections.end())
-        return;
-    Connection *connection = it->second;
     if (!outcome.ok() || !outcome.snapshot) {
         connection->setState(Connection::State::AwaitingHello);
-        finishRequest(connectionId, requestId, outcome, startedMs);
+        if (outcome.error)
+            sendError(connection, pending.requestId, outcome.error->code, outcome.error->message);
         return;
     }
     const Snapshot &snapshot = *outcome.snapshot;
@@ -237,87 +269,20 @@ void Hub::finishHello(quint64 connectionId, std::int64_t requestId, const Outcom
         // So much happened while the snapshot was read that the events after it are gone
         // from memory: the client must ask again.
         connection->setState(Connection::State::AwaitingHello);
-        sendError(connection, requestId, protocol::ErrorCode::Unavailable, "the server is busy; send hello again");
+        sendError(connection, pending.requestId, protocol::ErrorCode::Unavailable, "the server is busy; send hello again");
         return;
     }
     connection->snapshotEventId = snapshot.eventId;
     for (const auto &partyId : snapshot.partyIds)
         follow(connection, partyId);
     connection->setState(Connection::State::Ready);
-    finishRequest(connectionId, requestId, outcome, startedMs);
+    setPresence(connection, protocol::Presence::Online);
+    outcome.result["presence"] = presenceOfMembers(outcome.result["parties"]);
+    sendResult(connection, pending.requestId, outcome.result);
     // Whatever committed after the snapshot and already went out to others.
     for (const auto &event : m_recent) {
         if (event->id > snapshot.eventId && connection->isOpen())
             deliver(connection, *event, QString::fromStdString(event->frame));
-    }
-}
-
-void Hub::follow(Connection *connection, const std::string &partyId)
-{
-    connection->parties.insert(partyId);
-    m_followers[partyId].insert(connection);
-}
-
-void Hub::unfollow(Connection *connection, const std::string &partyId)
-{
-    connection->parties.erase(partyId);
-    auto it = m_followers.find(partyId);
-    if (it != m_followers.end()) {
-        it->second.erase(connection);
-        if (it->second.empty())
-            m_followers.erase(it);
-    }
-}
-
-// One event to one connection: the same rules whether it is live or replayed after a snapshot.
-void Hub::deliver(Connection *connection, const CommittedEvent &event, const QString &frame)
-{
-    if (event.id <= connection->snapshotEventId)
-        return;
-    for (const auto &userId : usersJoining(event.event)) {
-        if (userId == connection->userId())
-            follow(connection, event.partyId);
-    }
-    if (!connection->parties.count(event.partyId))
-        return;
-    if (connection->send(frame))
-        ++m_metrics.eventsDelivered;
-    const std::string *leaving = userLeaving(event.event);
-    if ((leaving && *leaving == connection->userId()) || std::holds_alternative<protocol::PartyDeleted>(event.event))
-        unfollow(connection, event.partyId);
-}
-
-void Hub::publish(const std::vector<CommittedEvent> &events)
-{
-    for (const auto &committed : events) {
-        auto event = std::make_shared<const CommittedEvent>(committed);
-        m_recent.push_back(event);
-        while (m_recent.size() > kRecentEvents) {
-            m_evictedUpTo = m_recent.front()->id;
-            m_recent.pop_front();
-        }
-        if (std::holds_alternative<protocol::MessageCreated>(event->event))
-            ++m_metrics.messagesStored;
-
-        // Everyone following the party, and the ready connections of anyone this event lets in.
-        std::vector<Connection *> targets;
-        if (const auto it = m_followers.find(event->partyId); it != m_followers.end())
-            targets.assign(it->second.begin(), it->second.end());
-        for (const auto &userId : usersJoining(event->event)) {
-            if (const auto it = m_byUser.find(userId); it != m_byUser.end()) {
-                for (Connection *c : it->second) {
-                    if (c->state() == Connection::State::Ready && !c->parties.count(event->partyId))
-                        targets.push_back(c);
-                }
-            }
-        }
-        if (targets.empty())
-            continue;
-        const QString frame = QString::fromStdString(event->frame);
-        for (Connection *connection : targets) {
-            if (connection->isOpen() && connection->state() == Connection::State::Ready)
-                deliver(connection, *event, frame);
-        }
     }
 }
 
@@ -338,6 +303,8 @@ void Hub::sweep()
                static_cast<long long>(idleMs / 1000));
         connection->close(limits::kCloseIdleTimeout, QStringLiteral("no pong within the idle timeout"));
     }
+    m_inviteFailures.prune(now);
+    m_typing.prune(now);
 }
 
 } // namespace chatterbox::server

@@ -2,6 +2,8 @@
 
 #include "server/db/executor.h"
 #include "server/net/connection.h"
+#include "server/net/presencebook.h"
+#include "server/net/throttle.h"
 #include "shared/requests.h"
 
 #include <QObject>
@@ -29,7 +31,8 @@ struct HubSettings {
 };
 
 // The network side: every open connection, which parties each one follows, requests sent to
-// the database threads and their replies, and committed events fanned out to members.
+// the database threads and their replies, committed events fanned out to members, and the live
+// state that is never stored (presence, typing).
 // Lives on the network thread; the executor's callbacks are posted here.
 class Hub final : public QObject {
     Q_OBJECT
@@ -40,6 +43,8 @@ public:
     ~Hub() override;
 
     void attach(Executor *executor) { m_executor = executor; }
+    // The public HTTP base URL, for the invite links handlers make.
+    void setBaseUrl(std::string baseUrl) { m_baseUrl = std::move(baseUrl); }
     // An event sink for the executor that posts committed events to this hub's thread.
     Executor::EventSink eventSink();
 
@@ -53,23 +58,46 @@ public:
     void publish(const std::vector<CommittedEvent> &events);
 
 private:
+    // A request on its way to a database thread, and what to do when it comes back.
+    struct Pending {
+        quint64 connectionId = 0;
+        std::int64_t requestId = 0;
+        std::int64_t startedMs = 0;
+        bool hello = false;
+        bool join = false;
+        std::string throttleUser;      // invite look-ups: the failure budgets to refund on success
+        std::string throttleAddress;
+    };
+
     void onFrame(Connection *connection, const QByteArray &frame);
     void onClosed(Connection *connection);
     void startRequest(Connection *connection, std::int64_t requestId, const protocol::Request &request);
-    void finishRequest(quint64 connectionId, std::int64_t requestId, const Outcome &outcome, std::int64_t startedMs);
-    void finishHello(quint64 connectionId, std::int64_t requestId, const Outcome &outcome, std::int64_t startedMs);
+    bool throttleInvite(Connection *connection, Pending &pending);
+    Executor::Done reply(Pending pending);
+    void finish(const Pending &pending, Outcome &outcome);
+    void finishHello(Connection *connection, const Pending &pending, Outcome &outcome);
     void sendError(Connection *connection, std::int64_t requestId, protocol::ErrorCode code, const std::string &message);
+    void sendResult(Connection *connection, std::int64_t requestId, const nlohmann::json &result);
+
+    bool follows(const Connection *connection, const CommittedEvent &event) const;
     void deliver(Connection *connection, const CommittedEvent &event, const QString &frame);
+    void deliverEphemeral(const PartyEvent &event);
     void follow(Connection *connection, const std::string &partyId);
     void unfollow(Connection *connection, const std::string &partyId);
+    std::vector<Connection *> followersOf(const std::vector<std::string> &partyIds) const;
+
+    void setPresence(Connection *connection, protocol::Presence status);
+    void announcePresence(const std::string &userId, protocol::Presence status, const std::vector<std::string> &partyIds);
+    nlohmann::json presenceOfMembers(const nlohmann::json &parties) const;
+    void sendPresenceOf(Connection *connection, const protocol::Party &party);
+
     void sweep();
-    // Posts a callback from a database thread to this hub.
-    Executor::Done reply(quint64 connectionId, std::int64_t requestId, bool hello);
 
     TokenService &m_tokens;
     Metrics &m_metrics;
     const HubSettings m_settings;
     Executor *m_executor = nullptr;
+    std::string m_baseUrl;
     quint64 m_nextId = 1;
     std::unordered_map<quint64, Connection *> m_connections;
     std::unordered_map<std::string, std::unordered_set<Connection *>> m_byUser;
@@ -77,6 +105,9 @@ private:
     // Recent events, so a connection whose snapshot was taken a moment ago gets what followed it.
     std::deque<std::shared_ptr<const CommittedEvent>> m_recent;
     std::int64_t m_evictedUpTo = 0;
+    PresenceBook m_presence;
+    Throttle m_inviteFailures;
+    Throttle m_typing;
     QTimer m_sweepTimer;
 };
 

@@ -39,6 +39,19 @@ struct Router {
     Route operator()(const protocol::SendMessage &r) const { return bind(RouteKind::Write, handlers::sendMessage, r, ctx); }
     Route operator()(const protocol::EditMessage &r) const { return bind(RouteKind::Write, handlers::editMessage, r, ctx); }
     Route operator()(const protocol::DeleteMessage &r) const { return bind(RouteKind::Write, handlers::deleteMessage, r, ctx); }
+    Route operator()(const protocol::CreateInvite &r) const { return bind(RouteKind::Write, handlers::createInvite, r, ctx); }
+    Route operator()(const protocol::ListInvites &r) const { return bind(RouteKind::Read, handlers::listInvites, r, ctx); }
+    Route operator()(const protocol::RevokeInvite &r) const { return bind(RouteKind::Write, handlers::revokeInvite, r, ctx); }
+    Route operator()(const protocol::PreviewInvite &r) const { return bind(RouteKind::Read, handlers::previewInvite, r, ctx); }
+    Route operator()(const protocol::JoinInvite &r) const { return bind(RouteKind::Write, handlers::joinInvite, r, ctx); }
+    Route operator()(const protocol::StartTyping &r) const { return bind(RouteKind::Read, handlers::startTyping, r, ctx); }
+    Route operator()(const protocol::MarkRead &r) const { return bind(RouteKind::Write, handlers::markRead, r, ctx); }
+    Route operator()(const protocol::UpdateProfile &r) const { return bind(RouteKind::Write, handlers::updateProfile, r, ctx); }
+    // Presence is live state held by the hub, which answers it itself.
+    Route operator()(const protocol::SetPresence &) const
+    {
+        return Route{RouteKind::Read, [](pqxx::transaction_base &) { return Outcome::reply(nlohmann::json::object()); }};
+    }
 };
 
 } // namespace

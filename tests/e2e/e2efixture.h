@@ -72,14 +72,25 @@ public:
         return p;
     }
 
-    // Puts someone in a party directly in the database (as joining by invite will), before
-    // they connect, so that their ready snapshot includes it.
-    void addMember(const std::string &partyId, const std::string &userId, const char *role = "member")
+    struct PartyIds {
+        std::string partyId;
+        std::string topicId;   // its "general" topic
+    };
+
+    // A new party owned by `owner`; empty ids when that failed.
+    static PartyIds createParty(Person &owner, const std::string &name)
     {
-        pqxx::connection c(m_db.url());
-        pqxx::work tx(c);
-        tx.exec_params0("INSERT INTO members (party_id, user_id, role) VALUES ($1, $2, $3)", partyId, userId, std::string(role));
-        tx.commit();
+        const json reply = owner->request("party.create", {{"name", name}});
+        if (!isOk(reply))
+            return {};
+        return {reply["result"]["party"]["id"], reply["result"]["party"]["topics"][0]["id"]};
+    }
+
+    // `who` joins the party the way people do: `inviter` makes an invite, `who` redeems it.
+    static bool join(Person &inviter, const std::string &partyId, Person &who)
+    {
+        const json invite = inviter->request("invite.create", {{"partyId", partyId}});
+        return isOk(invite) && isOk(who->request("invite.join", {{"code", invite["result"]["invite"]["code"]}}));
     }
 
 private:

@@ -46,9 +46,9 @@ private Q_SLOTS:
         const json party = m_owner->request("party.create", {{"name", "Private"}});
         m_partyId = party["result"]["party"]["id"];
         m_topicId = party["result"]["party"]["topics"][0]["id"];
-        const Login member = m_harness.server().login(QStringLiteral("member"));
-        m_memberId = member.userId;
-        m_harness.addMember(m_partyId, m_memberId);
+        Person member = m_harness.connect(QStringLiteral("member"));
+        QVERIFY(Harness::join(m_owner, m_partyId, member));
+        m_memberId = member.login.userId;
         const json sent = m_owner->request("message.send", {{"topicId", m_topicId}, {"clientMsgId", uuid()}, {"body", "secret"}});
         m_messageId = sent["result"]["message"]["id"];
     }

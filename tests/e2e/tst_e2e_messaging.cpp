@@ -45,9 +45,9 @@ private Q_SLOTS:
 
     void member_readySnapshot_hasPartyTopicsAndMembers()
     {
-        const Login bob = m_harness.server().login(QStringLiteral("bob"));
-        m_harness.addMember(m_partyId, bob.userId);
-        m_bob = m_harness.connect(QStringLiteral("bob"));
+        Person newcomer = m_harness.connect(QStringLiteral("bob"));
+        QVERIFY(Harness::join(m_alice, m_partyId, newcomer));
+        m_bob = m_harness.reconnect(newcomer);
         QVERIFY(m_bob.ready.is_object());
         QCOMPARE(int(m_bob.ready["parties"].size()), 1);
         const auto &party = m_bob.ready["parties"][0];

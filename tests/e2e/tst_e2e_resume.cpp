@@ -38,12 +38,11 @@ private Q_SLOTS:
     {
         QVERIFY(m_harness.start());
         m_alice = m_harness.connect(QStringLiteral("alice"));
-        const json party = m_alice->request("party.create", {{"name", "Resumers"}});
-        m_partyId = party["result"]["party"]["id"];
-        m_topicId = party["result"]["party"]["topics"][0]["id"];
-        m_harness.addMember(m_partyId, m_harness.server().login(QStringLiteral("bob")).userId);
+        const auto ids = Harness::createParty(m_alice, "Resumers");
+        m_partyId = ids.partyId;
+        m_topicId = ids.topicId;
         m_bob = m_harness.connect(QStringLiteral("bob"));
-        QVERIFY(m_bob.ready.is_object());
+        QVERIFY(Harness::join(m_alice, m_partyId, m_bob));
     }
 
     void reconnect_withLastSeq_getsExactlyWhatWasMissed()

@@ -17,14 +17,12 @@ private Q_SLOTS:
     void stalledReader_dropped_othersServed()
     {
         Person alice = m_harness.connect(QStringLiteral("alice"));
-        const json party = alice->request("party.create", {{"name", "Firehose"}});
-        QVERIFY2(isOk(party), party.dump().c_str());
-        const std::string partyId = party["result"]["party"]["id"];
-        const std::string topicId = party["result"]["party"]["topics"][0]["id"];
-        const Login carol = m_harness.server().login(QStringLiteral("carol"));
-        m_harness.addMember(partyId, carol.userId);
+        const auto [partyId, topicId] = Harness::createParty(alice, "Firehose");
+        Person carolSetup = m_harness.connect(QStringLiteral("carol"));
+        QVERIFY(Harness::join(alice, partyId, carolSetup));
+        const Login carol = carolSetup.login;
         Person bob = m_harness.connect(QStringLiteral("bob"));
-        m_harness.addMember(partyId, bob.login.userId);
+        QVERIFY(Harness::join(alice, partyId, bob));
         bob = m_harness.reconnect(bob);
 
         RawPeer carolPeer;

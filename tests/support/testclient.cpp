@@ -54,6 +54,15 @@ json TestClient::sendRaw(const QByteArray &text, int timeoutMs)
     return replies.size() > before ? replies.at(before) : json();
 }
 
+std::int64_t TestClient::post(const std::string &type, json fields)
+{
+    const std::int64_t id = m_nextId++;
+    fields["type"] = type;
+    fields["id"] = id;
+    m_socket.sendTextMessage(QString::fromStdString(fields.dump()));
+    return id;
+}
+
 json TestClient::request(const std::string &type, json fields, int timeoutMs)
 {
     const std::int64_t id = m_nextId++;

@@ -31,6 +31,8 @@ public:
     json hello();
     // Sends a request (type + fields), waits for its reply: {"type":"result",...} or {"type":"error",...}.
     json request(const std::string &type, json fields = json::object(), int timeoutMs = 10000);
+    // Sends a request without waiting; returns its id.
+    std::int64_t post(const std::string &type, json fields = json::object());
     // Sends raw text and waits for the next reply frame.
     json sendRaw(const QByteArray &text, int timeoutMs = 10000);
     // Waits for an event; returns its data.

@@ -38,6 +38,11 @@ json roundTripResult(std::int64_t id, const json &result)
     case 14: return roundTrip<MessageReply>(result);
     case 17: return roundTrip<History>(result);
     case 20: return roundTrip<SyncResult>(result);
+    case 21: return roundTrip<InviteReply>(result);
+    case 23: return roundTrip<InviteList>(result);
+    case 25: return roundTrip<InvitePreviewReply>(result);
+    case 29: return roundTrip<ReadStateReply>(result);
+    case 30: return roundTrip<ProfileReply>(result);
     default: return roundTrip<Empty>(result);
     }
 }
@@ -52,7 +57,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("frame");
         const json frames = loadFixture("client-frames.json");
-        QVERIFY2(frames.is_array() && frames.size() >= 18, "fixture missing");
+        QVERIFY2(frames.is_array() && frames.size() >= 31, "fixture missing");
         for (const auto &f : frames)
             QTest::newRow((f["type"].get<std::string>() + "#" + std::to_string(f["id"].get<int>())).c_str())
                 << QString::fromStdString(f.dump());
@@ -72,7 +77,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("frame");
         const json frames = loadFixture("server-frames.json");
-        QVERIFY2(frames.is_array() && frames.size() >= 20, "fixture missing");
+        QVERIFY2(frames.is_array() && frames.size() >= 30, "fixture missing");
         int n = 0;
         for (const auto &f : frames)
             QTest::newRow((f.value("event", f["type"].get<std::string>()) + "#" + std::to_string(n++)).c_str())
@@ -134,6 +139,16 @@ private Q_SLOTS:
         QTest::newRow("owner via setRole") << QByteArray("{\"type\":\"member.setRole\",\"id\":3,\"partyId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"userId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"role\":\"owner\"}") << "invalid_request" << qint64(3);
         QTest::newRow("unknown role") << QByteArray("{\"type\":\"member.setRole\",\"id\":3,\"partyId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"userId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"role\":\"god\"}") << "invalid_request" << qint64(3);
         QTest::newRow("duplicate reorder") << QByteArray("{\"type\":\"topic.reorder\",\"id\":3,\"partyId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"topicIds\":[\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\"]}") << "invalid_request" << qint64(3);
+        QTest::newRow("short invite code") << QByteArray("{\"type\":\"invite.join\",\"id\":3,\"code\":\"abc\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("invite code with slash") << QByteArray("{\"type\":\"invite.preview\",\"id\":3,\"code\":\"../../../etc/passwd/xx\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("invite forever-ish") << QByteArray("{\"type\":\"invite.create\",\"id\":3,\"partyId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"expiresInSeconds\":99999999999}") << "invalid_request" << qint64(3);
+        QTest::newRow("invite zero uses") << QByteArray("{\"type\":\"invite.create\",\"id\":3,\"partyId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"maxUses\":0}") << "invalid_request" << qint64(3);
+        QTest::newRow("presence offline") << QByteArray("{\"type\":\"presence.set\",\"id\":3,\"status\":\"offline\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("presence unknown") << QByteArray("{\"type\":\"presence.set\",\"id\":3,\"status\":\"away\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("empty profile") << QByteArray("{\"type\":\"profile.update\",\"id\":3}") << "invalid_request" << qint64(3);
+        QTest::newRow("javascript avatar") << QByteArray("{\"type\":\"profile.update\",\"id\":3,\"avatarUrl\":\"javascript:alert(1)\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("avatar with quote") << QByteArray("{\"type\":\"profile.update\",\"id\":3,\"avatarUrl\":\"https://x/\\\"onerror=\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("negative read seq") << QByteArray("{\"type\":\"topic.markRead\",\"id\":3,\"topicId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"seq\":-1}") << "invalid_request" << qint64(3);
         QTest::newRow("sync not array") << QByteArray("{\"type\":\"message.sync\",\"id\":3,\"topics\":{}}") << "invalid_request" << qint64(3);
         QTest::newRow("deep nesting") << QByteArray("{\"type\":\"party.list\",\"id\":3,\"x\":" + QByteArray(20000, '[') + QByteArray(20000, ']') + "}") << "" << qint64(3);
     }

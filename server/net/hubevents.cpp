@@ -1,0 +1,193 @@
+#include "server/net/hub.h"
+
+#include "server/metrics.h"
+#include "shared/frames.h"
+
+#include <set>
+
+// Fan-out of committed events, ephemeral events, and presence.
+namespace chatterbox::server {
+
+namespace {
+
+constexpr std::size_t kRecentEvents = 16384;
+
+// The users an event lets into its party (they start following it before it is delivered).
+std::vector<std::string> usersJoining(const CommittedEvent &event)
+{
+    if (const auto *created = std::get_if<protocol::PartyCreated>(&event.event)) {
+        std::vector<std::string> users;
+        for (const auto &m : created->party.members)
+            users.push_back(m.userId);
+        return users;
+    }
+    if (std::holds_alternative<protocol::PartyJoined>(event.event))
+        return {event.recipientUserId};
+    if (const auto *joined = std::get_if<protocol::MemberJoined>(&event.event))
+        return {joined->member.userId};
+    return {};
+}
+
+// The user an event takes out of its party (it still gets this last event about it).
+const std::string *userLeaving(const protocol::Event &event)
+{
+    if (const auto *left = std::get_if<protocol::MemberLeft>(&event))
+        return &left->userId;
+    return nullptr;
+}
+
+} // namespace
+
+void Hub::follow(Connection *connection, const std::string &partyId)
+{
+    connection->parties.insert(partyId);
+    m_followers[partyId].insert(connection);
+}
+
+void Hub::unfollow(Connection *connection, const std::string &partyId)
+{
+    connection->parties.erase(partyId);
+    auto it = m_followers.find(partyId);
+    if (it != m_followers.end()) {
+        it->second.erase(connection);
+        if (it->second.empty())
+            m_followers.erase(it);
+    }
+}
+
+std::vector<Connection *> Hub::followersOf(const std::vector<std::string> &partyIds) const
+{
+    std::set<Connection *> targets;
+    for (const auto &partyId : partyIds) {
+        if (const auto it = m_followers.find(partyId); it != m_followers.end())
+            targets.insert(it->second.begin(), it->second.end());
+    }
+    return {targets.begin(), targets.end()};
+}
+
+bool Hub::follows(const Connection *connection, const CommittedEvent &event) const
+{
+    if (connection->parties.count(event.partyId))
+        return true;
+    for (const auto &partyId : event.moreParties) {
+        if (connection->parties.count(partyId))
+            return true;
+    }
+    return false;
+}
+
+// One event to one connection: the same rules whether it is live or replayed after a snapshot.
+void Hub::deliver(Connection *connection, const CommittedEvent &event, const QString &frame)
+{
+    if (event.id <= connection->snapshotEventId)
+        return;
+    if (!event.recipientUserId.empty() && event.recipientUserId != connection->userId())
+        return;
+    for (const auto &userId : usersJoining(event)) {
+        if (userId == connection->userId())
+            follow(connection, event.partyId);
+    }
+    if (!follows(connection, event))
+        return;
+    if (connection->send(frame))
+        ++m_metrics.eventsDelivered;
+    if (const auto *joined = std::get_if<protocol::PartyJoined>(&event.event))
+        sendPresenceOf(connection, joined->party);
+    const std::string *leaving = userLeaving(event.event);
+    if ((leaving && *leaving == connection->userId()) || std::holds_alternative<protocol::PartyDeleted>(event.event))
+        unfollow(connection, event.partyId);
+}
+
+void Hub::publish(const std::vector<CommittedEvent> &events)
+{
+    for (const auto &committed : events) {
+        auto event = std::make_shared<const CommittedEvent>(committed);
+        m_recent.push_back(event);
+        while (m_recent.size() > kRecentEvents) {
+            m_evictedUpTo = m_recent.front()->id;
+            m_recent.pop_front();
+        }
+        if (std::holds_alternative<protocol::MessageCreated>(event->event))
+            ++m_metrics.messagesStored;
+
+        // Everyone following the parties, and the ready connections of anyone this event lets in.
+        std::vector<std::string> parties = event->moreParties;
+        parties.push_back(event->partyId);
+        std::vector<Connection *> targets = followersOf(parties);
+        for (const auto &userId : usersJoining(*event)) {
+            if (const auto it = m_byUser.find(userId); it != m_byUser.end()) {
+                for (Connection *c : it->second) {
+                    if (c->state() == Connection::State::Ready && !c->parties.count(event->partyId))
+                        targets.push_back(c);
+                }
+            }
+        }
+        const QString frame = QString::fromStdString(event->frame);
+        for (Connection *connection : targets) {
+            if (connection->isOpen() && connection->state() == Connection::State::Ready)
+                deliver(connection, *event, frame);
+        }
+        // The party's members learn whether the newcomer is here.
+        if (const auto *joined = std::get_if<protocol::MemberJoined>(&event->event)) {
+            const auto status = m_presence.of(joined->member.userId);
+            if (status != protocol::Presence::Offline)
+                announcePresence(joined->member.userId, status, {event->partyId});
+        }
+    }
+}
+
+void Hub::deliverEphemeral(const PartyEvent &event)
+{
+    const QString frame = QString::fromStdString(protocol::encodeEvent(event.event));
+    for (Connection *connection : followersOf({event.partyId})) {
+        if (connection->userId() == event.exceptUserId || connection->state() != Connection::State::Ready)
+            continue;
+        if (connection->send(frame))
+            ++m_metrics.eventsDelivered;
+    }
+}
+
+void Hub::setPresence(Connection *connection, protocol::Presence status)
+{
+    connection->presence = status;
+    if (connection->state() != Connection::State::Ready)
+        return;
+    if (const auto changed = m_presence.set(connection->userId(), connection->id(), status)) {
+        const std::vector<std::string> parties(connection->parties.begin(), connection->parties.end());
+        announcePresence(connection->userId(), *changed, parties);
+    }
+}
+
+void Hub::announcePresence(const std::string &userId, protocol::Presence status, const std::vector<std::string> &partyIds)
+{
+    const QString frame = QString::fromStdString(protocol::encodeEvent(protocol::PresenceUpdated{userId, status}));
+    for (Connection *connection : followersOf(partyIds)) {
+        if (connection->state() == Connection::State::Ready && connection->send(frame))
+            ++m_metrics.eventsDelivered;
+    }
+}
+
+nlohmann::json Hub::presenceOfMembers(const nlohmann::json &parties) const
+{
+    nlohmann::json presence = nlohmann::json::object();
+    for (const auto &party : parties) {
+        for (const auto &member : party.value("members", nlohmann::json::array())) {
+            const std::string userId = member.value("userId", std::string());
+            const auto status = m_presence.of(userId);
+            if (status != protocol::Presence::Offline)
+                presence[userId] = protocol::presenceName(status);
+        }
+    }
+    return presence;
+}
+
+void Hub::sendPresenceOf(Connection *connection, const protocol::Party &party)
+{
+    for (const auto &member : party.members) {
+        const auto status = m_presence.of(member.userId);
+        if (status != protocol::Presence::Offline)
+            connection->send(QString::fromStdString(protocol::encodeEvent(protocol::PresenceUpdated{member.userId, status})));
+    }
+}
+
+} // namespace chatterbox::server

@@ -1,0 +1,161 @@
+// Invites end to end: a link that opens the app, a preview before joining, joining, limits,
+// revocation, and a guesser who gets throttled.
+
+#include "e2efixture.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+
+using namespace chatterbox::test;
+
+class TestE2eInvites : public QObject {
+    Q_OBJECT
+
+    Harness m_harness;
+    Person m_owner;
+    std::string m_partyId, m_topicId;
+
+    json createInvite(json extra = json::object())
+    {
+        extra["partyId"] = m_partyId;
+        return m_owner->request("invite.create", extra);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_harness.start());
+        m_owner = m_harness.connect(QStringLiteral("owner"));
+        const auto ids = Harness::createParty(m_owner, "Garden club");
+        m_partyId = ids.partyId;
+        m_topicId = ids.topicId;
+    }
+
+    void invite_previewThenJoin_everyoneTold()
+    {
+        const json created = createInvite({{"maxUses", 10}, {"expiresInSeconds", 3600}});
+        QVERIFY2(isOk(created), created.dump().c_str());
+        const std::string code = created["result"]["invite"]["code"];
+        const QUrl link(QString::fromStdString(created["result"]["invite"]["url"].get<std::string>()));
+        QCOMPARE(link.path(), QStringLiteral("/invite/") + QString::fromStdString(code));
+        QCOMPARE(link.port(), m_harness.server().httpUrl().port());
+
+        Person guest = m_harness.connect(QStringLiteral("guest"));
+        Person guestElsewhere = m_harness.reconnect(guest);
+        const json preview = guest->request("invite.preview", {{"code", code}});
+        QVERIFY(isOk(preview));
+        QCOMPARE(preview["result"]["preview"]["partyName"].get<std::string>(), std::string("Garden club"));
+        QCOMPARE(preview["result"]["preview"]["memberCount"].get<int>(), 1);
+        QCOMPARE(preview["result"]["preview"]["inviterName"].get<std::string>(), std::string("owner"));
+        // Looking is not joining.
+        QCOMPARE(errorCode(guest->request("message.history", {{"topicId", m_topicId}})), std::string("not_found"));
+
+        const json joined = guest->request("invite.join", {{"code", code}});
+        QVERIFY(isOk(joined));
+        QCOMPARE(joined["result"]["party"]["id"].get<std::string>(), m_partyId);
+        QCOMPARE(joined["result"]["presence"][m_owner.login.userId].get<std::string>(), std::string("online"));
+        QVERIFY(m_owner->waitForEvent("member.joined", [&](const json &d) { return d["member"]["userId"] == guest.login.userId; }));
+        QVERIFY(guestElsewhere->waitForEvent("party.joined", [&](const json &d) { return d["party"]["id"] == m_partyId; }));
+
+        // A member now: talks and hears.
+        QVERIFY(isOk(guest->request("message.send", {{"topicId", m_topicId}, {"clientMsgId", uuid()}, {"body", "hello garden"}})));
+        QVERIFY(m_owner->waitForEvent("message.created", [](const json &d) { return d["message"]["body"] == "hello garden"; }));
+        QVERIFY(guestElsewhere->waitForEvent("message.created", [](const json &d) { return d["message"]["body"] == "hello garden"; }));
+
+        const json list = m_owner->request("invite.list", {{"partyId", m_partyId}});
+        QCOMPARE(list["result"]["invites"][0]["uses"].get<int>(), 1);
+        QCOMPARE(errorCode(guest->request("invite.list", {{"partyId", m_partyId}})), std::string("forbidden"));
+    }
+
+    void link_opensApp_revealsNothing()
+    {
+        const json created = createInvite();
+        const std::string code = created["result"]["invite"]["code"];
+        QNetworkAccessManager manager;
+        QNetworkReply *reply = manager.get(QNetworkRequest(m_harness.server().httpUrl(QStringLiteral("/invite/") + QString::fromStdString(code))));
+        QVERIFY(QTest::qWaitFor([&] { return reply->isFinished(); }, 10000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader).toString().startsWith(QStringLiteral("text/html")));
+        QVERIFY(reply->rawHeader("Content-Security-Policy").contains("default-src 'none'"));
+        const QString page = QString::fromUtf8(reply->readAll());
+        delete reply;
+        const QString base = m_harness.server().httpUrl(QString()).toString();
+        const QString appLink = QStringLiteral("chatterbox://invite?server=") + QString::fromLatin1(QUrl::toPercentEncoding(base))
+                                + QStringLiteral("&amp;code=") + QString::fromStdString(code);
+        QVERIFY2(page.contains(appLink), qPrintable(page.mid(page.indexOf(QStringLiteral("href")), 160) + QStringLiteral(" vs ") + appLink));
+        QVERIFY(page.contains(QStringLiteral("Open in Chatterbox")));
+        QVERIFY(!page.contains(QStringLiteral("Garden club")));
+
+        for (const QString &bad : {QStringLiteral("/invite/short"), QStringLiteral("/invite/%3Cscript%3E")}) {
+            const auto [status, body] = m_harness.server().http("GET", bad);
+            QCOMPARE(status, 404);
+        }
+    }
+
+    void maxUses_thenNoMore_andRevoke()
+    {
+        const json created = createInvite({{"maxUses", 1}});
+        const std::string code = created["result"]["invite"]["code"];
+        Person first = m_harness.connect(QStringLiteral("first"));
+        Person second = m_harness.connect(QStringLiteral("second"));
+        QVERIFY(isOk(first->request("invite.join", {{"code", code}})));
+        QCOMPARE(errorCode(second->request("invite.join", {{"code", code}})), std::string("not_found"));
+
+        const std::string other = createInvite()["result"]["invite"]["code"];
+        QVERIFY(isOk(m_owner->request("invite.revoke", {{"partyId", m_partyId}, {"code", other}})));
+        QCOMPARE(errorCode(second->request("invite.preview", {{"code", other}})), std::string("not_found"));
+        QCOMPARE(errorCode(first->request("invite.create", {{"partyId", m_partyId}})), std::string("forbidden"));
+    }
+
+    // Last: it spends this machine's address budget for failed look-ups.
+    void guessing_tenThousandWrongCodes_throttled()
+    {
+        Person guesser = m_harness.connect(QStringLiteral("guesser"));
+        const std::string realCode = createInvite()["result"]["invite"]["code"];
+        QElapsedTimer timer;
+        timer.start();
+        int sent = 0, reconnects = 0;
+        std::unique_ptr<TestClient> client = std::move(guesser.client);
+        while (sent < 10000) {
+            const auto before = client->replies.size();
+            const int batch = std::min(100, 10000 - sent);
+            for (int i = 0; i < batch; ++i) {
+                char code[23];
+                std::snprintf(code, sizeof code, "WRONG%017d", sent + i);
+                client->post("invite.join", {{"code", code}});
+            }
+            sent += batch;
+            (void)QTest::qWaitFor([&] { return client->replies.size() >= before + batch || !client->isOpen(); }, 10000);
+            if (!client->isOpen()) {
+                // Flooding gets the connection closed (4004); a persistent guesser comes back.
+                QCOMPARE(client->closeCode(), 4004);
+                client = std::make_unique<TestClient>();
+                QVERIFY(client->open(m_harness.server().webSocketUrl(), guesser.login.accessToken));
+                QVERIFY(client->hello().is_object());
+                ++reconnects;
+            }
+        }
+        const auto [status, metrics] = m_harness.server().http("GET", QStringLiteral("/metrics"));
+        const auto counter = [&](const char *name) {
+            const QByteArray line = metrics.mid(metrics.indexOf(QByteArray("\n") + name + ' ') + 1).split('\n').first();
+            return line.split(' ').last().toInt();
+        };
+        const int lookedUp = counter("chatterbox_invite_lookups_failed_total");
+        const int throttled = counter("chatterbox_invite_lookups_throttled_total");
+        // Earlier tests spent a few of this address's failures; the budget is 10, plus one per 6 s.
+        const int allowed = 10 + int(timer.elapsed() / 6000) + 1;
+        qInfo("10000 wrong codes in %lld ms: %d looked up, %d refused by the invite budget (the rest by the request "
+              "rate), %d reconnects", static_cast<long long>(timer.elapsed()), lookedUp, throttled, reconnects);
+        QVERIFY2(lookedUp <= allowed, qPrintable(QStringLiteral("%1 wrong codes were looked up").arg(lookedUp)));
+        QVERIFY(throttled > 0);
+        // While throttled, even a good code waits (after the connection's own budget refilled,
+        // so that it is the invite budget saying no).
+        QTest::qWait(1500);
+        const json refused = client->request("invite.join", {{"code", realCode}});
+        QCOMPARE(errorCode(refused), std::string("rate_limited"));
+        QVERIFY(refused["message"].get<std::string>().find("invite") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestE2eInvites)
+#include "tst_e2e_invites.moc"
