@@ -11,6 +11,11 @@ packages=(
     curl ca-certificates
 )
 
+# The sign-in tests run identity providers from npm; any Node.js 18 or newer will do.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

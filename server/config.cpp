@@ -70,7 +70,17 @@ Options (each also read from the environment variable shown):
   --public-url URL        Base URL clients reach the HTTP side   CHATTERBOX_PUBLIC_URL
                           at (behind a proxy). Default http://<listen>
   --dev                   Enable the development sign-in          CHATTERBOX_DEV=1
-                          (POST /auth/dev, loopback clients only)
+                          provider (loopback clients only)
+  --provider SPEC         A sign-in provider; repeat for more.    CHATTERBOX_PROVIDERS
+                          SPEC is key=value pairs separated by    (SPECs separated by
+                          commas, e.g.                            newlines or ';')
+                          type=google,client-id=ID,client-secret-file=FILE
+                          type=github,client-id=ID,client-secret=SECRET
+                          type=oidc,id=acme,name=Acme SSO,issuer=https://login.acme.example,
+                            client-id=ID,client-secret-file=FILE
+                          See docs/operating.md for every key.
+  --signing-key-rotation-days N  New token signing key after N    CHATTERBOX_SIGNING_KEY_ROTATION_DAYS
+                          days (default 30)
   --db-readers N          Database reader threads (default 2)    CHATTERBOX_DB_READERS
   --ping-interval SEC     WebSocket ping interval (default 25)   CHATTERBOX_PING_INTERVAL
   --idle-timeout SEC      Close a connection silent this long    CHATTERBOX_IDLE_TIMEOUT
@@ -101,18 +111,30 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
     static const std::map<std::string, std::string> kEnvToOption = {
         {"CHATTERBOX_DATABASE_URL", "--database-url"}, {"CHATTERBOX_LISTEN", "--listen"},
         {"CHATTERBOX_WS_LISTEN", "--ws-listen"}, {"CHATTERBOX_PUBLIC_URL", "--public-url"},
-        {"CHATTERBOX_DEV", "--dev"}, {"CHATTERBOX_DB_READERS", "--db-readers"},
+        {"CHATTERBOX_DEV", "--dev"}, {"CHATTERBOX_PROVIDERS", "--provider"}, {"CHATTERBOX_DB_READERS", "--db-readers"},
         {"CHATTERBOX_PING_INTERVAL", "--ping-interval"}, {"CHATTERBOX_IDLE_TIMEOUT", "--idle-timeout"},
         {"CHATTERBOX_ACCESS_TOKEN_TTL", "--access-token-ttl"},
         {"CHATTERBOX_MAX_CONNECTIONS_PER_USER", "--max-connections-per-user"},
         {"CHATTERBOX_MAX_SEND_QUEUE_BYTES", "--max-send-queue-bytes"},
+        {"CHATTERBOX_SIGNING_KEY_ROTATION_DAYS", "--signing-key-rotation-days"},
     };
     std::vector<std::pair<std::string, std::string>> options;
     for (const auto &[name, value] : environment) {
         const auto it = kEnvToOption.find(name);
         if (it == kEnvToOption.end())
             continue;
-        if (it->second == "--dev") {
+        if (name == "CHATTERBOX_PROVIDERS") {
+            std::string spec;
+            for (char c : value + ";") {
+                if (c == ';' || c == '\n') {
+                    if (spec.find_first_not_of(" \t\r") != std::string::npos)
+                        options.emplace_back("--provider", spec);
+                    spec.clear();
+                } else {
+                    spec += c;
+                }
+            }
+        } else if (it->second == "--dev") {
             if (truthy(value))
                 options.emplace_back("--dev", "");
         } else {
@@ -167,11 +189,21 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
                 config.publicUrl.pop_back();
         } else if (option == "--dev") {
             config.dev = true;
+        } else if (option == "--provider") {
+            std::string error;
+            auto provider = parseProviderSpec(value, &error);
+            if (!provider)
+                return fail("--provider: " + error);
+            for (const auto &p : config.providers) {
+                if (p.id == provider->id)
+                    return fail("--provider: two providers with the id '" + p.id + "'");
+            }
+            config.providers.push_back(std::move(*provider));
         } else {
             static const std::map<std::string, std::pair<long, long>> kRanges = {
                 {"--db-readers", {1, 64}}, {"--ping-interval", {1, 3600}}, {"--idle-timeout", {2, 7200}},
                 {"--access-token-ttl", {10, 24 * 3600}}, {"--max-connections-per-user", {1, 10000}},
-                {"--max-send-queue-bytes", {4096, 1L << 30}},
+                {"--max-send-queue-bytes", {4096, 1L << 30}}, {"--signing-key-rotation-days", {1, 3650}},
             };
             const auto range = kRanges.find(option);
             if (range == kRanges.end())
@@ -185,6 +217,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
             else if (option == "--idle-timeout") config.idleTimeout = std::chrono::seconds(*n);
             else if (option == "--access-token-ttl") config.accessTokenLifetime = std::chrono::seconds(*n);
             else if (option == "--max-send-queue-bytes") config.maxSendQueueBytes = static_cast<std::size_t>(*n);
+            else if (option == "--signing-key-rotation-days") config.keyRotation = std::chrono::seconds(*n * 24 * 3600);
             else config.maxConnectionsPerUser = static_cast<int>(*n);
         }
     }

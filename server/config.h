@@ -1,5 +1,7 @@
 #pragma once
 
+#include "server/auth/providers.h"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -26,6 +28,8 @@ struct ServerConfig {
     std::chrono::seconds refreshTokenLifetime{30 * 24 * 3600};
     int maxConnectionsPerUser = 20;
     std::size_t maxSendQueueBytes = 4 * 1024 * 1024;
+    std::vector<ProviderConfig> providers;
+    std::chrono::seconds keyRotation{30 * 24 * 3600};
 };
 
 struct ParsedConfig {

@@ -1,5 +1,6 @@
 // chatterbox-server: wires the parts together; see docs/architecture.md.
 
+#include "server/auth/signin.h"
 #include "server/auth/tokens.h"
 #include "server/config.h"
 #include "server/db/connectionpool.h"
@@ -17,6 +18,7 @@
 #include <QHostAddress>
 #include <QHostInfo>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <pqxx/connection>
 
@@ -106,7 +108,7 @@ int main(int argc, char *argv[])
         pqxx::connection connection(config.databaseUrl);
         applyMigrations(connection, bundledMigrations());
         const std::string issuer = config.publicUrl.empty() ? std::string("chatterbox") : config.publicUrl;
-        tokens = std::make_unique<TokenService>(issuer, config.accessTokenLifetime, config.refreshTokenLifetime);
+        tokens = std::make_unique<TokenService>(issuer, config.accessTokenLifetime, config.refreshTokenLifetime, config.keyRotation);
         tokens->loadKeys(connection);
     } catch (const std::exception &e) {
         std::fprintf(stderr, "chatterbox-server: cannot use the database at %s: %s\n",
@@ -124,8 +126,21 @@ int main(int argc, char *argv[])
     Executor executor(config.databaseUrl, config.dbReaders, hub.eventSink());
     hub.attach(&executor);
 
+    // Revocations happen on HTTP threads; the connections they end live on this one.
+    tokens->setRevocationListener([&hub](const std::string &familyId) {
+        QMetaObject::invokeMethod(&hub, [&hub, familyId] { hub.closeFamily(familyId); }, Qt::QueuedConnection);
+    });
     ConnectionPool httpPool(config.databaseUrl, 4);
-    HttpApi http(config, httpPool, *tokens, metrics, executor.stats());
+    SignInService signIn(httpPool, *tokens, config.providers, config.dev);
+    HttpApi http(config, httpPool, *tokens, signIn, metrics, executor.stats());
+
+    // Keys rotate, and other instances' revocations arrive, through a periodic reload, done
+    // on a database thread.
+    QTimer keyRefresh;
+    QObject::connect(&keyRefresh, &QTimer::timeout, &app, [&executor, &tokens] {
+        executor.maintain([&tokens](pqxx::connection_base &connection) { tokens->refreshKeys(connection); });
+    });
+    keyRefresh.start(5 * 60 * 1000);
     const int httpPort = http.start(config.httpListen);
     if (httpPort == 0) {
         std::fprintf(stderr, "chatterbox-server: cannot listen for HTTP on %s:%u\n", config.httpListen.host.c_str(),

@@ -32,28 +32,108 @@ std::string hex(std::string_view bytes)
 
 } // namespace
 
-TokenService::TokenService(std::string issuer, std::chrono::seconds accessLifetime, std::chrono::seconds refreshLifetime)
-    : m_issuer(std::move(issuer)), m_accessLifetime(accessLifetime), m_refreshLifetime(refreshLifetime)
+namespace {
+// A new key is published this long before it signs anything, so that every instance has loaded
+// it by then (they reload every few minutes).
+constexpr std::int64_t kPublishSeconds = 15 * 60;
+} // namespace
+
+TokenService::TokenService(std::string issuer, std::chrono::seconds accessLifetime, std::chrono::seconds refreshLifetime,
+                           std::chrono::seconds keyRotation)
+    : m_issuer(std::move(issuer)), m_accessLifetime(accessLifetime), m_refreshLifetime(refreshLifetime), m_keyRotation(keyRotation)
 {
 }
 
-void TokenService::loadKeys(pqxx::connection &connection)
+void TokenService::refreshKeys(pqxx::connection_base &connection)
 {
     pqxx::work tx(connection);
-    auto rows = tx.exec("SELECT kid, secret FROM signing_keys ORDER BY created_at DESC");
-    if (rows.empty()) {
+    // One instance at a time decides about new keys.
+    tx.exec("SELECT pg_advisory_xact_lock(7236571)");
+    const auto newest = tx.exec("SELECT extract(epoch FROM now() - max(created_at))::bigint FROM signing_keys");
+    if (newest[0][0].is_null() || newest[0][0].as<std::int64_t>() >= m_keyRotation.count()) {
         const std::string kid = hex(crypto::randomBytes(8));
-        const std::string secret = crypto::randomBytes(32);
-        tx.exec_params0("INSERT INTO signing_keys (kid, secret) VALUES ($1, $2)", kid, pqxx::binarystring(secret));
-        rows = tx.exec("SELECT kid, secret FROM signing_keys ORDER BY created_at DESC");
+        tx.exec_params0("INSERT INTO signing_keys (kid, secret) VALUES ($1, $2)", kid, pqxx::binarystring(crypto::randomBytes(32)));
         qCInfo(lcAuth, "created signing key %s", kid.c_str());
     }
+    // A key stops signing when its successor starts (rotation + publish time after it began);
+    // its tokens live one access lifetime more.
+    tx.exec_params0("DELETE FROM signing_keys WHERE created_at < now() - make_interval(secs => $1)"
+                    " AND kid <> (SELECT kid FROM signing_keys ORDER BY created_at DESC LIMIT 1)",
+                    static_cast<double>(2 * m_keyRotation.count() + kPublishSeconds + m_accessLifetime.count()));
+    const auto rows = tx.exec("SELECT kid, secret, extract(epoch FROM now() - created_at)::bigint AS age"
+                              " FROM signing_keys ORDER BY created_at DESC");
+    const auto revoked = tx.exec_params("SELECT DISTINCT family_id FROM refresh_tokens"
+                                        " WHERE revoked_at > now() - make_interval(secs => $1)",
+                                        static_cast<double>(m_accessLifetime.count() + 60));
     tx.commit();
+
     std::lock_guard lock(m_mutex);
     m_keys.clear();
-    for (const auto &r : rows)
-        m_keys[r[0].as<std::string>()] = pqxx::binarystring(r[1]).str();
-    m_currentKid = rows[0][0].as<std::string>();
+    m_currentKid.clear();
+    for (const auto &r : rows) {
+        const std::string kid = r[0].as<std::string>();
+        m_keys[kid] = pqxx::binarystring(r[1]).str();
+        // The newest key that everyone has had time to load; the oldest if none has (first start).
+        if (m_currentKid.empty() && r[2].as<std::int64_t>() >= kPublishSeconds)
+            m_currentKid = kid;
+    }
+    if (m_currentKid.empty())
+        m_currentKid = rows[rows.size() - 1][0].as<std::string>();
+    for (const auto &r : revoked)
+        m_revoked.insert(r[0].as<std::string>());
+}
+
+std::string TokenService::currentKeyId() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_currentKid;
+}
+
+void TokenService::markRevoked(const std::string &familyId)
+{
+    std::function<void(const std::string &)> listener;
+    {
+        std::lock_guard lock(m_mutex);
+        m_revoked.insert(familyId);
+        listener = m_revocationListener;
+    }
+    if (listener)
+        listener(familyId);
+}
+
+bool TokenService::isRevoked(const std::string &familyId) const
+{
+    std::lock_guard lock(m_mutex);
+    return m_revoked.count(familyId) > 0;
+}
+
+void TokenService::setRevocationListener(std::function<void(const std::string &)> listener)
+{
+    std::lock_guard lock(m_mutex);
+    m_revocationListener = std::move(listener);
+}
+
+void TokenService::revokeFamily(pqxx::connection_base &connection, const std::string &familyId)
+{
+    pqxx::work tx(connection);
+    tx.exec_params0("UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE family_id = $1", familyId);
+    tx.commit();
+    markRevoked(familyId);
+}
+
+void TokenService::revokeByRefreshToken(pqxx::connection_base &connection, const std::string &refreshToken)
+{
+    std::string familyId;
+    {
+        pqxx::work tx(connection);
+        const auto row = tx.exec_params("SELECT family_id FROM refresh_tokens WHERE token_hash = $1",
+                                        pqxx::binarystring(crypto::sha256(refreshToken)));
+        tx.commit();
+        if (row.empty())
+            return;
+        familyId = row[0][0].as<std::string>();
+    }
+    revokeFamily(connection, familyId);
 }
 
 std::string TokenService::issueAccessToken(const std::string &userId, const std::string &familyId) const
@@ -112,7 +192,7 @@ std::optional<AccessClaims> TokenService::verifyAccessToken(const std::string &t
         out.userId = claims.at("sub").get<std::string>();
         out.familyId = claims.at("fam").get<std::string>();
         out.expiresAt = claims.at("exp").get<std::int64_t>();
-        if (out.expiresAt <= nowSeconds())
+        if (out.expiresAt <= nowSeconds() || isRevoked(out.familyId))
             return std::nullopt;
         return out;
     } catch (const nlohmann::json::exception &) {
@@ -120,7 +200,7 @@ std::optional<AccessClaims> TokenService::verifyAccessToken(const std::string &t
     }
 }
 
-std::string TokenService::newRefreshToken(pqxx::connection &connection, const std::string &userId, const std::string &familyId)
+std::string TokenService::newRefreshToken(pqxx::connection_base &connection, const std::string &userId, const std::string &familyId)
 {
     const std::string token = crypto::base64UrlEncode(crypto::randomBytes(32));
     pqxx::work tx(connection);
@@ -131,16 +211,17 @@ std::string TokenService::newRefreshToken(pqxx::connection &connection, const st
     return token;
 }
 
-TokenPair TokenService::issuePair(pqxx::connection &connection, const std::string &userId, const std::string &familyId)
+TokenPair TokenService::issuePair(pqxx::connection_base &connection, const std::string &userId, const std::string &familyId)
 {
     TokenPair pair;
     pair.refreshToken = newRefreshToken(connection, userId, familyId);
     pair.accessToken = issueAccessToken(userId, familyId);
     pair.expiresIn = static_cast<int>(m_accessLifetime.count());
+    pair.familyId = familyId;
     return pair;
 }
 
-TokenPair TokenService::signIn(pqxx::connection &connection, const std::string &userId)
+TokenPair TokenService::signIn(pqxx::connection_base &connection, const std::string &userId)
 {
     std::string familyId;
     {
@@ -151,7 +232,7 @@ TokenPair TokenService::signIn(pqxx::connection &connection, const std::string &
     return issuePair(connection, userId, familyId);
 }
 
-std::optional<TokenPair> TokenService::refresh(pqxx::connection &connection, const std::string &refreshToken, RefreshError *why)
+std::optional<TokenPair> TokenService::refresh(pqxx::connection_base &connection, const std::string &refreshToken, RefreshError *why)
 {
     const auto hash = pqxx::binarystring(crypto::sha256(refreshToken));
     std::string userId, familyId;
@@ -169,8 +250,10 @@ std::optional<TokenPair> TokenService::refresh(pqxx::connection &connection, con
                                                " AND revoked_at IS NULL RETURNING family_id",
                                                hash);
             tx.commit();
-            if (!reused.empty())
+            if (!reused.empty()) {
                 qCWarning(lcAuth, "a spent refresh token was presented again; its sign-in is revoked");
+                markRevoked(reused[0][0].as<std::string>());
+            }
             if (why)
                 *why = reused.empty() ? RefreshError::Invalid : RefreshError::Reused;
             return std::nullopt;

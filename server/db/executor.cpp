@@ -120,6 +120,15 @@ void Executor::read(Work work, Done done)
     m_reads.wake.notify_one();
 }
 
+void Executor::maintain(std::function<void(pqxx::connection_base &)> task)
+{
+    {
+        std::lock_guard lock(m_reads.mutex);
+        m_reads.jobs.push_back({{}, {}, std::move(task)});
+    }
+    m_reads.wake.notify_one();
+}
+
 std::vector<Executor::Job> Executor::take(Queue &queue, std::size_t most)
 {
     std::unique_lock lock(queue.mutex);
@@ -214,10 +223,20 @@ void Executor::readerLoop()
         auto batch = take(m_reads, kMaxReadBatch);
         if (batch.empty())
             return;
-        m_stats.readQueue -= static_cast<std::int64_t>(batch.size());
         for (auto &job : batch) {
             if (!usable(connection))
                 connection = connect(m_url);
+            if (job.maintenance) {
+                try {
+                    if (connection)
+                        job.maintenance(*connection);
+                } catch (const std::exception &e) {
+                    qCWarning(lcDb, "housekeeping failed: %s", e.what());
+                    connection.reset();
+                }
+                continue;
+            }
+            --m_stats.readQueue;
             if (!usable(connection)) {
                 job.done(Outcome::fail(protocol::ErrorCode::Unavailable, "the server cannot reach its database; try again shortly"));
                 continue;

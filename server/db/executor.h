@@ -58,6 +58,8 @@ public:
 
     void write(Work work, Done done);
     void read(Work work, Done done);
+    // Housekeeping on a reader thread's connection, outside any request; failures are logged.
+    void maintain(std::function<void(pqxx::connection_base &)> task);
     void stop();
 
     const ExecutorStats &stats() const { return m_stats; }
@@ -66,6 +68,7 @@ private:
     struct Job {
         Work work;
         Done done;
+        std::function<void(pqxx::connection_base &)> maintenance = {};
     };
     struct Queue {
         std::mutex mutex;

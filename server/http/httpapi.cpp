@@ -1,6 +1,9 @@
 #include "server/http/httpapi.h"
 
+#include "server/auth/httpfetch.h"
+#include "server/auth/signin.h"
 #include "server/auth/tokens.h"
+#include "server/http/oauthroutes.h"
 #include "server/db/connectionpool.h"
 #include "server/db/executor.h"
 #include "server/logging.h"
@@ -18,61 +21,11 @@ namespace {
 
 constexpr const char *kJson = "application/json";
 
-bool isLoopback(const std::string &address)
-{
-    return address.rfind("127.", 0) == 0 || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
-}
-
 void sendJson(httplib::Response &res, int status, const nlohmann::json &body)
 {
     res.status = status;
     res.set_header("Cache-Control", "no-store");
     res.set_content(body.dump(), kJson);
-}
-
-void oauthError(httplib::Response &res, int status, const char *error, const std::string &description)
-{
-    sendJson(res, status, {{"error", error}, {"error_description", description}});
-}
-
-nlohmann::json tokenResponse(const TokenPair &pair)
-{
-    return {{"access_token", pair.accessToken}, {"token_type", "Bearer"}, {"expires_in", pair.expiresIn},
-            {"refresh_token", pair.refreshToken}};
-}
-
-// RFC 3986 percent-encoding of everything but the unreserved characters.
-std::string percentEncode(const std::string &text)
-{
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
-// Text for HTML: the five characters that could end an attribute or start a tag.
-std::string htmlEscape(const std::string &text)
-{
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
 }
 
 std::string invitePage(const std::string &appLink, const std::string &code)
@@ -97,30 +50,11 @@ code{font-size:13px;opacity:.7}
 )";
 }
 
-// The account for a development name: keyed by (provider "dev", the name), like any provider.
-std::pair<std::string, std::string> devAccount(pqxx::connection &connection, const std::string &name)
-{
-    pqxx::work tx(connection);
-    auto existing = tx.exec_params("SELECT u.id, u.display_name FROM identities i JOIN users u ON u.id = i.user_id"
-                                   " WHERE i.provider = 'dev' AND i.subject = $1",
-                                   name);
-    if (existing.empty()) {
-        const auto userId = tx.exec_params1("INSERT INTO users (display_name) VALUES ($1) RETURNING id", name)[0].as<std::string>();
-        tx.exec_params0("INSERT INTO identities (provider, subject, user_id) VALUES ('dev', $1, $2)"
-                        " ON CONFLICT DO NOTHING", name, userId);
-        existing = tx.exec_params("SELECT u.id, u.display_name FROM identities i JOIN users u ON u.id = i.user_id"
-                                  " WHERE i.provider = 'dev' AND i.subject = $1",
-                                  name);
-    }
-    tx.commit();
-    return {existing[0][0].as<std::string>(), existing[0][1].as<std::string>()};
-}
-
 } // namespace
 
-HttpApi::HttpApi(const ServerConfig &config, ConnectionPool &pool, TokenService &tokens, Metrics &metrics,
-                 const ExecutorStats &dbStats)
-    : m_config(config), m_pool(pool), m_tokens(tokens), m_metrics(metrics), m_dbStats(dbStats),
+HttpApi::HttpApi(const ServerConfig &config, ConnectionPool &pool, TokenService &tokens, SignInService &signIn,
+                 Metrics &metrics, const ExecutorStats &dbStats)
+    : m_config(config), m_pool(pool), m_tokens(tokens), m_signIn(signIn), m_metrics(metrics), m_dbStats(dbStats),
       m_server(std::make_unique<httplib::Server>())
 {
     routes();
@@ -202,9 +136,13 @@ void HttpApi::routes()
             websocket = "ws://" + host + ":" + std::to_string(m_wsPort.load()) + "/";
         }
         nlohmann::json providers = nlohmann::json::array();
-        if (m_config.dev)
-            providers.push_back({{"id", "dev"}, {"name", "Development sign-in"}, {"url", "/auth/dev"}});
+        for (const auto &p : m_signIn.providers()) {
+            const char *type = p.type == ProviderConfig::Type::GitHub ? "github" : p.type == ProviderConfig::Type::Dev ? "dev" : "oidc";
+            providers.push_back({{"id", p.id}, {"name", p.name}, {"type", type}});
+        }
         sendJson(res, 200, {{"name", "Chatterbox"}, {"protocol", limits::kProtocolVersion}, {"websocket", websocket},
+                            {"authorization_endpoint", "/oauth/authorize"}, {"token_endpoint", "/oauth/token"},
+                            {"revocation_endpoint", "/oauth/revoke"}, {"client_id", "chatterbox"},
                             {"providers", providers}});
     });
 
@@ -239,54 +177,10 @@ void HttpApi::routes()
         res.set_content(invitePage(appLink, code), "text/html; charset=utf-8");
     });
 
-    // Development sign-in: only when enabled, and only for clients on this machine.
-    m_server->Post("/auth/dev", [this](const httplib::Request &req, httplib::Response &res) {
-        if (!m_config.dev || !isLoopback(req.remote_addr)) {
-            res.status = 404;
-            res.set_content("not found\n", "text/plain");
-            return;
-        }
-        const auto body = nlohmann::json::parse(req.body, nullptr, false);
-        if (!body.is_object() || !body.contains("name") || !body["name"].is_string())
-            return oauthError(res, 400, "invalid_request", "send {\"name\": \"...\"}");
-        const std::string name = protocol::trimmed(body["name"].get<std::string>());
-        if (auto error = protocol::checkName(name, limits::kMaxDisplayNameChars, "name"))
-            return oauthError(res, 400, "invalid_request", error->message);
-        try {
-            auto lease = m_pool.acquire();
-            const auto [userId, displayName] = devAccount(*lease, name);
-            auto response = tokenResponse(m_tokens.signIn(*lease, userId));
-            response["user"] = {{"id", userId}, {"displayName", displayName}};
-            qCInfo(lcAuth, "development sign-in for user %s", userId.c_str());
-            sendJson(res, 200, response);
-        } catch (const std::exception &e) {
-            qCWarning(lcAuth, "development sign-in failed: %s", e.what());
-            oauthError(res, 503, "temporarily_unavailable", "the server cannot reach its database");
-        }
-    });
-
-    // OAuth 2.0 token endpoint (RFC 6749 section 6): exchanges a refresh token for a new pair.
-    m_server->Post("/oauth/token", [this](const httplib::Request &req, httplib::Response &res) {
-        const std::string grant = req.get_param_value("grant_type");
-        if (grant != "refresh_token")
-            return oauthError(res, 400, "unsupported_grant_type", "grant_type must be refresh_token");
-        const std::string token = req.get_param_value("refresh_token");
-        if (token.empty() || token.size() > 256)
-            return oauthError(res, 400, "invalid_request", "refresh_token is missing");
-        try {
-            auto lease = m_pool.acquire();
-            RefreshError why = RefreshError::Invalid;
-            const auto pair = m_tokens.refresh(*lease, token, &why);
-            if (!pair)
-                return oauthError(res, 400, "invalid_grant",
-                                  why == RefreshError::Reused ? "refresh token already used; sign in again"
-                                                              : "refresh token is invalid or expired");
-            sendJson(res, 200, tokenResponse(*pair));
-        } catch (const std::exception &e) {
-            qCWarning(lcAuth, "token refresh failed: %s", e.what());
-            oauthError(res, 503, "temporarily_unavailable", "the server cannot reach its database");
-        }
-    });
+    // The routes keep references to the OAuthRoutes object, so it lives as long as the server.
+    m_oauth = std::make_unique<OAuthRoutes>(OAuthRoutes{m_signIn, m_tokens, m_pool, m_config.dev,
+                                                        [this](const httplib::Request &req) { return publicBaseUrl(req); }});
+    m_oauth->install(*m_server);
 }
 
 } // namespace chatterbox::server

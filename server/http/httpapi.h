@@ -14,6 +14,8 @@ namespace chatterbox::server {
 
 class ConnectionPool;
 class Metrics;
+class SignInService;
+struct OAuthRoutes;
 class TokenService;
 struct ExecutorStats;
 
@@ -21,8 +23,8 @@ struct ExecutorStats;
 // it may block on the database, the WebSocket side never does.
 class HttpApi final {
 public:
-    HttpApi(const ServerConfig &config, ConnectionPool &pool, TokenService &tokens, Metrics &metrics,
-            const ExecutorStats &dbStats);
+    HttpApi(const ServerConfig &config, ConnectionPool &pool, TokenService &tokens, SignInService &signIn,
+            Metrics &metrics, const ExecutorStats &dbStats);
     ~HttpApi();
     HttpApi(const HttpApi &) = delete;
     HttpApi &operator=(const HttpApi &) = delete;
@@ -42,9 +44,11 @@ private:
     const ServerConfig &m_config;
     ConnectionPool &m_pool;
     TokenService &m_tokens;
+    SignInService &m_signIn;
     Metrics &m_metrics;
     const ExecutorStats &m_dbStats;
     std::unique_ptr<httplib::Server> m_server;
+    std::unique_ptr<OAuthRoutes> m_oauth;
     std::thread m_thread;
     std::atomic<int> m_wsPort{0};
     std::atomic<bool> m_databaseUp{false};

@@ -113,6 +113,15 @@ void Hub::closeAll(std::uint16_t code, const QString &reason)
         connection->close(code, reason);
 }
 
+void Hub::closeFamily(const std::string &familyId)
+{
+    const auto connections = m_connections;
+    for (const auto &[id, connection] : connections) {
+        if (connection->familyId() == familyId)
+            connection->close(limits::kCloseUnauthorized, QStringLiteral("signed out"));
+    }
+}
+
 void Hub::sendError(Connection *connection, std::int64_t requestId, protocol::ErrorCode code, const std::string &message)
 {
     ++m_metrics.requestErrors;

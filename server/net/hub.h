@@ -52,6 +52,8 @@ public:
     void adopt(QWebSocket *socket);
     bool admits(const std::string &userId) const;
     void closeAll(std::uint16_t code, const QString &reason);
+    // A sign-in was revoked (sign-out, or a stolen refresh token): its connections end now.
+    void closeFamily(const std::string &familyId);
     std::size_t connectionCount() const { return m_connections.size(); }
 
     // Called on the network thread, in commit order.

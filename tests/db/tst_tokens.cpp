@@ -153,6 +153,69 @@ private Q_SLOTS:
         QCOMPARE(wins.load(), 1);
     }
 
+    void keyRotation_nobodyLoggedOut()
+    {
+        test::TestDatabase db;
+        QVERIFY(db.migrate());
+        const std::string user = test::createUser(db.url(), "Rotator");
+        pqxx::connection c(db.url());
+        const auto rotating = [&] {
+            auto t = std::make_unique<TokenService>("chatterbox", std::chrono::seconds(900), std::chrono::seconds(3600),
+                                                    std::chrono::hours(24));
+            t->refreshKeys(c);
+            return t;
+        };
+        const auto age = [&](const std::string &kid, const char *interval) {
+            pqxx::work tx(c);
+            tx.exec_params0("UPDATE signing_keys SET created_at = now() - $2::interval WHERE kid = $1", kid, std::string(interval));
+            tx.commit();
+        };
+        auto first = rotating();
+        const std::string oldKid = first->currentKeyId();
+        const std::string oldToken = first->issueAccessToken(user, "f");
+
+        // The key is due: a new one is made, but it does not sign until every instance has it.
+        age(oldKid, "25 hours");
+        auto second = rotating();
+        QCOMPARE(second->currentKeyId(), oldKid);
+        pqxx::work count(c);
+        QCOMPARE(count.exec1("SELECT count(*) FROM signing_keys")[0].as<int>(), 2);
+        count.commit();
+
+        // Published long enough: it signs now, and the old key still verifies what it signed.
+        pqxx::work find(c);
+        const std::string newKid = find.exec1("SELECT kid FROM signing_keys ORDER BY created_at DESC LIMIT 1")[0].as<std::string>();
+        find.commit();
+        age(newKid, "20 minutes");
+        auto third = rotating();
+        QCOMPARE(third->currentKeyId(), newKid);
+        QVERIFY(third->verifyAccessToken(oldToken));
+        QVERIFY(third->verifyAccessToken(third->issueAccessToken(user, "f")));
+
+        // Long after, when nothing it signed can still be alive, the old key goes.
+        age(oldKid, "60 days");
+        auto fourth = rotating();
+        QVERIFY(!fourth->verifyAccessToken(oldToken));
+        QCOMPARE(fourth->currentKeyId(), newKid);
+    }
+
+    void revokedFamily_accessTokensRefused_listenerTold()
+    {
+        auto tokensOwner = service();
+        auto &tokens = *tokensOwner;
+        pqxx::connection c(m_db.url());
+        const auto pair = tokens.signIn(c, m_user);
+        std::string told;
+        tokens.setRevocationListener([&](const std::string &family) { told = family; });
+        QVERIFY(tokens.verifyAccessToken(pair.accessToken));
+        tokens.revokeByRefreshToken(c, pair.refreshToken);
+        QCOMPARE(told, pair.familyId);
+        QVERIFY(!tokens.verifyAccessToken(pair.accessToken));
+        QVERIFY(!tokens.refresh(c, pair.refreshToken));
+        // A restarted server remembers recent revocations.
+        QVERIFY(!service()->verifyAccessToken(pair.accessToken));
+    }
+
     void refreshTokens_storedOnlyAsHashes()
     {
         auto tokensOwner = service();

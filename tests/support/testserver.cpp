@@ -1,5 +1,7 @@
 #include "testserver.h"
 
+#include "testidp.h"
+
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -70,6 +72,7 @@ void TestServer::kill()
 
 QString TestServer::output() const
 {
+    m_output += m_process.readAll();
     return QString::fromUtf8(m_output);
 }
 
@@ -84,17 +87,8 @@ std::pair<int, QByteArray> TestServer::http(const QByteArray &method, const QStr
                                             const QByteArray &contentType) const
 {
     QNetworkAccessManager manager;
-    QNetworkRequest request(httpUrl(path));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
-    QNetworkReply *reply = manager.sendCustomRequest(request, method, body);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
-    loop.exec();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray data = reply->readAll();
-    reply->deleteLater();
-    return {status, data};
+    const HttpStep step = httpStep(manager, method, httpUrl(path), body, contentType);
+    return {step.status, step.body};
 }
 
 Login TestServer::login(const QString &name) const

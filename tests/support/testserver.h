@@ -40,10 +40,10 @@ public:
 private:
     std::string m_databaseUrl;
     QStringList m_extra;
-    QProcess m_process;
+    mutable QProcess m_process;
     QUrl m_httpUrl;
     QUrl m_wsUrl;
-    QByteArray m_output;
+    mutable QByteArray m_output;
 };
 
 } // namespace chatterbox::test

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace httplib { class Server; struct Request; }
+
+namespace chatterbox::server {
+
+class ConnectionPool;
+class SignInService;
+class TokenService;
+
+// The sign-in endpoints: /oauth/authorize, /oauth/callback/<provider>, /oauth/token,
+// /oauth/revoke, and the development provider's pages (/auth/dev/pick, POST /auth/dev).
+struct OAuthRoutes {
+    SignInService &signIn;
+    TokenService &tokens;
+    ConnectionPool &pool;
+    bool dev;
+    std::function<std::string(const httplib::Request &)> baseUrl;
+
+    void install(httplib::Server &server);
+};
+
+// A small page that says what went wrong and what to do, for when there is no app to redirect to.
+std::string messagePage(const std::string &title, const std::string &text);
+std::string htmlEscape(const std::string &text);
+
+} // namespace chatterbox::server
