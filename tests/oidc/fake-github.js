@@ -77,3 +77,7 @@ server.listen(0, '127.0.0.1', () => {
   process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${server.address().port}` }) + '\n');
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
+
+// When the test process goes away (even killed), its stdin closes: go with it.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();

@@ -80,3 +80,7 @@ function decodePart(token, index) {
   console.error(e);
   process.exit(1);
 });
+
+// When the test process goes away (even killed), its stdin closes: go with it.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();

@@ -22,11 +22,19 @@ TestServer::~TestServer()
     stop();
 }
 
+bool TestServer::restart()
+{
+    stop();
+    return start();
+}
+
 bool TestServer::start()
 {
+    // Once it has ports, it keeps them (a restart must be reachable where it was).
+    const QString http = m_httpUrl.isValid() ? QStringLiteral("127.0.0.1:%1").arg(m_httpUrl.port()) : QStringLiteral("127.0.0.1:0");
+    const QString ws = m_wsUrl.isValid() ? QStringLiteral("127.0.0.1:%1").arg(m_wsUrl.port()) : QStringLiteral("127.0.0.1:0");
     QStringList args = {QStringLiteral("--database-url"), QString::fromStdString(m_databaseUrl),
-                        QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                        QStringLiteral("--ws-listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--dev")};
+                        QStringLiteral("--listen"), http, QStringLiteral("--ws-listen"), ws, QStringLiteral("--dev")};
     args += m_extra;
     m_output.clear();
     m_process.start(QStringLiteral(CHATTERBOX_SERVER_BINARY), args);

@@ -24,6 +24,8 @@ public:
     ~TestServer();
 
     bool start();
+    // Stops and starts again on the same ports, as an operator's restart does.
+    bool restart();
     void stop();              // SIGTERM, wait
     void kill();              // SIGKILL
     QString output() const;   // what it printed, for failure messages

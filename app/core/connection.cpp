@@ -1,0 +1,327 @@
+#include "app/core/connection.h"
+
+#include "shared/frames.h"
+#include "shared/limits.h"
+
+#include <QNetworkInformation>
+
+namespace chatterbox::app {
+
+using nlohmann::json;
+
+namespace {
+constexpr int kWakeCheckMs = 5000;
+constexpr int kWakeGapMs = 15000;   // a tick this late means the machine was asleep
+} // namespace
+
+std::chrono::milliseconds Backoff::next()
+{
+    const int exponent = std::min(m_attempt, 5);
+    ++m_attempt;
+    const double ceiling = std::min(30000.0, 1000.0 * (1 << exponent));
+    std::uniform_real_distribution<double> jitter(0.5, 1.0);
+    return std::chrono::milliseconds(static_cast<long long>(ceiling * jitter(m_random)));
+}
+
+Connection::Connection(Transport &transport, Session &session, Store &store, Outbox &outbox, QObject *parent)
+    : QObject(parent), m_transport(transport), m_session(session), m_store(store), m_outbox(outbox)
+{
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &Connection::connectNow);
+    connect(&m_transport, &Transport::opened, this, &Connection::onOpened);
+    connect(&m_transport, &Transport::textReceived, this, &Connection::onText);
+    connect(&m_transport, &Transport::closed, this, &Connection::onClosed);
+    connect(&m_outbox, &Outbox::ready, this, [this](const QString &id) {
+        if (m_ready)
+            sendEntry(id);
+    });
+    connect(&m_wakeCheck, &QTimer::timeout, this, &Connection::checkForWake);
+    m_wakeCheck.start(kWakeCheckMs);
+    m_lastTick = QDateTime::currentDateTimeUtc();
+    // Back on the network: try at once rather than at the end of the backoff.
+    if (QNetworkInformation::loadDefaultBackend()) {
+        connect(QNetworkInformation::instance(), &QNetworkInformation::reachabilityChanged, this,
+                [this](QNetworkInformation::Reachability r) {
+                    if (r == QNetworkInformation::Reachability::Online && m_running && m_state == State::Offline)
+                        reconnectNow();
+                });
+    }
+}
+
+void Connection::setState(State state, const QString &reason)
+{
+    if (m_state == state && m_reason == reason)
+        return;
+    m_state = state;
+    m_reason = reason;
+    Q_EMIT stateChanged(state, reason);
+}
+
+void Connection::start()
+{
+    m_running = true;
+    m_backoff.reset();
+    connectNow();
+}
+
+void Connection::stop()
+{
+    m_running = false;
+    m_retry.stop();
+    m_transport.close();
+    setState(State::Offline, tr("Signed out"));
+}
+
+void Connection::reconnectNow()
+{
+    if (!m_running || m_state == State::Connecting)
+        return;
+    m_retry.stop();
+    m_backoff.reset();
+    connectNow();
+}
+
+void Connection::checkForWake()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const bool slept = m_lastTick.msecsTo(now) > kWakeGapMs;
+    m_lastTick = now;
+    if (slept && m_running) {
+        // After a sleep the socket may look open and be dead: start over.
+        m_transport.close();
+        reconnectNow();
+    }
+}
+
+void Connection::connectNow()
+{
+    if (!m_running)
+        return;
+    if (m_session.state() != Session::State::SignedIn || m_session.accessToken().isEmpty()) {
+        setState(State::Offline, tr("Not signed in"));
+        return;
+    }
+    setState(State::Connecting, tr("Connecting…"));
+    m_transport.open(m_session.server().webSocketUrl, m_session.accessToken());
+}
+
+void Connection::onOpened()
+{
+    request("hello", {{"protocol", limits::kProtocolVersion},
+                      {"features", {"message.sync", "message.edit", "presence", "typing", "read-state", "mentions"}}},
+            [this](const json *result, const protocol::Error *error) {
+                if (!result) {
+                    m_transport.close();
+                    return scheduleReconnect(tr("The server refused the connection: %1").arg(QString::fromStdString(error->message)));
+                }
+                protocol::Ready ready;
+                try {
+                    from_json(*result, ready);
+                } catch (const std::exception &) {
+                    m_transport.close();
+                    return scheduleReconnect(tr("The server sent something this app does not understand. Update the app."));
+                }
+                const auto positions = m_store.syncPositions();
+                m_store.applyReady(ready);
+                m_ready = true;
+                m_backoff.reset();
+                setState(State::Online);
+                sync(positions);
+                sendOutbox();
+                Q_EMIT this->ready();
+            });
+}
+
+void Connection::sync(const std::vector<protocol::SyncPosition> &positions)
+{
+    std::vector<protocol::SyncPosition> stillThere;
+    for (const auto &p : positions) {
+        if (m_store.topic(p.topicId))
+            stillThere.push_back(p);
+    }
+    if (stillThere.empty())
+        return;
+    json topics = json::array();
+    for (const auto &p : stillThere)
+        topics.push_back(p);
+    request("message.sync", {{"topics", topics}}, [this](const json *result, const protocol::Error *) {
+        if (!result)
+            return;
+        protocol::SyncResult caughtUp;
+        try {
+            from_json(*result, caughtUp);
+        } catch (const std::exception &) {
+            return;
+        }
+        for (const auto &t : caughtUp.topics) {
+            m_store.applyCatchUp(t);
+            if (t.hasMore) // a long absence: continue from where the catch-up stopped
+                sync({{t.topicId, t.messages.empty() ? 0 : t.messages.back().seq, std::nullopt}});
+        }
+    });
+}
+
+void Connection::sendOutbox()
+{
+    m_inFlight.clear();
+    for (const auto &e : m_outbox.pending())
+        sendEntry(e.clientMsgId);
+}
+
+void Connection::sendEntry(const QString &clientMsgId)
+{
+    if (m_inFlight.contains(clientMsgId))
+        return;
+    for (const auto &e : m_outbox.entries()) {
+        if (e.clientMsgId != clientMsgId || e.failed)
+            continue;
+        m_inFlight.insert(clientMsgId);
+        request("message.send", {{"topicId", e.topicId.toStdString()}, {"clientMsgId", clientMsgId.toStdString()}, {"body", e.body.toStdString()}},
+                [this, clientMsgId](const json *result, const protocol::Error *error) {
+                    m_inFlight.remove(clientMsgId);
+                    if (result)
+                        return m_outbox.confirm(clientMsgId);
+                    switch (error->code) {
+                    case protocol::ErrorCode::InvalidRequest:
+                    case protocol::ErrorCode::NotFound:
+                    case protocol::ErrorCode::Forbidden:
+                        // Sending again will not change the answer.
+                        m_outbox.fail(clientMsgId, QString::fromStdString(error->message));
+                        break;
+                    default:
+                        // Rate limits and outages pass: it goes again on the next connection.
+                        QTimer::singleShot(1000, this, [this, clientMsgId] {
+                            if (m_ready)
+                                sendEntry(clientMsgId);
+                        });
+                    }
+                });
+        return;
+    }
+}
+
+void Connection::request(const std::string &type, json fields, Reply reply)
+{
+    const std::int64_t id = m_nextId++;
+    fields["type"] = type;
+    fields["id"] = id;
+    if (reply)
+        m_pending.insert(id, std::move(reply));
+    m_transport.sendText(QString::fromStdString(fields.dump()));
+}
+
+void Connection::openTopic(const QString &topicId)
+{
+    const auto *loaded = m_store.messages(topicId.toStdString());
+    if (loaded && loaded->loaded)
+        return;
+    request("message.history", {{"topicId", topicId.toStdString()}, {"limit", limits::kDefaultHistoryPage}},
+            [this](const json *result, const protocol::Error *) {
+                protocol::History page;
+                if (!result)
+                    return;
+                try {
+                    from_json(*result, page);
+                } catch (const std::exception &) {
+                    return;
+                }
+                m_store.applyHistory(page, true);
+            });
+}
+
+void Connection::loadOlder(const QString &topicId, std::function<void(bool)> done)
+{
+    const auto *loaded = m_store.messages(topicId.toStdString());
+    if (!loaded || !loaded->loaded || loaded->messages.empty()) {
+        openTopic(topicId);
+        if (done)
+            done(false);
+        return;
+    }
+    request("message.history", {{"topicId", topicId.toStdString()}, {"beforeSeq", loaded->messages.front().seq},
+                                {"limit", limits::kDefaultHistoryPage}},
+            [this, done](const json *result, const protocol::Error *) {
+                protocol::History page;
+                bool ok = false;
+                if (result) {
+                    try {
+                        from_json(*result, page);
+                        m_store.applyHistory(page, true);
+                        ok = true;
+                    } catch (const std::exception &) {
+                    }
+                }
+                if (done)
+                    done(ok);
+            });
+}
+
+void Connection::onText(const QString &text)
+{
+    const auto frame = protocol::decodeServerFrame(text.toStdString());
+    if (!frame.ok())
+        return; // unknown events from a newer server are skipped
+    if (const auto *reply = std::get_if<protocol::ReplyFrame>(&frame.value())) {
+        const Reply callback = m_pending.take(reply->id);
+        if (callback)
+            callback(&reply->result, nullptr);
+        return;
+    }
+    if (const auto *error = std::get_if<protocol::ErrorFrame>(&frame.value())) {
+        const Reply callback = m_pending.take(error->id);
+        if (callback)
+            callback(nullptr, &error->error);
+        return;
+    }
+    if (!m_ready)
+        return;
+    const auto &event = std::get<protocol::EventFrame>(frame.value()).event;
+    const auto gaps = m_store.applyEvent(event);
+    std::vector<protocol::SyncPosition> resync;
+    for (const auto &topicId : gaps) {
+        for (const auto &p : m_store.syncPositions()) {
+            if (p.topicId == topicId)
+                resync.push_back(p);
+        }
+    }
+    sync(resync);
+}
+
+void Connection::onClosed(int code, const QString &reason)
+{
+    m_ready = false;
+    m_inFlight.clear();
+    // Requests on the dead connection will never be answered: tell their callers.
+    const auto pending = std::exchange(m_pending, {});
+    const protocol::Error gone{protocol::ErrorCode::Unavailable, "the connection closed"};
+    for (const auto &callback : pending)
+        callback(nullptr, &gone);
+    if (!m_running)
+        return;
+    if (code == limits::kCloseUnauthorized) {
+        // The access token expired or the sign-in ended: a refresh says which.
+        setState(State::Connecting, tr("Signing in again…"));
+        m_session.refresh([this](bool ok) {
+            if (ok)
+                connectNow();
+            else
+                setState(State::Offline, tr("Your session has ended. Sign in again."));
+        });
+        return;
+    }
+    QString why = code == 1001 ? tr("The server is restarting.")
+                  : code == limits::kCloseSlowConsumer ? tr("The connection was too slow.")
+                  : reason.isEmpty() ? tr("The connection was lost.") : reason;
+    scheduleReconnect(why);
+}
+
+void Connection::scheduleReconnect(const QString &why)
+{
+    if (!m_running)
+        return;
+    const auto delay = m_backoff.next();
+    setState(State::Offline, tr("%1 Reconnecting in %2 s.").arg(why).arg((delay.count() + 999) / 1000));
+    m_retry.start(static_cast<int>(delay.count()));
+}
+
+} // namespace chatterbox::app

@@ -1,0 +1,99 @@
+#pragma once
+
+#include "app/core/outbox.h"
+#include "app/core/session.h"
+#include "app/core/store.h"
+#include "app/core/transport.h"
+#include "shared/errors.h"
+#include "shared/requests.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <random>
+
+namespace chatterbox::app {
+
+// Exponential backoff with full jitter: 1 s, 2 s, 4 s ... capped at 30 s, each wait a random
+// point between half and all of that, so that clients cut off together do not come back together.
+class Backoff final {
+public:
+    std::chrono::milliseconds next();
+    void reset() { m_attempt = 0; }
+    int attempt() const { return m_attempt; }
+
+private:
+    int m_attempt = 0;
+    std::mt19937 m_random{std::random_device{}()};
+};
+
+// The live link to the server: opens the WebSocket with the session's token, says hello, applies
+// the snapshot and every event to the store, catches up with message.sync after a reconnect,
+// sends the outbox, and comes back by itself (backoff with jitter, and at once when the network
+// returns or the machine wakes up).
+class Connection final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Connection)
+
+public:
+    enum class State { Offline, Connecting, Online };
+    Q_ENUM(State)
+    using Reply = std::function<void(const nlohmann::json *result, const protocol::Error *error)>;
+
+    Connection(Transport &transport, Session &session, Store &store, Outbox &outbox, QObject *parent = nullptr);
+
+    State state() const { return m_state; }
+    // Why the app is offline, for people ("Reconnecting in 8 s: the server closed the connection").
+    QString reason() const { return m_reason; }
+
+    void start();
+    void stop();
+    // Reconnects now instead of waiting for the backoff.
+    void reconnectNow();
+
+    void request(const std::string &type, nlohmann::json fields, Reply reply = {});
+    // Pages older history into the store; done(true) when a page arrived.
+    void loadOlder(const QString &topicId, std::function<void(bool)> done = {});
+    // Loads the newest page of a topic the first time it is opened.
+    void openTopic(const QString &topicId);
+
+Q_SIGNALS:
+    void stateChanged(chatterbox::app::Connection::State state, const QString &reason);
+    void ready();
+
+private:
+    void connectNow();
+    void onOpened();
+    void onText(const QString &text);
+    void onClosed(int code, const QString &reason);
+    void setState(State state, const QString &reason = {});
+    void scheduleReconnect(const QString &why);
+    void sendOutbox();
+    void sendEntry(const QString &clientMsgId);
+    void sync(const std::vector<protocol::SyncPosition> &positions);
+    void checkForWake();
+
+    Transport &m_transport;
+    Session &m_session;
+    Store &m_store;
+    Outbox &m_outbox;
+    State m_state = State::Offline;
+    QString m_reason;
+    bool m_running = false;
+    bool m_ready = false;
+    std::int64_t m_nextId = 1;
+    QHash<std::int64_t, Reply> m_pending;
+    QSet<QString> m_inFlight;   // outbox entries sent on this connection
+    Backoff m_backoff;
+    QTimer m_retry;
+    QTimer m_wakeCheck;
+    QDateTime m_lastTick;
+};
+
+} // namespace chatterbox::app

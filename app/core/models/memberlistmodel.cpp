@@ -1,0 +1,71 @@
+#include "app/core/models/memberlistmodel.h"
+
+#include <algorithm>
+
+namespace chatterbox::app {
+
+MemberListModel::MemberListModel(const Store &store, QObject *parent) : QAbstractListModel(parent), m_store(store)
+{
+    connect(&store, &Store::partiesReset, this, &MemberListModel::rebuild);
+    connect(&store, &Store::membersChanged, this, [this](const QString &partyId) {
+        if (partyId == m_partyId)
+            rebuild();
+    });
+    connect(&store, &Store::presenceChanged, this, [this](const QString &userId) {
+        for (const auto &m : m_rows) {
+            if (m.userId == userId.toStdString())
+                return rebuild();
+        }
+    });
+}
+
+void MemberListModel::setPartyId(const QString &partyId)
+{
+    m_partyId = partyId;
+    rebuild();
+}
+
+void MemberListModel::rebuild()
+{
+    beginResetModel();
+    m_rows.clear();
+    if (const auto *party = m_store.party(m_partyId.toStdString()))
+        m_rows = party->members;
+    std::stable_sort(m_rows.begin(), m_rows.end(), [this](const protocol::Member &a, const protocol::Member &b) {
+        const int pa = static_cast<int>(m_store.presence(a.userId));
+        const int pb = static_cast<int>(m_store.presence(b.userId));
+        if (pa != pb)
+            return pa > pb; // Online > Idle > Offline
+        return QString::fromStdString(a.displayName).compare(QString::fromStdString(b.displayName), Qt::CaseInsensitive) < 0;
+    });
+    endResetModel();
+}
+
+int MemberListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+QVariant MemberListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const auto &m = m_rows.at(static_cast<std::size_t>(index.row()));
+    switch (role) {
+    case Qt::DisplayRole:
+    case DisplayNameRole: return QString::fromStdString(m.displayName);
+    case UserIdRole: return QString::fromStdString(m.userId);
+    case RoleRole: return QString::fromLatin1(protocol::roleName(m.role));
+    case PresenceRole: return QString::fromLatin1(protocol::presenceName(m_store.presence(m.userId)));
+    case AvatarUrlRole: return QString::fromStdString(m.avatarUrl);
+    default: return {};
+    }
+}
+
+QHash<int, QByteArray> MemberListModel::roleNames() const
+{
+    return {{UserIdRole, "userId"}, {DisplayNameRole, "displayName"}, {RoleRole, "role"}, {PresenceRole, "presence"},
+            {AvatarUrlRole, "avatarUrl"}};
+}
+
+} // namespace chatterbox::app

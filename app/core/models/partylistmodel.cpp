@@ -1,0 +1,83 @@
+#include "app/core/models/partylistmodel.h"
+
+namespace chatterbox::app {
+
+PartyListModel::PartyListModel(const Store &store, QObject *parent) : QAbstractListModel(parent), m_store(store)
+{
+    connect(&store, &Store::partiesReset, this, [this] {
+        beginResetModel();
+        endResetModel();
+    });
+    connect(&store, &Store::partyChanged, this, &PartyListModel::refreshRow);
+    connect(&store, &Store::topicsChanged, this, &PartyListModel::refreshRow);
+    connect(&store, &Store::readStateChanged, this, [this](const QString &topicId) {
+        if (const auto *topic = m_store.topic(topicId.toStdString()))
+            refreshRow(QString::fromStdString(topic->partyId));
+    });
+}
+
+int PartyListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_store.parties().size());
+}
+
+int PartyListModel::rowOf(const QString &partyId) const
+{
+    const auto &parties = m_store.parties();
+    for (std::size_t i = 0; i < parties.size(); ++i) {
+        if (parties[i].id == partyId.toStdString())
+            return static_cast<int>(i);
+    }
+    return -1;
+}
+
+void PartyListModel::refreshRow(const QString &partyId)
+{
+    const int row = rowOf(partyId);
+    if (row >= 0)
+        Q_EMIT dataChanged(index(row), index(row));
+}
+
+QString PartyListModel::initials(const QString &name)
+{
+    QString out;
+    const auto words = name.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    for (const auto &w : words) {
+        if (out.size() == 2)
+            break;
+        out += w.at(0).toUpper();
+    }
+    return out.isEmpty() ? QStringLiteral("?") : out;
+}
+
+QVariant PartyListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const auto &party = m_store.parties().at(static_cast<std::size_t>(index.row()));
+    switch (role) {
+    case Qt::DisplayRole:
+    case NameRole: return QString::fromStdString(party.name);
+    case PartyIdRole: return QString::fromStdString(party.id);
+    case OwnerIdRole: return QString::fromStdString(party.ownerId);
+    case InitialsRole: return initials(QString::fromStdString(party.name));
+    case UnreadRole:
+    case MentionsRole: {
+        qint64 total = 0;
+        for (const auto &t : party.topics) {
+            const auto rs = m_store.readState(t.id);
+            total += role == UnreadRole ? rs.unread : rs.mentions;
+        }
+        return total;
+    }
+    default: return {};
+    }
+}
+
+QHash<int, QByteArray> PartyListModel::roleNames() const
+{
+    return {{PartyIdRole, "partyId"}, {NameRole, "name"}, {InitialsRole, "initials"}, {UnreadRole, "unread"},
+            {MentionsRole, "mentions"}, {OwnerIdRole, "ownerId"}};
+}
+
+} // namespace chatterbox::app

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "app/core/outbox.h"
+#include "app/core/store.h"
+
+#include <QAbstractListModel>
+#include <QDateTime>
+
+#include <functional>
+
+namespace chatterbox::app {
+
+// The messages of one topic, oldest first: what the store has loaded, then the person's own
+// messages still pending or failed in the outbox. Older history is paged in through
+// canFetchMore()/fetchMore(), which ask for it and return at once.
+class TimelineModel final : public QAbstractListModel {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TimelineModel)
+
+public:
+    enum Role {
+        MessageIdRole = Qt::UserRole + 1,
+        ClientMsgIdRole,
+        AuthorIdRole,
+        AuthorNameRole,
+        BodyRole,
+        SentAtRole,          // QDateTime, local time
+        SeqRole,
+        DeliveryStateRole,   // DeliveryState
+        ErrorRole,           // why a failed message failed
+        EditedRole,
+        DeletedRole,
+        DayStartRole,        // first message of its (local) day: draw a separator above it
+        GroupStartRole,      // starts a group: another author, or more than 5 minutes since the last
+        FirstUnreadRole,     // the first message that was unread when the topic was opened
+        MentionsMeRole,
+    };
+    enum class DeliveryState { Delivered, Pending, Failed };
+    Q_ENUM(DeliveryState)
+
+    using Loader = std::function<void(const QString &topicId, std::function<void(bool)> done)>;
+
+    TimelineModel(const Store &store, const Outbox &outbox, Loader openTopic, Loader loadOlder, QObject *parent = nullptr);
+
+    void setTopicId(const QString &topicId);
+    QString topicId() const { return m_topicId; }
+    int firstUnreadRow() const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+
+private:
+    struct Row {
+        const protocol::Message *message = nullptr;
+        const Outbox::Entry *pending = nullptr;
+    };
+    const Store::TopicMessages *loaded() const;
+    Row rowAt(int row) const;
+    QDateTime sentAt(const Row &row) const;
+    QString authorId(const Row &row) const;
+    void refreshTail();
+
+    const Store &m_store;
+    const Outbox &m_outbox;
+    Loader m_openTopic;
+    Loader m_loadOlder;
+    QString m_topicId;
+    int m_storeRows = 0;
+    QList<Outbox::Entry> m_tail;
+    std::int64_t m_firstUnreadSeq = 0;
+    bool m_loading = false;
+};
+
+} // namespace chatterbox::app

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "app/core/loopbackreceiver.h"
+#include "app/core/secretstore.h"
+#include "app/core/serverinfo.h"
+#include "app/core/transport.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace chatterbox::app {
+
+// Who is signed in to which server: discovery, the browser sign-in (loopback redirect, PKCE S256,
+// state), the tokens (the refresh token only ever in the keychain), silent refresh, sign-out.
+class Session final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Session)
+
+public:
+    enum class State { SignedOut, Discovering, WaitingForBrowser, SigningIn, SignedIn };
+    Q_ENUM(State)
+
+    Session(QNetworkAccessManager &network, SecretStore &secrets, UrlOpener &browser, QObject *parent = nullptr);
+
+    State state() const { return m_state; }
+    const ServerInfo &server() const { return m_server; }
+    QByteArray accessToken() const { return m_accessToken; }
+    QString lastError() const { return m_error; }
+
+    // Reads the server's discovery; then signIn() or restore().
+    void setServer(const QUrl &baseUrl);
+    // Opens the browser at the provider's sign-in.
+    void signIn(const QString &providerId);
+    // Signs in again with the refresh token kept in the keychain, if there is one.
+    void restore();
+    // Gets a new access token now (the connection calls this when the server says 4001).
+    void refresh(std::function<void(bool ok)> done = {});
+    void signOut();
+    void cancelSignIn();
+
+Q_SIGNALS:
+    void stateChanged(chatterbox::app::Session::State state);
+    void serverReady();
+    void signedIn();
+    // Something went wrong; the text says what to do next.
+    void failed(const QString &message);
+
+private:
+    void setState(State state);
+    void fail(const QString &message, State state = State::SignedOut);
+    void redeem(const QUrlQuery &answer);
+    void acceptTokens(const QByteArray &json, std::function<void(bool)> done);
+    void postForm(const QUrl &url, const QByteArray &form, std::function<void(int status, const QByteArray &body)> done);
+    QString secretKey() const;
+
+    QNetworkAccessManager &m_network;
+    SecretStore &m_secrets;
+    UrlOpener &m_browser;
+    State m_state = State::SignedOut;
+    ServerInfo m_server;
+    QByteArray m_accessToken;
+    QString m_refreshToken;
+    QString m_error;
+    std::unique_ptr<LoopbackReceiver> m_receiver;
+    QByteArray m_verifier;
+    QByteArray m_state_;
+    QTimer m_refreshTimer;
+    bool m_refreshing = false;
+    QList<std::function<void(bool)>> m_refreshWaiters;
+};
+
+} // namespace chatterbox::app

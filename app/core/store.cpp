@@ -1,0 +1,331 @@
+#include "app/core/store.h"
+
+#include <algorithm>
+
+namespace chatterbox::app {
+
+using namespace protocol;
+
+namespace {
+QString q(const std::string &s) { return QString::fromStdString(s); }
+
+template <typename T, typename Pred>
+void eraseIf(std::vector<T> &v, Pred pred)
+{
+    v.erase(std::remove_if(v.begin(), v.end(), pred), v.end());
+}
+} // namespace
+
+Store::Store(QObject *parent) : QObject(parent) {}
+
+const Party *Store::party(const std::string &partyId) const
+{
+    for (const auto &p : m_parties) {
+        if (p.id == partyId)
+            return &p;
+    }
+    return nullptr;
+}
+
+Party *Store::mutableParty(const std::string &partyId)
+{
+    return const_cast<Party *>(party(partyId));
+}
+
+const Topic *Store::topic(const std::string &topicId) const
+{
+    for (const auto &p : m_parties) {
+        for (const auto &t : p.topics) {
+            if (t.id == topicId)
+                return &t;
+        }
+    }
+    return nullptr;
+}
+
+Topic *Store::mutableTopic(const std::string &topicId)
+{
+    return const_cast<Topic *>(topic(topicId));
+}
+
+const Store::TopicMessages *Store::messages(const std::string &topicId) const
+{
+    const auto it = m_messages.find(topicId);
+    return it == m_messages.end() ? nullptr : &it->second;
+}
+
+ReadState Store::readState(const std::string &topicId) const
+{
+    const auto it = m_readStates.find(topicId);
+    return it == m_readStates.end() ? ReadState{topicId, 0, 0, 0} : it->second;
+}
+
+Presence Store::presence(const std::string &userId) const
+{
+    const auto it = m_presence.find(userId);
+    return it == m_presence.end() ? Presence::Offline : it->second;
+}
+
+QString Store::displayName(const std::string &userId) const
+{
+    if (userId == m_me.id)
+        return q(m_me.displayName);
+    for (const auto &p : m_parties) {
+        for (const auto &m : p.members) {
+            if (m.userId == userId)
+                return q(m.displayName);
+        }
+    }
+    return tr("Former member");
+}
+
+std::vector<SyncPosition> Store::syncPositions() const
+{
+    std::vector<SyncPosition> out;
+    for (const auto &[topicId, tm] : m_messages) {
+        if (!tm.loaded || !topic(topicId))
+            continue;
+        const std::int64_t seq = tm.messages.empty() ? 0 : tm.messages.back().seq;
+        out.push_back({topicId, seq, tm.lastRev});
+    }
+    return out;
+}
+
+void Store::sortTopics(Party &party)
+{
+    std::stable_sort(party.topics.begin(), party.topics.end(), [](const Topic &a, const Topic &b) { return a.position < b.position; });
+}
+
+void Store::clear()
+{
+    m_me = {};
+    m_parties.clear();
+    m_messages.clear();
+    m_readStates.clear();
+    m_presence.clear();
+    Q_EMIT partiesReset();
+}
+
+void Store::applyReady(const Ready &ready)
+{
+    m_me = ready.me;
+    m_parties = ready.parties;
+    for (auto &p : m_parties)
+        sortTopics(p);
+    m_readStates.clear();
+    for (const auto &rs : ready.readStates)
+        m_readStates[rs.topicId] = rs;
+    m_presence.clear();
+    for (const auto &[userId, status] : ready.presence)
+        m_presence[userId] = status;
+    // Loaded messages stay (the connection syncs them); topics that are gone take theirs along.
+    for (auto it = m_messages.begin(); it != m_messages.end();)
+        it = topic(it->first) ? std::next(it) : m_messages.erase(it);
+    Q_EMIT partiesReset();
+}
+
+void Store::applyJoined(const Party &joined)
+{
+    if (party(joined.id))
+        return;
+    m_parties.push_back(joined);
+    sortTopics(m_parties.back());
+    for (const auto &t : joined.topics)
+        m_readStates[t.id] = ReadState{t.id, t.lastSeq, 0, 0};
+    Q_EMIT partiesReset();
+}
+
+void Store::upsertMessage(const Message &message, std::vector<std::string> &gaps)
+{
+    auto found = m_messages.find(message.topicId);
+    if (found == m_messages.end() || !found->second.loaded)
+        return;
+    TopicMessages &tm = found->second;
+    tm.lastRev = std::max(tm.lastRev, message.rev);
+    const QString topicId = q(message.topicId);
+    if (tm.messages.empty() || message.seq == tm.messages.back().seq + 1) {
+        if (tm.messages.empty() && message.seq != 1 && tm.hasOlder == false)
+            tm.hasOlder = true;
+        Q_EMIT messagesAboutToBeAppended(topicId, 1);
+        tm.messages.push_back(message);
+        Q_EMIT messagesAppended(topicId, 1);
+        return;
+    }
+    if (message.seq > tm.messages.back().seq + 1) {
+        gaps.push_back(message.topicId);
+        return;
+    }
+    if (message.seq < tm.messages.front().seq)
+        return; // older than the window: not loaded, nothing to change
+    const auto index = static_cast<int>(message.seq - tm.messages.front().seq);
+    if (tm.messages[index].rev <= message.rev) {
+        tm.messages[index] = message;
+        Q_EMIT messageChanged(topicId, index);
+    }
+}
+
+std::vector<std::string> Store::applyEvent(const Event &event)
+{
+    std::vector<std::string> gaps;
+    std::visit([&](const auto &e) {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, PartyCreated> || std::is_same_v<E, PartyJoined>) {
+            applyJoined(e.party);
+        } else if constexpr (std::is_same_v<E, PartyUpdated>) {
+            if (auto *p = mutableParty(e.partyId)) {
+                p->name = e.name;
+                p->ownerId = e.ownerId;
+                Q_EMIT partyChanged(q(e.partyId));
+            }
+        } else if constexpr (std::is_same_v<E, PartyDeleted>) {
+            if (const auto *p = party(e.partyId)) {
+                for (const auto &t : p->topics) {
+                    m_messages.erase(t.id);
+                    m_readStates.erase(t.id);
+                }
+                eraseIf(m_parties, [&](const Party &x) { return x.id == e.partyId; });
+                Q_EMIT partiesReset();
+            }
+        } else if constexpr (std::is_same_v<E, MemberJoined> || std::is_same_v<E, MemberUpdated>) {
+            if (auto *p = mutableParty(e.partyId)) {
+                auto it = std::find_if(p->members.begin(), p->members.end(), [&](const Member &m) { return m.userId == e.member.userId; });
+                if (it == p->members.end())
+                    p->members.push_back(e.member);
+                else
+                    *it = e.member;
+                Q_EMIT membersChanged(q(e.partyId));
+            }
+        } else if constexpr (std::is_same_v<E, MemberLeft>) {
+            if (e.userId == m_me.id) {
+                applyEvent(PartyDeleted{e.partyId});
+            } else if (auto *p = mutableParty(e.partyId)) {
+                eraseIf(p->members, [&](const Member &m) { return m.userId == e.userId; });
+                Q_EMIT membersChanged(q(e.partyId));
+            }
+        } else if constexpr (std::is_same_v<E, TopicCreated>) {
+            if (auto *p = mutableParty(e.topic.partyId); p && !topic(e.topic.id)) {
+                p->topics.push_back(e.topic);
+                sortTopics(*p);
+                m_readStates[e.topic.id] = ReadState{e.topic.id, e.topic.lastSeq, 0, 0};
+                Q_EMIT topicsChanged(q(p->id));
+            }
+        } else if constexpr (std::is_same_v<E, TopicUpdated>) {
+            if (auto *t = mutableTopic(e.topic.id)) {
+                t->name = e.topic.name;
+                t->position = e.topic.position;
+                Q_EMIT topicsChanged(q(t->partyId));
+            }
+        } else if constexpr (std::is_same_v<E, TopicDeleted>) {
+            if (auto *p = mutableParty(e.partyId)) {
+                eraseIf(p->topics, [&](const Topic &t) { return t.id == e.topicId; });
+                m_messages.erase(e.topicId);
+                m_readStates.erase(e.topicId);
+                Q_EMIT topicsChanged(q(e.partyId));
+            }
+        } else if constexpr (std::is_same_v<E, TopicsReordered>) {
+            if (auto *p = mutableParty(e.partyId)) {
+                for (std::size_t i = 0; i < e.topicIds.size(); ++i) {
+                    if (auto *t = mutableTopic(e.topicIds[i]))
+                        t->position = static_cast<int>(i);
+                }
+                sortTopics(*p);
+                Q_EMIT topicsChanged(q(e.partyId));
+            }
+        } else if constexpr (std::is_same_v<E, MessageCreated>) {
+            const Message &m = e.message;
+            if (auto *t = mutableTopic(m.topicId)) {
+                t->lastSeq = std::max(t->lastSeq, m.seq);
+                t->lastRev = std::max(t->lastRev, m.rev);
+                ReadState &rs = m_readStates[m.topicId];
+                rs.topicId = m.topicId;
+                if (m.authorId == m_me.id) {
+                    rs = ReadState{m.topicId, std::max(rs.lastReadSeq, m.seq), 0, 0};
+                } else if (m.seq > rs.lastReadSeq) {
+                    rs.unread = std::min<std::int64_t>(rs.unread + 1, 1000);
+                    if (std::find(m.mentions.begin(), m.mentions.end(), m_me.id) != m.mentions.end())
+                        ++rs.mentions;
+                }
+                Q_EMIT readStateChanged(q(m.topicId));
+                upsertMessage(m, gaps);
+            }
+        } else if constexpr (std::is_same_v<E, MessageUpdated> || std::is_same_v<E, MessageDeleted>) {
+            if (auto *t = mutableTopic(e.message.topicId)) {
+                t->lastRev = std::max(t->lastRev, e.message.rev);
+                upsertMessage(e.message, gaps);
+            }
+        } else if constexpr (std::is_same_v<E, PresenceUpdated>) {
+            if (e.status == Presence::Offline)
+                m_presence.erase(e.userId);
+            else
+                m_presence[e.userId] = e.status;
+            Q_EMIT presenceChanged(q(e.userId));
+        } else if constexpr (std::is_same_v<E, Typing>) {
+            Q_EMIT typing(q(e.topicId), q(e.userId));
+        } else if constexpr (std::is_same_v<E, ReadStateUpdated>) {
+            m_readStates[e.readState.topicId] = e.readState;
+            Q_EMIT readStateChanged(q(e.readState.topicId));
+        } else if constexpr (std::is_same_v<E, ProfileUpdated>) {
+            if (e.user.id == m_me.id)
+                m_me = e.user;
+            for (auto &p : m_parties) {
+                for (auto &m : p.members) {
+                    if (m.userId == e.user.id) {
+                        m.displayName = e.user.displayName;
+                        m.avatarUrl = e.user.avatarUrl;
+                        Q_EMIT membersChanged(q(p.id));
+                    }
+                }
+            }
+        }
+    }, event);
+    return gaps;
+}
+
+void Store::applyHistory(const History &page, bool older)
+{
+    if (!topic(page.topicId))
+        return;
+    TopicMessages &tm = m_messages[page.topicId];
+    const QString topicId = q(page.topicId);
+    for (const auto &m : page.messages)
+        tm.lastRev = std::max(tm.lastRev, m.rev);
+    if (!tm.loaded || tm.messages.empty()) {
+        Q_EMIT messagesAboutToBeReset(topicId);
+        tm.loaded = true;
+        tm.messages = page.messages;
+        tm.hasOlder = older ? page.hasMore : (!page.messages.empty() && page.messages.front().seq > 1);
+        Q_EMIT messagesReset(topicId);
+        return;
+    }
+    if (older) {
+        // Only the part that joins up with the window's start.
+        std::vector<Message> before;
+        for (const auto &m : page.messages) {
+            if (m.seq < tm.messages.front().seq)
+                before.push_back(m);
+        }
+        if (!before.empty() && before.back().seq == tm.messages.front().seq - 1) {
+            Q_EMIT messagesAboutToBePrepended(topicId, static_cast<int>(before.size()));
+            tm.messages.insert(tm.messages.begin(), before.begin(), before.end());
+            Q_EMIT messagesPrepended(topicId, static_cast<int>(before.size()));
+        }
+        tm.hasOlder = page.hasMore && !tm.messages.empty() && tm.messages.front().seq > 1;
+        if (!tm.messages.empty() && tm.messages.front().seq == 1)
+            tm.hasOlder = false;
+    } else {
+        TopicCatchUp catchUp{page.topicId, page.messages, page.hasMore};
+        applyCatchUp(catchUp);
+    }
+}
+
+void Store::applyCatchUp(const TopicCatchUp &catchUp)
+{
+    std::vector<std::string> gaps;
+    auto found = m_messages.find(catchUp.topicId);
+    if (found == m_messages.end() || !found->second.loaded)
+        return;
+    for (const auto &m : catchUp.messages)
+        upsertMessage(m, gaps);
+}
+
+} // namespace chatterbox::app

@@ -1,0 +1,85 @@
+#pragma once
+
+#include "shared/events.h"
+#include "shared/requests.h"
+#include "shared/replies.h"
+#include "shared/types.h"
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace chatterbox::app {
+
+// What the app knows: the ready snapshot, kept current by events, plus the messages loaded per
+// topic (a contiguous window of seqs that grows as history is paged in and live messages arrive).
+// Models read from here and listen to its signals; it never talks to the network itself.
+class Store final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Store)
+
+public:
+    struct TopicMessages {
+        std::vector<protocol::Message> messages;   // ascending seq, no gaps
+        bool hasOlder = true;                       // more before messages.front()
+        bool loaded = false;                        // ever opened (history fetched)
+        std::int64_t lastRev = 0;                   // newest change applied
+    };
+
+    explicit Store(QObject *parent = nullptr);
+
+    const protocol::User &me() const { return m_me; }
+    const std::vector<protocol::Party> &parties() const { return m_parties; }
+    const protocol::Party *party(const std::string &partyId) const;
+    const protocol::Topic *topic(const std::string &topicId) const;
+    const TopicMessages *messages(const std::string &topicId) const;
+    protocol::ReadState readState(const std::string &topicId) const;
+    protocol::Presence presence(const std::string &userId) const;
+    QString displayName(const std::string &userId) const;
+
+    // Where the app is in each loaded topic, for message.sync after a reconnect.
+    std::vector<protocol::SyncPosition> syncPositions() const;
+
+    void applyReady(const protocol::Ready &ready);
+    // Returns the topics where a gap was noticed (a seq skipped): they need a sync.
+    std::vector<std::string> applyEvent(const protocol::Event &event);
+    void applyHistory(const protocol::History &page, bool older);
+    void applyCatchUp(const protocol::TopicCatchUp &catchUp);
+    void applyJoined(const protocol::Party &party);
+    void clear();
+
+Q_SIGNALS:
+    void partiesReset();
+    void partyChanged(const QString &partyId);
+    void topicsChanged(const QString &partyId);
+    void membersChanged(const QString &partyId);
+    // Each change to a topic's loaded messages is announced before and after, as models need.
+    void messagesAboutToBeReset(const QString &topicId);
+    void messagesReset(const QString &topicId);
+    void messagesAboutToBePrepended(const QString &topicId, int count);
+    void messagesPrepended(const QString &topicId, int count);
+    void messagesAboutToBeAppended(const QString &topicId, int count);
+    void messagesAppended(const QString &topicId, int count);
+    void messageChanged(const QString &topicId, int index);
+    void readStateChanged(const QString &topicId);
+    void presenceChanged(const QString &userId);
+    void typing(const QString &topicId, const QString &userId);
+
+private:
+    protocol::Party *mutableParty(const std::string &partyId);
+    protocol::Topic *mutableTopic(const std::string &topicId);
+    void upsertMessage(const protocol::Message &message, std::vector<std::string> &gaps);
+    void sortTopics(protocol::Party &party);
+
+    protocol::User m_me;
+    std::vector<protocol::Party> m_parties;
+    std::map<std::string, TopicMessages> m_messages;
+    std::map<std::string, protocol::ReadState> m_readStates;
+    std::map<std::string, protocol::Presence> m_presence;
+};
+
+} // namespace chatterbox::app

@@ -1,0 +1,277 @@
+// The app's store and list models, fed with protocol structs as the server sends them; every
+// model runs under QAbstractItemModelTester.
+
+#include "app/core/keychainsecretstore.h"
+#include "app/core/models/memberlistmodel.h"
+#include "app/core/models/partylistmodel.h"
+#include "app/core/models/timelinemodel.h"
+#include "app/core/models/topiclistmodel.h"
+#include "app/core/models/typingmodel.h"
+#include "app/core/outbox.h"
+#include "app/core/store.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace chatterbox;
+using namespace chatterbox::app;
+using namespace chatterbox::protocol;
+
+namespace {
+
+const std::string kMe = "00000000-0000-4000-8000-000000000001";
+const std::string kAnn = "00000000-0000-4000-8000-000000000002";
+const std::string kBo = "00000000-0000-4000-8000-000000000003";
+const std::string kParty = "00000000-0000-4000-8000-00000000aaaa";
+const std::string kTopic = "00000000-0000-4000-8000-00000000bbbb";
+const std::string kOther = "00000000-0000-4000-8000-00000000cccc";
+const std::int64_t kDay = 24LL * 3600 * 1000;
+const std::int64_t kT0 = 1795800000000; // a fixed moment
+
+Message message(std::int64_t seq, const std::string &author, std::int64_t at, std::vector<std::string> mentions = {})
+{
+    Message m;
+    m.id = "m-" + std::to_string(seq);
+    m.topicId = kTopic;
+    m.partyId = kParty;
+    m.seq = seq;
+    m.rev = seq;
+    m.authorId = author;
+    m.clientMsgId = "c-" + std::to_string(seq);
+    m.body = "message " + std::to_string(seq);
+    m.createdAt = at;
+    m.mentions = std::move(mentions);
+    return m;
+}
+
+Ready readyWith(std::int64_t lastSeq, std::int64_t lastRead)
+{
+    Ready r;
+    r.protocol = 1;
+    r.me = {kMe, "Me", {}};
+    Party p;
+    p.id = kParty;
+    p.name = "Book Club";
+    p.ownerId = kMe;
+    p.topics = {{kTopic, kParty, "general", 0, lastSeq, lastSeq}, {kOther, kParty, "random", 1, 0, 0}};
+    p.members = {{kMe, "Me", {}, Role::Owner, 0}, {kAnn, "Ann", {}, Role::Member, 0}, {kBo, "bo", {}, Role::Member, 0}};
+    r.parties = {p};
+    r.readStates = {{kTopic, lastRead, lastSeq - lastRead, 0}, {kOther, 0, 0, 0}};
+    r.presence = {{kBo, Presence::Online}};
+    return r;
+}
+
+History page(std::int64_t from, std::int64_t to, bool hasMore)
+{
+    History h;
+    h.topicId = kTopic;
+    for (std::int64_t s = from; s <= to; ++s)
+        h.messages.push_back(message(s, s % 2 ? kAnn : kMe, kT0 + s * 60000));
+    h.hasMore = hasMore;
+    return h;
+}
+
+} // namespace
+
+class TestAppModels : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void parties_unreadAndInitials()
+    {
+        Store store;
+        PartyListModel parties(store);
+        QAbstractItemModelTester tester(&parties, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        store.applyReady(readyWith(10, 7));
+        QCOMPARE(parties.rowCount(), 1);
+        QCOMPARE(parties.data(parties.index(0), PartyListModel::InitialsRole).toString(), QStringLiteral("BC"));
+        QCOMPARE(parties.data(parties.index(0), PartyListModel::UnreadRole).toLongLong(), 3);
+        QSignalSpy changed(&parties, &QAbstractItemModel::dataChanged);
+        store.applyEvent(MessageCreated{message(11, kAnn, kT0, {kMe})});
+        QVERIFY(changed.count() >= 1);
+        QCOMPARE(parties.data(parties.index(0), PartyListModel::UnreadRole).toLongLong(), 4);
+        QCOMPARE(parties.data(parties.index(0), PartyListModel::MentionsRole).toLongLong(), 1);
+        // My own message means I have read up to it.
+        store.applyEvent(MessageCreated{message(12, kMe, kT0)});
+        QCOMPARE(parties.data(parties.index(0), PartyListModel::UnreadRole).toLongLong(), 0);
+        store.applyEvent(PartyDeleted{kParty});
+        QCOMPARE(parties.rowCount(), 0);
+    }
+
+    void topics_orderRenameDeleteAndCounts()
+    {
+        Store store;
+        TopicListModel topics(store);
+        QAbstractItemModelTester tester(&topics, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        store.applyReady(readyWith(3, 3));
+        topics.setPartyId(QString::fromStdString(kParty));
+        QCOMPARE(topics.rowCount(), 2);
+        store.applyEvent(TopicsReordered{kParty, {kOther, kTopic}});
+        QCOMPARE(topics.data(topics.index(0)).toString(), QStringLiteral("random"));
+        store.applyEvent(TopicUpdated{{kOther, kParty, "chat", 0, 0, 0}});
+        QCOMPARE(topics.data(topics.index(0)).toString(), QStringLiteral("chat"));
+        store.applyEvent(MessageCreated{message(4, kAnn, kT0)});
+        QCOMPARE(topics.data(topics.index(1), TopicListModel::UnreadRole).toLongLong(), 1);
+        store.applyEvent(ReadStateUpdated{{kTopic, 4, 0, 0}});
+        QCOMPARE(topics.data(topics.index(1), TopicListModel::UnreadRole).toLongLong(), 0);
+        store.applyEvent(TopicDeleted{kParty, kOther});
+        QCOMPARE(topics.rowCount(), 1);
+    }
+
+    void members_onlineFirst()
+    {
+        Store store;
+        MemberListModel members(store);
+        QAbstractItemModelTester tester(&members, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        store.applyReady(readyWith(0, 0));
+        members.setPartyId(QString::fromStdString(kParty));
+        QCOMPARE(members.data(members.index(0)).toString(), QStringLiteral("bo"));
+        QCOMPARE(members.data(members.index(0), MemberListModel::PresenceRole).toString(), QStringLiteral("online"));
+        store.applyEvent(PresenceUpdated{kAnn, Presence::Idle});
+        QCOMPARE(members.data(members.index(1)).toString(), QStringLiteral("Ann"));
+        store.applyEvent(PresenceUpdated{kBo, Presence::Offline});
+        QCOMPARE(members.data(members.index(0)).toString(), QStringLiteral("Ann"));
+        store.applyEvent(ProfileUpdated{{kAnn, "Annie", {}}});
+        QCOMPARE(members.data(members.index(0)).toString(), QStringLiteral("Annie"));
+        store.applyEvent(MemberLeft{kParty, kAnn, "left"});
+        QCOMPARE(members.rowCount(), 2);
+    }
+
+    void timeline_pagesLiveEditsPendingAndMarkers()
+    {
+        Store store;
+        Outbox outbox({});
+        QStringList opened, loadedOlder;
+        TimelineModel timeline(store, outbox, [&](const QString &t, auto) { opened << t; },
+                               [&](const QString &t, auto done) { loadedOlder << t; done(true); });
+        QAbstractItemModelTester tester(&timeline, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        store.applyReady(readyWith(100, 95));
+        timeline.setTopicId(QString::fromStdString(kTopic));
+        QCOMPARE(opened, QStringList{QString::fromStdString(kTopic)});
+        QCOMPARE(timeline.rowCount(), 0);
+
+        store.applyHistory(page(51, 100, true), true);
+        QCOMPARE(timeline.rowCount(), 50);
+        QCOMPARE(timeline.data(timeline.index(0), TimelineModel::SeqRole).toLongLong(), 51);
+        // The red line sits at the first unread message, 96.
+        QCOMPARE(timeline.firstUnreadRow(), 45);
+        QVERIFY(timeline.data(timeline.index(45), TimelineModel::FirstUnreadRole).toBool());
+        // Older history pages in at the top without blocking.
+        QVERIFY(timeline.canFetchMore({}));
+        timeline.fetchMore({});
+        QVERIFY(!loadedOlder.isEmpty());
+        store.applyHistory(page(1, 50, false), true);
+        QCOMPARE(timeline.rowCount(), 100);
+        QVERIFY(!timeline.canFetchMore({}));
+
+        // Live: appended, edited, deleted.
+        store.applyEvent(MessageCreated{message(101, kAnn, kT0 + 101 * 60000)});
+        QCOMPARE(timeline.rowCount(), 101);
+        Message edited = message(101, kAnn, kT0 + 101 * 60000);
+        edited.body = "fixed";
+        edited.rev = 102;
+        edited.editedAt = kT0 + 102 * 60000;
+        store.applyEvent(MessageUpdated{edited});
+        QCOMPARE(timeline.data(timeline.index(100)).toString(), QStringLiteral("fixed"));
+        QVERIFY(timeline.data(timeline.index(100), TimelineModel::EditedRole).toBool());
+        // A gap is reported, not papered over.
+        const auto gaps = store.applyEvent(MessageCreated{message(105, kAnn, kT0)});
+        QCOMPARE(gaps.size(), std::size_t(1));
+        QCOMPARE(timeline.rowCount(), 101);
+
+        // Pending and failed sends come last.
+        const QString id = outbox.add(QString::fromStdString(kTopic), QStringLiteral("on its way"));
+        QCOMPARE(timeline.rowCount(), 102);
+        QCOMPARE(timeline.data(timeline.index(101), TimelineModel::DeliveryStateRole).value<TimelineModel::DeliveryState>(),
+                 TimelineModel::DeliveryState::Pending);
+        outbox.fail(id, QStringLiteral("too long"));
+        QCOMPARE(timeline.data(timeline.index(101), TimelineModel::DeliveryStateRole).value<TimelineModel::DeliveryState>(),
+                 TimelineModel::DeliveryState::Failed);
+        QCOMPARE(timeline.data(timeline.index(101), TimelineModel::ErrorRole).toString(), QStringLiteral("too long"));
+        outbox.cancel(id);
+        QCOMPARE(timeline.rowCount(), 101);
+    }
+
+    void timeline_groupsAndDays()
+    {
+        Store store;
+        Outbox outbox({});
+        TimelineModel timeline(store, outbox, {}, {});
+        QAbstractItemModelTester tester(&timeline, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        store.applyReady(readyWith(4, 4));
+        timeline.setTopicId(QString::fromStdString(kTopic));
+        History h;
+        h.topicId = kTopic;
+        h.messages = {message(1, kAnn, kT0), message(2, kAnn, kT0 + 60000), message(3, kAnn, kT0 + 20 * 60000),
+                      message(4, kMe, kT0 + 20 * 60000 + kDay)};
+        store.applyHistory(h, true);
+        QVERIFY(timeline.data(timeline.index(0), TimelineModel::GroupStartRole).toBool());
+        QVERIFY(!timeline.data(timeline.index(1), TimelineModel::GroupStartRole).toBool());   // same author, a minute later
+        QVERIFY(timeline.data(timeline.index(2), TimelineModel::GroupStartRole).toBool());    // 19 minutes later
+        QVERIFY(timeline.data(timeline.index(3), TimelineModel::DayStartRole).toBool());      // the next day
+        QVERIFY(!timeline.data(timeline.index(2), TimelineModel::DayStartRole).toBool());
+    }
+
+    void typing_appearsAndExpires()
+    {
+        Store store;
+        TypingModel typing(store);
+        QAbstractItemModelTester tester(&typing, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        store.applyReady(readyWith(0, 0));
+        typing.setTopicId(QString::fromStdString(kTopic));
+        store.applyEvent(Typing{kParty, kTopic, kAnn});
+        store.applyEvent(Typing{kParty, kOther, kBo});   // another topic
+        store.applyEvent(Typing{kParty, kTopic, kMe});   // myself
+        QCOMPARE(typing.rowCount(), 1);
+        QCOMPARE(typing.summary(), QStringLiteral("Ann is typing…"));
+        QVERIFY(QTest::qWaitFor([&] { return typing.rowCount() == 0; }, 8000));
+    }
+
+    void outbox_survivesRestart_ignoresDamage()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        QString id;
+        {
+            Outbox outbox(path);
+            id = outbox.add(QStringLiteral("topic-1"), QStringLiteral("first"));
+            outbox.add(QStringLiteral("topic-1"), QStringLiteral("second"));
+            outbox.fail(id, QStringLiteral("no"));
+        }
+        Outbox again(path);
+        QCOMPARE(again.entries().size(), 2);
+        QCOMPARE(again.entries().at(0).clientMsgId, id);
+        QVERIFY(again.entries().at(0).failed);
+        QCOMPARE(again.pending().size(), 1);
+        QFile damaged(path);
+        QVERIFY(damaged.open(QIODevice::WriteOnly));
+        damaged.write("{ not json");
+        damaged.close();
+        Outbox fresh(path);
+        QCOMPARE(fresh.entries().size(), 0);
+    }
+
+    void secrets_splitForSmallKeychains()
+    {
+        const QString secret(2500, QLatin1Char('x'));
+        const QStringList chunks = splitSecret(secret, 1000);
+        QCOMPARE(chunks.size(), 3);
+        QCOMPARE(joinSecret(chunks), std::optional<QString>(secret));
+        QCOMPARE(joinSecret(splitSecret(QString(), 1000)), std::optional<QString>(QString()));
+        QVERIFY(!joinSecret({QStringLiteral("2:abc")}));   // a chunk missing
+        MemorySecretStore store;
+        store.setUnavailable(true);
+        bool called = false;
+        store.read(QStringLiteral("k"), [&](const SecretStore::ReadResult &r) {
+            called = true;
+            QCOMPARE(r.status, SecretStore::Status::Unavailable);
+            QVERIFY(r.error.contains(QStringLiteral("Unlock")));
+        });
+        QVERIFY(called);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAppModels)
+#include "tst_appmodels.moc"
