@@ -23,7 +23,7 @@ std::chrono::milliseconds Backoff::next()
     return std::chrono::milliseconds(static_cast<long long>(ceiling * jitter(m_random)));
 }
 
-Connection::Connection(Transport &transport, Session &session, Store &store, Outbox &outbox, QObject *parent)
+Connection::Connection(Transport &transport, TokenSource &session, Store &store, Outbox &outbox, QObject *parent)
     : QObject(parent), m_transport(transport), m_session(session), m_store(store), m_outbox(outbox)
 {
     m_retry.setSingleShot(true);
@@ -97,12 +97,12 @@ void Connection::connectNow()
 {
     if (!m_running)
         return;
-    if (m_session.state() != Session::State::SignedIn || m_session.accessToken().isEmpty()) {
+    if (!m_session.isSignedIn()) {
         setState(State::Offline, tr("Not signed in"));
         return;
     }
     setState(State::Connecting, tr("Connecting…"));
-    m_transport.open(m_session.server().webSocketUrl, m_session.accessToken());
+    m_transport.open(m_session.webSocketUrl(), m_session.currentAccessToken());
 }
 
 void Connection::onOpened()
@@ -127,6 +127,8 @@ void Connection::onOpened()
                 m_backoff.reset();
                 setState(State::Online);
                 sync(positions);
+                for (const auto &topicId : std::exchange(m_wantedTopics, {}))
+                    openTopic(topicId);
                 sendOutbox();
                 Q_EMIT this->ready();
             });
@@ -202,6 +204,14 @@ void Connection::sendEntry(const QString &clientMsgId)
 
 void Connection::request(const std::string &type, json fields, Reply reply)
 {
+    // Nothing is queued behind a connection that is not there: the caller hears at once.
+    if (!m_ready && type != "hello") {
+        if (reply) {
+            const protocol::Error offline{protocol::ErrorCode::Unavailable, "not connected to the server"};
+            reply(nullptr, &offline);
+        }
+        return;
+    }
     const std::int64_t id = m_nextId++;
     fields["type"] = type;
     fields["id"] = id;
@@ -215,6 +225,10 @@ void Connection::openTopic(const QString &topicId)
     const auto *loaded = m_store.messages(topicId.toStdString());
     if (loaded && loaded->loaded)
         return;
+    if (!m_ready) {
+        m_wantedTopics.insert(topicId); // loaded as soon as the connection is ready
+        return;
+    }
     request("message.history", {{"topicId", topicId.toStdString()}, {"limit", limits::kDefaultHistoryPage}},
             [this](const json *result, const protocol::Error *) {
                 protocol::History page;
@@ -301,7 +315,7 @@ void Connection::onClosed(int code, const QString &reason)
     if (code == limits::kCloseUnauthorized) {
         // The access token expired or the sign-in ended: a refresh says which.
         setState(State::Connecting, tr("Signing in again…"));
-        m_session.refresh([this](bool ok) {
+        m_session.refreshAccess([this](bool ok) {
             if (ok)
                 connectNow();
             else

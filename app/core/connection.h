@@ -1,7 +1,6 @@
 #pragma once
 
 #include "app/core/outbox.h"
-#include "app/core/session.h"
 #include "app/core/store.h"
 #include "app/core/transport.h"
 #include "shared/errors.h"
@@ -46,7 +45,7 @@ public:
     Q_ENUM(State)
     using Reply = std::function<void(const nlohmann::json *result, const protocol::Error *error)>;
 
-    Connection(Transport &transport, Session &session, Store &store, Outbox &outbox, QObject *parent = nullptr);
+    Connection(Transport &transport, TokenSource &session, Store &store, Outbox &outbox, QObject *parent = nullptr);
 
     State state() const { return m_state; }
     // Why the app is offline, for people ("Reconnecting in 8 s: the server closed the connection").
@@ -80,7 +79,7 @@ private:
     void checkForWake();
 
     Transport &m_transport;
-    Session &m_session;
+    TokenSource &m_session;
     Store &m_store;
     Outbox &m_outbox;
     State m_state = State::Offline;
@@ -90,6 +89,7 @@ private:
     std::int64_t m_nextId = 1;
     QHash<std::int64_t, Reply> m_pending;
     QSet<QString> m_inFlight;   // outbox entries sent on this connection
+    QSet<QString> m_wantedTopics; // opened while offline
     Backoff m_backoff;
     QTimer m_retry;
     QTimer m_wakeCheck;

@@ -18,7 +18,7 @@ namespace chatterbox::app {
 
 // Who is signed in to which server: discovery, the browser sign-in (loopback redirect, PKCE S256,
 // state), the tokens (the refresh token only ever in the keychain), silent refresh, sign-out.
-class Session final : public QObject {
+class Session final : public QObject, public TokenSource {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Session)
 
@@ -43,6 +43,11 @@ public:
     void refresh(std::function<void(bool ok)> done = {});
     void signOut();
     void cancelSignIn();
+
+    bool isSignedIn() const override { return m_state == State::SignedIn && !m_accessToken.isEmpty(); }
+    QByteArray currentAccessToken() const override { return m_accessToken; }
+    QUrl webSocketUrl() const override { return m_server.webSocketUrl; }
+    void refreshAccess(std::function<void(bool ok)> done) override { refresh(std::move(done)); }
 
 Q_SIGNALS:
     void stateChanged(chatterbox::app::Session::State state);

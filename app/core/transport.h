@@ -5,6 +5,8 @@
 #include <QString>
 #include <QUrl>
 
+#include <functional>
+
 namespace chatterbox::app {
 
 // A message pipe to the server. The app uses a WebSocket; unit tests use an in-process fake.
@@ -24,6 +26,18 @@ Q_SIGNALS:
     void textReceived(const QString &text);
     // code is the WebSocket close code (1006 when the connection just dropped).
     void closed(int code, const QString &reason);
+};
+
+// What the connection needs from a signed-in session. Session is the real one; unit tests
+// use a fake so that a connection can be tested without a server.
+class TokenSource {
+public:
+    virtual ~TokenSource() = default;
+    virtual bool isSignedIn() const = 0;
+    virtual QByteArray currentAccessToken() const = 0;
+    virtual QUrl webSocketUrl() const = 0;
+    // Gets a new access token; done(false) when the sign-in is over.
+    virtual void refreshAccess(std::function<void(bool ok)> done) = 0;
 };
 
 // Opens a URL in the system browser. The widgets layer implements it with QDesktopServices;

@@ -2,119 +2,18 @@
 // talking through the real server: signing in through the browser flow, exchanging messages,
 // losing the connection mid-stream, sending while offline, and restarting with a full outbox.
 
-#include "e2efixture.h"
-#include "support/testidp.h"
-
-#include "app/core/connection.h"
-#include "app/core/models/timelinemodel.h"
-#include "app/core/outbox.h"
-#include "app/core/session.h"
-#include "app/core/store.h"
-#include "app/core/websockettransport.h"
+#include "appfixture.h"
 
 #include <QAbstractItemModelTester>
-#include <QNetworkAccessManager>
 #include <QTemporaryDir>
-#include <QTimer>
-#include <QUrlQuery>
 
 #include <set>
 
 using namespace chatterbox;
-using namespace chatterbox::app;
-using chatterbox::test::Harness;
-using chatterbox::test::httpStep;
+using namespace chatterbox::test;
 using nlohmann::json;
 
 namespace {
-
-// Plays the person at the browser: follows the server to the development provider's page,
-// types a name, and lands on the app's loopback address.
-class DevBrowser final : public UrlOpener {
-public:
-    explicit DevBrowser(QString name) : m_name(std::move(name)) {}
-    bool openUrl(const QUrl &url) override
-    {
-        QTimer::singleShot(0, [this, url] {
-            const auto start = httpStep(m_network, "GET", url);
-            if (start.status != 302)
-                qWarning("authorize answered %d: %s", start.status, start.body.left(300).constData());
-            QUrl pick = url.resolved(start.location);
-            const QString attempt = QUrlQuery(pick).queryItemValue(QStringLiteral("attempt"));
-            pick.setQuery(QString());
-            const auto posted = httpStep(m_network, "POST", pick,
-                                         "attempt=" + attempt.toLatin1() + "&name=" + QUrl::toPercentEncoding(m_name));
-            httpStep(m_network, "GET", posted.location);
-        });
-        return true;
-    }
-
-private:
-    QString m_name;
-    QNetworkAccessManager m_network;
-};
-
-// One app: everything app/core holds, wired as main() will wire it.
-struct App {
-    App(const QString &name, SecretStore &secrets, const QString &outboxPath)
-        : browser(name), session(network, secrets, browser), outbox(outboxPath),
-          connection(transport, session, store, outbox),
-          timeline(store, outbox, [this](const QString &t, auto) { connection.openTopic(t); },
-                   [this](const QString &t, auto done) { connection.loadOlder(t, done); })
-    {
-    }
-
-    bool signIn(const QUrl &server)
-    {
-        session.setServer(server);
-        if (!QTest::qWaitFor([&] { return !session.server().tokenUrl.isEmpty(); }, 10000))
-            return false;
-        session.signIn(QStringLiteral("dev"));
-        const bool ok = QTest::qWaitFor([&] { return session.state() == Session::State::SignedIn; }, 15000);
-        if (!ok)
-            qWarning("sign-in stopped in state %d: %s", static_cast<int>(session.state()), qPrintable(session.lastError()));
-        return ok;
-    }
-
-    bool connect()
-    {
-        connection.start();
-        return QTest::qWaitFor([&] { return connection.state() == Connection::State::Online; }, 15000);
-    }
-
-    json call(const std::string &type, json fields)
-    {
-        json answer;
-        bool done = false;
-        connection.request(type, std::move(fields), [&](const json *result, const protocol::Error *error) {
-            answer = result ? *result : json{{"error", error->message}};
-            done = true;
-        });
-        (void)QTest::qWaitFor([&] { return done; }, 10000);
-        return answer;
-    }
-
-    // Seqs and client ids of the topic's delivered messages, in the order the timeline shows them.
-    std::vector<std::pair<qint64, QString>> delivered() const
-    {
-        std::vector<std::pair<qint64, QString>> out;
-        for (int row = 0; row < timeline.rowCount(); ++row) {
-            const QModelIndex i = timeline.index(row);
-            if (timeline.data(i, TimelineModel::DeliveryStateRole).value<TimelineModel::DeliveryState>() == TimelineModel::DeliveryState::Delivered)
-                out.emplace_back(timeline.data(i, TimelineModel::SeqRole).toLongLong(), timeline.data(i, TimelineModel::ClientMsgIdRole).toString());
-        }
-        return out;
-    }
-
-    DevBrowser browser;
-    QNetworkAccessManager network;
-    Session session;
-    Store store;
-    Outbox outbox;
-    WebSocketTransport transport;
-    Connection connection;
-    TimelineModel timeline;
-};
 
 // Every seq from 1 to the last, each once, in order.
 bool contiguous(const std::vector<std::pair<qint64, QString>> &rows, int expected)

@@ -1,0 +1,196 @@
+// The app's connection logic against an in-process fake server: hello and ready, the outbox,
+// catch-up after a reconnect, re-authentication on 4001, gaps, and the backoff schedule.
+
+#include "app/core/connection.h"
+#include "faketransport.h"
+
+#include <QTest>
+
+using namespace chatterbox;
+using namespace chatterbox::app;
+using namespace chatterbox::test;
+using nlohmann::json;
+
+namespace {
+
+const std::string kParty = "00000000-0000-4000-8000-00000000aaaa";
+const std::string kTopic = "00000000-0000-4000-8000-00000000bbbb";
+const std::string kMe = "00000000-0000-4000-8000-000000000001";
+
+json readyJson(std::int64_t lastSeq)
+{
+    protocol::Ready ready;
+    ready.protocol = 1;
+    ready.me = {kMe, "Me", {}};
+    protocol::Party party;
+    party.id = kParty;
+    party.name = "P";
+    party.ownerId = kMe;
+    party.topics = {{kTopic, kParty, "general", 0, lastSeq, lastSeq}};
+    party.members = {{kMe, "Me", {}, protocol::Role::Owner, 0}};
+    ready.parties = {party};
+    return ready;
+}
+
+json messageJson(std::int64_t seq, const std::string &clientId = {})
+{
+    protocol::Message m;
+    m.id = "m" + std::to_string(seq);
+    m.topicId = kTopic;
+    m.partyId = kParty;
+    m.seq = seq;
+    m.rev = seq;
+    m.authorId = "someone";
+    m.clientMsgId = clientId.empty() ? "c" + std::to_string(seq) : clientId;
+    m.body = "b";
+    return m;
+}
+
+} // namespace
+
+class TestAppConnection : public QObject {
+    Q_OBJECT
+
+    // Connects and answers hello; returns when the connection is online.
+    static bool bringOnline(FakeTransport &transport, Connection &connection, std::int64_t lastSeq)
+    {
+        if (!QTest::qWaitFor([&] { return !transport.lastOf("hello").is_null() && transport.countOf("hello") > transport.countOf("__answered_hello"); }, 5000))
+            return false;
+        json hello = transport.lastOf("hello");
+        transport.reply(hello, readyJson(lastSeq));
+        transport.sent.push_back({{"type", "__answered_hello"}});
+        return connection.state() == Connection::State::Online;
+    }
+
+private Q_SLOTS:
+    void hello_ready_thenOutboxSent()
+    {
+        FakeTransport transport;
+        FakeTokens tokens;
+        Store store;
+        Outbox outbox({});
+        const QString pending = outbox.add(QString::fromStdString(kTopic), QStringLiteral("written before connecting"));
+        Connection connection(transport, tokens, store, outbox);
+        connection.start();
+        QCOMPARE(connection.state(), Connection::State::Connecting);
+        QVERIFY(bringOnline(transport, connection, 0));
+        QCOMPARE(transport.lastOf("hello")["protocol"].get<int>(), 1);
+        QCOMPARE(store.parties().size(), std::size_t(1));
+        const json send = transport.lastOf("message.send");
+        QCOMPARE(QString::fromStdString(send["clientMsgId"].get<std::string>()), pending);
+        transport.reply(send, {{"message", messageJson(1, pending.toStdString())}});
+        QVERIFY(outbox.entries().isEmpty());
+
+        // A permanent refusal stops the retries and says why.
+        const QString bad = outbox.add(QString::fromStdString(kTopic), QStringLiteral("x"));
+        const json refused = transport.lastOf("message.send");
+        transport.deliver(protocol::encodeError(refused["id"].get<std::int64_t>(), {protocol::ErrorCode::Forbidden, "not allowed here"}));
+        QCOMPARE(outbox.entries().size(), 1);
+        QVERIFY(outbox.entries().at(0).failed);
+        QCOMPARE(outbox.entries().at(0).error, QStringLiteral("not allowed here"));
+        QCOMPARE(outbox.entries().at(0).clientMsgId, bad);
+    }
+
+    void reconnect_syncsFromWhereItWas_andResends()
+    {
+        FakeTransport transport;
+        FakeTokens tokens;
+        Store store;
+        Outbox outbox({});
+        Connection connection(transport, tokens, store, outbox);
+        connection.start();
+        QVERIFY(bringOnline(transport, connection, 2));
+        // The topic is open with messages 1-2 loaded.
+        connection.openTopic(QString::fromStdString(kTopic));
+        const json history = transport.lastOf("message.history");
+        transport.reply(history, {{"topicId", kTopic}, {"messages", {messageJson(1), messageJson(2)}}, {"hasMore", false}});
+        QCOMPARE(store.messages(kTopic)->messages.size(), std::size_t(2));
+
+        // Pending on the dead connection: it goes again on the next one.
+        const QString id = outbox.add(QString::fromStdString(kTopic), QStringLiteral("in flight"));
+        transport.drop(1006);
+        QCOMPARE(connection.state(), Connection::State::Offline);
+        QVERIFY(connection.reason().contains(QStringLiteral("Reconnecting in")));
+        QVERIFY(QTest::qWaitFor([&] { return transport.opens == 2; }, 3000)); // first backoff is at most 1 s
+        QVERIFY(bringOnline(transport, connection, 5));
+        const json sync = transport.lastOf("message.sync");
+        QCOMPARE(sync["topics"][0]["topicId"].get<std::string>(), kTopic);
+        QCOMPARE(sync["topics"][0]["afterSeq"].get<int>(), 2);
+        QCOMPARE(sync["topics"][0]["afterRev"].get<int>(), 2);
+        transport.reply(sync, {{"topics", {{{"topicId", kTopic}, {"messages", {messageJson(3), messageJson(4), messageJson(5)}}, {"hasMore", false}}}}});
+        QCOMPARE(store.messages(kTopic)->messages.size(), std::size_t(5));
+        QCOMPARE(QString::fromStdString(transport.lastOf("message.send")["clientMsgId"].get<std::string>()), id);
+    }
+
+    void gap_inLiveEvents_triggersSync()
+    {
+        FakeTransport transport;
+        FakeTokens tokens;
+        Store store;
+        Outbox outbox({});
+        Connection connection(transport, tokens, store, outbox);
+        connection.start();
+        QVERIFY(bringOnline(transport, connection, 1));
+        connection.openTopic(QString::fromStdString(kTopic));
+        transport.reply(transport.lastOf("message.history"), {{"topicId", kTopic}, {"messages", {messageJson(1)}}, {"hasMore", false}});
+        const int syncsBefore = transport.countOf("message.sync");
+        transport.deliver(protocol::encodeEvent(protocol::MessageCreated{messageJson(3).get<protocol::Message>()}));
+        QCOMPARE(transport.countOf("message.sync"), syncsBefore + 1);
+        QCOMPARE(transport.lastOf("message.sync")["topics"][0]["afterSeq"].get<int>(), 1);
+    }
+
+    void expiredToken_refreshesAndReconnects_orSignsOut()
+    {
+        FakeTransport transport;
+        FakeTokens tokens;
+        Store store;
+        Outbox outbox({});
+        Connection connection(transport, tokens, store, outbox);
+        connection.start();
+        QVERIFY(bringOnline(transport, connection, 0));
+        transport.drop(4001);
+        QCOMPARE(tokens.refreshes, 1);
+        QVERIFY(QTest::qWaitFor([&] { return transport.opens == 2; }, 2000));
+        QCOMPARE(transport.lastToken, QByteArray("token-2"));
+        QVERIFY(bringOnline(transport, connection, 0));
+
+        tokens.refreshSucceeds = false;
+        transport.drop(4001);
+        QCOMPARE(connection.state(), Connection::State::Offline);
+        QVERIFY(connection.reason().contains(QStringLiteral("Sign in again")));
+        QTest::qWait(1500);
+        QCOMPARE(transport.opens, 2);
+    }
+
+    void requestsOnADeadConnection_failAtOnce()
+    {
+        FakeTransport transport;
+        FakeTokens tokens;
+        Store store;
+        Outbox outbox({});
+        Connection connection(transport, tokens, store, outbox);
+        connection.start();
+        QVERIFY(bringOnline(transport, connection, 0));
+        std::optional<protocol::ErrorCode> code;
+        connection.request("party.list", json::object(), [&](const json *, const protocol::Error *e) { code = e ? e->code : protocol::ErrorCode::Internal; });
+        transport.drop(1001);
+        QCOMPARE(code, std::optional(protocol::ErrorCode::Unavailable));
+        QVERIFY(connection.reason().contains(QStringLiteral("restarting")));
+        connection.stop();
+    }
+
+    void backoff_growsWithJitter_cappedAt30s()
+    {
+        Backoff backoff;
+        const int ceilings[] = {1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000};
+        for (int ceiling : ceilings) {
+            const auto wait = backoff.next().count();
+            QVERIFY2(wait >= ceiling / 2 && wait <= ceiling, qPrintable(QString::number(wait)));
+        }
+        backoff.reset();
+        QVERIFY(backoff.next().count() <= 1000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAppConnection)
+#include "tst_appconnection.moc"

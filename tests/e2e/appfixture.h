@@ -1,0 +1,116 @@
+#pragma once
+
+// A whole app core wired as main() wires it, signed in through the development provider's
+// browser flow, for end-to-end tests against the real server.
+
+#include "e2efixture.h"
+#include "support/testidp.h"
+
+#include "app/core/connection.h"
+#include "app/core/models/timelinemodel.h"
+#include "app/core/outbox.h"
+#include "app/core/session.h"
+#include "app/core/store.h"
+#include "app/core/websockettransport.h"
+
+#include <QNetworkAccessManager>
+#include <QTimer>
+#include <QUrlQuery>
+
+namespace chatterbox::test {
+
+using namespace chatterbox::app;
+
+// Plays the person at the browser: follows the server to the development provider's page,
+// types a name, and lands on the app's loopback address.
+class DevBrowser final : public UrlOpener {
+public:
+    explicit DevBrowser(QString name) : m_name(std::move(name)) {}
+    bool openUrl(const QUrl &url) override
+    {
+        QTimer::singleShot(0, [this, url] {
+            const auto start = httpStep(m_network, "GET", url);
+            if (start.status != 302)
+                qWarning("authorize answered %d: %s", start.status, start.body.left(300).constData());
+            QUrl pick = url.resolved(start.location);
+            const QString attempt = QUrlQuery(pick).queryItemValue(QStringLiteral("attempt"));
+            pick.setQuery(QString());
+            const auto posted = httpStep(m_network, "POST", pick,
+                                         "attempt=" + attempt.toLatin1() + "&name=" + QUrl::toPercentEncoding(m_name));
+            httpStep(m_network, "GET", posted.location);
+        });
+        return true;
+    }
+
+private:
+    QString m_name;
+    QNetworkAccessManager m_network;
+};
+
+// One app: everything app/core holds, wired as main() will wire it.
+struct App {
+    App(const QString &name, SecretStore &secrets, const QString &outboxPath)
+        : browser(name), session(network, secrets, browser), outbox(outboxPath),
+          connection(transport, session, store, outbox),
+          timeline(store, outbox, [this](const QString &t, auto) { connection.openTopic(t); },
+                   [this](const QString &t, auto done) { connection.loadOlder(t, done); })
+    {
+    }
+
+    bool signIn(const QUrl &server)
+    {
+        session.setServer(server);
+        if (!QTest::qWaitFor([&] { return !session.server().tokenUrl.isEmpty(); }, 10000))
+            return false;
+        session.signIn(QStringLiteral("dev"));
+        const bool ok = QTest::qWaitFor([&] { return session.state() == Session::State::SignedIn; }, 15000);
+        if (!ok)
+            qWarning("sign-in stopped in state %d: %s", static_cast<int>(session.state()), qPrintable(session.lastError()));
+        return ok;
+    }
+
+    bool connect()
+    {
+        connection.start();
+        return QTest::qWaitFor([&] { return connection.state() == Connection::State::Online; }, 15000);
+    }
+
+    json call(const std::string &type, json fields)
+    {
+        // Shared: the answer may come after a timeout here, and must not land on a dead stack.
+        auto answer = std::make_shared<std::optional<json>>();
+        connection.request(type, std::move(fields), [answer](const json *result, const protocol::Error *error) {
+            *answer = result ? *result : json{{"error", error->message}};
+        });
+        (void)QTest::qWaitFor([&] { return answer->has_value(); }, 10000);
+        return answer->value_or(json{{"error", "no answer"}});
+    }
+
+    bool online(int timeoutMs = 20000)
+    {
+        return QTest::qWaitFor([&] { return connection.state() == Connection::State::Online; }, timeoutMs);
+    }
+
+    // Seqs and client ids of the topic's delivered messages, in the order the timeline shows them.
+    std::vector<std::pair<qint64, QString>> delivered() const
+    {
+        std::vector<std::pair<qint64, QString>> out;
+        for (int row = 0; row < timeline.rowCount(); ++row) {
+            const QModelIndex i = timeline.index(row);
+            if (timeline.data(i, TimelineModel::DeliveryStateRole).value<TimelineModel::DeliveryState>() == TimelineModel::DeliveryState::Delivered)
+                out.emplace_back(timeline.data(i, TimelineModel::SeqRole).toLongLong(), timeline.data(i, TimelineModel::ClientMsgIdRole).toString());
+        }
+        return out;
+    }
+
+    DevBrowser browser;
+    QNetworkAccessManager network;
+    Session session;
+    Store store;
+    Outbox outbox;
+    WebSocketTransport transport;
+    Connection connection;
+    TimelineModel timeline;
+};
+
+} // namespace chatterbox::test
