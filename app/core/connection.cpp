@@ -240,6 +240,13 @@ void Connection::openTopic(const QString &topicId)
                     return;
                 }
                 m_store.applyHistory(page, true);
+                // The page was read a moment ago; messages posted since may have arrived as
+                // events before it and been skipped (the topic was not loaded yet).
+                const auto *topic = m_store.topic(page.topicId);
+                const auto *loaded = m_store.messages(page.topicId);
+                const std::int64_t newest = loaded && !loaded->messages.empty() ? loaded->messages.back().seq : 0;
+                if (topic && topic->lastSeq > newest)
+                    sync({{page.topicId, newest, loaded ? std::optional(loaded->lastRev) : std::nullopt}});
             });
 }
 

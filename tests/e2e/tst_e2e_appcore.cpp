@@ -89,7 +89,8 @@ private Q_SLOTS:
         // For ~25 s alice posts steadily; the server ends both connections at least twice on the
         // way (their tokens expire), and each app refreshes, reconnects and catches up.
         int reconnects = 0;
-        connect(&m_bob->connection, &Connection::stateChanged, this, [&](Connection::State s) {
+        QObject scope; // the counter below lives only as long as this test function
+        connect(&m_bob->connection, &Connection::stateChanged, &scope, [&](Connection::State s) {
             reconnects += s == Connection::State::Connecting;
         });
         QElapsedTimer timer;
