@@ -63,6 +63,10 @@ Options (each also read from the environment variable shown):
   --database-url URL      PostgreSQL connection string           CHATTERBOX_DATABASE_URL
                           e.g. postgresql://chatterbox@localhost/chatterbox
                           or   postgresql:///chatterbox?host=/run/postgresql
+                          Without one, the server runs its own PostgreSQL
+                          (the distribution's, on a Unix socket only) in:
+  --data-dir DIR          Default ~/.local/share/chatterbox/postgres CHATTERBOX_DATA_DIR
+                          (/var/lib/chatterbox/postgres as root)
   --listen HOST:PORT      HTTP address (discovery, health,       CHATTERBOX_LISTEN
                           metrics, sign-in). Default 127.0.0.1:8080
   --ws-listen HOST:PORT   WebSocket address. Default: the HTTP   CHATTERBOX_WS_LISTEN
@@ -109,7 +113,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
 
     // Environment first; the command line overrides it.
     static const std::map<std::string, std::string> kEnvToOption = {
-        {"CHATTERBOX_DATABASE_URL", "--database-url"}, {"CHATTERBOX_LISTEN", "--listen"},
+        {"CHATTERBOX_DATABASE_URL", "--database-url"}, {"CHATTERBOX_DATA_DIR", "--data-dir"}, {"CHATTERBOX_LISTEN", "--listen"},
         {"CHATTERBOX_WS_LISTEN", "--ws-listen"}, {"CHATTERBOX_PUBLIC_URL", "--public-url"},
         {"CHATTERBOX_DEV", "--dev"}, {"CHATTERBOX_PROVIDERS", "--provider"}, {"CHATTERBOX_DB_READERS", "--db-readers"},
         {"CHATTERBOX_PING_INTERVAL", "--ping-interval"}, {"CHATTERBOX_IDLE_TIMEOUT", "--idle-timeout"},
@@ -173,6 +177,10 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
         }
         if (option == "--database-url") {
             config.databaseUrl = value;
+        } else if (option == "--data-dir") {
+            if (value.empty())
+                return fail("--data-dir needs a directory");
+            config.dataDir = value;
         } else if (option == "--listen" || option == "--ws-listen") {
             const auto hp = parseHostPort(value);
             if (!hp)
@@ -221,8 +229,6 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
             else config.maxConnectionsPerUser = static_cast<int>(*n);
         }
     }
-    if (config.databaseUrl.empty())
-        return fail("no database configured: pass --database-url or set CHATTERBOX_DATABASE_URL");
     if (config.idleTimeout <= config.pingInterval)
         return fail("--idle-timeout must be longer than --ping-interval");
     result.config = std::move(config);

@@ -16,7 +16,8 @@ struct HostPort {
 };
 
 struct ServerConfig {
-    std::string databaseUrl;
+    std::string databaseUrl;   // empty: the server runs its own PostgreSQL in dataDir
+    std::string dataDir;
     HostPort httpListen{"127.0.0.1", 8080};
     std::optional<HostPort> wsListen;          // default: the HTTP host, port + 1
     std::string publicUrl;                     // the base URL clients use; default http://<listen>

@@ -4,6 +4,7 @@
 #include "server/auth/tokens.h"
 #include "server/config.h"
 #include "server/db/connectionpool.h"
+#include "server/db/embeddedpostgres.h"
 #include "server/db/executor.h"
 #include "server/db/migrations.h"
 #include "server/http/httpapi.h"
@@ -96,12 +97,24 @@ int main(int argc, char *argv[])
         std::fputs(parsed.output.c_str(), parsed.exitCode == 0 ? stdout : stderr);
         return parsed.exitCode;
     }
-    const ServerConfig config = *parsed.config;
 
     // Qt's glib event dispatcher costs about 30% more CPU with thousands of sockets.
     qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("chatterbox-server"));
+
+    // No database configured: the server brings its own, and stops it when it stops.
+    std::unique_ptr<EmbeddedPostgres> ownDatabase;
+    ServerConfig config = *parsed.config;
+    if (config.databaseUrl.empty()) {
+        ownDatabase = std::make_unique<EmbeddedPostgres>(
+            config.dataDir.empty() ? EmbeddedPostgres::defaultDataDir() : QString::fromStdString(config.dataDir));
+        config.databaseUrl = ownDatabase->start();
+        if (config.databaseUrl.empty()) {
+            std::fprintf(stderr, "chatterbox-server: %s\n", qPrintable(ownDatabase->error()));
+            return 1;
+        }
+    }
 
     std::unique_ptr<TokenService> tokens;
     try {

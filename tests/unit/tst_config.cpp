@@ -28,6 +28,14 @@ private Q_SLOTS:
         QVERIFY(!parsed.config->dev);
     }
 
+    void noDatabase_meansItsOwn()
+    {
+        const auto parsed = parse({}, {{"CHATTERBOX_DATA_DIR", "/srv/chat"}});
+        QVERIFY(parsed.config);
+        QVERIFY(parsed.config->databaseUrl.empty());
+        QCOMPARE(parsed.config->dataDir, std::string("/srv/chat"));
+    }
+
     void environment_usedWhenNoOption()
     {
         const auto parsed = parse({}, {{"CHATTERBOX_DATABASE_URL", "postgresql:///env"}, {"CHATTERBOX_LISTEN", "0.0.0.0:9000"},
@@ -52,7 +60,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("no database") << QStringList{} << "--database-url";
+        QTest::newRow("empty data dir") << QStringList{"--data-dir", ""} << "--data-dir";
         QTest::newRow("bad listen") << QStringList{"--database-url", "x", "--listen", "nowhere"} << "--listen";
         QTest::newRow("port too big") << QStringList{"--database-url", "x", "--listen", "1.2.3.4:70000"} << "--listen";
         QTest::newRow("unbracketed v6") << QStringList{"--database-url", "x", "--ws-listen", "::1:80"} << "--ws-listen";
