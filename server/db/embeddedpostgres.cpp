@@ -59,6 +59,8 @@ bool EmbeddedPostgres::run(const QString &program, const QStringList &arguments,
 {
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
+    // The postgres user may not be allowed into the current directory; "/" it can always enter.
+    process.setWorkingDirectory(QStringLiteral("/"));
     if (m_asPostgresUser)
         process.start(QStringLiteral("runuser"), QStringList{QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--"), program} + arguments);
     else
@@ -126,7 +128,7 @@ std::string EmbeddedPostgres::start()
     const std::string host = m_dataDir.toStdString();
     // The database the server uses, created once.
     if (!run(m_binDir + QStringLiteral("/psql"), {QStringLiteral("--host=") + m_dataDir, QStringLiteral("--username=chatterbox"),
-                                                  QStringLiteral("--dbname=postgres"), QStringLiteral("--quiet"), QStringLiteral("--tuples-only"),
+                                                  QStringLiteral("--dbname=postgres"), QStringLiteral("--quiet"), QStringLiteral("--tuples-only"), QStringLiteral("--no-psqlrc"),
                                                   QStringLiteral("--command=SELECT 1 FROM pg_database WHERE datname = 'chatterbox'")},
              &output)) {
         m_error = QStringLiteral("cannot talk to the server's own PostgreSQL: ") + output;
