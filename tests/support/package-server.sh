@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the server .deb, checks what it holds, and runs the packaged binary from a scratch root
+# with its own PostgreSQL until /healthz answers 200.
+set -euo pipefail
+build=$1
+scratch=$(mktemp -d /tmp/chatterbox-package.XXXXXX)
+chmod 755 "$scratch"
+server=
+cleanup() {
+    if [[ -n "$server" ]]; then
+        kill "$server" 2>/dev/null || true
+        wait "$server" 2>/dev/null || true
+    fi
+    rm -rf "$scratch"
+}
+trap cleanup EXIT
+(cd "$build" && cpack -G DEB -B "$scratch/out" >/dev/null)
+deb=$(ls "$scratch"/out/chatterbox-server_*.deb)
+contents=$(dpkg-deb -c "$deb")
+for path in ./usr/bin/chatterbox-server ./usr/lib/systemd/system/chatterbox-server.service \
+            ./usr/share/doc/chatterbox-server/operating.md ./usr/share/doc/chatterbox-server/examples/chatterbox.conf; do
+    grep -q " $path\$" <<<"$contents" || { echo "missing from the package: $path"; exit 1; }
+done
+dpkg-deb -I "$deb" postinst | grep -q "adduser --system" || { echo "postinst does not create the user"; exit 1; }
+depends=$(dpkg-deb -f "$deb" Depends)
+grep -q libpqxx <<<"$depends" || { echo "Depends misses libpqxx: $depends"; exit 1; }
+dpkg-deb -x "$deb" "$scratch/root"
+port=$(( 20000 + RANDOM % 20000 ))
+"$scratch/root/usr/bin/chatterbox-server" --data-dir "$scratch/pg" --listen "127.0.0.1:$port" \
+    --ws-listen "127.0.0.1:$((port + 1))" >"$scratch/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 120); do
+    if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+        echo "packaged server answered /healthz with 200"
+        exit 0
+    fi
+    sleep 0.5
+done
+cat "$scratch/server.log"
+echo "the packaged server did not become healthy"
+exit 1
