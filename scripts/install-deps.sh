@@ -8,7 +8,7 @@ packages=(
     qt6-base-dev qt6-websockets-dev qtkeychain-qt6-dev
     libpqxx-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev
     postgresql
-    curl ca-certificates
+    curl ca-certificates dpkg-dev
 )
 
 # The sign-in tests run identity providers from npm; any Node.js 18 or newer will do.
