@@ -46,6 +46,15 @@ json messageJson(std::int64_t seq, const std::string &clientId = {})
     return m;
 }
 
+// One app's connection wired to an in-process fake server; started by each test.
+struct Rig {
+    FakeTransport transport;
+    FakeTokens tokens;
+    Store store;
+    Outbox outbox{QString()};
+    Connection connection{transport, tokens, store, outbox};
+};
+
 } // namespace
 
 class TestAppConnection : public QObject {
@@ -65,12 +74,9 @@ class TestAppConnection : public QObject {
 private Q_SLOTS:
     void hello_ready_thenOutboxSent()
     {
-        FakeTransport transport;
-        FakeTokens tokens;
-        Store store;
-        Outbox outbox({});
+        Rig rig;
+        auto &[transport, tokens, store, outbox, connection] = rig;
         const QString pending = outbox.add(QString::fromStdString(kTopic), QStringLiteral("written before connecting"));
-        Connection connection(transport, tokens, store, outbox);
         connection.start();
         QCOMPARE(connection.state(), Connection::State::Connecting);
         QVERIFY(bringOnline(transport, connection, 0));
@@ -93,11 +99,8 @@ private Q_SLOTS:
 
     void reconnect_syncsFromWhereItWas_andResends()
     {
-        FakeTransport transport;
-        FakeTokens tokens;
-        Store store;
-        Outbox outbox({});
-        Connection connection(transport, tokens, store, outbox);
+        Rig rig;
+        auto &[transport, tokens, store, outbox, connection] = rig;
         connection.start();
         QVERIFY(bringOnline(transport, connection, 2));
         // The topic is open with messages 1-2 loaded.
@@ -124,11 +127,8 @@ private Q_SLOTS:
 
     void gap_inLiveEvents_triggersSync()
     {
-        FakeTransport transport;
-        FakeTokens tokens;
-        Store store;
-        Outbox outbox({});
-        Connection connection(transport, tokens, store, outbox);
+        Rig rig;
+        auto &[transport, tokens, store, outbox, connection] = rig;
         connection.start();
         QVERIFY(bringOnline(transport, connection, 1));
         connection.openTopic(QString::fromStdString(kTopic));
@@ -141,11 +141,8 @@ private Q_SLOTS:
 
     void expiredToken_refreshesAndReconnects_orSignsOut()
     {
-        FakeTransport transport;
-        FakeTokens tokens;
-        Store store;
-        Outbox outbox({});
-        Connection connection(transport, tokens, store, outbox);
+        Rig rig;
+        auto &[transport, tokens, store, outbox, connection] = rig;
         connection.start();
         QVERIFY(bringOnline(transport, connection, 0));
         transport.drop(4001);
@@ -164,11 +161,8 @@ private Q_SLOTS:
 
     void requestsOnADeadConnection_failAtOnce()
     {
-        FakeTransport transport;
-        FakeTokens tokens;
-        Store store;
-        Outbox outbox({});
-        Connection connection(transport, tokens, store, outbox);
+        Rig rig;
+        auto &[transport, tokens, store, outbox, connection] = rig;
         connection.start();
         QVERIFY(bringOnline(transport, connection, 0));
         std::optional<protocol::ErrorCode> code;
