@@ -5,9 +5,9 @@ set -euo pipefail
 
 packages=(
     cmake ninja-build g++ pkg-config
-    qt6-base-dev qt6-websockets-dev qtkeychain-qt6-dev
+    qt6-base-dev qt6-websockets-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools qtkeychain-qt6-dev
     libpqxx-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev
-    postgresql
+    postgresql xvfb xauth fonts-dejavu-core
     curl ca-certificates dpkg-dev
 )
 

@@ -164,6 +164,7 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
     case MentionsMeRole:
         return m && std::find(m->mentions.begin(), m->mentions.end(), m_store.me().id) != m->mentions.end();
     case FirstUnreadRole: return m && m->seq == m_firstUnreadSeq;
+    case OwnRole: return authorId(row).toStdString() == m_store.me().id;
     case DayStartRole:
     case GroupStartRole: {
         if (index.row() == 0)
@@ -187,7 +188,7 @@ QHash<int, QByteArray> TimelineModel::roleNames() const
             {AuthorNameRole, "authorName"}, {BodyRole, "body"}, {SentAtRole, "sentAt"}, {SeqRole, "seq"},
             {DeliveryStateRole, "deliveryState"}, {ErrorRole, "error"}, {EditedRole, "edited"}, {DeletedRole, "deleted"},
             {DayStartRole, "dayStart"}, {GroupStartRole, "groupStart"}, {FirstUnreadRole, "firstUnread"},
-            {MentionsMeRole, "mentionsMe"}};
+            {MentionsMeRole, "mentionsMe"}, {OwnRole, "own"}};
 }
 
 bool TimelineModel::canFetchMore(const QModelIndex &parent) const

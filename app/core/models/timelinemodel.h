@@ -34,6 +34,7 @@ public:
         GroupStartRole,      // starts a group: another author, or more than 5 minutes since the last
         FirstUnreadRole,     // the first message that was unread when the topic was opened
         MentionsMeRole,
+        OwnRole,             // written by the signed-in person (pending ones too)
     };
     enum class DeliveryState { Delivered, Pending, Failed };
     Q_ENUM(DeliveryState)

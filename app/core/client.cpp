@@ -1,0 +1,114 @@
+#include "app/core/client.h"
+
+#include "shared/codec.h"
+
+namespace chatterbox::app {
+
+Client::Client(SecretStore &secrets, UrlOpener &browser, const QString &outboxPath, QObject *parent)
+    : QObject(parent),
+      m_session(m_network, secrets, browser),
+      m_outbox(outboxPath),
+      m_connection(m_transport, m_session, m_store, m_outbox),
+      m_parties(m_store),
+      m_topics(m_store),
+      m_members(m_store),
+      m_timeline(m_store, m_outbox,
+                 [this](const QString &topicId, auto) { m_connection.openTopic(topicId); },
+                 [this](const QString &topicId, auto done) { m_connection.loadOlder(topicId, std::move(done)); }),
+      m_typing(m_store)
+{
+    connect(&m_session, &Session::signedIn, &m_connection, &Connection::start);
+    // A party or topic that goes away (deleted, or the person was removed) leaves the screen.
+    connect(&m_store, &Store::partiesReset, this, [this] {
+        if (!currentPartyId().isEmpty() && !m_store.party(currentPartyId().toStdString()))
+            showParty({});
+    });
+    connect(&m_store, &Store::topicsChanged, this, [this](const QString &partyId) {
+        if (partyId == currentPartyId() && !currentTopicId().isEmpty() && !m_store.topic(currentTopicId().toStdString()))
+            showTopic({});
+    });
+}
+
+void Client::showParty(const QString &partyId)
+{
+    const bool known = partyId.isEmpty() || m_store.party(partyId.toStdString());
+    const QString id = known ? partyId : QString();
+    if (id == currentPartyId() && !id.isEmpty())
+        return;
+    m_topics.setPartyId(id);
+    m_members.setPartyId(id);
+    Q_EMIT currentPartyChanged(id);
+    showTopic({});
+}
+
+void Client::showTopic(const QString &topicId)
+{
+    const auto *topic = topicId.isEmpty() ? nullptr : m_store.topic(topicId.toStdString());
+    const QString id = topic && QString::fromStdString(topic->partyId) == currentPartyId() ? topicId : QString();
+    if (id == currentTopicId())
+        return;
+    m_timeline.setTopicId(id);
+    m_typing.setTopicId(id);
+    Q_EMIT currentTopicChanged(id);
+}
+
+std::optional<protocol::Role> Client::roleIn(const QString &partyId) const
+{
+    const auto *party = m_store.party(partyId.toStdString());
+    if (!party)
+        return std::nullopt;
+    for (const auto &member : party->members) {
+        if (member.userId == m_store.me().id)
+            return member.role;
+    }
+    return std::nullopt;
+}
+
+bool Client::canManage(const QString &partyId) const
+{
+    const auto role = roleIn(partyId);
+    return role && (*role == protocol::Role::Owner || *role == protocol::Role::Admin);
+}
+
+void Client::send(const QString &topicId, const QString &body)
+{
+    m_outbox.add(topicId, body);
+}
+
+void Client::markRead(const QString &topicId)
+{
+    const auto *topic = m_store.topic(topicId.toStdString());
+    if (!topic || topic->lastSeq == 0 || m_connection.state() != Connection::State::Online)
+        return;
+    const auto state = m_store.readState(topicId.toStdString());
+    if (state.lastReadSeq >= topic->lastSeq || m_markedRead.value(topicId) >= topic->lastSeq)
+        return;
+    const qint64 seq = topic->lastSeq;
+    m_markedRead.insert(topicId, seq);
+    m_connection.request("topic.markRead", {{"topicId", topicId.toStdString()}, {"seq", seq}},
+                         [this, topicId, seq](const nlohmann::json *result, const protocol::Error *) {
+                             protocol::ReadStateReply reply;
+                             try {
+                                 if (result) {
+                                     from_json(*result, reply);
+                                     // The server tells this person's other apps; this one learns from the reply.
+                                     m_store.applyEvent(protocol::ReadStateUpdated{reply.readState});
+                                     return;
+                                 }
+                             } catch (const std::exception &) {
+                             }
+                             if (m_markedRead.value(topicId) == seq)
+                                 m_markedRead.remove(topicId); // try again next time
+                         });
+}
+
+void Client::signOut()
+{
+    m_connection.stop();
+    m_session.signOut();
+    showParty({});
+    m_store.clear();
+    m_markedRead.clear();
+}
+
+} // namespace chatterbox::app

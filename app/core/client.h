@@ -1,0 +1,81 @@
+#pragma once
+
+#include "app/core/connection.h"
+#include "app/core/models/memberlistmodel.h"
+#include "app/core/models/partylistmodel.h"
+#include "app/core/models/timelinemodel.h"
+#include "app/core/models/topiclistmodel.h"
+#include "app/core/models/typingmodel.h"
+#include "app/core/outbox.h"
+#include "app/core/session.h"
+#include "app/core/store.h"
+#include "app/core/websockettransport.h"
+
+#include <QNetworkAccessManager>
+#include <QObject>
+
+#include <optional>
+
+namespace chatterbox::app {
+
+// Everything one signed-in app holds, wired once: the session, the live connection, what it
+// has learned (store, outbox) and the models the window shows. The window and the tests build
+// on this, so both run the same wiring.
+class Client final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Client)
+
+public:
+    // outboxPath: where unsent messages survive a restart; empty keeps them in memory.
+    Client(SecretStore &secrets, UrlOpener &browser, const QString &outboxPath, QObject *parent = nullptr);
+
+    QNetworkAccessManager &network() { return m_network; }
+    Session &session() { return m_session; }
+    Store &store() { return m_store; }
+    Outbox &outbox() { return m_outbox; }
+    Connection &connection() { return m_connection; }
+
+    PartyListModel &parties() { return m_parties; }
+    TopicListModel &topics() { return m_topics; }
+    MemberListModel &members() { return m_members; }
+    TimelineModel &timeline() { return m_timeline; }
+    TypingModel &typing() { return m_typing; }
+
+    // Shows one party and one of its topics in the models (empty ids clear them).
+    void showParty(const QString &partyId);
+    void showTopic(const QString &topicId);
+    QString currentPartyId() const { return m_topics.partyId(); }
+    QString currentTopicId() const { return m_timeline.topicId(); }
+
+    // The signed-in person's role in a party; nothing when not a member.
+    std::optional<protocol::Role> roleIn(const QString &partyId) const;
+    // Owners and admins manage topics and invites.
+    bool canManage(const QString &partyId) const;
+
+    // Sends a message through the outbox: it shows at once as pending.
+    void send(const QString &topicId, const QString &body);
+    // Tells the server the person has read the topic up to its newest message.
+    void markRead(const QString &topicId);
+    // Ends the sign-in and forgets what this account showed.
+    void signOut();
+
+Q_SIGNALS:
+    void currentPartyChanged(const QString &partyId);
+    void currentTopicChanged(const QString &topicId);
+
+private:
+    QNetworkAccessManager m_network;
+    Session m_session;
+    Store m_store;
+    Outbox m_outbox;
+    WebSocketTransport m_transport;
+    Connection m_connection;
+    PartyListModel m_parties;
+    TopicListModel m_topics;
+    MemberListModel m_members;
+    TimelineModel m_timeline;
+    TypingModel m_typing;
+    QHash<QString, qint64> m_markedRead;   // newest seq reported per topic, so each is sent once
+};
+
+} // namespace chatterbox::app

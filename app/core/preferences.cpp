@@ -1,0 +1,55 @@
+#include "app/core/preferences.h"
+
+namespace chatterbox::app {
+
+namespace {
+const QString kServerUrl = QStringLiteral("server/url");
+const QString kTheme = QStringLiteral("appearance/theme");
+const QString kNotifyMentions = QStringLiteral("notifications/mentions");
+const QString kNotifyMessages = QStringLiteral("notifications/messages");
+const QString kStartAtLogin = QStringLiteral("startup/atLogin");
+const QString kStartMinimized = QStringLiteral("startup/minimized");
+const QString kCloseToTray = QStringLiteral("window/closeToTray");
+const QString kLastTopic = QStringLiteral("window/lastTopic");
+} // namespace
+
+Preferences::Preferences(const QString &iniPath)
+    : m_settings(iniPath.isEmpty() ? std::make_unique<QSettings>()
+                                   : std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
+{
+}
+
+QString Preferences::serverUrl() const { return m_settings->value(kServerUrl).toString(); }
+void Preferences::setServerUrl(const QString &url) { m_settings->setValue(kServerUrl, url); }
+
+Preferences::Theme Preferences::theme() const
+{
+    const QString name = m_settings->value(kTheme).toString();
+    if (name == QLatin1String("light"))
+        return Theme::Light;
+    if (name == QLatin1String("dark"))
+        return Theme::Dark;
+    return Theme::System;
+}
+
+void Preferences::setTheme(Theme theme)
+{
+    m_settings->setValue(kTheme, theme == Theme::Light  ? QStringLiteral("light")
+                                 : theme == Theme::Dark ? QStringLiteral("dark")
+                                                        : QStringLiteral("system"));
+}
+
+bool Preferences::notifyOnMentions() const { return m_settings->value(kNotifyMentions, true).toBool(); }
+void Preferences::setNotifyOnMentions(bool on) { m_settings->setValue(kNotifyMentions, on); }
+bool Preferences::notifyOnMessages() const { return m_settings->value(kNotifyMessages, true).toBool(); }
+void Preferences::setNotifyOnMessages(bool on) { m_settings->setValue(kNotifyMessages, on); }
+bool Preferences::startAtLogin() const { return m_settings->value(kStartAtLogin, false).toBool(); }
+void Preferences::setStartAtLogin(bool on) { m_settings->setValue(kStartAtLogin, on); }
+bool Preferences::startMinimized() const { return m_settings->value(kStartMinimized, false).toBool(); }
+void Preferences::setStartMinimized(bool on) { m_settings->setValue(kStartMinimized, on); }
+bool Preferences::closeToTray() const { return m_settings->value(kCloseToTray, false).toBool(); }
+void Preferences::setCloseToTray(bool on) { m_settings->setValue(kCloseToTray, on); }
+QString Preferences::lastTopicId() const { return m_settings->value(kLastTopic).toString(); }
+void Preferences::setLastTopicId(const QString &topicId) { m_settings->setValue(kLastTopic, topicId); }
+
+} // namespace chatterbox::app

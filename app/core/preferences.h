@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QSettings>
+#include <QString>
+
+#include <memory>
+
+namespace chatterbox::app {
+
+// What the person chose, kept between runs in the platform's settings store (an INI file in a
+// given place for tests and portable setups).
+class Preferences final {
+public:
+    enum class Theme { System, Light, Dark };
+
+    // Empty path: the platform's usual place for the organization and application names.
+    explicit Preferences(const QString &iniPath = {});
+
+    QString serverUrl() const;
+    void setServerUrl(const QString &url);
+
+    Theme theme() const;
+    void setTheme(Theme theme);
+
+    bool notifyOnMentions() const;
+    void setNotifyOnMentions(bool on);
+    bool notifyOnMessages() const;
+    void setNotifyOnMessages(bool on);
+
+    bool startAtLogin() const;
+    void setStartAtLogin(bool on);
+    bool startMinimized() const;
+    void setStartMinimized(bool on);
+    bool closeToTray() const;
+    void setCloseToTray(bool on);
+
+    // Where the person was, to open there next time.
+    QString lastTopicId() const;
+    void setLastTopicId(const QString &topicId);
+
+    QSettings &settings() { return *m_settings; }
+
+private:
+    std::unique_ptr<QSettings> m_settings;
+};
+
+} // namespace chatterbox::app

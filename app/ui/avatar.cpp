@@ -1,0 +1,39 @@
+#include "app/ui/avatar.h"
+
+#include <QFont>
+#include <QPainter>
+#include <QPainterPath>
+
+namespace chatterbox::ui {
+
+QColor colorFor(const QString &id)
+{
+    // Hues picked for white text on them in both themes.
+    static const QColor kColors[] = {
+        QColor(0x5b, 0x45, 0xff), QColor(0x0e, 0x8a, 0x6f), QColor(0xc2, 0x41, 0x7a), QColor(0xd3, 0x5f, 0x1f),
+        QColor(0x1f, 0x6f, 0xd3), QColor(0x8a, 0x3f, 0xc2), QColor(0x2a, 0x84, 0x2a), QColor(0xb8, 0x3b, 0x3b),
+    };
+    const auto hash = qHash(id, 0x5eed);
+    return kColors[hash % (sizeof kColors / sizeof kColors[0])];
+}
+
+void paintInitials(QPainter &painter, const QRect &rect, const QString &initials, const QColor &color, bool rounded)
+{
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    QPainterPath shape;
+    if (rounded)
+        shape.addRoundedRect(rect, rect.width() * 0.3, rect.height() * 0.3);
+    else
+        shape.addEllipse(rect);
+    painter.fillPath(shape, color);
+    QFont font = painter.font();
+    font.setBold(true);
+    font.setPixelSize(qMax(8, rect.height() * 2 / 5));
+    painter.setFont(font);
+    painter.setPen(Qt::white);
+    painter.drawText(rect, Qt::AlignCenter, initials);
+    painter.restore();
+}
+
+} // namespace chatterbox::ui

@@ -1,0 +1,195 @@
+#include "app/ui/composer.h"
+
+#include "shared/limits.h"
+
+#include <QAbstractItemView>
+#include <QCompleter>
+#include <QKeyEvent>
+#include <QScrollBar>
+#include <QStringListModel>
+#include <QTextBlock>
+
+namespace chatterbox::ui {
+
+namespace {
+constexpr int kMaxVisibleLines = 8;
+constexpr qint64 kTypingEveryMs = 3000;   // the server passes one typing event per 3 s anyway
+} // namespace
+
+Composer::Composer(QWidget *parent) : QPlainTextEdit(parent)
+{
+    setObjectName(QStringLiteral("composer"));
+    setAccessibleName(tr("Message"));
+    setTabChangesFocus(true);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_names = new QStringListModel(this);
+    m_completer = new QCompleter(m_names, this);
+    m_completer->setWidget(this);
+    m_completer->setCaseSensitivity(Qt::CaseInsensitive);
+    m_completer->setFilterMode(Qt::MatchContains);
+    m_completer->setCompletionMode(QCompleter::PopupCompletion);
+    m_completer->popup()->setObjectName(QStringLiteral("mentionPopup"));
+    connect(m_completer, qOverload<const QString &>(&QCompleter::activated), this, &Composer::insertCompletion);
+    connect(this, &QPlainTextEdit::textChanged, this, [this] {
+        fitHeight();
+        if (toPlainText().isEmpty() || isEditing())
+            return;
+        if (!m_lastTyping.isValid() || m_lastTyping.elapsed() > kTypingEveryMs) {
+            m_lastTyping.start();
+            Q_EMIT typing();
+        }
+    });
+    fitHeight();
+}
+
+void Composer::setMemberNames(const QStringList &names)
+{
+    m_names->setStringList(names);
+}
+
+QSize Composer::sizeHint() const
+{
+    const int lines = qBound(1, static_cast<int>(document()->size().height()), kMaxVisibleLines);
+    const int height = lines * fontMetrics().lineSpacing() + 2 * (frameWidth() + static_cast<int>(document()->documentMargin())) + 8;
+    return {QPlainTextEdit::sizeHint().width(), height};
+}
+
+QSize Composer::minimumSizeHint() const
+{
+    return {100, sizeHint().height()};
+}
+
+void Composer::fitHeight()
+{
+    setFixedHeight(sizeHint().height());
+}
+
+void Composer::beginEdit(const QString &messageId, const QString &body)
+{
+    m_editingId = messageId;
+    setPlainText(body);
+    moveCursor(QTextCursor::End);
+    setFocus();
+    Q_EMIT editingChanged(true);
+}
+
+void Composer::endEdit()
+{
+    if (m_editingId.isEmpty())
+        return;
+    m_editingId.clear();
+    clear();
+    Q_EMIT editingChanged(false);
+}
+
+void Composer::submit()
+{
+    const QString text = toPlainText().trimmed();
+    if (text.isEmpty())
+        return;
+    const auto length = static_cast<std::size_t>(text.toUcs4().size());
+    if (length > limits::kMaxBodyChars) {
+        Q_EMIT problem(tr("This message is %1 characters long; the most a message can have is %2.")
+                           .arg(length).arg(limits::kMaxBodyChars));
+        return;
+    }
+    if (isEditing()) {
+        const QString id = m_editingId;
+        Q_EMIT editSubmitted(id, text);
+        endEdit();
+    } else {
+        Q_EMIT submitted(text);
+        clear();
+    }
+    m_lastTyping.invalidate();
+}
+
+QString Composer::wordBeforeCursor() const
+{
+    QTextCursor cursor = textCursor();
+    const QString block = cursor.block().text().left(cursor.positionInBlock());
+    const qsizetype at = block.lastIndexOf(QLatin1Char('@'));
+    if (at < 0 || (at > 0 && !block.at(at - 1).isSpace()))
+        return {};
+    const QString word = block.mid(at + 1);
+    if (word.contains(QLatin1Char('\n')) || word.size() > 40 || word.count(QLatin1Char(' ')) > 2)
+        return {};
+    return word;
+}
+
+void Composer::updateCompletion()
+{
+    QTextCursor cursor = textCursor();
+    const QString block = cursor.block().text().left(cursor.positionInBlock());
+    const qsizetype at = block.lastIndexOf(QLatin1Char('@'));
+    if (at < 0 || (at > 0 && !block.at(at - 1).isSpace())) {
+        m_completer->popup()->hide();
+        return;
+    }
+    const QString prefix = wordBeforeCursor();
+    m_completer->setCompletionPrefix(prefix);
+    if (m_completer->completionCount() == 0) {
+        m_completer->popup()->hide();
+        return;
+    }
+    QRect rect = cursorRect();
+    rect.setWidth(qMax(220, m_completer->popup()->sizeHintForColumn(0) + 24));
+    m_completer->complete(rect);
+    m_completer->popup()->setCurrentIndex(m_completer->completionModel()->index(0, 0));
+}
+
+void Composer::insertCompletion(const QString &name)
+{
+    QTextCursor cursor = textCursor();
+    const QString word = wordBeforeCursor();
+    cursor.movePosition(QTextCursor::Left, QTextCursor::KeepAnchor, static_cast<int>(word.size()));
+    cursor.insertText(name + QLatin1Char(' '));
+    setTextCursor(cursor);
+    m_completer->popup()->hide();
+}
+
+void Composer::keyPressEvent(QKeyEvent *event)
+{
+    if (m_completer->popup()->isVisible()) {
+        switch (event->key()) {
+        case Qt::Key_Enter:
+        case Qt::Key_Return:
+        case Qt::Key_Tab: {
+            const QModelIndex current = m_completer->popup()->currentIndex();
+            if (current.isValid()) {
+                insertCompletion(current.data().toString());
+                return;
+            }
+            break;
+        }
+        case Qt::Key_Escape:
+            m_completer->popup()->hide();
+            return;
+        default:
+            break;
+        }
+    }
+    const bool enter = event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter;
+    if (enter && !(event->modifiers() & Qt::ShiftModifier)) {
+        submit();
+        return;
+    }
+    if (enter) {
+        insertPlainText(QStringLiteral("\n"));
+        return;
+    }
+    if (event->key() == Qt::Key_Up && event->modifiers() == Qt::NoModifier && toPlainText().isEmpty()) {
+        Q_EMIT editLastRequested();
+        return;
+    }
+    if (event->key() == Qt::Key_Escape && isEditing()) {
+        endEdit();
+        return;
+    }
+    QPlainTextEdit::keyPressEvent(event);
+    if (!event->text().isEmpty() || event->key() == Qt::Key_Backspace)
+        updateCompletion();
+}
+
+} // namespace chatterbox::ui

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QPlainTextEdit>
+
+class QCompleter;
+class QStringListModel;
+
+namespace chatterbox::ui {
+
+// Where a message is written. Enter sends, Shift+Enter breaks the line, Up in an empty composer
+// edits the person's last message, Escape leaves editing, and "@" completes member names.
+class Composer final : public QPlainTextEdit {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Composer)
+
+public:
+    explicit Composer(QWidget *parent = nullptr);
+
+    // Names offered after "@".
+    void setMemberNames(const QStringList &names);
+    // Puts a message's text in the composer to be changed; the next submit is an edit.
+    void beginEdit(const QString &messageId, const QString &body);
+    void endEdit();
+    bool isEditing() const { return !m_editingId.isEmpty(); }
+    QCompleter *completer() const { return m_completer; }
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+Q_SIGNALS:
+    void submitted(const QString &text);
+    void editSubmitted(const QString &messageId, const QString &text);
+    void editLastRequested();
+    void editingChanged(bool editing);
+    // The person is typing; emitted at most once every few seconds.
+    void typing();
+    // Something the person should know about what they wrote (too long to send).
+    void problem(const QString &message);
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+
+private:
+    void submit();
+    void insertCompletion(const QString &name);
+    QString wordBeforeCursor() const;
+    void updateCompletion();
+    void fitHeight();
+
+    QCompleter *m_completer = nullptr;
+    QStringListModel *m_names = nullptr;
+    QString m_editingId;
+    QElapsedTimer m_lastTyping;
+};
+
+} // namespace chatterbox::ui

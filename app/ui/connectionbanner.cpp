@@ -1,0 +1,59 @@
+#include "app/ui/connectionbanner.h"
+
+#include "app/core/connection.h"
+#include "app/ui/icons.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+
+namespace chatterbox::ui {
+
+using app::Connection;
+
+ConnectionBanner::ConnectionBanner(Connection &connection, QWidget *parent) : QFrame(parent), m_connection(connection)
+{
+    setObjectName(QStringLiteral("connectionBanner"));
+    setAccessibleName(tr("Connection status"));
+    setStyleSheet(QStringLiteral("#connectionBanner { background: #f2a53a; } #connectionBanner QLabel { color: #2a1a00; }"));
+    m_icon = new QLabel(this);
+    m_icon->setPixmap(icon(QStringLiteral("offline"), QColor(0x2a, 0x1a, 0x00)).pixmap(16, 16));
+    m_text = new QLabel(this);
+    m_text->setObjectName(QStringLiteral("connectionBannerText"));
+    m_retry = new QPushButton(tr("Reconnect Now"), this);
+    m_retry->setObjectName(QStringLiteral("reconnectNow"));
+    m_retry->setFlat(true);
+    m_retry->setCursor(Qt::PointingHandCursor);
+    m_retry->setStyleSheet(QStringLiteral("QPushButton { color: #2a1a00; text-decoration: underline; border: none; }"));
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(16, 6, 16, 6);
+    layout->addWidget(m_icon);
+    layout->addWidget(m_text, 1);
+    layout->addWidget(m_retry);
+    connect(m_retry, &QPushButton::clicked, &m_connection, &Connection::reconnectNow);
+    connect(&m_connection, &Connection::stateChanged, this, &ConnectionBanner::update);
+    update();
+}
+
+QString ConnectionBanner::text() const
+{
+    return m_text->text();
+}
+
+void ConnectionBanner::update()
+{
+    const auto state = m_connection.state();
+    if (state == Connection::State::Online) {
+        hide();
+        return;
+    }
+    const QString reason = m_connection.reason();
+    if (state == Connection::State::Connecting)
+        m_text->setText(reason.isEmpty() ? tr("Connecting…") : reason);
+    else
+        m_text->setText(tr("Offline. %1 What you write is sent when the connection is back.").arg(reason));
+    m_retry->setVisible(state == Connection::State::Offline);
+    show();
+}
+
+} // namespace chatterbox::ui

@@ -1,0 +1,44 @@
+#include "app/ui/dialogs/namedialog.h"
+
+#include "shared/limits.h"
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QVBoxLayout>
+
+namespace chatterbox::ui {
+
+NameDialog::NameDialog(app::Connection &connection, Spec spec, QWidget *parent)
+    : RequestDialog(connection, spec.title, parent), m_spec(std::move(spec))
+{
+    setObjectName(QStringLiteral("nameDialog"));
+    auto *label = new QLabel(m_spec.label, this);
+    m_name = new QLineEdit(m_spec.initial, this);
+    m_name->setObjectName(QStringLiteral("nameEdit"));
+    m_name->setPlaceholderText(m_spec.placeholder);
+    m_name->setAccessibleName(m_spec.label);
+    m_name->setMaxLength(static_cast<int>(limits::kMaxNameChars));
+    m_name->setMinimumHeight(32);
+    m_name->selectAll();
+    label->setBuddy(m_name);
+    body()->addWidget(label);
+    body()->addWidget(m_name);
+    setOkText(m_spec.okText);
+}
+
+void NameDialog::submit()
+{
+    const QString name = m_name->text().trimmed();
+    if (name.isEmpty()) {
+        showError(tr("Type a name first."));
+        return;
+    }
+    nlohmann::json fields = m_spec.fields;
+    fields["name"] = name.toStdString();
+    send(m_spec.type, fields, [this](const nlohmann::json &result) {
+        Q_EMIT succeeded(result);
+        accept();
+    });
+}
+
+} // namespace chatterbox::ui

@@ -1,0 +1,229 @@
+#include "app/ui/dialogs/partysettingsdialog.h"
+
+#include "app/core/connection.h"
+#include "app/core/models/memberlistmodel.h"
+#include "app/core/store.h"
+#include "app/ui/dialogs/requestdialog.h"
+#include "app/ui/listdelegates.h"
+#include "shared/limits.h"
+
+#include <QDialogButtonBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QPointer>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace chatterbox::ui {
+
+using app::MemberListModel;
+using nlohmann::json;
+
+PartySettingsDialog::PartySettingsDialog(app::Connection &connection, app::Store &store, const QString &partyId, QWidget *parent)
+    : QDialog(parent), m_connection(connection), m_store(store), m_partyId(partyId)
+{
+    setObjectName(QStringLiteral("partySettingsDialog"));
+    setAttribute(Qt::WA_DeleteOnClose);
+    setWindowModality(Qt::WindowModal);
+    setWindowTitle(tr("Party Settings"));
+    resize(520, 520);
+
+    auto *tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("partySettingsTabs"));
+
+    auto *general = new QWidget(tabs);
+    m_name = new QLineEdit(general);
+    m_name->setObjectName(QStringLiteral("partyNameEdit"));
+    m_name->setAccessibleName(tr("Party name"));
+    m_name->setMaxLength(static_cast<int>(limits::kMaxNameChars));
+    m_name->setMinimumHeight(32);
+    m_saveName = new QPushButton(tr("Rename"), general);
+    m_saveName->setObjectName(QStringLiteral("renameParty"));
+    auto *nameRow = new QHBoxLayout;
+    nameRow->addWidget(m_name, 1);
+    nameRow->addWidget(m_saveName);
+    m_leave = new QPushButton(tr("Leave Party…"), general);
+    m_leave->setObjectName(QStringLiteral("leaveParty"));
+    m_delete = new QPushButton(tr("Delete Party…"), general);
+    m_delete->setObjectName(QStringLiteral("deleteParty"));
+    m_delete->setStyleSheet(QStringLiteral("QPushButton { color: #d93d42; }"));
+    auto *danger = new QLabel(tr("Deleting a party removes its topics and messages for everyone. It cannot be undone."), general);
+    danger->setWordWrap(true);
+    auto *generalLayout = new QVBoxLayout(general);
+    generalLayout->addWidget(new QLabel(tr("Name"), general));
+    generalLayout->addLayout(nameRow);
+    generalLayout->addSpacing(24);
+    generalLayout->addWidget(danger);
+    auto *dangerRow = new QHBoxLayout;
+    dangerRow->addWidget(m_leave);
+    dangerRow->addWidget(m_delete);
+    dangerRow->addStretch();
+    generalLayout->addLayout(dangerRow);
+    generalLayout->addStretch();
+    tabs->addTab(general, tr("General"));
+
+    auto *membersTab = new QWidget(tabs);
+    m_members = new MemberListModel(store, this);
+    m_members->setPartyId(partyId);
+    m_memberList = new QListView(membersTab);
+    m_memberList->setObjectName(QStringLiteral("partyMembers"));
+    m_memberList->setAccessibleName(tr("Members"));
+    m_memberList->setModel(m_members);
+    m_memberList->setItemDelegate(new MemberDelegate(m_memberList));
+    m_memberList->setMouseTracking(true);
+    m_makeAdmin = new QPushButton(tr("Make Admin"), membersTab);
+    m_makeAdmin->setObjectName(QStringLiteral("makeAdmin"));
+    m_makeMember = new QPushButton(tr("Make Member"), membersTab);
+    m_makeMember->setObjectName(QStringLiteral("makeMember"));
+    m_kick = new QPushButton(tr("Remove…"), membersTab);
+    m_kick->setObjectName(QStringLiteral("kickMember"));
+    m_transfer = new QPushButton(tr("Make Owner…"), membersTab);
+    m_transfer->setObjectName(QStringLiteral("transferOwnership"));
+    auto *memberButtons = new QHBoxLayout;
+    for (auto *b : {m_makeAdmin, m_makeMember, m_kick, m_transfer})
+        memberButtons->addWidget(b);
+    memberButtons->addStretch();
+    auto *membersLayout = new QVBoxLayout(membersTab);
+    membersLayout->addWidget(m_memberList, 1);
+    membersLayout->addLayout(memberButtons);
+    tabs->addTab(membersTab, tr("Members"));
+
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("dialogError"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #e5484d;"));
+    m_error->hide();
+    auto *closeBox = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(tabs, 1);
+    layout->addWidget(m_error);
+    layout->addWidget(closeBox);
+
+    connect(closeBox, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_saveName, &QPushButton::clicked, this, &PartySettingsDialog::rename);
+    connect(m_name, &QLineEdit::returnPressed, this, &PartySettingsDialog::rename);
+    connect(m_makeAdmin, &QPushButton::clicked, this, [this] { setRole(QStringLiteral("admin")); });
+    connect(m_makeMember, &QPushButton::clicked, this, [this] { setRole(QStringLiteral("member")); });
+    connect(m_kick, &QPushButton::clicked, this, [this] {
+        confirm(tr("Remove %1?").arg(selectedName()),
+                tr("%1 will leave the party at once. They can come back only with a new invite.").arg(selectedName()),
+                tr("Remove"), "member.kick", selectedUserId());
+    });
+    connect(m_transfer, &QPushButton::clicked, this, [this] {
+        confirm(tr("Make %1 the owner?").arg(selectedName()),
+                tr("%1 will own the party and you will become an admin. Only they can give it back.").arg(selectedName()),
+                tr("Make Owner"), "party.transfer", selectedUserId());
+    });
+    connect(m_delete, &QPushButton::clicked, this, [this] {
+        const auto *party = m_store.party(m_partyId.toStdString());
+        const QString name = party ? QString::fromStdString(party->name) : QString();
+        confirm(tr("Delete %1?").arg(name), tr("All of %1's topics and messages will be deleted for everyone. This cannot be undone.").arg(name),
+                tr("Delete Party"), "party.delete", {});
+    });
+    connect(m_leave, &QPushButton::clicked, this, [this] {
+        const auto *party = m_store.party(m_partyId.toStdString());
+        const QString name = party ? QString::fromStdString(party->name) : QString();
+        confirm(tr("Leave %1?").arg(name), tr("You will need a new invite to come back."), tr("Leave"), "party.leave", {});
+    });
+    connect(m_memberList->selectionModel(), &QItemSelectionModel::currentChanged, this, &PartySettingsDialog::refresh);
+    connect(&m_store, &app::Store::partyChanged, this, &PartySettingsDialog::refresh);
+    connect(&m_store, &app::Store::membersChanged, this, &PartySettingsDialog::refresh);
+    connect(&m_store, &app::Store::partiesReset, this, [this] {
+        if (!m_store.party(m_partyId.toStdString()))
+            close(); // deleted, or the person left
+    });
+    const auto *party = store.party(partyId.toStdString());
+    m_name->setText(party ? QString::fromStdString(party->name) : QString());
+    refresh();
+}
+
+QString PartySettingsDialog::selectedUserId() const
+{
+    return m_memberList->currentIndex().data(MemberListModel::UserIdRole).toString();
+}
+
+QString PartySettingsDialog::selectedName() const
+{
+    return m_memberList->currentIndex().data(MemberListModel::DisplayNameRole).toString();
+}
+
+QString PartySettingsDialog::myRole() const
+{
+    const auto *party = m_store.party(m_partyId.toStdString());
+    if (!party)
+        return {};
+    for (const auto &m : party->members) {
+        if (m.userId == m_store.me().id)
+            return QString::fromLatin1(protocol::roleName(m.role));
+    }
+    return {};
+}
+
+void PartySettingsDialog::refresh()
+{
+    const QString mine = myRole();
+    const bool owner = mine == QLatin1String("owner");
+    const bool manager = owner || mine == QLatin1String("admin");
+    const QString target = m_memberList->currentIndex().data(MemberListModel::RoleRole).toString();
+    const bool other = !selectedUserId().isEmpty() && selectedUserId().toStdString() != m_store.me().id;
+    // The server decides; the buttons only hide what it would refuse anyway.
+    const bool mayManage = other && manager && target != QLatin1String("owner") && (owner || target == QLatin1String("member"));
+    m_name->setReadOnly(!owner);
+    m_saveName->setEnabled(owner);
+    m_delete->setVisible(owner);
+    m_leave->setVisible(!owner);
+    m_makeAdmin->setEnabled(mayManage && target == QLatin1String("member"));
+    m_makeMember->setEnabled(mayManage && owner && target == QLatin1String("admin"));
+    m_kick->setEnabled(mayManage);
+    m_transfer->setEnabled(owner && other);
+}
+
+void PartySettingsDialog::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+}
+
+void PartySettingsDialog::rename()
+{
+    const QString name = m_name->text().trimmed();
+    if (name.isEmpty())
+        return showError(tr("Type a name first."));
+    showError({});
+    m_saveName->setEnabled(false);
+    QPointer<PartySettingsDialog> self(this);
+    m_connection.request("party.rename", {{"partyId", m_partyId.toStdString()}, {"name", name.toStdString()}},
+                         [self](const json *, const protocol::Error *error) {
+                             if (!self)
+                                 return;
+                             self->m_saveName->setEnabled(true);
+                             if (error)
+                                 self->showError(QString::fromStdString(error->message));
+                         });
+}
+
+void PartySettingsDialog::setRole(const QString &role)
+{
+    showError({});
+    QPointer<PartySettingsDialog> self(this);
+    m_connection.request("member.setRole", {{"partyId", m_partyId.toStdString()}, {"userId", selectedUserId().toStdString()}, {"role", role.toStdString()}},
+                         [self](const json *, const protocol::Error *error) {
+                             if (self && error)
+                                 self->showError(QString::fromStdString(error->message));
+                         });
+}
+
+void PartySettingsDialog::confirm(const QString &title, const QString &question, const QString &okText, const std::string &type,
+                                  const QString &userId)
+{
+    json fields{{"partyId", m_partyId.toStdString()}};
+    if (!userId.isEmpty())
+        fields["userId"] = userId.toStdString();
+    auto *dialog = new ConfirmDialog(m_connection, title, question, okText, type, fields, this);
+    dialog->open();
+}
+
+} // namespace chatterbox::ui

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <QDialog>
+
+class QLabel;
+class QLineEdit;
+class QListView;
+class QPushButton;
+
+namespace chatterbox::app {
+class Connection;
+class MemberListModel;
+class Store;
+} // namespace chatterbox::app
+
+namespace chatterbox::ui {
+
+// A party's settings: its name; its members with their roles (make admin, remove, hand over
+// ownership); and, for the owner, deleting it. Members may leave from here. Each change is
+// confirmed by the server before the dialog shows it, through the events every member gets.
+class PartySettingsDialog final : public QDialog {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PartySettingsDialog)
+
+public:
+    PartySettingsDialog(app::Connection &connection, app::Store &store, const QString &partyId, QWidget *parent);
+
+private:
+    void refresh();
+    void rename();
+    void setRole(const QString &role);
+    void confirm(const QString &title, const QString &question, const QString &okText, const std::string &type,
+                 const QString &userId);
+    QString selectedUserId() const;
+    QString selectedName() const;
+    QString myRole() const;
+    void showError(const QString &message);
+
+    app::Connection &m_connection;
+    app::Store &m_store;
+    QString m_partyId;
+    app::MemberListModel *m_members = nullptr;
+    QLineEdit *m_name = nullptr;
+    QPushButton *m_saveName = nullptr;
+    QListView *m_memberList = nullptr;
+    QPushButton *m_makeAdmin = nullptr;
+    QPushButton *m_makeMember = nullptr;
+    QPushButton *m_kick = nullptr;
+    QPushButton *m_transfer = nullptr;
+    QPushButton *m_delete = nullptr;
+    QPushButton *m_leave = nullptr;
+    QLabel *m_error = nullptr;
+};
+
+} // namespace chatterbox::ui

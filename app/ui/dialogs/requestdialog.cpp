@@ -1,0 +1,103 @@
+#include "app/ui/dialogs/requestdialog.h"
+
+#include "app/core/connection.h"
+
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QPointer>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace chatterbox::ui {
+
+RequestDialog::RequestDialog(app::Connection &connection, const QString &title, QWidget *parent)
+    : QDialog(parent), m_connection(connection)
+{
+    setAttribute(Qt::WA_DeleteOnClose);
+    setWindowModality(Qt::WindowModal);
+    setWindowTitle(title);
+    setMinimumWidth(420);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(24, 20, 24, 20);
+    layout->setSpacing(12);
+    auto *heading = new QLabel(title, this);
+    QFont big = heading->font();
+    big.setPointSizeF(big.pointSizeF() * 1.3);
+    big.setBold(true);
+    heading->setFont(big);
+    layout->addWidget(heading);
+    m_body = new QVBoxLayout;
+    m_body->setSpacing(8);
+    layout->addLayout(m_body);
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("dialogError"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #e5484d;"));
+    m_error->hide();
+    layout->addWidget(m_error);
+    layout->addStretch();
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    layout->addWidget(m_buttons);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (!m_busy)
+            submit();
+    });
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+}
+
+void RequestDialog::setOkText(const QString &text, bool destructive)
+{
+    QPushButton *ok = m_buttons->button(QDialogButtonBox::Ok);
+    ok->setText(text);
+    if (destructive)
+        ok->setStyleSheet(QStringLiteral("QPushButton { background: #d93d42; color: white; border: none; padding: 5px 14px; border-radius: 4px; }"));
+}
+
+void RequestDialog::send(const std::string &type, nlohmann::json fields, Success onSuccess)
+{
+    clearError();
+    m_busy = true;
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
+    QPointer<RequestDialog> self(this);
+    m_connection.request(type, std::move(fields), [self, onSuccess](const nlohmann::json *result, const protocol::Error *error) {
+        if (!self)
+            return; // closed while the server was answering
+        self->m_busy = false;
+        self->m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
+        if (error)
+            return self->showError(QString::fromStdString(error->message));
+        onSuccess(*result);
+    });
+}
+
+void RequestDialog::showError(const QString &message)
+{
+    QString text = message;
+    if (!text.isEmpty())
+        text[0] = text[0].toUpper();
+    m_error->setText(text);
+    m_error->show();
+}
+
+void RequestDialog::clearError()
+{
+    m_error->hide();
+}
+
+ConfirmDialog::ConfirmDialog(app::Connection &connection, const QString &title, const QString &question,
+                             const QString &okText, std::string type, nlohmann::json fields, QWidget *parent)
+    : RequestDialog(connection, title, parent), m_type(std::move(type)), m_fields(std::move(fields))
+{
+    setObjectName(QStringLiteral("confirmDialog"));
+    auto *text = new QLabel(question, this);
+    text->setWordWrap(true);
+    body()->addWidget(text);
+    setOkText(okText, true);
+}
+
+void ConfirmDialog::submit()
+{
+    send(m_type, m_fields, [this](const nlohmann::json &) { accept(); });
+}
+
+} // namespace chatterbox::ui

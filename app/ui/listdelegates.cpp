@@ -1,0 +1,174 @@
+#include "app/ui/listdelegates.h"
+
+#include "app/core/models/memberlistmodel.h"
+#include "app/core/models/partylistmodel.h"
+#include "app/core/models/topiclistmodel.h"
+#include "app/ui/avatar.h"
+#include "app/ui/icons.h"
+#include "app/ui/theme.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+namespace chatterbox::ui {
+
+namespace {
+
+QColor mutedColor(const QStyleOptionViewItem &option)
+{
+    return Theme::instance() ? Theme::instance()->mutedText() : option.palette.color(QPalette::PlaceholderText);
+}
+
+// A rounded count badge ending at right, centred on y.
+void paintBadge(QPainter &painter, int right, int y, const QString &text, const QColor &background, const QFont &font)
+{
+    QFont bold = font;
+    bold.setBold(true);
+    bold.setPointSizeF(font.pointSizeF() * 0.8);
+    const QFontMetrics fm(bold);
+    const int height = fm.height() + 2;
+    const int width = qMax(height, fm.horizontalAdvance(text) + 10);
+    const QRect rect(right - width, y - height / 2, width, height);
+    QPainterPath path;
+    path.addRoundedRect(rect, height / 2.0, height / 2.0);
+    painter.fillPath(path, background);
+    painter.setFont(bold);
+    painter.setPen(Qt::white);
+    painter.drawText(rect, Qt::AlignCenter, text);
+}
+
+QString countText(qint64 n)
+{
+    return n > 99 ? QStringLiteral("99+") : QString::number(n);
+}
+
+void paintRowBackground(QPainter &painter, const QStyleOptionViewItem &option, const QRect &rect)
+{
+    const Theme *theme = Theme::instance();
+    QPainterPath path;
+    path.addRoundedRect(rect, 6, 6);
+    if (option.state & QStyle::State_Selected)
+        painter.fillPath(path, option.palette.color(QPalette::Highlight));
+    else if (option.state & QStyle::State_MouseOver)
+        painter.fillPath(path, theme ? theme->subtleBackground() : option.palette.color(QPalette::AlternateBase));
+    if (option.state & QStyle::State_HasFocus) {
+        painter.setPen(QPen(option.palette.color(QPalette::Highlight).lighter(130), 1));
+        painter.drawPath(path);
+    }
+}
+
+} // namespace
+
+void PartyRailDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    using app::PartyListModel;
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    const QRect cell = option.rect;
+    const QRect tile(cell.center().x() - 22, cell.center().y() - 22, 44, 44);
+    const qint64 unread = index.data(PartyListModel::UnreadRole).toLongLong();
+    const qint64 mentions = index.data(PartyListModel::MentionsRole).toLongLong();
+    const bool selected = option.state & QStyle::State_Selected;
+    // The pill at the left edge: tall for the open party, a dot for one with unread messages.
+    if (selected || unread > 0) {
+        const int height = selected ? 36 : 8;
+        QPainterPath pill;
+        pill.addRoundedRect(QRectF(cell.left() - 4, cell.center().y() - height / 2.0, 8, height), 4, 4);
+        painter->fillPath(pill, option.palette.color(QPalette::WindowText));
+    }
+    paintInitials(*painter, tile, index.data(PartyListModel::InitialsRole).toString(),
+                  colorFor(index.data(PartyListModel::PartyIdRole).toString()), true);
+    if (option.state & QStyle::State_HasFocus) {
+        painter->setPen(QPen(option.palette.color(QPalette::Highlight), 2));
+        painter->drawRoundedRect(tile.adjusted(-3, -3, 3, 3), 15, 15);
+    }
+    if (mentions > 0)
+        paintBadge(*painter, tile.right() + 6, tile.bottom() - 4, countText(mentions), QColor(0xe5, 0x48, 0x4d), option.font);
+    painter->restore();
+}
+
+QSize PartyRailDelegate::sizeHint(const QStyleOptionViewItem &, const QModelIndex &) const
+{
+    return {72, 56};
+}
+
+void TopicDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    using app::TopicListModel;
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    const QRect row = option.rect.adjusted(8, 1, -8, -1);
+    paintRowBackground(*painter, option, row);
+    const qint64 unread = index.data(TopicListModel::UnreadRole).toLongLong();
+    const qint64 mentions = index.data(TopicListModel::MentionsRole).toLongLong();
+    const bool selected = option.state & QStyle::State_Selected;
+    const QColor ink = selected ? option.palette.color(QPalette::HighlightedText)
+                       : unread > 0 ? option.palette.color(QPalette::Text)
+                                    : mutedColor(option);
+    const QRect iconRect(row.left() + 8, row.center().y() - 8, 16, 16);
+    icon(QStringLiteral("hash"), ink).paint(painter, iconRect);
+    QFont font = option.font;
+    font.setBold(unread > 0);
+    painter->setFont(font);
+    painter->setPen(ink);
+    int right = row.right() - 8;
+    if (mentions > 0 || unread > 0) {
+        const QString text = countText(mentions > 0 ? mentions : unread);
+        const QColor badge = mentions > 0 ? QColor(0xe5, 0x48, 0x4d) : mutedColor(option);
+        paintBadge(*painter, right, row.center().y(), text, badge, option.font);
+        right -= 36;
+        painter->setFont(font);
+        painter->setPen(ink);
+    }
+    const QRect text(iconRect.right() + 8, row.top(), right - iconRect.right() - 8, row.height());
+    painter->drawText(text, Qt::AlignLeft | Qt::AlignVCenter,
+                      QFontMetrics(font).elidedText(index.data(TopicListModel::NameRole).toString(), Qt::ElideRight, text.width()));
+    painter->restore();
+}
+
+QSize TopicDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
+{
+    return {200, QFontMetrics(option.font).height() + 14};
+}
+
+void MemberDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    using app::MemberListModel;
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    const QRect row = option.rect.adjusted(8, 1, -8, -1);
+    paintRowBackground(*painter, option, row);
+    const QString name = index.data(MemberListModel::DisplayNameRole).toString();
+    protocol::Presence presence = protocol::Presence::Offline;
+    protocol::presenceFromName(index.data(MemberListModel::PresenceRole).toString().toStdString(), presence);
+    const QRect avatar(row.left() + 6, row.center().y() - 14, 28, 28);
+    painter->setOpacity(presence == protocol::Presence::Offline ? 0.5 : 1.0);
+    paintInitials(*painter, avatar, app::PartyListModel::initials(name), colorFor(index.data(MemberListModel::UserIdRole).toString()), false);
+    painter->setOpacity(1.0);
+    const QRect dot(avatar.right() - 9, avatar.bottom() - 9, 12, 12);
+    painter->setPen(QPen(option.palette.color(QPalette::Window), 2));
+    painter->setBrush(Theme::instance() ? Theme::instance()->presenceColor(presence) : QColor(Qt::green));
+    painter->drawEllipse(dot);
+    const bool selected = option.state & QStyle::State_Selected;
+    painter->setPen(selected ? option.palette.color(QPalette::HighlightedText)
+                    : presence == protocol::Presence::Offline ? mutedColor(option)
+                                                              : option.palette.color(QPalette::Text));
+    const QString role = index.data(MemberListModel::RoleRole).toString();
+    const QString roleLabel = role == QLatin1String("owner") ? tr("owner") : role == QLatin1String("admin") ? tr("admin") : QString();
+    const QRect text(avatar.right() + 10, row.top(), row.right() - avatar.right() - 14, row.height());
+    const QFontMetrics fm(option.font);
+    const int roleWidth = roleLabel.isEmpty() ? 0 : fm.horizontalAdvance(roleLabel) + 8;
+    painter->drawText(text.adjusted(0, 0, -roleWidth, 0), Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(name, Qt::ElideRight, text.width() - roleWidth));
+    if (!roleLabel.isEmpty()) {
+        painter->setPen(mutedColor(option));
+        painter->drawText(text, Qt::AlignRight | Qt::AlignVCenter, roleLabel);
+    }
+    painter->restore();
+}
+
+QSize MemberDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
+{
+    return {180, qMax(36, QFontMetrics(option.font).height() + 16)};
+}
+
+} // namespace chatterbox::ui

@@ -1,0 +1,150 @@
+#include "app/ui/mainwindow.h"
+
+#include "app/core/client.h"
+#include "app/core/preferences.h"
+#include "app/ui/chatpage.h"
+#include "app/ui/icons.h"
+#include "app/ui/signinpage.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QMenuBar>
+#include <QStackedWidget>
+
+namespace chatterbox::ui {
+
+using app::Session;
+
+MainWindow::MainWindow(app::Client &client, app::Preferences &preferences, Theme &theme, QWidget *parent)
+    : QMainWindow(parent), m_client(client), m_preferences(preferences)
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Chatterbox"));
+    setWindowIcon(icon(QStringLiteral("chatterbox")));
+    resize(1200, 760);
+    setMinimumSize(720, 480);
+    m_pages = new QStackedWidget(this);
+    m_signIn = new SignInPage(client.session(), preferences, m_pages);
+    m_chat = new ChatPage(client, preferences, theme, m_pages);
+    m_pages->addWidget(m_signIn);
+    m_pages->addWidget(m_chat);
+    setCentralWidget(m_pages);
+    buildMenus();
+
+    connect(&client.session(), &Session::signedIn, this, &MainWindow::showChat);
+    connect(&client.session(), &Session::stateChanged, this, [this](Session::State state) {
+        if (state == Session::State::SignedOut && m_pages->currentWidget() == m_chat)
+            showSignIn();
+    });
+    connect(m_chat, &ChatPage::otherServerRequested, this, &MainWindow::switchServer);
+    connect(&client.connection(), &app::Connection::ready, this, [this] {
+        if (m_heldLink.isEmpty())
+            return;
+        m_chat->openJoinParty(std::exchange(m_heldLink, {}));
+    });
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *app = menuBar()->addMenu(tr("&Chatterbox"));
+    app->addAction(tr("&Settings…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), m_chat, &ChatPage::openSettings);
+    app->addAction(tr("Sign &Out"), this, [this] {
+        m_client.signOut();
+        showSignIn();
+    });
+    app->addSeparator();
+    QAction *quit = app->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *party = menuBar()->addMenu(tr("&Party"));
+    party->addAction(tr("&Create Party…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), m_chat, &ChatPage::openCreateParty);
+    party->addAction(tr("&Join Party…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_J), m_chat, [this] { m_chat->openJoinParty(); });
+    party->addAction(tr("&Invite People…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), m_chat, &ChatPage::openInvites);
+    party->addAction(tr("Party &Settings…"), m_chat, &ChatPage::openPartySettings);
+
+    QAction *invite = party->actions().at(2);
+
+    QMenu *topic = menuBar()->addMenu(tr("&Topic"));
+    topic->addAction(tr("&New Topic…"), QKeySequence(Qt::CTRL | Qt::Key_T), m_chat, &ChatPage::openCreateTopic);
+    topic->addAction(tr("&Rename Topic…"), m_chat, &ChatPage::openRenameTopic);
+    topic->addAction(tr("&Delete Topic…"), m_chat, &ChatPage::openDeleteTopic);
+    // What only owners and admins may do is greyed out for the others.
+    auto updateManaging = [this, invite, topic] {
+        const bool manager = m_chat->canManage();
+        invite->setEnabled(manager);
+        for (QAction *action : topic->actions())
+            action->setEnabled(manager);
+    };
+    connect(party, &QMenu::aboutToShow, this, updateManaging);
+    connect(topic, &QMenu::aboutToShow, this, updateManaging);
+
+    QMenu *go = menuBar()->addMenu(tr("&Go"));
+    go->addAction(tr("&Quick Switcher…"), QKeySequence(Qt::CTRL | Qt::Key_K), m_chat, &ChatPage::openQuickSwitcher);
+    go->addAction(tr("&Previous Topic"), QKeySequence(Qt::ALT | Qt::Key_Up), m_chat, [this] { m_chat->stepTopic(-1); });
+    go->addAction(tr("&Next Topic"), QKeySequence(Qt::ALT | Qt::Key_Down), m_chat, [this] { m_chat->stepTopic(1); });
+    go->addAction(tr("Previous P&arty"), QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_Up), m_chat, [this] { m_chat->stepParty(-1); });
+    go->addAction(tr("Next Pa&rty"), QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_Down), m_chat, [this] { m_chat->stepParty(1); });
+    go->addAction(tr("&Members"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), m_chat, &ChatPage::toggleMembers);
+
+    // Menus that act on the chat are only there once someone is signed in.
+    for (QMenu *menu : {party, topic, go})
+        menu->menuAction()->setVisible(false);
+    connect(m_pages, &QStackedWidget::currentChanged, this, [this, party, topic, go, app] {
+        const bool chat = m_pages->currentWidget() == m_chat;
+        for (QMenu *menu : {party, topic, go})
+            menu->menuAction()->setVisible(chat);
+        app->actions().at(0)->setEnabled(chat);
+        app->actions().at(1)->setEnabled(chat);
+    });
+    app->actions().at(0)->setEnabled(false);
+    app->actions().at(1)->setEnabled(false);
+}
+
+void MainWindow::start()
+{
+    showSignIn();
+}
+
+void MainWindow::showChat()
+{
+    m_pages->setCurrentWidget(m_chat);
+    setWindowTitle(tr("Chatterbox — %1").arg(m_client.session().server().baseUrl.host()));
+}
+
+void MainWindow::showSignIn(const QString &server)
+{
+    m_pages->setCurrentWidget(m_signIn);
+    setWindowTitle(tr("Chatterbox"));
+    m_signIn->start(server);
+}
+
+void MainWindow::switchServer(const QUrl &server, const QString &link)
+{
+    m_client.signOut();
+    m_heldLink = link;
+    showSignIn(server.toString());
+}
+
+void MainWindow::openInviteLink(const QString &link)
+{
+    if (m_client.connection().state() == app::Connection::State::Online)
+        m_chat->openJoinParty(link);
+    else
+        m_heldLink = link;
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ActivationChange && isActiveWindow())
+        m_chat->noteActive();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_preferences.settings().sync();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace chatterbox::ui

@@ -1,0 +1,192 @@
+#include "app/ui/signinpage.h"
+
+#include "app/core/preferences.h"
+#include "app/core/serverinfo.h"
+#include "app/core/session.h"
+#include "app/ui/icons.h"
+
+#include <QFrame>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace chatterbox::ui {
+
+using app::Session;
+
+SignInPage::SignInPage(Session &session, app::Preferences &preferences, QWidget *parent)
+    : QWidget(parent), m_session(session), m_preferences(preferences)
+{
+    setObjectName(QStringLiteral("signInPage"));
+    auto *card = new QFrame(this);
+    card->setObjectName(QStringLiteral("signInCard"));
+    card->setFrameShape(QFrame::StyledPanel);
+    card->setFixedWidth(400);
+    card->setAutoFillBackground(true);
+    card->setBackgroundRole(QPalette::Base);
+
+    auto *logo = new QLabel(card);
+    logo->setPixmap(icon(QStringLiteral("chatterbox")).pixmap(72, 72));
+    logo->setAlignment(Qt::AlignCenter);
+    auto *title = new QLabel(tr("Sign in to Chatterbox"), card);
+    QFont big = title->font();
+    big.setPointSizeF(big.pointSizeF() * 1.5);
+    big.setBold(true);
+    title->setFont(big);
+    title->setAlignment(Qt::AlignCenter);
+    auto *hint = new QLabel(tr("Enter the address of your group's server."), card);
+    hint->setAlignment(Qt::AlignCenter);
+    hint->setWordWrap(true);
+
+    m_server = new QLineEdit(card);
+    m_server->setObjectName(QStringLiteral("serverUrl"));
+    m_server->setPlaceholderText(tr("chat.example.org"));
+    m_server->setAccessibleName(tr("Server address"));
+    m_server->setClearButtonEnabled(true);
+    m_server->setMinimumHeight(34);
+    m_continue = new QPushButton(tr("Continue"), card);
+    m_continue->setObjectName(QStringLiteral("continueButton"));
+    m_continue->setDefault(true);
+    m_continue->setMinimumHeight(34);
+
+    m_providerBox = new QWidget(card);
+    m_providers = new QVBoxLayout(m_providerBox);
+    m_providers->setContentsMargins(0, 0, 0, 0);
+    m_providerBox->hide();
+
+    m_status = new QLabel(card);
+    m_status->setObjectName(QStringLiteral("signInStatus"));
+    m_status->setAlignment(Qt::AlignCenter);
+    m_status->setWordWrap(true);
+    m_progress = new QProgressBar(card);
+    m_progress->setRange(0, 0);
+    m_progress->setTextVisible(false);
+    m_progress->setMaximumHeight(6);
+    m_cancel = new QPushButton(tr("Cancel"), card);
+    m_cancel->setObjectName(QStringLiteral("cancelSignIn"));
+    m_error = new QLabel(card);
+    m_error->setObjectName(QStringLiteral("signInError"));
+    m_error->setWordWrap(true);
+    m_error->setAlignment(Qt::AlignCenter);
+    m_error->setStyleSheet(QStringLiteral("color: #e5484d;"));
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *layout = new QVBoxLayout(card);
+    layout->setContentsMargins(32, 32, 32, 32);
+    layout->setSpacing(12);
+    layout->addWidget(logo);
+    layout->addWidget(title);
+    layout->addWidget(hint);
+    layout->addSpacing(8);
+    layout->addWidget(m_server);
+    layout->addWidget(m_continue);
+    layout->addWidget(m_providerBox);
+    layout->addWidget(m_status);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_cancel, 0, Qt::AlignCenter);
+    layout->addWidget(m_error);
+
+    auto *outer = new QVBoxLayout(this);
+    outer->addStretch();
+    outer->addWidget(card, 0, Qt::AlignHCenter);
+    outer->addStretch(2);
+
+    connect(m_continue, &QPushButton::clicked, this, &SignInPage::onContinue);
+    connect(m_server, &QLineEdit::returnPressed, this, &SignInPage::onContinue);
+    connect(m_server, &QLineEdit::textEdited, this, [this] { m_providerBox->hide(); m_continue->show(); });
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        m_session.cancelSignIn();
+        setBusy({}, false);
+    });
+    connect(&m_session, &Session::serverReady, this, &SignInPage::onServerReady);
+    connect(&m_session, &Session::stateChanged, this, &SignInPage::onStateChanged);
+    connect(&m_session, &Session::failed, this, &SignInPage::showError);
+    setBusy({}, false);
+    m_error->hide();
+}
+
+void SignInPage::start(const QString &serverUrl)
+{
+    const QString url = serverUrl.isEmpty() ? m_preferences.serverUrl() : serverUrl;
+    m_server->setText(url);
+    m_server->setFocus();
+    if (!url.isEmpty())
+        onContinue();
+}
+
+void SignInPage::onContinue()
+{
+    m_error->hide();
+    const QUrl url = app::normalizeServerUrl(m_server->text());
+    if (url.isEmpty()) {
+        showError(m_server->text().trimmed().isEmpty()
+                      ? tr("Enter your server's address, for example chat.example.org.")
+                      : tr("“%1” is not a server address. Check it and try again, for example chat.example.org.")
+                            .arg(m_server->text().trimmed().left(100)));
+        return;
+    }
+    m_session.setServer(url);
+}
+
+void SignInPage::onServerReady()
+{
+    const auto &info = m_session.server();
+    m_preferences.setServerUrl(info.baseUrl.toString());
+    while (QLayoutItem *item = m_providers->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    for (const auto &provider : info.providers) {
+        auto *button = new QPushButton(tr("Continue with %1").arg(provider.name), m_providerBox);
+        button->setObjectName(QStringLiteral("provider-") + provider.id);
+        button->setMinimumHeight(36);
+        button->setIcon(icon(QStringLiteral("login")));
+        connect(button, &QPushButton::clicked, this, [this, id = provider.id] {
+            m_error->hide();
+            m_session.signIn(id);
+        });
+        m_providers->addWidget(button);
+    }
+    if (info.providers.isEmpty())
+        showError(tr("This server offers no way to sign in yet. Ask its operator to set up a sign-in provider."));
+    m_continue->hide();
+    m_providerBox->show();
+    if (!info.providers.isEmpty())
+        m_providers->itemAt(0)->widget()->setFocus();
+    // Someone who signed in here before goes straight in.
+    m_session.restore();
+}
+
+void SignInPage::onStateChanged()
+{
+    switch (m_session.state()) {
+    case Session::State::Discovering: setBusy(tr("Contacting the server…"), false); break;
+    case Session::State::WaitingForBrowser:
+        setBusy(tr("Finish signing in in your browser. This window continues by itself when you are done."), true);
+        break;
+    case Session::State::SigningIn: setBusy(tr("Signing in…"), false); break;
+    case Session::State::SignedOut:
+    case Session::State::SignedIn: setBusy({}, false); break;
+    }
+}
+
+void SignInPage::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->show();
+}
+
+void SignInPage::setBusy(const QString &message, bool cancellable)
+{
+    m_status->setText(message);
+    m_status->setVisible(!message.isEmpty());
+    m_progress->setVisible(!message.isEmpty());
+    m_cancel->setVisible(cancellable);
+    m_server->setEnabled(message.isEmpty());
+    m_continue->setEnabled(message.isEmpty());
+    m_providerBox->setEnabled(message.isEmpty());
+}
+
+} // namespace chatterbox::ui

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "app/core/preferences.h"
+#include "shared/types.h"
+
+#include <QColor>
+#include <QObject>
+
+class QApplication;
+
+namespace chatterbox::ui {
+
+// Light and dark palettes on the Fusion style, chosen by the person or following the system.
+// The colours the delegates paint with that a QPalette has no role for live here as well.
+class Theme final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Theme)
+
+public:
+    explicit Theme(QApplication &app);
+
+    void setChoice(app::Preferences::Theme choice);
+    app::Preferences::Theme choice() const { return m_choice; }
+    bool isDark() const { return m_dark; }
+
+    static Theme *instance();
+
+    // Colours beyond the palette.
+    QColor accent() const;
+    QColor mutedText() const;
+    QColor subtleBackground() const;  // sidebars, hover
+    QColor railBackground() const;
+    QColor separator() const;
+    QColor unreadLine() const;
+    QColor mentionBackground() const;
+    QColor presenceColor(protocol::Presence presence) const;
+
+Q_SIGNALS:
+    void changed();
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void apply();
+    static bool systemPrefersDark();
+
+    QApplication &m_app;
+    app::Preferences::Theme m_choice = app::Preferences::Theme::System;
+    bool m_dark = false;
+    bool m_applying = false;
+};
+
+} // namespace chatterbox::ui

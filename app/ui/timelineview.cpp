@@ -1,0 +1,193 @@
+#include "app/ui/timelineview.h"
+
+#include "app/core/models/timelinemodel.h"
+#include "app/ui/messagedocument.h"
+#include "app/ui/timelinedelegate.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QDesktopServices>
+#include <QKeyEvent>
+#include <QMenu>
+#include <QScrollBar>
+
+namespace chatterbox::ui {
+
+using app::TimelineModel;
+
+TimelineView::TimelineView(QWidget *parent) : QListView(parent)
+{
+    setObjectName(QStringLiteral("timeline"));
+    setAccessibleName(tr("Messages"));
+    setVerticalScrollMode(ScrollPerPixel);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setResizeMode(Adjust);
+    setUniformItemSizes(false);
+    setSelectionMode(SingleSelection);
+    setEditTriggers(NoEditTriggers);
+    setFrameShape(QFrame::NoFrame);
+    setMouseTracking(true);
+    setSpacing(0);
+    m_delegate = new TimelineDelegate(*this);
+    setItemDelegate(m_delegate);
+    verticalScrollBar()->setSingleStep(24);
+    connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, &TimelineView::onRangeChanged);
+    connect(m_delegate, &TimelineDelegate::linkActivated, this, [](const QUrl &url) {
+        if (isOpenableLink(url))
+            QDesktopServices::openUrl(url);
+    });
+    // Double click opens the message's text for selecting with the mouse or keyboard.
+    connect(this, &QListView::doubleClicked, this, [this](const QModelIndex &index) {
+        if (currentIndex().isValid())
+            closePersistentEditor(currentIndex());
+        setCurrentIndex(index);
+        openPersistentEditor(index);
+        if (QWidget *editor = indexWidget(index))
+            editor->setFocus();
+    });
+}
+
+void TimelineView::setTimeline(TimelineModel *model)
+{
+    m_model = model;
+    setModel(model);
+    connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this, &TimelineView::onRowsAboutToBeInserted);
+    connect(model, &QAbstractItemModel::modelReset, this, &TimelineView::onReset);
+    connect(model, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_opening)
+            positionAtOpening();
+    });
+    onReset();
+}
+
+bool TimelineView::isAtBottom() const
+{
+    return verticalScrollBar()->value() >= verticalScrollBar()->maximum() - 4;
+}
+
+void TimelineView::onReset()
+{
+    m_opening = true;
+    m_stickToBottom = true;
+    m_keepFromBottom = -1;
+    positionAtOpening();
+}
+
+void TimelineView::positionAtOpening()
+{
+    if (!m_model || m_model->rowCount() == 0)
+        return;
+    m_opening = false;
+    const int firstUnread = m_model->firstUnreadRow();
+    doItemsLayout();
+    if (firstUnread > 0) {
+        m_stickToBottom = false;
+        scrollTo(m_model->index(firstUnread), PositionAtTop);
+        // A little of what was read before stays in view above the line.
+        verticalScrollBar()->setValue(verticalScrollBar()->value() - viewport()->height() / 6);
+        if (isAtBottom())
+            m_stickToBottom = true;
+    } else {
+        scrollToBottom();
+    }
+    maybeFetchOlder();
+}
+
+void TimelineView::onRowsAboutToBeInserted(const QModelIndex &, int first, int)
+{
+    // Rows above what the person reads: keep the same distance from the bottom, so what is on
+    // screen stays where it is.
+    if (first == 0 && m_model && m_model->rowCount() > 0 && !m_stickToBottom)
+        m_keepFromBottom = verticalScrollBar()->maximum() - verticalScrollBar()->value();
+}
+
+void TimelineView::onRangeChanged(int, int max)
+{
+    if (m_keepFromBottom >= 0) {
+        verticalScrollBar()->setValue(max - m_keepFromBottom);
+        m_keepFromBottom = -1;
+    } else if (m_stickToBottom) {
+        verticalScrollBar()->setValue(max);
+    }
+}
+
+void TimelineView::verticalScrollbarValueChanged(int value)
+{
+    // Deliberately not the base class: it fetches more at the bottom, and older history is at the top.
+    m_stickToBottom = isAtBottom();
+    if (m_stickToBottom && isVisible())
+        Q_EMIT reachedBottom();
+    if (value < viewport()->height())
+        maybeFetchOlder();
+}
+
+void TimelineView::maybeFetchOlder()
+{
+    if (m_model && verticalScrollBar()->value() < viewport()->height() && m_model->canFetchMore({}))
+        m_model->fetchMore({});
+}
+
+void TimelineView::resizeEvent(QResizeEvent *event)
+{
+    const bool atBottom = m_stickToBottom;
+    QListView::resizeEvent(event);
+    if (atBottom)
+        scrollToBottom();
+}
+
+void TimelineView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) {
+        m_delegate->invalidate();
+        scheduleDelayedItemsLayout();
+    }
+    QListView::changeEvent(event);
+}
+
+void TimelineView::copyCurrent()
+{
+    const QModelIndex index = currentIndex();
+    if (index.isValid() && !index.data(TimelineModel::DeletedRole).toBool())
+        QApplication::clipboard()->setText(index.data(TimelineModel::BodyRole).toString());
+}
+
+void TimelineView::keyPressEvent(QKeyEvent *event)
+{
+    if (event->matches(QKeySequence::Copy)) {
+        copyCurrent();
+        return;
+    }
+    if (event->key() == Qt::Key_End && event->modifiers() == Qt::NoModifier) {
+        scrollToBottom();
+        setCurrentIndex(m_model ? m_model->index(m_model->rowCount() - 1) : QModelIndex());
+        return;
+    }
+    QListView::keyPressEvent(event);
+}
+
+void TimelineView::contextMenuEvent(QContextMenuEvent *event)
+{
+    const QModelIndex index = event->reason() == QContextMenuEvent::Mouse ? indexAt(event->pos()) : currentIndex();
+    if (!index.isValid())
+        return;
+    setCurrentIndex(index);
+    QMenu menu(this);
+    const bool deleted = index.data(TimelineModel::DeletedRole).toBool();
+    const auto delivery = index.data(TimelineModel::DeliveryStateRole).value<TimelineModel::DeliveryState>();
+    if (!deleted)
+        menu.addAction(tr("Copy Text"), this, &TimelineView::copyCurrent);
+    if (!deleted && delivery == TimelineModel::DeliveryState::Delivered && index.data(TimelineModel::OwnRole).toBool()) {
+        menu.addAction(tr("Edit Message"), this, [this, index] { Q_EMIT editRequested(index); });
+        menu.addAction(tr("Delete Message"), this, [this, index] { Q_EMIT deleteRequested(index); });
+    }
+    if (delivery == TimelineModel::DeliveryState::Failed) {
+        const QString id = index.data(TimelineModel::ClientMsgIdRole).toString();
+        menu.addAction(tr("Retry Sending"), this, [this, id] { Q_EMIT m_delegate->retryRequested(id); });
+        menu.addAction(tr("Cancel Sending"), this, [this, id] { Q_EMIT m_delegate->cancelRequested(id); });
+    }
+    if (!menu.isEmpty())
+        menu.exec(event->globalPos());
+}
+
+} // namespace chatterbox::ui

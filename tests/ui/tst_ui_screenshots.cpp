@@ -1,0 +1,202 @@
+// Runs the app in a real X server (Xvfb) against the real server with a seeded party, and saves
+// screenshots of the sign-in, the main window in both themes, and every dialog, for people to
+// look at. Each picture is checked to show something (not one flat colour).
+
+#include "uifixture.h"
+
+#include "app/ui/dialogs/invitesdialog.h"
+#include "app/ui/dialogs/joinpartydialog.h"
+#include "app/ui/dialogs/namedialog.h"
+#include "app/ui/dialogs/partysettingsdialog.h"
+#include "app/ui/dialogs/quickswitcher.h"
+#include "app/ui/dialogs/requestdialog.h"
+#include "app/ui/dialogs/settingsdialog.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QScreen>
+#include <QTabWidget>
+
+using namespace chatterbox;
+using namespace chatterbox::test;
+
+namespace {
+
+bool hasContent(const QImage &image)
+{
+    const QRgb first = image.pixel(0, 0);
+    int different = 0;
+    for (int y = 0; y < image.height(); y += 7) {
+        for (int x = 0; x < image.width(); x += 7)
+            different += image.pixel(x, y) != first;
+    }
+    return different > 50;
+}
+
+} // namespace
+
+class TestUiScreenshots : public QObject {
+    Q_OBJECT
+
+    Harness m_harness;
+    std::unique_ptr<ui::Theme> m_theme;
+    std::unique_ptr<UiApp> m_app;
+    Person m_alice, m_bob, m_carol;
+    Harness::PartyIds m_party;
+    QDir m_out;
+
+    bool shoot(const QString &name, QWidget *widget = nullptr)
+    {
+        QTest::qWait(300);   // let layouts, fetches and repaints settle
+        QWidget *top = widget ? widget : &m_app->window;
+        QImage image;
+        if (QGuiApplication::platformName() == QLatin1String("xcb")) {
+            const QRect area = top->frameGeometry();
+            image = top->screen()->grabWindow(0, area.x(), area.y(), area.width(), area.height()).toImage();
+        } else {
+            image = top->grab().toImage();
+        }
+        const QString path = m_out.filePath(name + QStringLiteral(".png"));
+        if (!image.save(path))
+            return false;
+        qInfo("saved %s (%dx%d)", qPrintable(path), image.width(), image.height());
+        return hasContent(image);
+    }
+
+    void say(Person &who, const std::string &topicId, const std::string &body)
+    {
+        QVERIFY(isOk(who->request("message.send", {{"topicId", topicId}, {"clientMsgId", uuid()}, {"body", body}})));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString dir = qEnvironmentVariable("CHATTERBOX_SCREENSHOT_DIR", QDir::current().filePath(QStringLiteral("screenshots")));
+        QVERIFY(QDir().mkpath(dir));
+        m_out = QDir(dir);
+        QVERIFY(m_harness.start());
+        m_theme = std::make_unique<ui::Theme>(*qApp);
+        m_theme->setChoice(app::Preferences::Theme::Light);
+
+        m_alice = m_harness.connect(QStringLiteral("Alice Moreau"));
+        m_bob = m_harness.connect(QStringLiteral("Bob Okafor"));
+        m_carol = m_harness.connect(QStringLiteral("Carol Liu"));
+        m_party = Harness::createParty(m_alice, "Book Club");
+        QVERIFY(!m_party.partyId.empty());
+        QVERIFY(Harness::join(m_alice, m_party.partyId, m_bob));
+        QVERIFY(Harness::join(m_alice, m_party.partyId, m_carol));
+        for (const char *name : {"reading-list", "off-topic", "meetups"})
+            QVERIFY(isOk(m_alice->request("topic.create", {{"partyId", m_party.partyId}, {"name", name}})));
+        const json other = m_bob->request("party.create", {{"name", "Climbing Crew"}});
+        QVERIFY(isOk(other));
+    }
+
+    void signInPage()
+    {
+        m_app = std::make_unique<UiApp>(QStringLiteral("Dana Kim"), *m_theme);
+        m_app->window.show();
+        m_app->window.start();
+        QVERIFY(QTest::qWaitForWindowExposed(&m_app->window));
+        auto *address = m_app->window.findChild<QLineEdit *>(QStringLiteral("serverUrl"));
+        address->setText(m_harness.server().httpUrl(QString()).toString());
+        QTest::keyClick(address, Qt::Key_Return);
+        QVERIFY(QTest::qWaitFor([&] { return m_app->window.findChild<QAbstractButton *>(QStringLiteral("provider-dev")) != nullptr; }, 10000));
+        QVERIFY(shoot(QStringLiteral("01-sign-in")));
+    }
+
+    void mainWindow()
+    {
+        QVERIFY(m_app->signIn(m_harness.server().httpUrl(QString())));
+        const json invite = m_alice->request("invite.create", {{"partyId", m_party.partyId}});
+        QVERIFY(m_app->call("invite.join", {{"code", invite["result"]["invite"]["code"]}}).contains("party"));
+        // Dana helps run the club: an admin sees every dialog.
+        QVERIFY(isOk(m_alice->request("member.setRole", {{"partyId", m_party.partyId}, {"userId", m_app->client.store().me().id}, {"role", "admin"}})));
+        const std::string general = m_party.topicId;
+        say(m_alice, general, "Welcome to the **Book Club**! This month we read *The Left Hand of Darkness*.");
+        say(m_alice, general, "Meeting notes are in the `#reading-list` topic.");
+        say(m_bob, general, "Finished it last night. The ending with Estraven got me.");
+        say(m_bob, general, "Also: https://en.wikipedia.org/wiki/The_Left_Hand_of_Darkness has a good summary");
+        say(m_carol, general, "I'm halfway through. No spoilers please!");
+        say(m_carol, general, "@Dana Kim are you joining on Thursday?");
+        say(m_alice, general, "Proposed next books:\n- *Piranesi*\n- *A Memory Called Empire*\n- *The Dispossessed*");
+        QVERIFY(QTest::qWaitFor([&] { return m_app->client.store().party(m_party.partyId) != nullptr; }, 5000));
+        m_app->chat().goToTopic(QString::fromStdString(m_party.partyId), QString::fromStdString(general));
+        QVERIFY(QTest::qWaitFor([&] { return m_app->client.timeline().rowCount() >= 7; }, 10000));
+        m_app->client.send(QString::fromStdString(general), QStringLiteral("Yes! I'll bring snacks."));
+        QVERIFY(QTest::qWaitFor([&] { return m_app->client.outbox().entries().isEmpty(); }, 10000));
+        QVERIFY(isOk(m_bob->request("typing.start", {{"topicId", general}})));
+        QVERIFY(QTest::qWaitFor([&] { return !m_app->client.typing().summary().isEmpty(); }, 5000));
+        QVERIFY(shoot(QStringLiteral("02-main-light")));
+
+        m_theme->setChoice(app::Preferences::Theme::Dark);
+        QVERIFY(isOk(m_bob->request("typing.start", {{"topicId", general}})));
+        QVERIFY(shoot(QStringLiteral("03-main-dark")));
+        m_theme->setChoice(app::Preferences::Theme::Light);
+    }
+
+    void dialogs()
+    {
+        m_app->chat().openCreateParty();
+        auto *create = m_app->waitForDialog<ui::NameDialog>();
+        QVERIFY(create);
+        QVERIFY(shoot(QStringLiteral("10-create-party"), create));
+        create->reject();
+
+        m_app->chat().openCreateTopic();
+        auto *topic = m_app->waitForDialog<ui::NameDialog>();
+        QVERIFY(topic);
+        QVERIFY(shoot(QStringLiteral("11-new-topic"), topic));
+        topic->reject();
+
+        m_app->chat().openDeleteTopic();
+        auto *confirm = m_app->waitForDialog<ui::ConfirmDialog>();
+        QVERIFY(confirm);
+        QVERIFY(shoot(QStringLiteral("12-delete-topic"), confirm));
+        confirm->reject();
+
+        m_app->chat().openInvites();
+        auto *invites = m_app->waitForDialog<ui::InvitesDialog>();
+        QVERIFY(invites);
+        invites->findChild<QAbstractButton *>(QStringLiteral("createInvite"))->click();
+        QVERIFY(QTest::qWaitFor([&] { return !invites->lastLink().isEmpty(); }, 5000));
+        QVERIFY(shoot(QStringLiteral("13-invites"), invites));
+        invites->reject();
+
+        m_app->chat().openPartySettings();
+        auto *settings = m_app->waitForDialog<ui::PartySettingsDialog>();
+        QVERIFY(settings);
+        QVERIFY(shoot(QStringLiteral("14-party-settings"), settings));
+        settings->findChild<QTabWidget *>()->setCurrentIndex(1);
+        QVERIFY(shoot(QStringLiteral("15-party-members"), settings));
+        settings->reject();
+
+        const json invite = m_bob->request("invite.create", {{"partyId", m_bob->request("party.list", json::object())["result"]["parties"][1]["id"]}});
+        m_app->chat().openJoinParty(QString::fromStdString(invite["result"]["invite"]["url"].get<std::string>()));
+        auto *join = m_app->waitForDialog<ui::JoinPartyDialog>();
+        QVERIFY(join);
+        QTest::qWait(500);
+        QVERIFY(shoot(QStringLiteral("16-join-party"), join));
+        join->reject();
+
+        m_app->chat().openSettings();
+        auto *prefs = m_app->waitForDialog<ui::SettingsDialog>();
+        QVERIFY(prefs);
+        QVERIFY(shoot(QStringLiteral("17-settings"), prefs));
+        prefs->reject();
+
+        m_app->chat().openQuickSwitcher();
+        auto *switcher = m_app->waitForDialog<ui::QuickSwitcher>();
+        QVERIFY(switcher);
+        QTest::keyClicks(switcher->findChild<QLineEdit *>(), QStringLiteral("re"));
+        QVERIFY(shoot(QStringLiteral("18-quick-switcher"), switcher));
+        switcher->reject();
+    }
+
+    void cleanupTestCase()
+    {
+        m_app.reset();
+    }
+};
+
+QTEST_MAIN(TestUiScreenshots)
+#include "tst_ui_screenshots.moc"

@@ -1,0 +1,260 @@
+// The app's widget-level pieces on their own: message rendering (and what a hostile message
+// cannot make it do), invite links as people paste them (and as attackers craft them), the
+// composer's keys, and the quick switcher's matching.
+
+#include "app/core/invitelink.h"
+#include "app/ui/composer.h"
+#include "app/ui/dialogs/quickswitcher.h"
+#include "app/ui/messagedocument.h"
+
+#include <QAbstractItemView>
+#include <QApplication>
+#include <QCompleter>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTextFragment>
+
+using namespace chatterbox;
+
+namespace {
+
+struct Rendered {
+    QFont font;
+    QPalette palette;
+    std::unique_ptr<QTextDocument> doc;
+    explicit Rendered(const QString &body, bool edited = false)
+    {
+        ui::MessageStyle style{&font, &palette, QColor(Qt::gray), QColor(Qt::lightGray)};
+        doc = ui::renderMessage(body, style, edited);
+    }
+
+    template <typename Predicate>
+    bool anyFragment(Predicate predicate) const
+    {
+        for (QTextBlock b = doc->begin(); b.isValid(); b = b.next()) {
+            for (auto it = b.begin(); !it.atEnd(); ++it) {
+                if (predicate(it.fragment()))
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    QStringList anchors() const
+    {
+        QStringList out;
+        anyFragment([&](const QTextFragment &f) {
+            if (f.charFormat().isAnchor())
+                out << f.charFormat().anchorHref();
+            return false;
+        });
+        return out;
+    }
+};
+
+const QString kCode = QStringLiteral("AbCdEfGhIjKlMnOpQrSt_-");   // 22 URL-safe base64 characters
+
+} // namespace
+
+class TestUiUnits : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void markdown_rendersEmphasisCodeAndLinks()
+    {
+        Rendered r(QStringLiteral("**bold** and `code` and https://example.org/page"));
+        QCOMPARE(r.doc->toPlainText(), QStringLiteral("bold and code and https://example.org/page"));
+        QVERIFY(r.anyFragment([](const QTextFragment &f) { return f.text() == QLatin1String("bold") && f.charFormat().fontWeight() >= QFont::Bold; }));
+        QVERIFY(r.anyFragment([](const QTextFragment &f) {
+            return f.text() == QLatin1String("code") && f.charFormat().fontFixedPitch() && f.charFormat().background().style() != Qt::NoBrush;
+        }));
+        QCOMPARE(r.anchors(), QStringList{QStringLiteral("https://example.org/page")});
+    }
+
+    void markdown_plainTextStaysPlain()
+    {
+        Rendered r(QStringLiteral("just a line, nothing special"));
+        QCOMPARE(r.doc->toPlainText(), QStringLiteral("just a line, nothing special"));
+    }
+
+    void hostile_htmlIsShownAsText()
+    {
+        const QString body = QStringLiteral("<b>not bold</b> <img src=\"file:///etc/passwd\"> <script>alert(1)</script>");
+        Rendered r(body);
+        QVERIFY2(r.doc->toPlainText().contains(QStringLiteral("<b>not bold</b>")), qPrintable(r.doc->toPlainText()));
+        QVERIFY(r.doc->toPlainText().contains(QStringLiteral("<script>alert(1)</script>")));
+        QVERIFY(!r.anyFragment([](const QTextFragment &f) { return f.charFormat().isImageFormat(); }));
+        QVERIFY(!r.anyFragment([](const QTextFragment &f) { return f.charFormat().fontWeight() >= QFont::Bold; }));
+    }
+
+    void hostile_imagesAreNeverLoaded()
+    {
+        Rendered r(QStringLiteral("![secret](file:///etc/passwd) ![remote](https://tracker.example/pixel.png)"));
+        QVERIFY(!r.anyFragment([](const QTextFragment &f) { return f.charFormat().isImageFormat(); }));
+        // The document itself refuses to load anything a message names.
+        QVERIFY(!r.doc->resource(QTextDocument::ImageResource, QUrl(QStringLiteral("file:///etc/passwd"))).isValid());
+    }
+
+    void hostile_linksToFilesAndProgramsAreNotOpenable()
+    {
+        Rendered r(QStringLiteral("[click](file:///etc/passwd) [run](javascript:alert(1)) [ok](https://example.org)"));
+        for (const QString &href : r.anchors()) {
+            const bool web = href.startsWith(QLatin1String("https://"));
+            QCOMPARE(ui::isOpenableLink(QUrl(href)), web);
+        }
+        QVERIFY(ui::isOpenableLink(QUrl(QStringLiteral("mailto:someone@example.org"))));
+        QVERIFY(ui::isOpenableLink(QUrl(QStringLiteral("chatterbox://invite?server=https://a.example&code=") + kCode)));
+        for (const char *bad : {"file:///etc/passwd", "javascript:alert(1)", "smb://host/share", "ssh://host", "", "data:text/html,hi"})
+            QVERIFY2(!ui::isOpenableLink(QUrl(QString::fromLatin1(bad))), bad);
+    }
+
+    void hostile_hugeAndDeeplyNestedMarkdownRenders()
+    {
+        Rendered nested(QString(2000, QLatin1Char('>')) + QStringLiteral(" deep") + QString(2000, QLatin1Char('*')));
+        QVERIFY(nested.doc->characterCount() > 0);
+        Rendered wide(QString(4000, QLatin1Char('[')) + QString(4000, QLatin1Char(']')));
+        QVERIFY(wide.doc->characterCount() > 0);
+    }
+
+    void edited_addsMarker()
+    {
+        Rendered r(QStringLiteral("changed my mind"), true);
+        QVERIFY(r.doc->toPlainText().endsWith(QStringLiteral("(edited)")));
+    }
+
+    void inviteLink_acceptsBothForms()
+    {
+        auto page = app::parseInviteLink(QStringLiteral("https://chat.example.org/invite/") + kCode);
+        QVERIFY2(page.ok(), qPrintable(page.error));
+        QCOMPARE(page.server, QUrl(QStringLiteral("https://chat.example.org")));
+        QCOMPARE(page.code, kCode);
+
+        auto sub = app::parseInviteLink(QStringLiteral("  https://example.org/chat/invite/") + kCode + QStringLiteral("\n"));
+        QVERIFY2(sub.ok(), qPrintable(sub.error));
+        QCOMPARE(sub.server, QUrl(QStringLiteral("https://example.org/chat")));
+
+        auto app = app::parseInviteLink(QStringLiteral("chatterbox://invite?server=http%3A%2F%2F127.0.0.1%3A8080&code=") + kCode);
+        QVERIFY2(app.ok(), qPrintable(app.error));
+        QCOMPARE(app.server, QUrl(QStringLiteral("http://127.0.0.1:8080")));
+        QCOMPARE(app.code, kCode);
+    }
+
+    void inviteLink_refusesHostileInput_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("empty") << QString();
+        QTest::newRow("qt option") << QStringLiteral("-platformpluginpath /tmp/evil");
+        QTest::newRow("qt option as url") << QStringLiteral("chatterbox://invite?server=-platformpluginpath&code=") + kCode;
+        QTest::newRow("file server") << QStringLiteral("chatterbox://invite?server=file:///etc&code=") + kCode;
+        QTest::newRow("traversal") << QStringLiteral("https://chat.example.org/../invite/") + kCode;
+        QTest::newRow("traversal in server") << QStringLiteral("chatterbox://invite?server=https://a.example/../../x&code=") + kCode;
+        QTest::newRow("user info") << QStringLiteral("https://user:pass@chat.example.org/invite/") + kCode;
+        QTest::newRow("query") << QStringLiteral("https://chat.example.org/invite/") + kCode + QStringLiteral("?x=1");
+        QTest::newRow("64 KB") << QStringLiteral("https://chat.example.org/invite/") + QString(64 * 1024, QLatin1Char('A'));
+        QTest::newRow("space") << QStringLiteral("https://chat.example.org/invite/AbCd EfGhIjKlMnOpQrSt_-");
+        QTest::newRow("unicode") << QStringLiteral("https://chat.example.org/invite/AbCdEfGhIjKlMnOpQrSt_\u00e9");
+        QTest::newRow("control") << QStringLiteral("https://chat.example.org/invite/\x01") + kCode;
+        QTest::newRow("short code") << QStringLiteral("https://chat.example.org/invite/AbCd");
+        QTest::newRow("bad code chars") << QStringLiteral("https://chat.example.org/invite/AbCdEfGhIjKlMnOpQrSt%2F");
+        QTest::newRow("other scheme") << QStringLiteral("javascript:alert(1)");
+        QTest::newRow("not an invite") << QStringLiteral("chatterbox://settings?x=1");
+        QTest::newRow("no server") << QStringLiteral("chatterbox://invite?code=") + kCode;
+        QTest::newRow("web page") << QStringLiteral("https://chat.example.org/about");
+    }
+
+    void inviteLink_refusesHostileInput()
+    {
+        QFETCH(QString, text);
+        const auto link = app::parseInviteLink(text);
+        QVERIFY2(!link.ok(), qPrintable(text.left(80)));
+        QVERIFY(!link.error.isEmpty());
+        QVERIFY(link.code.isEmpty() || link.server.isEmpty() || !link.ok());
+    }
+
+    void composer_enterSendsShiftEnterBreaksLine()
+    {
+        ui::Composer composer;
+        QSignalSpy submitted(&composer, &ui::Composer::submitted);
+        composer.show();
+        QTest::keyClicks(&composer, QStringLiteral("line one"));
+        QTest::keyClick(&composer, Qt::Key_Return, Qt::ShiftModifier);
+        QTest::keyClicks(&composer, QStringLiteral("line two"));
+        QTest::keyClick(&composer, Qt::Key_Return);
+        QCOMPARE(submitted.count(), 1);
+        QCOMPARE(submitted.at(0).at(0).toString(), QStringLiteral("line one\nline two"));
+        QVERIFY(composer.toPlainText().isEmpty());
+        QTest::keyClick(&composer, Qt::Key_Return);   // nothing to send
+        QCOMPARE(submitted.count(), 1);
+    }
+
+    void composer_upEditsLastAndEscapeCancels()
+    {
+        ui::Composer composer;
+        QSignalSpy editLast(&composer, &ui::Composer::editLastRequested);
+        QSignalSpy edited(&composer, &ui::Composer::editSubmitted);
+        composer.show();
+        QTest::keyClick(&composer, Qt::Key_Up);
+        QCOMPARE(editLast.count(), 1);
+        composer.beginEdit(QStringLiteral("m1"), QStringLiteral("old text"));
+        QVERIFY(composer.isEditing());
+        QTest::keyClick(&composer, Qt::Key_Escape);
+        QVERIFY(!composer.isEditing());
+        QVERIFY(composer.toPlainText().isEmpty());
+        composer.beginEdit(QStringLiteral("m1"), QStringLiteral("old text"));
+        QTest::keyClicks(&composer, QStringLiteral(", new"));
+        QTest::keyClick(&composer, Qt::Key_Return);
+        QCOMPARE(edited.count(), 1);
+        QCOMPARE(edited.at(0).at(1).toString(), QStringLiteral("old text, new"));
+    }
+
+    void composer_atCompletesMemberNames()
+    {
+        ui::Composer composer;
+        composer.setMemberNames({QStringLiteral("Bob Okafor"), QStringLiteral("Carol Liu")});
+        composer.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&composer));
+        QTest::keyClicks(&composer, QStringLiteral("hi @bo"));
+        QVERIFY(composer.completer()->popup()->isVisible());
+        QTest::keyClick(composer.completer()->popup(), Qt::Key_Return);
+        QCOMPARE(composer.toPlainText(), QStringLiteral("hi @Bob Okafor "));
+        // An e-mail address is not a mention.
+        composer.clear();
+        QTest::keyClicks(&composer, QStringLiteral("mail bob@ca"));
+        QVERIFY(!composer.completer()->popup()->isVisible());
+    }
+
+    void composer_refusesTooLongWithAReason()
+    {
+        ui::Composer composer;
+        QSignalSpy submitted(&composer, &ui::Composer::submitted);
+        QSignalSpy problem(&composer, &ui::Composer::problem);
+        composer.setPlainText(QString(4001, QLatin1Char('x')));
+        QTest::keyClick(&composer, Qt::Key_Return);
+        QCOMPARE(submitted.count(), 0);
+        QCOMPARE(problem.count(), 1);
+        QVERIFY(problem.at(0).at(0).toString().contains(QStringLiteral("4000")));
+        QCOMPARE(composer.toPlainText().size(), 4001);   // nothing the person wrote is lost
+    }
+
+    void composer_typingIsThrottled()
+    {
+        ui::Composer composer;
+        QSignalSpy typing(&composer, &ui::Composer::typing);
+        QTest::keyClicks(&composer, QStringLiteral("hello there"));
+        QCOMPARE(typing.count(), 1);
+    }
+
+    void quickSwitcher_matchesInOrder()
+    {
+        QVERIFY(ui::QuickSwitcher::matches(QStringLiteral("gnrl"), QStringLiteral("general")));
+        QVERIFY(ui::QuickSwitcher::matches(QStringLiteral("GEN"), QStringLiteral("general")));
+        QVERIFY(ui::QuickSwitcher::matches(QString(), QStringLiteral("anything")));
+        QVERIFY(!ui::QuickSwitcher::matches(QStringLiteral("lrg"), QStringLiteral("general")));
+        QVERIFY(ui::QuickSwitcher::matches(QStringLiteral("book gen"), QStringLiteral("Book Club general")));
+    }
+};
+
+QTEST_MAIN(TestUiUnits)
+#include "tst_uiunits.moc"
