@@ -10,6 +10,7 @@
 #include <QDesktopServices>
 #include <QKeyEvent>
 #include <QMenu>
+#include <QMouseEvent>
 #include <QScrollBar>
 
 namespace chatterbox::ui {
@@ -37,15 +38,6 @@ TimelineView::TimelineView(QWidget *parent) : QListView(parent)
         if (isOpenableLink(url))
             QDesktopServices::openUrl(url);
     });
-    // Double click opens the message's text for selecting with the mouse or keyboard.
-    connect(this, &QListView::doubleClicked, this, [this](const QModelIndex &index) {
-        if (currentIndex().isValid())
-            closePersistentEditor(currentIndex());
-        setCurrentIndex(index);
-        openPersistentEditor(index);
-        if (QWidget *editor = indexWidget(index))
-            editor->setFocus();
-    });
 }
 
 void TimelineView::setTimeline(TimelineModel *model)
@@ -54,10 +46,7 @@ void TimelineView::setTimeline(TimelineModel *model)
     setModel(model);
     connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this, &TimelineView::onRowsAboutToBeInserted);
     connect(model, &QAbstractItemModel::modelReset, this, &TimelineView::onReset);
-    connect(model, &QAbstractItemModel::rowsInserted, this, [this] {
-        if (m_opening)
-            positionAtOpening();
-    });
+    connect(model, &QAbstractItemModel::rowsInserted, this, &TimelineView::onRowsInserted);
     onReset();
 }
 
@@ -68,9 +57,10 @@ bool TimelineView::isAtBottom() const
 
 void TimelineView::onReset()
 {
+    m_textOpen = QPersistentModelIndex();
     m_opening = true;
     m_stickToBottom = true;
-    m_keepFromBottom = -1;
+    m_anchor = QPersistentModelIndex();
     positionAtOpening();
 }
 
@@ -94,27 +84,47 @@ void TimelineView::positionAtOpening()
     maybeFetchOlder();
 }
 
+int TimelineView::textTop(const QModelIndex &index) const
+{
+    return m_delegate->bodyRect(visualRect(index), index).top();
+}
+
 void TimelineView::onRowsAboutToBeInserted(const QModelIndex &, int first, int)
 {
-    // Rows above what the person reads: keep the same distance from the bottom, so what is on
-    // screen stays where it is.
-    if (first == 0 && m_model && m_model->rowCount() > 0 && !m_stickToBottom)
-        m_keepFromBottom = verticalScrollBar()->maximum() - verticalScrollBar()->value();
+    // Rows arriving above what the person reads: remember where the text at the top of the
+    // screen is, to put it back there once they are in. (The text, not the row: the row above
+    // it loses its date and author header when older messages of the same day and author join.)
+    if (first != 0 || !m_model || m_model->rowCount() == 0 || m_stickToBottom)
+        return;
+    const QModelIndex top = indexAt(QPoint(viewport()->width() / 2, 1));
+    if (!top.isValid())
+        return;
+    m_anchor = top;
+    m_anchorTextTop = textTop(top);
+}
+
+void TimelineView::onRowsInserted(const QModelIndex &, int, int)
+{
+    if (m_opening) {
+        positionAtOpening();
+        return;
+    }
+    if (!m_anchor.isValid())
+        return;
+    executeDelayedItemsLayout();
+    const QModelIndex anchor = std::exchange(m_anchor, QPersistentModelIndex());
+    verticalScrollBar()->setValue(verticalScrollBar()->value() + textTop(anchor) - m_anchorTextTop);
 }
 
 void TimelineView::onRangeChanged(int, int max)
 {
-    if (m_keepFromBottom >= 0) {
-        verticalScrollBar()->setValue(max - m_keepFromBottom);
-        m_keepFromBottom = -1;
-    } else if (m_stickToBottom) {
+    if (m_stickToBottom && !m_anchor.isValid())
         verticalScrollBar()->setValue(max);
-    }
 }
 
 void TimelineView::verticalScrollbarValueChanged(int value)
 {
-    // Deliberately not the base class: it fetches more at the bottom, and older history is at the top.
+    // Not the base class's: it would fetch more at the bottom, and older history is at the top.
     m_stickToBottom = isAtBottom();
     if (m_stickToBottom && isVisible())
         Q_EMIT reachedBottom();
@@ -124,8 +134,8 @@ void TimelineView::verticalScrollbarValueChanged(int value)
 
 void TimelineView::maybeFetchOlder()
 {
-    if (m_model && verticalScrollBar()->value() < viewport()->height() && m_model->canFetchMore({}))
-        m_model->fetchMore({});
+    if (m_model && verticalScrollBar()->value() < viewport()->height() && m_model->hasOlder())
+        m_model->loadOlder();
 }
 
 void TimelineView::resizeEvent(QResizeEvent *event)
@@ -145,6 +155,35 @@ void TimelineView::changeEvent(QEvent *event)
     QListView::changeEvent(event);
 }
 
+void TimelineView::openText(const QModelIndex &index)
+{
+    if (!index.isValid())
+        return;
+    if (m_textOpen.isValid())
+        closePersistentEditor(m_textOpen);
+    setCurrentIndex(index);
+    m_textOpen = index;
+    openPersistentEditor(index);
+    if (QWidget *editor = indexWidget(index))
+        editor->setFocus();
+}
+
+void TimelineView::closeText()
+{
+    if (m_textOpen.isValid())
+        closePersistentEditor(m_textOpen);
+    m_textOpen = QPersistentModelIndex();
+}
+
+void TimelineView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    // The text of a message opens for selecting with the mouse or the keyboard.
+    if (event->button() == Qt::LeftButton)
+        openText(indexAt(event->position().toPoint()));
+    else
+        QListView::mouseDoubleClickEvent(event);
+}
+
 void TimelineView::copyCurrent()
 {
     const QModelIndex index = currentIndex();
@@ -156,6 +195,14 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
 {
     if (event->matches(QKeySequence::Copy)) {
         copyCurrent();
+        return;
+    }
+    if ((event->key() == Qt::Key_F2 || event->key() == Qt::Key_Return) && event->modifiers() == Qt::NoModifier) {
+        openText(currentIndex());
+        return;
+    }
+    if (event->key() == Qt::Key_Escape && m_textOpen.isValid()) {
+        closeText();
         return;
     }
     if (event->key() == Qt::Key_End && event->modifiers() == Qt::NoModifier) {

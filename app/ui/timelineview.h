@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QListView>
+#include <QPersistentModelIndex>
 
 namespace chatterbox::app {
 class TimelineModel;
@@ -33,6 +34,7 @@ Q_SIGNALS:
 protected:
     void verticalScrollbarValueChanged(int value) override;
     void keyPressEvent(QKeyEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
     void changeEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
@@ -40,6 +42,11 @@ protected:
 private:
     void onRangeChanged(int min, int max);
     void onRowsAboutToBeInserted(const QModelIndex &parent, int first, int last);
+    void onRowsInserted(const QModelIndex &parent, int first, int last);
+    int textTop(const QModelIndex &index) const;
+    // Opens a message's text over it for selecting (double click, F2 or Enter); Escape closes it.
+    void openText(const QModelIndex &index);
+    void closeText();
     void onReset();
     void positionAtOpening();
     void copyCurrent();
@@ -48,7 +55,9 @@ private:
     app::TimelineModel *m_model = nullptr;
     TimelineDelegate *m_delegate = nullptr;
     bool m_stickToBottom = true;
-    int m_keepFromBottom = -1;     // distance from the bottom to restore after rows arrive above
+    QPersistentModelIndex m_anchor;   // the row whose text stays put while rows arrive above
+    int m_anchorTextTop = 0;
+    QPersistentModelIndex m_textOpen;
     bool m_opening = false;        // the topic was just opened: place it once its first page is in
 };
 

@@ -191,15 +191,15 @@ QHash<int, QByteArray> TimelineModel::roleNames() const
             {MentionsMeRole, "mentionsMe"}, {OwnRole, "own"}};
 }
 
-bool TimelineModel::canFetchMore(const QModelIndex &parent) const
+bool TimelineModel::hasOlder() const
 {
     const auto *l = loaded();
-    return !parent.isValid() && !m_loading && l && l->loaded && l->hasOlder;
+    return !m_loading && l && l->loaded && l->hasOlder;
 }
 
-void TimelineModel::fetchMore(const QModelIndex &parent)
+void TimelineModel::loadOlder()
 {
-    if (!canFetchMore(parent) || !m_loadOlder)
+    if (!hasOlder() || !m_loadOlder)
         return;
     m_loading = true;
     m_loadOlder(m_topicId, [this](bool) { m_loading = false; });

@@ -12,7 +12,8 @@ namespace chatterbox::app {
 
 // The messages of one topic, oldest first: what the store has loaded, then the person's own
 // messages still pending or failed in the outbox. Older history is paged in through
-// canFetchMore()/fetchMore(), which ask for it and return at once.
+// hasOlder()/loadOlder(), which ask for it and return at once. (Not canFetchMore/fetchMore: item
+// views call those when the *last* row shows, and here the more is above the first.)
 class TimelineModel final : public QAbstractListModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TimelineModel)
@@ -50,8 +51,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
-    bool canFetchMore(const QModelIndex &parent) const override;
-    void fetchMore(const QModelIndex &parent) override;
+    bool hasOlder() const;
+    void loadOlder();
 
 private:
     struct Row {
