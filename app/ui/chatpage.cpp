@@ -412,7 +412,11 @@ void ChatPage::onReady()
 void ChatPage::goToTopic(const QString &partyId, const QString &topicId)
 {
     m_client.showParty(partyId);
-    m_client.showTopic(topicId);
+    QString topic = topicId;
+    // No topic named: the party's first one.
+    if (const auto *party = m_client.store().party(partyId.toStdString()); topic.isEmpty() && party && !party->topics.empty())
+        topic = QString::fromStdString(party->topics.front().id);
+    m_client.showTopic(topic);
 }
 
 void ChatPage::onPartyChanged(const QString &partyId)
