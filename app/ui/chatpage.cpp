@@ -26,6 +26,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -114,6 +115,9 @@ ChatPage::ChatPage(Client &client, app::Preferences &preferences, Theme &theme, 
     connect(&client.timeline(), &QAbstractItemModel::rowsInserted, this, &ChatPage::markReadIfVisible);
     connect(&client.timeline(), &QAbstractItemModel::modelReset, this, &ChatPage::markReadIfVisible);
     connect(&theme, &Theme::changed, this, [this] {
+        // Style-sheeted widgets keep the colours they were polished with until polished again.
+        m_partyHeader->style()->unpolish(m_partyHeader);
+        m_partyHeader->style()->polish(m_partyHeader);
         for (auto *button : findChildren<QToolButton *>()) {
             if (const QVariant name = button->property("iconName"); name.isValid())
                 button->setIcon(icon(name.toString()));

@@ -58,6 +58,71 @@ void TimelineDelegate::invalidate()
 {
     m_documents.clear();
     m_heights.clear();
+    for (auto &row : m_rows)
+        row.width = 0; // keep the heights as estimates; rows are measured again when seen
+}
+
+void TimelineDelegate::reset()
+{
+    m_rows.clear();
+}
+
+void TimelineDelegate::rowsInserted(int first, int last)
+{
+    if (first > static_cast<int>(m_rows.size()))
+        m_rows.resize(static_cast<std::size_t>(first));
+    m_rows.insert(m_rows.begin() + first, static_cast<std::size_t>(last - first + 1), RowHeight{});
+    // The row after the new ones may gain or lose its header or date line.
+    rowsChanged(last + 1, last + 1);
+}
+
+void TimelineDelegate::rowsRemoved(int first, int last)
+{
+    const int end = std::min(last + 1, static_cast<int>(m_rows.size()));
+    if (first < end)
+        m_rows.erase(m_rows.begin() + first, m_rows.begin() + end);
+    rowsChanged(first, first);
+}
+
+void TimelineDelegate::rowsChanged(int first, int last)
+{
+    for (int row = std::max(0, first); row <= last && row < static_cast<int>(m_rows.size()); ++row)
+        m_rows[static_cast<std::size_t>(row)].width = 0;
+}
+
+bool TimelineDelegate::isMeasured(int row) const
+{
+    return row >= 0 && row < static_cast<int>(m_rows.size())
+           && m_rows[static_cast<std::size_t>(row)].width == m_view.viewport()->width();
+}
+
+int TimelineDelegate::estimate() const
+{
+    if (m_measuredCount > 0)
+        return static_cast<int>(m_measuredTotal / m_measuredCount);
+    return QFontMetrics(m_view.font()).lineSpacing() * 2;
+}
+
+bool TimelineDelegate::measureRows(int first, int last)
+{
+    QAbstractItemModel *model = m_view.model();
+    if (!model)
+        return false;
+    const int width = m_view.viewport()->width();
+    bool changed = false;
+    for (int row = std::max(0, first); row <= last && row < model->rowCount(); ++row) {
+        if (row >= static_cast<int>(m_rows.size()))
+            m_rows.resize(static_cast<std::size_t>(row) + 1);
+        RowHeight &h = m_rows[static_cast<std::size_t>(row)];
+        if (h.width == width)
+            continue;
+        const int height = layoutOf(model->index(row, 0), width).total;
+        changed = changed || height != h.height;
+        m_measuredTotal += height;
+        ++m_measuredCount;
+        h = {height, width};
+    }
+    return changed;
 }
 
 int TimelineDelegate::bodyWidth(int rowWidth) const
@@ -131,7 +196,13 @@ TimelineDelegate::Layout TimelineDelegate::layoutOf(const QModelIndex &index, in
 QSize TimelineDelegate::sizeHint(const QStyleOptionViewItem &, const QModelIndex &index) const
 {
     const int width = m_view.viewport()->width();
-    return {width, layoutOf(index, width).total};
+    const auto row = static_cast<std::size_t>(index.row());
+    if (row >= m_rows.size())
+        m_rows.resize(row + 1);
+    RowHeight &h = m_rows[row];
+    if (h.height == 0)
+        h.height = estimate();   // measured for real when it comes into view
+    return {width, h.height};
 }
 
 QRect TimelineDelegate::bodyRect(const QRect &rowRect, const QModelIndex &index) const

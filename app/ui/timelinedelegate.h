@@ -13,8 +13,12 @@ namespace chatterbox::ui {
 
 // Draws the timeline: messages grouped by author (avatar and name on the first of a group),
 // day separators, the "new messages" line, edited and deleted markers, pending and failed sends
-// with Retry and Cancel. One delegate paints every row; nothing is a widget per message. Rendered
-// bodies and their heights are cached by message revision, so scrolling lays nothing out twice.
+// with Retry and Cancel. One delegate paints every row; nothing is a widget per message.
+//
+// Row heights: a row is measured (its body laid out) only when it is about to be seen; until
+// then the view lays it out at an estimate, the average of the rows measured so far. A topic of
+// 100,000 messages therefore opens by measuring one screen, not 100,000 bodies. The view asks
+// measureRows() before it paints and relayouts when a measurement differs from the estimate.
 class TimelineDelegate final : public QStyledItemDelegate {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TimelineDelegate)
@@ -38,7 +42,18 @@ public:
     // The link under a point of a row, if any.
     QString linkAt(const QRect &rowRect, const QModelIndex &index, const QPoint &pos) const;
 
-    // Forgets rendered bodies (the theme or font changed).
+    // Measures the rows from first to last that are not measured at the current width; true
+    // when any height changed (the view must lay out again).
+    bool measureRows(int first, int last);
+    bool isMeasured(int row) const;
+
+    // Keeps the per-row heights in step with the model's rows.
+    void rowsInserted(int first, int last);
+    void rowsRemoved(int first, int last);
+    void rowsChanged(int first, int last);
+    void reset();
+
+    // Forgets rendered bodies and heights (the theme, font or width changed).
     void invalidate();
 
 Q_SIGNALS:
@@ -66,8 +81,17 @@ private:
     QString bodyText(const QModelIndex &index) const;
 
     QAbstractItemView &m_view;
+    struct RowHeight {
+        int height = 0;     // 0: never estimated
+        int width = 0;      // the row width it was measured at; 0 when only estimated
+    };
+    int estimate() const;
+
     mutable QCache<QString, QTextDocument> m_documents;
-    mutable QHash<QString, QPair<int, int>> m_heights;   // key -> (width, body height)
+    mutable QHash<QString, QPair<int, int>> m_heights;   // body key -> (width, body height)
+    mutable std::vector<RowHeight> m_rows;                // by model row
+    qint64 m_measuredTotal = 0;                           // for the estimate
+    qint64 m_measuredCount = 0;
 };
 
 } // namespace chatterbox::ui

@@ -46,6 +46,19 @@ void TimelineView::setTimeline(TimelineModel *model)
     setModel(model);
     connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this, &TimelineView::onRowsAboutToBeInserted);
     connect(model, &QAbstractItemModel::modelReset, this, &TimelineView::onReset);
+    // The delegate's row heights follow the rows; connected before the handlers that lay out.
+    connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first, int last) {
+        m_delegate->rowsInserted(first, last);
+    });
+    connect(model, &QAbstractItemModel::rowsRemoved, this, [this](const QModelIndex &, int first, int last) {
+        m_delegate->rowsRemoved(first, last);
+    });
+    connect(model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from, const QModelIndex &to) {
+        m_delegate->rowsChanged(from.row(), to.row());
+        scheduleDelayedItemsLayout();
+    });
+    connect(model, &QAbstractItemModel::modelAboutToBeReset, this, [this] { m_delegate->reset(); });
+    connect(model, &QAbstractItemModel::layoutChanged, this, [this] { m_delegate->reset(); });
     connect(model, &QAbstractItemModel::rowsInserted, this, &TimelineView::onRowsInserted);
     onReset();
 }
@@ -103,7 +116,7 @@ void TimelineView::onRowsAboutToBeInserted(const QModelIndex &, int first, int)
     m_anchorTextTop = textTop(top);
 }
 
-void TimelineView::onRowsInserted(const QModelIndex &, int, int)
+void TimelineView::onRowsInserted(const QModelIndex &, int, int last)
 {
     if (m_opening) {
         positionAtOpening();
@@ -111,6 +124,8 @@ void TimelineView::onRowsInserted(const QModelIndex &, int, int)
     }
     if (!m_anchor.isValid())
         return;
+    // The old first row may have lost its date and header lines: measure it before laying out.
+    m_delegate->measureRows(last + 1, last + 1);
     executeDelayedItemsLayout();
     const QModelIndex anchor = std::exchange(m_anchor, QPersistentModelIndex());
     verticalScrollBar()->setValue(verticalScrollBar()->value() + textTop(anchor) - m_anchorTextTop);
@@ -120,6 +135,97 @@ void TimelineView::onRangeChanged(int, int max)
 {
     if (m_stickToBottom && !m_anchor.isValid())
         verticalScrollBar()->setValue(max);
+}
+
+bool TimelineView::measureVisibleRows()
+{
+    if (!m_model || m_model->rowCount() == 0)
+        return false;
+    const int height = viewport()->height();
+    const QModelIndex top = indexAt(QPoint(viewport()->width() / 2, 0));
+    const int first = top.isValid() ? top.row() : 0;
+    // The rows from `screens` screens above the top to as far below the bottom.
+    auto span = [&](int screens) {
+        int from = first;
+        while (from > 0 && visualRect(m_model->index(from - 1)).bottom() > -height * screens)
+            --from;
+        int to = first;
+        while (to + 1 < m_model->rowCount() && visualRect(m_model->index(to + 1)).top() < height * (screens + 1))
+            ++to;
+        return std::pair{from, to};
+    };
+    auto allMeasured = [&](std::pair<int, int> rows) {
+        for (int row = rows.first; row <= rows.second; ++row) {
+            if (!m_delegate->isMeasured(row))
+                return false;
+        }
+        return true;
+    };
+    // A screen either way must be measured. Scrolling into unmeasured rows measures three, so
+    // that it goes on for a while before the next measurement and layout; a jump (the scroll bar
+    // dragged far) measures just the one, to show the new place soon.
+    const auto near = span(1);
+    if (allMeasured(near))
+        return false;
+    const auto rows = allMeasured(span(0)) ? span(3) : near;
+    return m_delegate->measureRows(rows.first, rows.second);
+}
+
+void TimelineView::settleRows()
+{
+    // Rows are laid out at an estimate until seen; measure what is (about to be) on screen, and
+    // lay out again, keeping the top row or the bottom, when a measurement changed anything.
+    if (m_settling)
+        return;
+    m_settling = true;
+    for (int pass = 0; pass < 3; ++pass) {
+        // What stays put: the first row on screen that was measured already (what the person
+        // was looking at), else the top row.
+        QModelIndex top = indexAt(QPoint(viewport()->width() / 2, 0));
+        for (QModelIndex i = top; i.isValid() && visualRect(i).top() < viewport()->height(); i = i.siblingAtRow(i.row() + 1)) {
+            if (m_delegate->isMeasured(i.row())) {
+                top = i;
+                break;
+            }
+        }
+        const int topY = top.isValid() ? visualRect(top).top() : 0;
+        const QPersistentModelIndex anchor(top);
+        if (!measureVisibleRows())
+            break;
+        QListView::doItemsLayout();
+        if (m_stickToBottom)
+            verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+        else if (anchor.isValid())
+            verticalScrollBar()->setValue(verticalScrollBar()->value() + visualRect(anchor).top() - topY);
+    }
+    m_settling = false;
+}
+
+void TimelineView::doItemsLayout()
+{
+    QListView::doItemsLayout();
+    settleRows();
+}
+
+void TimelineView::paintEvent(QPaintEvent *event)
+{
+    settleRows();
+    QListView::paintEvent(event);
+}
+
+bool TimelineView::viewportEvent(QEvent *event)
+{
+    // A click lands on the rows as they are drawn, even before the next paint.
+    switch (event->type()) {
+    case QEvent::MouseButtonPress:
+    case QEvent::MouseButtonRelease:
+    case QEvent::MouseButtonDblClick:
+        settleRows();
+        break;
+    default:
+        break;
+    }
+    return QListView::viewportEvent(event);
 }
 
 void TimelineView::verticalScrollbarValueChanged(int value)

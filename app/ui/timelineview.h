@@ -24,6 +24,7 @@ public:
     void setTimeline(app::TimelineModel *model);
     TimelineDelegate *timelineDelegate() const { return m_delegate; }
     bool isAtBottom() const;
+    void doItemsLayout() override;
 
 Q_SIGNALS:
     // The newest message is on screen: the topic is read.
@@ -38,12 +39,16 @@ protected:
     void contextMenuEvent(QContextMenuEvent *event) override;
     void changeEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
+    bool viewportEvent(QEvent *event) override;
 
 private:
     void onRangeChanged(int min, int max);
     void onRowsAboutToBeInserted(const QModelIndex &parent, int first, int last);
     void onRowsInserted(const QModelIndex &parent, int first, int last);
     int textTop(const QModelIndex &index) const;
+    bool measureVisibleRows();
+    void settleRows();
     // Opens a message's text over it for selecting (double click, F2 or Enter); Escape closes it.
     void openText(const QModelIndex &index);
     void closeText();
@@ -58,6 +63,7 @@ private:
     QPersistentModelIndex m_anchor;   // the row whose text stays put while rows arrive above
     int m_anchorTextTop = 0;
     QPersistentModelIndex m_textOpen;
+    bool m_settling = false;
     bool m_opening = false;        // the topic was just opened: place it once its first page is in
 };
 
