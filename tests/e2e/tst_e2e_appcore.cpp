@@ -142,8 +142,8 @@ private Q_SLOTS:
         // The new timeline loads history and shows everything, once.
         m_bob->timeline.setTopicId(m_topicId);
         QVERIFY(QTest::qWaitFor([&] {
-            while (m_bob->timeline.canFetchMore({}))
-                m_bob->timeline.fetchMore({});
+            while (m_bob->timeline.hasOlder())
+                m_bob->timeline.loadOlder();
             return contiguous(m_bob->delivered(), m_sent);
         }, 10000));
     }
