@@ -2,10 +2,19 @@
 
 #include "app/core/client.h"
 #include "app/core/keychainsecretstore.h"
+#include "app/core/launcharguments.h"
+#include "app/core/notificationcenter.h"
 #include "app/core/preferences.h"
+#include "app/platform/singleinstance.h"
+#include "app/platform/traynotifier.h"
 #include "app/ui/mainwindow.h"
 #include "app/ui/systembrowser.h"
 #include "app/ui/theme.h"
+#include "app/ui/trayicon.h"
+
+#ifdef CHATTERBOX_HAS_DBUS_NOTIFICATIONS
+#include "app/platform/dbusnotifier.h"
+#endif
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -15,10 +24,16 @@
 #include <QStandardPaths>
 #include <QTranslator>
 
+#include <cstdio>
+#include <memory>
+
 using namespace chatterbox;
 
 int main(int argc, char *argv[])
 {
+    // Links are data: out of argv before Qt reads its options there.
+    const QStringList links = app::takeLinkArguments(argc, argv);
+
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Chatterbox"));
     QApplication::setApplicationName(QStringLiteral("chatterbox"));
@@ -40,10 +55,24 @@ int main(int argc, char *argv[])
     const QCommandLineOption server(QStringLiteral("server"),
                                     QApplication::translate("main", "Open the sign-in for this server address."),
                                     QApplication::translate("main", "url"));
+    const QCommandLineOption minimized(QStringLiteral("minimized"), QApplication::translate("main", "Start in the tray, without the window."));
     parser.addOption(server);
+    parser.addOption(minimized);
     parser.process(app);
 
+    // One app per person: a second start hands its links to the first and leaves.
+    platform::SingleInstance instance;
+    if (!instance.claimOrHandOver(links)) {
+        if (!instance.error().isEmpty()) {
+            std::fprintf(stderr, "chatterbox: %s\n", qPrintable(instance.error()));
+            return 1;
+        }
+        return 0;
+    }
+
     app::Preferences preferences;
+    if (parser.isSet(server))
+        preferences.setServerUrl(parser.value(server));
     ui::Theme theme(app);
     theme.setChoice(preferences.theme());
 
@@ -52,11 +81,42 @@ int main(int argc, char *argv[])
     app::KeychainSecretStore secrets(QStringLiteral("Chatterbox"));
     app::SystemBrowser browser;
     app::Client client(secrets, browser, dataDir + QStringLiteral("/outbox.json"));
-
     ui::MainWindow window(client, preferences, theme);
-    if (parser.isSet(server))
-        preferences.setServerUrl(parser.value(server));
-    window.show();
+
+    ui::TrayIcon tray(client.store(), preferences);
+    const bool trayShown = QSystemTrayIcon::isSystemTrayAvailable();
+    if (trayShown)
+        tray.tray().show();
+    window.setTrayShown(trayShown);
+    QObject::connect(&tray, &ui::TrayIcon::openRequested, &window, &ui::MainWindow::showAndRaise);
+    QObject::connect(&tray, &ui::TrayIcon::quitRequested, &app, &QApplication::quit);
+
+    app::NotificationCenter notifications(client.store(), preferences);
+    platform::TrayNotifier trayNotifier(tray.tray());
+    std::unique_ptr<platform::Notifier> desktopNotifier;
+#ifdef CHATTERBOX_HAS_DBUS_NOTIFICATIONS
+    if (QDBusConnection::sessionBus().isConnected())
+        desktopNotifier = std::make_unique<platform::DBusNotifier>(QDBusConnection::sessionBus(), &trayNotifier);
+#endif
+    platform::Notifier &notifier = desktopNotifier ? *desktopNotifier : static_cast<platform::Notifier &>(trayNotifier);
+    QObject::connect(&notifications, &app::NotificationCenter::notify, &notifier, &platform::Notifier::show);
+    QObject::connect(&notifications, &app::NotificationCenter::withdraw, &notifier, &platform::Notifier::withdraw);
+    QObject::connect(&notifier, &platform::Notifier::activated, &window, [&window](const QString &partyId, const QString &topicId) {
+        window.showAndRaise();
+        window.goToTopic(partyId, topicId);
+    });
+    QObject::connect(&window, &ui::MainWindow::onScreenChanged, &notifications, &app::NotificationCenter::setOnScreen);
+
+    QObject::connect(&instance, &platform::SingleInstance::received, &window, [&window](const QStringList &received) {
+        window.showAndRaise();
+        for (const QString &link : received)
+            window.openLink(link);
+    });
+
+    if (!(trayShown && (parser.isSet(minimized) || preferences.startMinimized())))
+        window.show();
     window.start();
+    for (const QString &link : links)
+        window.openLink(link);
     return app.exec();
 }

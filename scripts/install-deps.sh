@@ -7,7 +7,7 @@ packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-websockets-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools qtkeychain-qt6-dev
     libpqxx-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev
-    postgresql xvfb xauth fonts-dejavu-core
+    postgresql xvfb xauth fonts-dejavu-core trayer dbus-daemon
     curl ca-certificates dpkg-dev
 )
 

@@ -11,6 +11,18 @@ const QString kStartAtLogin = QStringLiteral("startup/atLogin");
 const QString kStartMinimized = QStringLiteral("startup/minimized");
 const QString kCloseToTray = QStringLiteral("window/closeToTray");
 const QString kLastTopic = QStringLiteral("window/lastTopic");
+const QString kMuteAllUntil = QStringLiteral("notifications/muteAllUntil");
+const QString kMutedTopics = QStringLiteral("notifications/mutedTopics");
+const QString kMutedParties = QStringLiteral("notifications/mutedParties");
+
+void setListed(QSettings &settings, const QString &key, const QString &id, bool listed)
+{
+    QStringList ids = settings.value(key).toStringList();
+    ids.removeAll(id);
+    if (listed)
+        ids << id;
+    settings.setValue(key, ids);
+}
 } // namespace
 
 Preferences::Preferences(const QString &iniPath)
@@ -51,5 +63,28 @@ bool Preferences::closeToTray() const { return m_settings->value(kCloseToTray, f
 void Preferences::setCloseToTray(bool on) { m_settings->setValue(kCloseToTray, on); }
 QString Preferences::lastTopicId() const { return m_settings->value(kLastTopic).toString(); }
 void Preferences::setLastTopicId(const QString &topicId) { m_settings->setValue(kLastTopic, topicId); }
+
+} // namespace chatterbox::app
+
+namespace chatterbox::app {
+
+QDateTime Preferences::muteAllUntil() const
+{
+    const QDateTime until = m_settings->value(kMuteAllUntil).toDateTime();
+    return until.isValid() && until > QDateTime::currentDateTime() ? until : QDateTime();
+}
+
+void Preferences::setMuteAllUntil(const QDateTime &until)
+{
+    if (until.isValid())
+        m_settings->setValue(kMuteAllUntil, until);
+    else
+        m_settings->remove(kMuteAllUntil);
+}
+
+bool Preferences::isTopicMuted(const QString &topicId) const { return m_settings->value(kMutedTopics).toStringList().contains(topicId); }
+void Preferences::setTopicMuted(const QString &topicId, bool muted) { setListed(*m_settings, kMutedTopics, topicId, muted); }
+bool Preferences::isPartyMuted(const QString &partyId) const { return m_settings->value(kMutedParties).toStringList().contains(partyId); }
+void Preferences::setPartyMuted(const QString &partyId, bool muted) { setListed(*m_settings, kMutedParties, partyId, muted); }
 
 } // namespace chatterbox::app

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDateTime>
 #include <QSettings>
 #include <QString>
 
@@ -33,6 +34,14 @@ public:
     void setStartMinimized(bool on);
     bool closeToTray() const;
     void setCloseToTray(bool on);
+
+    // Quiet: everything until a time ("mute all" from the tray), or chosen topics and parties.
+    QDateTime muteAllUntil() const;
+    void setMuteAllUntil(const QDateTime &until);   // invalid: not muted
+    bool isTopicMuted(const QString &topicId) const;
+    void setTopicMuted(const QString &topicId, bool muted);
+    bool isPartyMuted(const QString &partyId) const;
+    void setPartyMuted(const QString &partyId, bool muted);
 
     // Where the person was, to open there next time.
     QString lastTopicId() const;

@@ -234,6 +234,7 @@ std::vector<std::string> Store::applyEvent(const Event &event)
         } else if constexpr (std::is_same_v<E, MessageCreated>) {
             const Message &m = e.message;
             if (auto *t = mutableTopic(m.topicId)) {
+                const bool fresh = m.seq > t->lastSeq;
                 t->lastSeq = std::max(t->lastSeq, m.seq);
                 t->lastRev = std::max(t->lastRev, m.rev);
                 ReadState &rs = m_readStates[m.topicId];
@@ -247,6 +248,8 @@ std::vector<std::string> Store::applyEvent(const Event &event)
                 }
                 Q_EMIT readStateChanged(q(m.topicId));
                 upsertMessage(m, gaps);
+                if (fresh)
+                    Q_EMIT messageArrived(m);
             }
         } else if constexpr (std::is_same_v<E, MessageUpdated> || std::is_same_v<E, MessageDeleted>) {
             if (auto *t = mutableTopic(e.message.topicId)) {

@@ -68,6 +68,8 @@ Q_SIGNALS:
     void readStateChanged(const QString &topicId);
     void presenceChanged(const QString &userId);
     void typing(const QString &topicId, const QString &userId);
+    // A message posted just now (live, not history), in any topic, loaded or not.
+    void messageArrived(const chatterbox::protocol::Message &message);
 
 private:
     protocol::Party *mutableParty(const std::string &partyId);

@@ -190,6 +190,17 @@ QWidget *ChatPage::buildSidebar()
     m_managerOnly << partyMenu->addAction(icon(QStringLiteral("link")), tr("Invite People…"), this, &ChatPage::openInvites);
     m_managerOnly << partyMenu->addAction(icon(QStringLiteral("plus")), tr("New Topic…"), this, &ChatPage::openCreateTopic);
     partyMenu->addAction(icon(QStringLiteral("settings")), tr("Party Settings…"), this, &ChatPage::openPartySettings);
+    partyMenu->addSeparator();
+    QAction *muteParty = partyMenu->addAction(tr("Mute Notifications"));
+    muteParty->setObjectName(QStringLiteral("muteParty"));
+    muteParty->setCheckable(true);
+    connect(partyMenu, &QMenu::aboutToShow, this, [this, muteParty] {
+        muteParty->setChecked(m_preferences.isPartyMuted(m_client.currentPartyId()));
+    });
+    connect(muteParty, &QAction::toggled, this, [this](bool muted) {
+        if (!m_client.currentPartyId().isEmpty())
+            m_preferences.setPartyMuted(m_client.currentPartyId(), muted);
+    });
     m_partyHeader->setMenu(partyMenu);
 
     auto *topicsLabel = new QLabel(tr("TOPICS"), sidebar);
@@ -219,12 +230,19 @@ QWidget *ChatPage::buildSidebar()
     });
     connect(m_topics, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         const QModelIndex index = m_topics->indexAt(pos);
-        if (!index.isValid() || !canManage())
+        if (!index.isValid())
             return;
         m_topics->setCurrentIndex(index);
+        const QString topicId = index.data(TopicListModel::TopicIdRole).toString();
         QMenu menu(this);
-        menu.addAction(icon(QStringLiteral("edit")), tr("Rename Topic…"), this, &ChatPage::openRenameTopic);
-        menu.addAction(icon(QStringLiteral("trash")), tr("Delete Topic…"), this, &ChatPage::openDeleteTopic);
+        const bool muted = m_preferences.isTopicMuted(topicId);
+        menu.addAction(muted ? tr("Unmute Topic") : tr("Mute Topic"), this,
+                       [this, topicId, muted] { m_preferences.setTopicMuted(topicId, !muted); });
+        if (canManage()) {
+            menu.addSeparator();
+            menu.addAction(icon(QStringLiteral("edit")), tr("Rename Topic…"), this, &ChatPage::openRenameTopic);
+            menu.addAction(icon(QStringLiteral("trash")), tr("Delete Topic…"), this, &ChatPage::openDeleteTopic);
+        }
         menu.exec(m_topics->viewport()->mapToGlobal(pos));
     });
 

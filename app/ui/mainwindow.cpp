@@ -1,7 +1,9 @@
 #include "app/ui/mainwindow.h"
 
 #include "app/core/client.h"
+#include "app/core/invitelink.h"
 #include "app/core/preferences.h"
+#include "app/platform/autostart.h"
 #include "app/ui/chatpage.h"
 #include "app/ui/icons.h"
 #include "app/ui/signinpage.h"
@@ -10,6 +12,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QStackedWidget>
 
 namespace chatterbox::ui {
@@ -38,6 +41,8 @@ MainWindow::MainWindow(app::Client &client, app::Preferences &preferences, Theme
             showSignIn();
     });
     connect(m_chat, &ChatPage::otherServerRequested, this, &MainWindow::switchServer);
+    connect(m_chat, &ChatPage::startupChanged, this, &MainWindow::applyStartup);
+    connect(&client, &app::Client::currentTopicChanged, this, &MainWindow::reportOnScreen);
     connect(&client.connection(), &app::Connection::ready, this, [this] {
         if (m_heldLink.isEmpty())
             return;
@@ -126,24 +131,82 @@ void MainWindow::switchServer(const QUrl &server, const QString &link)
     showSignIn(server.toString());
 }
 
-void MainWindow::openInviteLink(const QString &link)
+void MainWindow::openLink(const QString &link)
 {
-    if (m_client.connection().state() == app::Connection::State::Online)
+    const app::InviteLink invite = app::parseInviteLink(link);
+    if (!invite.ok()) {
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Chatterbox"), tr("This link cannot be opened."),
+                                    QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("linkRefused"));
+        box->setInformativeText(invite.error);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        return;
+    }
+    if (m_client.connection().state() == app::Connection::State::Online) {
         m_chat->openJoinParty(link);
+        return;
+    }
+    // Joined once the sign-in is done; someone new starts signing in at the link's server.
+    m_heldLink = link;
+    if (m_pages->currentWidget() == m_signIn && m_preferences.serverUrl().isEmpty()
+        && m_client.session().state() == app::Session::State::SignedOut)
+        m_signIn->start(invite.server.toString());
+}
+
+void MainWindow::showAndRaise()
+{
+    if (isMinimized())
+        showNormal();
     else
-        m_heldLink = link;
+        show();
+    raise();
+    activateWindow();
+}
+
+void MainWindow::goToTopic(const QString &partyId, const QString &topicId)
+{
+    if (m_pages->currentWidget() == m_chat)
+        m_chat->goToTopic(partyId, topicId);
+}
+
+void MainWindow::applyStartup()
+{
+    const QString error = platform::setStartAtLogin(m_preferences.startAtLogin(), m_preferences.startMinimized());
+    if (error.isEmpty())
+        return;
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Chatterbox"), tr("Could not change how Chatterbox starts."),
+                                QMessageBox::Ok, this);
+    box->setInformativeText(error);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::reportOnScreen()
+{
+    Q_EMIT onScreenChanged(m_client.currentTopicId(), isActiveWindow() && isVisible() && !isMinimized());
 }
 
 void MainWindow::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::ActivationChange && isActiveWindow())
-        m_chat->noteActive();
+    if (event->type() == QEvent::ActivationChange) {
+        if (isActiveWindow())
+            m_chat->noteActive();
+        reportOnScreen();
+    }
     QMainWindow::changeEvent(event);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     m_preferences.settings().sync();
+    if (m_trayShown && m_preferences.closeToTray()) {
+        // Still running, reachable from the tray, still notifying.
+        hide();
+        event->ignore();
+        reportOnScreen();
+        return;
+    }
     QMainWindow::closeEvent(event);
 }
 

@@ -26,11 +26,21 @@ public:
 
     // Shows the sign-in (or goes straight in with a remembered sign-in).
     void start();
-    // An invite link from outside (a click, a second launch): held until someone is signed in.
-    void openInviteLink(const QString &link);
+    // A link from outside (a click in the browser, a second start). Checked before anything
+    // else: a bad one is refused with the reason; a good one asks to join, once signed in.
+    void openLink(const QString &link);
+    void showAndRaise();
+    void goToTopic(const QString &partyId, const QString &topicId);
+    // Whether a tray icon is there to keep the app reachable when the window closes.
+    void setTrayShown(bool shown) { m_trayShown = shown; }
 
     SignInPage *signInPage() const { return m_signIn; }
     ChatPage *chatPage() const { return m_chat; }
+    QString heldLink() const { return m_heldLink; }
+
+Q_SIGNALS:
+    // What the person has in front of them, for notifications.
+    void onScreenChanged(const QString &topicId, bool windowActive);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -47,7 +57,11 @@ private:
     QStackedWidget *m_pages = nullptr;
     SignInPage *m_signIn = nullptr;
     ChatPage *m_chat = nullptr;
+    void applyStartup();
+    void reportOnScreen();
+
     QString m_heldLink;
+    bool m_trayShown = false;
 };
 
 } // namespace chatterbox::ui

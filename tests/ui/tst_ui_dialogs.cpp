@@ -16,6 +16,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFile>
 #include <QLabel>
 #include <QPushButton>
 #include <QTabWidget>
@@ -32,6 +33,7 @@ class TestUiDialogs : public QObject {
     std::unique_ptr<UiApp> m_dana;
     Person m_alice, m_bob;
     QString m_crewId;
+    QTemporaryDir m_config;   // XDG_CONFIG_HOME: where "start at login" writes
 
     app::Store &store() { return m_dana->client.store(); }
 
@@ -87,6 +89,7 @@ class TestUiDialogs : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
+        qputenv("XDG_CONFIG_HOME", m_config.path().toLocal8Bit());
         QVERIFY(m_harness.start());
         m_theme = std::make_unique<ui::Theme>(*qApp);
         m_theme->setChoice(app::Preferences::Theme::Light);
@@ -305,11 +308,14 @@ private Q_SLOTS:
         auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("displayNameEdit"));
         name->setText(QStringLiteral("Dana K."));
         dialog->findChild<QCheckBox *>(QStringLiteral("notifyMessages"))->setChecked(false);
+        dialog->findChild<QCheckBox *>(QStringLiteral("startAtLogin"))->setChecked(true);
         ok(dialog)->click();
         QVERIFY(QTest::qWaitFor([&] { return store().me().displayName == "Dana K."; }, 5000));
         QVERIFY(m_alice->waitForEvent("profile.updated", [](const json &e) { return e["user"]["displayName"] == "Dana K."; }));
         QCOMPARE(m_dana->preferences.theme(), app::Preferences::Theme::Dark);
         QVERIFY(!m_dana->preferences.notifyOnMessages());
+        // Start at login is on: the desktop's autostart has an entry for the app.
+        QVERIFY(QFile::exists(m_config.filePath(QStringLiteral("autostart/chatterbox.desktop"))));
         QCOMPARE(m_dana->window.findChild<QLabel *>(QStringLiteral("meLabel"))->text(), QStringLiteral("Dana K."));
 
         // Cancel puts the theme back as it was.

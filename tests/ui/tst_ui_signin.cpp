@@ -4,7 +4,10 @@
 
 #include "uifixture.h"
 
+#include "app/ui/dialogs/joinpartydialog.h"
+
 #include <QLabel>
+#include <QMessageBox>
 
 using namespace chatterbox;
 using namespace chatterbox::test;
@@ -103,6 +106,41 @@ private Q_SLOTS:
         window.start();
         QVERIFY(QTest::qWaitFor([&] { return window.chatPage()->isVisible() && client.connection().state() == app::Connection::State::Online; }, 20000));
         QCOMPARE(QString::fromStdString(client.store().me().displayName), QStringLiteral("frank"));
+    }
+
+    void coldStartLink_isHeldUntilSignedIn_thenAsksToJoin()
+    {
+        Person alice = m_harness.connect(QStringLiteral("alice"));
+        const auto party = Harness::createParty(alice, "Held Link Club");
+        const json invite = alice->request("invite.create", {{"partyId", party.partyId}});
+        const QString code = QString::fromStdString(invite["result"]["invite"]["code"].get<std::string>());
+        const QString link = QStringLiteral("chatterbox://invite?server=") + QString::fromLatin1(QUrl::toPercentEncoding(base().toString()))
+                             + QStringLiteral("&code=") + code;
+
+        UiApp app(QStringLiteral("gina"), *m_theme);
+        app.window.show();
+        app.window.start();
+        // A link that is not one: refused at once with the reason, nothing fetched.
+        app.window.openLink(QStringLiteral("chatterbox://invite?server=file:///etc&code=") + code);
+        auto *refusal = app.waitForDialog<QMessageBox>();
+        QVERIFY(refusal);
+        QCOMPARE(refusal->objectName(), QStringLiteral("linkRefused"));
+        QVERIFY(refusal->informativeText().contains(QStringLiteral("server address")));
+        refusal->close();
+
+        // A good one waits for the sign-in, which starts at the link's server.
+        app.window.openLink(link);
+        QCOMPARE(app.window.heldLink(), link);
+        QCOMPARE(app.window.findChild<QLineEdit *>(QStringLiteral("serverUrl"))->text(), base().toString());
+        QAbstractButton *dev = nullptr;
+        QVERIFY(QTest::qWaitFor([&] { return (dev = app.window.findChild<QAbstractButton *>(QStringLiteral("provider-dev"))) && dev->isVisible(); }, 10000));
+        dev->click();
+        QVERIFY(app.online());
+        auto *join = app.waitForDialog<ui::JoinPartyDialog>(10000);
+        QVERIFY(join);
+        auto *preview = join->findChild<QLabel *>(QStringLiteral("invitePreview"));
+        QVERIFY(QTest::qWaitFor([&] { return preview->text().contains(QStringLiteral("Held Link Club")); }, 5000));
+        QVERIFY(app.client.store().party(party.partyId) == nullptr);   // asked, not joined
     }
 
     void waitingForBrowser_canBeCancelled()

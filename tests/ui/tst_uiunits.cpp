@@ -3,6 +3,7 @@
 // composer's keys, and the quick switcher's matching.
 
 #include "app/core/invitelink.h"
+#include "app/platform/autostart.h"
 #include "app/ui/composer.h"
 #include "app/ui/dialogs/quickswitcher.h"
 #include "app/ui/messagedocument.h"
@@ -10,6 +11,8 @@
 #include <QAbstractItemView>
 #include <QApplication>
 #include <QCompleter>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTextBlock>
@@ -244,6 +247,24 @@ private Q_SLOTS:
         QSignalSpy typing(&composer, &ui::Composer::typing);
         QTest::keyClicks(&composer, QStringLiteral("hello there"));
         QCOMPARE(typing.count(), 1);
+    }
+
+    void autostart_writesAndRemovesTheXdgEntry()
+    {
+        QTemporaryDir config;
+        qputenv("XDG_CONFIG_HOME", config.path().toLocal8Bit());
+        const QString entry = config.filePath(QStringLiteral("autostart/chatterbox.desktop"));
+        QVERIFY(!platform::startsAtLogin());
+        QCOMPARE(platform::setStartAtLogin(true, true), QString());
+        QVERIFY(platform::startsAtLogin());
+        QFile file(entry);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll());
+        QVERIFY(text.startsWith(QStringLiteral("[Desktop Entry]\n")));
+        QVERIFY2(text.contains(QStringLiteral("Exec=\"") + QCoreApplication::applicationFilePath() + QStringLiteral("\" --minimized\n")), qPrintable(text));
+        QCOMPARE(platform::setStartAtLogin(false, false), QString());
+        QVERIFY(!QFile::exists(entry));
+        qunsetenv("XDG_CONFIG_HOME");
     }
 
     void quickSwitcher_matchesInOrder()

@@ -1,0 +1,112 @@
+#include "app/core/notificationcenter.h"
+
+#include <algorithm>
+
+namespace chatterbox::app {
+
+namespace {
+constexpr int kPreviewChars = 200;
+
+QString preview(const QString &body)
+{
+    QString text = body.simplified();
+    if (text.size() > kPreviewChars)
+        text = text.left(kPreviewChars - 1) + QChar(0x2026);
+    return text;
+}
+} // namespace
+
+NotificationCenter::NotificationCenter(const Store &store, const Preferences &preferences, QObject *parent)
+    : QObject(parent), m_store(store), m_preferences(preferences)
+{
+    m_flush.setInterval(kUpdateEveryMs);
+    connect(&m_flush, &QTimer::timeout, this, &NotificationCenter::flush);
+    connect(&store, &Store::messageArrived, this, &NotificationCenter::onMessage);
+    connect(&store, &Store::readStateChanged, this, &NotificationCenter::onReadStateChanged);
+}
+
+void NotificationCenter::setOnScreen(const QString &topicId, bool windowActive)
+{
+    m_onScreenTopic = topicId;
+    m_windowActive = windowActive;
+    if (windowActive && m_bursts.remove(topicId))
+        Q_EMIT withdraw(topicId);
+}
+
+bool NotificationCenter::wanted(const protocol::Message &message, bool mention) const
+{
+    if (m_preferences.muteAllUntil().isValid())
+        return false;
+    if (mention)
+        return m_preferences.notifyOnMentions();
+    const QString topicId = QString::fromStdString(message.topicId);
+    if (!m_preferences.notifyOnMessages() || (m_windowActive && topicId == m_onScreenTopic))
+        return false;
+    return !m_preferences.isTopicMuted(topicId) && !m_preferences.isPartyMuted(QString::fromStdString(message.partyId));
+}
+
+QString NotificationCenter::titleFor(const protocol::Topic &topic) const
+{
+    const auto *party = m_store.party(topic.partyId);
+    const QString topicName = QStringLiteral("#") + QString::fromStdString(topic.name);
+    return party ? tr("%1 · %2").arg(topicName, QString::fromStdString(party->name)) : topicName;
+}
+
+void NotificationCenter::onMessage(const protocol::Message &message)
+{
+    if (message.authorId == m_store.me().id || message.deleted)
+        return;
+    const auto *topic = m_store.topic(message.topicId);
+    if (!topic)
+        return;
+    const bool mention = std::find(message.mentions.begin(), message.mentions.end(), m_store.me().id) != message.mentions.end();
+    if (!wanted(message, mention))
+        return;
+    const QString topicId = QString::fromStdString(message.topicId);
+    const QString line = tr("%1: %2").arg(m_store.displayName(message.authorId), preview(QString::fromStdString(message.body)));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    auto it = m_bursts.find(topicId);
+    if (it != m_bursts.end() && it->lastAt.msecsTo(now) > kBurstEndsAfterMs) {
+        m_bursts.erase(it);
+        it = m_bursts.end();
+    }
+    if (it == m_bursts.end()) {
+        Burst burst;
+        burst.shown = {topicId, QString::fromStdString(message.partyId), titleFor(*topic), line, mention, 1};
+        burst.lastAt = now;
+        m_bursts.insert(topicId, burst);
+        Q_EMIT notify(burst.shown);
+        m_flush.start();
+        return;
+    }
+    // The same notification, updated with the newest line and how many came.
+    Burst &burst = *it;
+    ++burst.shown.count;
+    burst.shown.mention = burst.shown.mention || mention;
+    burst.shown.body = tr("%1 (+%2 more)").arg(line).arg(burst.shown.count - 1);
+    burst.lastAt = now;
+    burst.dirty = true;
+}
+
+void NotificationCenter::flush()
+{
+    bool any = false;
+    for (auto &burst : m_bursts) {
+        if (burst.dirty) {
+            burst.dirty = false;
+            Q_EMIT notify(burst.shown);
+        }
+        any = true;
+    }
+    if (!any)
+        m_flush.stop();
+}
+
+void NotificationCenter::onReadStateChanged(const QString &topicId)
+{
+    // Read elsewhere (this app, or another of the person's): nothing left to tell.
+    if (m_store.readState(topicId.toStdString()).unread == 0 && m_bursts.remove(topicId))
+        Q_EMIT withdraw(topicId);
+}
+
+} // namespace chatterbox::app

@@ -1,0 +1,112 @@
+#include "app/platform/singleinstance.h"
+
+#include <QCryptographicHash>
+#include <QDataStream>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QLocalSocket>
+#include <QThread>
+
+namespace chatterbox::platform {
+
+namespace {
+constexpr int kHandOverTimeoutMs = 3000;
+const QByteArray kMagic = QByteArrayLiteral("chatterbox-links-1");
+
+QString userName()
+{
+    const QString user = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    return user.isEmpty() ? QStringLiteral("user") : user;
+}
+} // namespace
+
+QString SingleInstance::defaultName()
+{
+    const QByteArray scope = (userName() + QLatin1Char(':') + QDir::homePath()).toUtf8();
+    return QStringLiteral("chatterbox-") + QString::fromLatin1(QCryptographicHash::hash(scope, QCryptographicHash::Sha256).toHex().left(20));
+}
+
+SingleInstance::SingleInstance(QString name, QObject *parent) : QObject(parent), m_name(std::move(name))
+{
+    m_server.setSocketOptions(QLocalServer::UserAccessOption);
+    connect(&m_server, &QLocalServer::newConnection, this, &SingleInstance::onConnection);
+}
+
+SingleInstance::~SingleInstance() = default;
+
+bool SingleInstance::claimOrHandOver(const QStringList &links)
+{
+    m_lock = std::make_unique<QLockFile>(QDir::temp().filePath(m_name + QStringLiteral(".lock")));
+    m_lock->setStaleLockTime(0);   // a lock whose process is gone is taken over
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < kHandOverTimeoutMs) {
+        if (m_lock->tryLock(100))
+            return listen();
+        // Someone holds it: an app that runs (hand over), or one that is starting (try again).
+        if (handOver(links))
+            return false;
+        QThread::msleep(100);
+    }
+    m_error = tr("Another Chatterbox is running but does not answer.");
+    return false;
+}
+
+bool SingleInstance::handOver(const QStringList &links)
+{
+    QLocalSocket socket;
+    socket.connectToServer(m_name);
+    if (!socket.waitForConnected(500))
+        return false;
+    QByteArray message;
+    QDataStream out(&message, QIODevice::WriteOnly);
+    out << kMagic << links;
+    socket.write(message);
+    if (!socket.waitForBytesWritten(1000))
+        return false;
+    // The answer says the links arrived; then this process may go.
+    return socket.waitForReadyRead(2000) && socket.readAll().startsWith("ok");
+}
+
+bool SingleInstance::listen()
+{
+    // With the lock held, a socket left by a crashed app is stale and may go.
+    QLocalServer::removeServer(m_name);
+    if (!m_server.listen(m_name)) {
+        m_error = tr("Could not listen for other starts: %1").arg(m_server.errorString());
+        return true; // the app still runs; only the hand-over is missing
+    }
+    return true;
+}
+
+void SingleInstance::onConnection()
+{
+    while (QLocalSocket *socket = m_server.nextPendingConnection()) {
+        connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
+        auto buffer = std::make_shared<QByteArray>();
+        connect(socket, &QLocalSocket::readyRead, this, [this, socket, buffer] {
+            buffer->append(socket->readAll());
+            if (buffer->size() > kMaxMessageBytes) {
+                socket->abort();   // no link is that long; whoever sent it gets nothing
+                return;
+            }
+            QDataStream in(*buffer);
+            QByteArray magic;
+            QStringList links;
+            in.startTransaction();
+            in >> magic >> links;
+            if (!in.commitTransaction())
+                return;   // more to come
+            if (magic != kMagic) {
+                socket->abort();
+                return;
+            }
+            socket->write("ok\n");
+            socket->flush();
+            socket->disconnectFromServer();
+            Q_EMIT received(links);
+        });
+    }
+}
+
+} // namespace chatterbox::platform

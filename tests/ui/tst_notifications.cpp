@@ -1,0 +1,248 @@
+// Desktop notifications against a notification service on a private D-Bus session bus that the
+// test starts (dbus-daemon) and serves itself: one grouped notification per burst, mutes for a
+// topic, a party and everything, mentions, on-screen topics, reading, clicking, escaping, and a
+// missing service that must not hold anything up.
+
+#include "app/core/notificationcenter.h"
+#include "app/core/preferences.h"
+#include "app/core/store.h"
+#include "app/platform/dbusnotifier.h"
+
+#include <QDBusConnection>
+#include <QDBusMessage>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace chatterbox;
+
+namespace {
+
+// A notification service as desktops run it, recording what it is asked.
+class FakeNotificationServer final : public QObject {
+    Q_OBJECT
+    Q_CLASSINFO("D-Bus Interface", "org.freedesktop.Notifications")
+
+public:
+    struct Shown {
+        uint replaces = 0;
+        uint id = 0;
+        QString summary;
+        QString body;
+        QStringList actions;
+    };
+    QList<Shown> calls;
+    QList<uint> closed;
+    uint nextId = 1;
+
+public Q_SLOTS:
+    uint Notify(const QString &, uint replaces, const QString &, const QString &summary, const QString &body,
+                const QStringList &actions, const QVariantMap &, int)
+    {
+        const uint id = replaces ? replaces : nextId++;
+        calls.append({replaces, id, summary, body, actions});
+        return id;
+    }
+    void CloseNotification(uint id) { closed << id; }
+    QStringList GetCapabilities() { return {QStringLiteral("body"), QStringLiteral("actions")}; }
+};
+
+// Records what reaches the fallback.
+class RecordingNotifier final : public platform::Notifier {
+public:
+    QList<app::Notification> shown;
+    void show(const app::Notification &n) override { shown << n; }
+    void withdraw(const QString &) override {}
+};
+
+protocol::Message message(std::int64_t seq, const std::string &topic, const std::string &author, const std::string &body,
+                          std::vector<std::string> mentions = {})
+{
+    protocol::Message m;
+    m.id = "m" + std::to_string(seq);
+    m.topicId = topic;
+    m.partyId = topic == "t3" ? "p2" : "p1";
+    m.seq = seq;
+    m.authorId = author;
+    m.body = body;
+    m.mentions = std::move(mentions);
+    return m;
+}
+
+} // namespace
+
+class TestNotifications : public QObject {
+    Q_OBJECT
+
+    QProcess m_bus;
+    QString m_address;
+    QTemporaryDir m_dir;
+    FakeNotificationServer m_server;
+    std::unique_ptr<app::Store> m_store;
+    std::unique_ptr<app::Preferences> m_preferences;
+    std::unique_ptr<app::NotificationCenter> m_center;
+    std::unique_ptr<platform::DBusNotifier> m_notifier;
+    std::int64_t m_seq[4] = {0, 0, 0, 0};
+
+    void post(const std::string &topic, const std::string &author, const std::string &body, std::vector<std::string> mentions = {})
+    {
+        const int t = topic[1] - '0';
+        m_store->applyEvent(protocol::MessageCreated{message(++m_seq[t], topic, author, body, std::move(mentions))});
+    }
+
+    int distinctNotifications() const
+    {
+        QSet<uint> ids;
+        for (const auto &c : m_server.calls)
+            ids.insert(c.id);
+        return static_cast<int>(ids.size());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_bus.start(QStringLiteral("dbus-daemon"), {QStringLiteral("--session"), QStringLiteral("--nofork"), QStringLiteral("--print-address=1")});
+        QVERIFY2(m_bus.waitForStarted(5000), "dbus-daemon did not start");
+        QVERIFY(QTest::qWaitFor([&] { return m_bus.canReadLine(); }, 5000));
+        m_address = QString::fromUtf8(m_bus.readLine()).trimmed();
+        QDBusConnection serverBus = QDBusConnection::connectToBus(m_address, QStringLiteral("service"));
+        QVERIFY(serverBus.isConnected());
+        QVERIFY(serverBus.registerObject(QStringLiteral("/org/freedesktop/Notifications"), &m_server, QDBusConnection::ExportAllSlots));
+        QVERIFY(serverBus.registerService(QStringLiteral("org.freedesktop.Notifications")));
+    }
+
+    void init()
+    {
+        m_server.calls.clear();
+        m_server.closed.clear();
+        m_store = std::make_unique<app::Store>();
+        protocol::Ready ready;
+        ready.me = {"me", "Dana", ""};
+        protocol::Party club{"p1", "Book Club", "ann", 0, {{"t1", "p1", "general", 0, 0, 0}, {"t2", "p1", "books", 1, 0, 0}}, {}};
+        club.members = {{"me", "Dana", "", protocol::Role::Member, 0}, {"ann", "Ann", "", protocol::Role::Owner, 0}};
+        protocol::Party climbing{"p2", "Climbing", "ann", 0, {{"t3", "p2", "routes", 0, 0, 0}}, club.members};
+        ready.parties = {club, climbing};
+        m_store->applyReady(ready);
+        std::fill(std::begin(m_seq), std::end(m_seq), 0);
+        m_preferences = std::make_unique<app::Preferences>(m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + QStringLiteral(".ini")));
+        m_center = std::make_unique<app::NotificationCenter>(*m_store, *m_preferences);
+        m_notifier = std::make_unique<platform::DBusNotifier>(QDBusConnection::connectToBus(m_address, QStringLiteral("app")), nullptr);
+        connect(m_center.get(), &app::NotificationCenter::notify, m_notifier.get(), &platform::Notifier::show);
+        connect(m_center.get(), &app::NotificationCenter::withdraw, m_notifier.get(), &platform::Notifier::withdraw);
+        m_center->setOnScreen(QStringLiteral("t2"), true);
+    }
+
+    void burst_becomesOneNotification()
+    {
+        for (int i = 1; i <= 5; ++i)
+            post("t1", "ann", "line " + std::to_string(i));
+        QVERIFY(QTest::qWaitFor([&] { return !m_server.calls.isEmpty() && m_server.calls.last().body.contains(QStringLiteral("+4 more")); }, 5000));
+        QCOMPARE(distinctNotifications(), 1);
+        QVERIFY2(m_server.calls.size() <= 3, qPrintable(QString::number(m_server.calls.size())));   // shown, then updated, not one per message
+        QCOMPARE(m_server.calls.first().replaces, 0u);
+        QCOMPARE(m_server.calls.last().replaces, m_server.calls.first().id);
+        QCOMPARE(m_server.calls.first().summary, QStringLiteral("#general · Book Club"));
+        QVERIFY(m_server.calls.last().body.startsWith(QStringLiteral("Ann: line 5")));
+        QVERIFY(m_server.calls.first().actions.contains(QStringLiteral("default")));
+        // Another topic is another notification.
+        post("t3", "ann", "new route");
+        QVERIFY(QTest::qWaitFor([&] { return distinctNotifications() == 2; }, 5000));
+    }
+
+    void onScreenTopic_andOwnMessages_areQuiet()
+    {
+        post("t2", "ann", "you are looking at this topic");
+        post("t1", "me", "my own words");
+        QTest::qWait(300);
+        QVERIFY(m_server.calls.isEmpty());
+        // With the window in the background, the open topic notifies like any other.
+        m_center->setOnScreen(QStringLiteral("t2"), false);
+        post("t2", "ann", "now you are away");
+        QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 1; }, 5000));
+    }
+
+    void mutes_topicPartyAndAll_butMentionsGetThrough()
+    {
+        m_preferences->setTopicMuted(QStringLiteral("t1"), true);
+        m_preferences->setPartyMuted(QStringLiteral("p2"), true);
+        post("t1", "ann", "muted topic");
+        post("t3", "ann", "muted party");
+        QTest::qWait(300);
+        QVERIFY(m_server.calls.isEmpty());
+        post("t1", "ann", "@Dana look", {"me"});
+        QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 1; }, 5000));
+        QVERIFY(m_server.calls.first().body.contains(QStringLiteral("@Dana look")));
+
+        m_preferences->setMuteAllUntil(QDateTime::currentDateTime().addSecs(3600));
+        post("t3", "ann", "@Dana again", {"me"});
+        post("t2", "ann", "anything");
+        QTest::qWait(1500);
+        QCOMPARE(m_server.calls.size(), 1);   // do not disturb means all of it
+        m_preferences->setMuteAllUntil({});
+        m_center->setOnScreen(QStringLiteral("t1"), true);
+        post("t2", "ann", "back");
+        QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 2; }, 5000));
+    }
+
+    void reading_withdraws_andClickOpensTheTopic()
+    {
+        QSignalSpy activated(m_notifier.get(), &platform::Notifier::activated);
+        post("t1", "ann", "hello");
+        QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 1; }, 5000));
+        const uint id = m_server.calls.first().id;
+        // A click on it: the service says so on the bus.
+        QDBusMessage click = QDBusMessage::createSignal(QStringLiteral("/org/freedesktop/Notifications"),
+                                                        QStringLiteral("org.freedesktop.Notifications"), QStringLiteral("ActionInvoked"));
+        click << id << QStringLiteral("default");
+        QDBusConnection(QStringLiteral("service")).send(click);
+        QVERIFY(QTest::qWaitFor([&] { return activated.count() == 1; }, 5000));
+        QCOMPARE(activated.first().at(0).toString(), QStringLiteral("p1"));
+        QCOMPARE(activated.first().at(1).toString(), QStringLiteral("t1"));
+        // Read (here, or in another of the person's apps): the notification goes.
+        m_store->applyEvent(protocol::ReadStateUpdated{{"t1", m_seq[1], 0, 0}});
+        QVERIFY(QTest::qWaitFor([&] { return m_server.closed.contains(id); }, 5000));
+    }
+
+    void body_isEscapedForMarkup()
+    {
+        post("t1", "ann", "<b>bold?</b> <a href=\"file:///etc/passwd\">x</a> & more");
+        QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 1; }, 5000));
+        const QString body = m_server.calls.first().body;
+        QVERIFY2(!body.contains(QLatin1Char('<')) && body.contains(QStringLiteral("&lt;b&gt;")) && body.contains(QStringLiteral("&amp;")),
+                 qPrintable(body));
+    }
+
+    void missingService_fallsBackWithoutWaiting()
+    {
+        // A bus with no notification service on it.
+        QProcess emptyBus;
+        emptyBus.start(QStringLiteral("dbus-daemon"), {QStringLiteral("--session"), QStringLiteral("--nofork"), QStringLiteral("--print-address=1")});
+        QVERIFY(emptyBus.waitForStarted(5000));
+        QVERIFY(QTest::qWaitFor([&] { return emptyBus.canReadLine(); }, 5000));
+        const QString address = QString::fromUtf8(emptyBus.readLine()).trimmed();
+        RecordingNotifier fallback;
+        platform::DBusNotifier notifier(QDBusConnection::connectToBus(address, QStringLiteral("empty")), &fallback);
+        app::Notification n{QStringLiteral("t1"), QStringLiteral("p1"), QStringLiteral("#general"), QStringLiteral("Ann: hi"), false, 1};
+        notifier.show(n);
+        // show() returned without an answer: the call is still out.
+        QVERIFY(notifier.isAvailable());
+        QVERIFY(fallback.shown.isEmpty());
+        QVERIFY(QTest::qWaitFor([&] { return !notifier.isAvailable(); }, 10000));
+        QCOMPARE(fallback.shown.size(), 1);
+        notifier.show(n);
+        QCOMPARE(fallback.shown.size(), 2);   // straight to the fallback from now on
+        emptyBus.kill();
+        emptyBus.waitForFinished();
+    }
+
+    void cleanupTestCase()
+    {
+        m_notifier.reset();
+        m_bus.kill();
+        m_bus.waitForFinished();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestNotifications)
+#include "tst_notifications.moc"
