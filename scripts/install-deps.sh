@@ -8,7 +8,7 @@ packages=(
     qt6-base-dev qt6-websockets-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools qtkeychain-qt6-dev
     libpqxx-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev
     postgresql xvfb xauth fonts-dejavu-core trayer dbus-daemon
-    curl ca-certificates dpkg-dev
+    curl ca-certificates dpkg-dev desktop-file-utils appstream xdg-utils
 )
 
 # The sign-in tests run identity providers from npm; any Node.js 18 or newer will do.

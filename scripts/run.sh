@@ -1,15 +1,56 @@
 #!/usr/bin/env bash
-# Builds Chatterbox and starts the server on this machine with the development sign-in. With no
-# database configured, the server creates and runs its own PostgreSQL (in the user's data
-# directory, Unix socket only) and stops it when it stops. Ctrl+C stops everything.
+# Builds Chatterbox and runs it on this machine: the server with the development sign-in (and,
+# with no database configured, its own PostgreSQL in the user's data directory, on a Unix socket
+# only), a demo party with two demo members who are online, and the desktop app pointed at it,
+# holding the demo party's invite link. Without a display it leaves the server running and says
+# where to connect. Ctrl+C stops everything it started.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
 
 listen=${CHATTERBOX_LISTEN:-127.0.0.1:8080}
+base=http://$listen
+scratch=$(mktemp -d)
+children=()
+stop_all() {
+    trap - EXIT INT TERM
+    for pid in "${children[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    rm -rf "$scratch"
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+"$root/build/server/chatterbox-server" --listen "$listen" --dev "$@" &
+server=$!
+children+=("$server")
+for _ in $(seq 1 240); do
+    curl -fsS "$base/healthz" >/dev/null 2>&1 && break
+    kill -0 "$server" 2>/dev/null || { echo "chatterbox-server stopped; see its messages above."; exit 1; }
+    sleep 0.5
+done
+
+"$root/build/tools/chatterbox-demo" --server "$base" --link-file "$scratch/link" >/dev/null &
+children+=("$!")
+for _ in $(seq 1 60); do
+    [[ -s "$scratch/link" ]] && break
+    sleep 0.5
+done
+link=$(cat "$scratch/link" 2>/dev/null || true)
+
 echo
-echo "Chatterbox is starting on http://$listen"
-echo "  sign in for development: curl -X POST http://$listen/auth/dev -d '{\"name\":\"you\"}'"
-echo "Press Ctrl+C to stop."
-exec "$root/build/server/chatterbox-server" --listen "$listen" --dev "$@"
+echo "Chatterbox is running on $base (development sign-in on), with a demo party."
+if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then
+    "$root/build/app/chatterbox" --server "$base" -- $link &
+    children+=("$!")
+    echo "The app is open: click \"Continue with Development sign-in\", pick a name in the browser,"
+    echo "and join the demo party when the app asks."
+else
+    echo "There is no display here, so no app window. The server keeps running; from a machine with"
+    echo "a display, open the app with:  chatterbox --server $base -- ${link:-<invite link>}"
+fi
+echo "Press Ctrl+C to stop everything."
+wait "$server"

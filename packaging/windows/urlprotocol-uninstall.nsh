@@ -1,0 +1,2 @@
+; Removes the chatterbox: URL protocol when the app is uninstalled.
+DeleteRegKey HKCU "Software\Classes\chatterbox"
