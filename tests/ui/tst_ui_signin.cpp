@@ -38,6 +38,14 @@ class TestUiSignIn : public QObject {
 
     QUrl base() { return m_harness.server().httpUrl(QString()); }
 
+    // The development provider's button, once discovery has shown it.
+    static QAbstractButton *devButton(QWidget &window)
+    {
+        QAbstractButton *dev = nullptr;
+        (void)QTest::qWaitFor([&] { return (dev = window.findChild<QAbstractButton *>(QStringLiteral("provider-dev"))) && dev->isVisible(); }, 10000);
+        return dev;
+    }
+
     void enterServer(ui::MainWindow &window, const QString &text)
     {
         auto *address = window.findChild<QLineEdit *>(QStringLiteral("serverUrl"));
@@ -88,8 +96,8 @@ private Q_SLOTS:
             window.show();
             window.start();
             enterServer(window, base().toString());
-            QAbstractButton *dev = nullptr;
-            QVERIFY(QTest::qWaitFor([&] { return (dev = window.findChild<QAbstractButton *>(QStringLiteral("provider-dev"))) && dev->isVisible(); }, 10000));
+            QAbstractButton *dev = devButton(window);
+            QVERIFY(dev);
             QCOMPARE(dev->text(), QStringLiteral("Continue with Development sign-in"));
             dev->click();
             QVERIFY(QTest::qWaitFor([&] { return window.chatPage()->isVisible() && client.connection().state() == app::Connection::State::Online; }, 20000));
@@ -132,8 +140,8 @@ private Q_SLOTS:
         app.window.openLink(link);
         QCOMPARE(app.window.heldLink(), link);
         QCOMPARE(app.window.findChild<QLineEdit *>(QStringLiteral("serverUrl"))->text(), base().toString());
-        QAbstractButton *dev = nullptr;
-        QVERIFY(QTest::qWaitFor([&] { return (dev = app.window.findChild<QAbstractButton *>(QStringLiteral("provider-dev"))) && dev->isVisible(); }, 10000));
+        QAbstractButton *dev = devButton(app.window);
+        QVERIFY(dev);
         dev->click();
         QVERIFY(app.online());
         auto *join = app.waitForDialog<ui::JoinPartyDialog>(10000);
@@ -153,8 +161,8 @@ private Q_SLOTS:
         window.show();
         window.start();
         enterServer(window, base().toString());
-        QAbstractButton *dev = nullptr;
-        QVERIFY(QTest::qWaitFor([&] { return (dev = window.findChild<QAbstractButton *>(QStringLiteral("provider-dev"))) && dev->isVisible(); }, 10000));
+        QAbstractButton *dev = devButton(window);
+        QVERIFY(dev);
         dev->click();
         auto *cancel = window.findChild<QAbstractButton *>(QStringLiteral("cancelSignIn"));
         QVERIFY(QTest::qWaitFor([&] { return cancel->isVisible(); }, 5000));

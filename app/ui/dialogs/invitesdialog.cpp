@@ -1,6 +1,7 @@
 #include "app/ui/dialogs/invitesdialog.h"
 
 #include "app/core/connection.h"
+#include "app/ui/dialogs/dialogparts.h"
 #include "app/ui/icons.h"
 #include "shared/codec.h"
 
@@ -32,11 +33,7 @@ InvitesDialog::InvitesDialog(app::Connection &connection, const QString &partyId
     setWindowTitle(tr("Invite people to %1").arg(partyName));
     resize(560, 480);
 
-    auto *heading = new QLabel(tr("Invite people to %1").arg(partyName), this);
-    QFont big = heading->font();
-    big.setPointSizeF(big.pointSizeF() * 1.3);
-    big.setBold(true);
-    heading->setFont(big);
+    auto *heading = dialogHeading(tr("Invite people to %1").arg(partyName), this);
     auto *explain = new QLabel(tr("Anyone with the link can join while it is valid. Send it to the people you want here."), this);
     explain->setWordWrap(true);
 
@@ -82,11 +79,7 @@ InvitesDialog::InvitesDialog(app::Connection &connection, const QString &partyId
     auto *copySelected = new QPushButton(icon(QStringLiteral("copy")), tr("Copy Link"), this);
     copySelected->setEnabled(false);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("dialogError"));
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #e5484d;"));
-    m_error->hide();
+    m_error = dialogErrorLabel(this);
 
     auto *form = new QHBoxLayout;
     form->addWidget(new QLabel(tr("Expires after"), this));

@@ -3,6 +3,7 @@
 #include "app/core/connection.h"
 #include "app/core/models/memberlistmodel.h"
 #include "app/core/store.h"
+#include "app/ui/dialogs/dialogparts.h"
 #include "app/ui/dialogs/requestdialog.h"
 #include "app/ui/listdelegates.h"
 #include "shared/limits.h"
@@ -91,11 +92,7 @@ PartySettingsDialog::PartySettingsDialog(app::Connection &connection, app::Store
     membersLayout->addLayout(memberButtons);
     tabs->addTab(membersTab, tr("Members"));
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("dialogError"));
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #e5484d;"));
-    m_error->hide();
+    m_error = dialogErrorLabel(this);
     auto *closeBox = new QDialogButtonBox(QDialogButtonBox::Close, this);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(tabs, 1);

@@ -1,6 +1,7 @@
 #include "app/ui/dialogs/requestdialog.h"
 
 #include "app/core/connection.h"
+#include "app/ui/dialogs/dialogparts.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -20,20 +21,11 @@ RequestDialog::RequestDialog(app::Connection &connection, const QString &title, 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(24, 20, 24, 20);
     layout->setSpacing(12);
-    auto *heading = new QLabel(title, this);
-    QFont big = heading->font();
-    big.setPointSizeF(big.pointSizeF() * 1.3);
-    big.setBold(true);
-    heading->setFont(big);
-    layout->addWidget(heading);
+    layout->addWidget(dialogHeading(title, this));
     m_body = new QVBoxLayout;
     m_body->setSpacing(8);
     layout->addLayout(m_body);
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("dialogError"));
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #e5484d;"));
-    m_error->hide();
+    m_error = dialogErrorLabel(this);
     layout->addWidget(m_error);
     layout->addStretch();
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
