@@ -30,6 +30,8 @@ inline constexpr std::size_t kMaxInvitesPerParty = 1000;
 // one per kInviteFailureRefillSeconds.
 inline constexpr double kInviteFailureBurst = 10.0;
 inline constexpr double kInviteFailureRefillSeconds = 6.0;
+// Look-ups waiting for budget that running look-ups hold (many people joining from one address).
+inline constexpr std::size_t kMaxParkedInviteLookups = 1000;
 
 // Profiles.
 inline constexpr std::size_t kMaxAvatarUrlBytes = 2048;

@@ -163,9 +163,32 @@ bool Hub::throttleInvite(Connection *connection, Pending &pending)
         return false;
     m_inviteFailures.take(user, now);
     m_inviteFailures.take(address, now);
+    ++m_inviteInFlight[user];
+    ++m_inviteInFlight[address];
     pending.throttleUser = user;
     pending.throttleAddress = address;
     return true;
+}
+
+void Hub::releaseInviteBudget(const Pending &pending)
+{
+    for (const std::string *key : {&pending.throttleUser, &pending.throttleAddress}) {
+        const auto it = m_inviteInFlight.find(*key);
+        if (it != m_inviteInFlight.end() && --it->second <= 0)
+            m_inviteInFlight.erase(it);
+    }
+    // Look-ups that waited for this one's budget try again, in the order they came, once this
+    // reply is out of the way.
+    if (m_parkedInvites.empty())
+        return;
+    QMetaObject::invokeMethod(this, [this] {
+        auto parked = std::exchange(m_parkedInvites, {});
+        for (auto &p : parked) {
+            const auto it = m_connections.find(p.connectionId);
+            if (it != m_connections.end())
+                startRequest(it->second, p.requestId, p.request);
+        }
+    }, Qt::QueuedConnection);
 }
 
 void Hub::startRequest(Connection *connection, std::int64_t requestId, const protocol::Request &request)
@@ -215,6 +238,12 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
     }
     if (std::holds_alternative<protocol::PreviewInvite>(request) || std::holds_alternative<protocol::JoinInvite>(request)) {
         if (!throttleInvite(connection, pending)) {
+            const bool heldByRunning = m_inviteInFlight.count("user:" + connection->userId())
+                                       || m_inviteInFlight.count("address:" + connection->address());
+            if (heldByRunning && m_parkedInvites.size() < limits::kMaxParkedInviteLookups) {
+                m_parkedInvites.push_back({connection->id(), requestId, request});
+                return;
+            }
             ++m_metrics.inviteLookupsThrottled;
             sendError(connection, requestId, protocol::ErrorCode::RateLimited,
                       "too many invite codes that did not work; wait a minute before trying another");
@@ -249,6 +278,7 @@ void Hub::finish(const Pending &pending, Outcome &outcome)
         } else if (outcome.error->code == protocol::ErrorCode::NotFound) {
             ++m_metrics.inviteLookupsFailed;
         }
+        releaseInviteBudget(pending);
     }
     for (const auto &event : outcome.ephemeral)
         deliverEphemeral(event);

@@ -12,6 +12,8 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <unordered_map>
+#include <vector>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -109,6 +111,17 @@ private:
     std::int64_t m_evictedUpTo = 0;
     PresenceBook m_presence;
     Throttle m_inviteFailures;
+    // Invite look-ups still running hold part of a budget until they are known good or bad; a
+    // look-up that finds only such held budget waits for them instead of being refused, so that
+    // many people joining at once from one address are not taken for a guesser.
+    struct ParkedInvite {
+        quint64 connectionId = 0;
+        std::int64_t requestId = 0;
+        protocol::Request request;
+    };
+    std::unordered_map<std::string, int> m_inviteInFlight;
+    std::vector<ParkedInvite> m_parkedInvites;
+    void releaseInviteBudget(const Pending &pending);
     Throttle m_typing;
     QTimer m_sweepTimer;
 };

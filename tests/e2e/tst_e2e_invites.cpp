@@ -108,6 +108,35 @@ private Q_SLOTS:
     }
 
     // Last: it spends this machine's address budget for failed look-ups.
+    void manyJoinAtOnce_fromOneAddress_allGetIn()
+    {
+        // A room full of people behind one address (one NAT) clicks the same link at once: more
+        // look-ups at a time than the failure budget, all good, so nobody may be refused.
+        const json invite = createInvite();
+        QVERIFY(isOk(invite));
+        const std::string code = invite["result"]["invite"]["code"];
+        std::vector<Person> people;
+        for (int i = 0; i < 30; ++i)
+            people.push_back(m_harness.connect(QStringLiteral("crowd-%1").arg(i)));
+        std::vector<std::int64_t> ids;
+        for (auto &p : people)
+            ids.push_back(p->post("invite.join", {{"code", code}}));
+        for (std::size_t i = 0; i < people.size(); ++i) {
+            Person &p = people[i];
+            const std::int64_t id = ids[i];
+            QVERIFY(QTest::qWaitFor([&] {
+                for (const auto &r : p->replies)
+                    if (r.value("id", std::int64_t(0)) == id)
+                        return true;
+                return false;
+            }, 10000));
+            for (const auto &r : p->replies) {
+                if (r.value("id", std::int64_t(0)) == id)
+                    QVERIFY2(r.value("type", "") == "result", r.dump().c_str());
+            }
+        }
+    }
+
     void guessing_tenThousandWrongCodes_throttled()
     {
         Person guesser = m_harness.connect(QStringLiteral("guesser"));
