@@ -13,14 +13,15 @@ namespace chatterbox::ui {
 namespace {
 
 // Renders an SVG at the asked size, so the icon is sharp at every scale factor; disabled icons
-// are the same drawing, faded.
+// are the same drawing, faded, and selected ones take the colour of selected text.
 class SvgIconEngine final : public QIconEngine {
 public:
-    explicit SvgIconEngine(QByteArray svg) : m_svg(std::move(svg)) {}
+    SvgIconEngine(QByteArray svg, QColor color) : m_svg(std::move(svg)), m_color(color) {}
 
     void paint(QPainter *painter, const QRect &rect, QIcon::Mode mode, QIcon::State) override
     {
-        QSvgRenderer renderer(m_svg);
+        const QColor ink = mode == QIcon::Selected ? QApplication::palette().color(QPalette::HighlightedText) : m_color;
+        QSvgRenderer renderer(QByteArray(m_svg).replace("currentColor", ink.name().toLatin1()));
         painter->save();
         if (mode == QIcon::Disabled)
             painter->setOpacity(0.4);
@@ -46,10 +47,11 @@ public:
         return pixmap;
     }
 
-    QIconEngine *clone() const override { return new SvgIconEngine(m_svg); }
+    QIconEngine *clone() const override { return new SvgIconEngine(m_svg, m_color); }
 
 private:
-    QByteArray m_svg;
+    QByteArray m_svg;   // with "currentColor" where the ink goes
+    QColor m_color;
 };
 
 } // namespace
@@ -60,9 +62,7 @@ QIcon icon(const QString &name, const QColor &color)
     if (!file.open(QIODevice::ReadOnly))
         return {};
     const QColor ink = color.isValid() ? color : QApplication::palette().color(QPalette::WindowText);
-    QByteArray svg = file.readAll();
-    svg.replace("currentColor", ink.name().toLatin1());
-    return QIcon(new SvgIconEngine(std::move(svg)));
+    return QIcon(new SvgIconEngine(file.readAll(), ink));
 }
 
 } // namespace chatterbox::ui

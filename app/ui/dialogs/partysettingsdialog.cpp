@@ -51,13 +51,13 @@ PartySettingsDialog::PartySettingsDialog(app::Connection &connection, app::Store
     m_delete = new QPushButton(tr("Delete Party…"), general);
     m_delete->setObjectName(QStringLiteral("deleteParty"));
     m_delete->setStyleSheet(QStringLiteral("QPushButton { color: #d93d42; }"));
-    auto *danger = new QLabel(tr("Deleting a party removes its topics and messages for everyone. It cannot be undone."), general);
-    danger->setWordWrap(true);
+    m_danger = new QLabel(general);
+    m_danger->setWordWrap(true);
     auto *generalLayout = new QVBoxLayout(general);
     generalLayout->addWidget(new QLabel(tr("Name"), general));
     generalLayout->addLayout(nameRow);
     generalLayout->addSpacing(24);
-    generalLayout->addWidget(danger);
+    generalLayout->addWidget(m_danger);
     auto *dangerRow = new QHBoxLayout;
     dangerRow->addWidget(m_leave);
     dangerRow->addWidget(m_delete);
@@ -172,6 +172,8 @@ void PartySettingsDialog::refresh()
     m_saveName->setEnabled(owner);
     m_delete->setVisible(owner);
     m_leave->setVisible(!owner);
+    m_danger->setText(owner ? tr("Deleting a party removes its topics and messages for everyone. It cannot be undone.")
+                            : tr("If you leave, you need a new invite to come back."));
     m_makeAdmin->setEnabled(mayManage && target == QLatin1String("member"));
     m_makeMember->setEnabled(mayManage && owner && target == QLatin1String("admin"));
     m_kick->setEnabled(mayManage);

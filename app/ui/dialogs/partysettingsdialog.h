@@ -49,6 +49,7 @@ private:
     QPushButton *m_transfer = nullptr;
     QPushButton *m_delete = nullptr;
     QPushButton *m_leave = nullptr;
+    QLabel *m_danger = nullptr;
     QLabel *m_error = nullptr;
 };
 
