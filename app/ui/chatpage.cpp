@@ -147,7 +147,7 @@ QWidget *ChatPage::buildRail()
     m_rail->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(m_rail->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &index) {
         if (index.isValid())
-            m_client.showParty(index.data(PartyListModel::PartyIdRole).toString());
+            goToTopic(index.data(PartyListModel::PartyIdRole).toString(), {});
     });
     auto *add = toolButton(QStringLiteral("plus"), tr("Create a Party"), QStringLiteral("createPartyButton"), rail);
     add->setProperty("iconName", QStringLiteral("plus"));
@@ -450,14 +450,6 @@ void ChatPage::onPartyChanged(const QString &partyId)
         m_rail->setCurrentIndex(index);
         m_rail->viewport()->update();
     }
-    // A party opens at its first topic until the person picks another.
-    const auto *party = m_client.store().party(partyId.toStdString());
-    if (party && !party->topics.empty() && m_client.currentTopicId().isEmpty())
-        QMetaObject::invokeMethod(this, [this, partyId] {
-            const auto *p = m_client.store().party(partyId.toStdString());
-            if (m_client.currentPartyId() == partyId && m_client.currentTopicId().isEmpty() && p && !p->topics.empty())
-                m_client.showTopic(QString::fromStdString(p->topics.front().id));
-        }, Qt::QueuedConnection);
     updateHeaders();
     updateEmptyState();
 }
@@ -466,14 +458,6 @@ void ChatPage::onTopicChanged(const QString &topicId)
 {
     m_composer->endEdit();
     m_problem->hide();
-    for (int row = 0; row < m_client.topics().rowCount(); ++row) {
-        const QModelIndex index = m_client.topics().index(row);
-        if (index.data(TopicListModel::TopicIdRole).toString() == topicId) {
-            QSignalBlocker block(m_topics->selectionModel());
-            m_topics->setCurrentIndex(index);
-            m_topics->viewport()->update();
-        }
-    }
     if (!topicId.isEmpty())
         m_preferences.setLastTopicId(topicId);
     updateHeaders();
@@ -500,14 +484,15 @@ void ChatPage::updateHeaders()
         else if (auto *action = qobject_cast<QAction *>(o))
             action->setEnabled(canManage());
     }
-    // Keep the selected topic row in step with the model after topics change.
+    // The selected topic row follows the open topic (and the model, when topics change).
     for (int row = 0; row < m_client.topics().rowCount(); ++row) {
-            const QModelIndex index = m_client.topics().index(row);
-            if (index.data(TopicListModel::TopicIdRole).toString() == m_client.currentTopicId() && m_topics->currentIndex() != index) {
-                QSignalBlocker block(m_topics->selectionModel());
-                m_topics->setCurrentIndex(index);
-            }
+        const QModelIndex index = m_client.topics().index(row);
+        if (index.data(TopicListModel::TopicIdRole).toString() == m_client.currentTopicId() && m_topics->currentIndex() != index) {
+            QSignalBlocker block(m_topics->selectionModel());
+            m_topics->setCurrentIndex(index);
+            m_topics->viewport()->update();
         }
+    }
 }
 
 bool ChatPage::canManage() const
