@@ -105,31 +105,25 @@ void Composer::submit()
     m_lastTyping.invalidate();
 }
 
-QString Composer::wordBeforeCursor() const
+std::optional<QString> Composer::mentionBeforeCursor() const
 {
     QTextCursor cursor = textCursor();
     const QString block = cursor.block().text().left(cursor.positionInBlock());
     const qsizetype at = block.lastIndexOf(QLatin1Char('@'));
     if (at < 0 || (at > 0 && !block.at(at - 1).isSpace()))
-        return {};
+        return std::nullopt;   // no "@", or one inside a word (an e-mail address)
     const QString word = block.mid(at + 1);
-    if (word.contains(QLatin1Char('\n')) || word.size() > 40 || word.count(QLatin1Char(' ')) > 2)
-        return {};
+    if (word.size() > 40 || word.count(QLatin1Char(' ')) > 2)
+        return std::nullopt;   // long past any name
     return word;
 }
 
 void Composer::updateCompletion()
 {
-    QTextCursor cursor = textCursor();
-    const QString block = cursor.block().text().left(cursor.positionInBlock());
-    const qsizetype at = block.lastIndexOf(QLatin1Char('@'));
-    if (at < 0 || (at > 0 && !block.at(at - 1).isSpace())) {
-        m_completer->popup()->hide();
-        return;
-    }
-    const QString prefix = wordBeforeCursor();
-    m_completer->setCompletionPrefix(prefix);
-    if (m_completer->completionCount() == 0) {
+    const auto prefix = mentionBeforeCursor();
+    if (prefix)
+        m_completer->setCompletionPrefix(*prefix);
+    if (!prefix || m_completer->completionCount() == 0) {
         m_completer->popup()->hide();
         return;
     }
@@ -142,7 +136,7 @@ void Composer::updateCompletion()
 void Composer::insertCompletion(const QString &name)
 {
     QTextCursor cursor = textCursor();
-    const QString word = wordBeforeCursor();
+    const QString word = mentionBeforeCursor().value_or(QString());
     cursor.movePosition(QTextCursor::Left, QTextCursor::KeepAnchor, static_cast<int>(word.size()));
     cursor.insertText(name + QLatin1Char(' '));
     setTextCursor(cursor);

@@ -3,6 +3,8 @@
 #include <QElapsedTimer>
 #include <QPlainTextEdit>
 
+#include <optional>
+
 class QCompleter;
 class QStringListModel;
 
@@ -44,7 +46,8 @@ protected:
 private:
     void submit();
     void insertCompletion(const QString &name);
-    QString wordBeforeCursor() const;
+    // The name being typed after an "@", when the cursor is in one.
+    std::optional<QString> mentionBeforeCursor() const;
     void updateCompletion();
     void fitHeight();
 
