@@ -86,19 +86,22 @@ void NotificationCenter::onMessage(const protocol::Message &message)
     burst.shown.body = tr("%1 (+%2 more)").arg(line).arg(burst.shown.count - 1);
     burst.lastAt = now;
     burst.dirty = true;
+    if (!m_flush.isActive())
+        m_flush.start();
 }
 
 void NotificationCenter::flush()
 {
-    bool any = false;
+    bool updated = false;
     for (auto &burst : m_bursts) {
         if (burst.dirty) {
             burst.dirty = false;
+            updated = true;
             Q_EMIT notify(burst.shown);
         }
-        any = true;
     }
-    if (!any)
+    // Ticks only while updates come; a quiet second lets it rest until the next one.
+    if (!updated)
         m_flush.stop();
 }
 

@@ -37,9 +37,14 @@ TrayIcon::TrayIcon(const app::Store &store, app::Preferences &preferences, QObje
         if (reason == QSystemTrayIcon::Trigger || reason == QSystemTrayIcon::DoubleClick)
             Q_EMIT openRequested();
     });
-    connect(&store, &app::Store::readStateChanged, this, &TrayIcon::update);
-    connect(&store, &app::Store::partiesReset, this, &TrayIcon::update);
-    connect(&store, &app::Store::topicsChanged, this, &TrayIcon::update);
+    // Read states change with every message that arrives; the icon is counted and drawn again
+    // at most a few times a second, not once per message.
+    m_pending.setSingleShot(true);
+    m_pending.setInterval(250);
+    connect(&m_pending, &QTimer::timeout, this, &TrayIcon::update);
+    connect(&store, &app::Store::partiesReset, &m_pending, qOverload<>(&QTimer::start));
+    connect(&store, &app::Store::readStateChanged, &m_pending, qOverload<>(&QTimer::start));
+    connect(&store, &app::Store::topicsChanged, &m_pending, qOverload<>(&QTimer::start));
     update();
 }
 

@@ -4,6 +4,7 @@
 #include <QMenu>
 #include <QObject>
 #include <QSystemTrayIcon>
+#include <QTimer>
 
 namespace chatterbox::app {
 class Preferences;
@@ -44,6 +45,7 @@ private:
     QAction *m_muteTomorrow = nullptr;
     QAction *m_muteOff = nullptr;
     int m_unread = -1;
+    QTimer m_pending;
 };
 
 } // namespace chatterbox::ui

@@ -71,7 +71,7 @@ private Q_SLOTS:
         const QImage quiet = imageOf(tray.tray().icon());
 
         store.applyReady(readyWithUnread(7));
-        QCOMPARE(tray.unread(), 7);
+        QTRY_COMPARE(tray.unread(), 7);
         QVERIFY(tray.tray().toolTip().contains(QStringLiteral("7 unread")));
         const QImage busy = imageOf(tray.tray().icon());
         QVERIFY(quiet != busy);
