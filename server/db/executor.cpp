@@ -1,6 +1,6 @@
 #include "server/db/executor.h"
 
-#include "server/handlers/queries.h"
+#include "server/db/eventlog.h"
 #include "server/logging.h"
 #include "shared/frames.h"
 
@@ -19,27 +19,6 @@ constexpr std::size_t kMaxWriteBatch = 64;
 constexpr std::size_t kMaxReadBatch = 1;
 
 using ReadTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
-
-std::vector<CommittedEvent> insertEvents(pqxx::transaction_base &tx, const std::vector<PartyEvent> &events)
-{
-    std::vector<CommittedEvent> out;
-    out.reserve(events.size());
-    for (const auto &e : events) {
-        CommittedEvent c;
-        c.partyId = e.partyId;
-        c.event = e.event;
-        const auto data = protocol::eventData(e.event);
-        c.recipientUserId = e.recipientUserId;
-        c.moreParties = e.moreParties;
-        c.id = tx.exec_params1("INSERT INTO events (party_id, kind, payload, recipient_user_id, more_party_ids)"
-                               " VALUES ($1, $2, $3::jsonb, NULLIF($4, '')::uuid, NULLIF($5, '{}')::uuid[]) RETURNING id",
-                               e.partyId, std::string(protocol::eventName(e.event)), data.dump(), e.recipientUserId,
-                               queries::uuidArray(e.moreParties))[0].as<std::int64_t>();
-        c.frame = protocol::encodeEvent(e.event);
-        out.push_back(std::move(c));
-    }
-    return out;
-}
 
 // Opens a connection, or returns nothing and logs why (the jobs then get "unavailable").
 std::unique_ptr<pqxx::connection> connect(const std::string &url)
@@ -165,7 +144,13 @@ bool Executor::runWriteBatch(pqxx::connection &connection, std::vector<Job> &bat
 {
     bool connectionHealthy = true;
     std::vector<Outcome> outcomes(batch.size());
+    std::vector<PartyEvent> events;
     std::vector<CommittedEvent> committed;
+    const auto keepEvents = [&events](Outcome &outcome) {
+        events.insert(events.end(), std::make_move_iterator(outcome.events.begin()),
+                      std::make_move_iterator(outcome.events.end()));
+        outcome.events.clear();
+    };
     try {
         pqxx::work tx(connection);
         for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -174,17 +159,15 @@ bool Executor::runWriteBatch(pqxx::connection &connection, std::vector<Job> &bat
             if (batch.size() == 1) {
                 outcomes[i] = batch[i].work(tx);
                 if (outcomes[i].ok())
-                    committed = insertEvents(tx, outcomes[i].events);
+                    keepEvents(outcomes[i]);
                 continue;
             }
             try {
                 pqxx::subtransaction sub(tx, "request");
                 outcomes[i] = batch[i].work(sub);
                 if (outcomes[i].ok()) {
-                    auto events = insertEvents(sub, outcomes[i].events);
                     sub.commit();
-                    committed.insert(committed.end(), std::make_move_iterator(events.begin()),
-                                     std::make_move_iterator(events.end()));
+                    keepEvents(outcomes[i]);
                 } else {
                     sub.abort();
                 }
@@ -194,10 +177,12 @@ bool Executor::runWriteBatch(pqxx::connection &connection, std::vector<Job> &bat
                 outcomes[i] = outcomeForDatabaseError(e);
             }
         }
-        if (batch.size() == 1 && !outcomes[0].ok())
+        if (batch.size() == 1 && !outcomes[0].ok()) {
             tx.abort();
-        else
+        } else {
+            committed = eventlog::append(tx, events);
             tx.commit();
+        }
         ++m_stats.commits;
     } catch (const std::exception &e) {
         // Nothing of the batch is committed: every request in it fails, and no event goes out.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "server/db/eventlog.h"
 #include "server/handlers/outcome.h"
 
 #include <pqxx/connection>
@@ -17,16 +18,6 @@
 #include <vector>
 
 namespace chatterbox::server {
-
-// An event as it was committed: its place in the change log and its frame, encoded once.
-struct CommittedEvent {
-    std::int64_t id = 0;
-    std::string partyId;
-    protocol::Event event;
-    std::string frame;
-    std::string recipientUserId;            // see PartyEvent
-    std::vector<std::string> moreParties;
-};
 
 struct ExecutorStats {
     std::atomic<std::int64_t> writeQueue{0};

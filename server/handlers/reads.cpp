@@ -51,7 +51,7 @@ Outcome ready(Tx &tx, const RequestContext &ctx, const std::vector<std::string> 
     ready.serverTime = nowMs();
 
     Snapshot snapshot;
-    snapshot.eventId = tx.exec1("SELECT coalesce(max(id), 0) FROM events")[0].as<std::int64_t>();
+    snapshot.eventId = tx.exec1("SELECT last_id FROM event_log_head")[0].as<std::int64_t>();
     snapshot.partyIds = std::move(partyIds);
     Outcome o = Outcome::reply(ready);
     o.snapshot = std::move(snapshot);
