@@ -90,6 +90,8 @@ Options (each also read from the environment variable shown):
   --idle-timeout SEC      Close a connection silent this long    CHATTERBOX_IDLE_TIMEOUT
                           (default 60)
   --access-token-ttl SEC  Access token lifetime (default 900)    CHATTERBOX_ACCESS_TOKEN_TTL
+  --instance-timeout SEC  Another instance silent this long is   CHATTERBOX_INSTANCE_TIMEOUT
+                          taken for dead (default 20)
   --max-connections-per-user N  (default 20)                      CHATTERBOX_MAX_CONNECTIONS_PER_USER
   --max-send-queue-bytes N  Unsent bytes per connection before    CHATTERBOX_MAX_SEND_QUEUE_BYTES
                           it is dropped as a slow consumer (default 4194304)
@@ -117,7 +119,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
         {"CHATTERBOX_WS_LISTEN", "--ws-listen"}, {"CHATTERBOX_PUBLIC_URL", "--public-url"},
         {"CHATTERBOX_DEV", "--dev"}, {"CHATTERBOX_PROVIDERS", "--provider"}, {"CHATTERBOX_DB_READERS", "--db-readers"},
         {"CHATTERBOX_PING_INTERVAL", "--ping-interval"}, {"CHATTERBOX_IDLE_TIMEOUT", "--idle-timeout"},
-        {"CHATTERBOX_ACCESS_TOKEN_TTL", "--access-token-ttl"},
+        {"CHATTERBOX_ACCESS_TOKEN_TTL", "--access-token-ttl"}, {"CHATTERBOX_INSTANCE_TIMEOUT", "--instance-timeout"},
         {"CHATTERBOX_MAX_CONNECTIONS_PER_USER", "--max-connections-per-user"},
         {"CHATTERBOX_MAX_SEND_QUEUE_BYTES", "--max-send-queue-bytes"},
         {"CHATTERBOX_SIGNING_KEY_ROTATION_DAYS", "--signing-key-rotation-days"},
@@ -212,6 +214,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
                 {"--db-readers", {1, 64}}, {"--ping-interval", {1, 3600}}, {"--idle-timeout", {2, 7200}},
                 {"--access-token-ttl", {10, 24 * 3600}}, {"--max-connections-per-user", {1, 10000}},
                 {"--max-send-queue-bytes", {4096, 1L << 30}}, {"--signing-key-rotation-days", {1, 3650}},
+                {"--instance-timeout", {2, 3600}},
             };
             const auto range = kRanges.find(option);
             if (range == kRanges.end())
@@ -224,6 +227,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
             else if (option == "--ping-interval") config.pingInterval = std::chrono::seconds(*n);
             else if (option == "--idle-timeout") config.idleTimeout = std::chrono::seconds(*n);
             else if (option == "--access-token-ttl") config.accessTokenLifetime = std::chrono::seconds(*n);
+            else if (option == "--instance-timeout") config.instanceTimeout = std::chrono::seconds(*n);
             else if (option == "--max-send-queue-bytes") config.maxSendQueueBytes = static_cast<std::size_t>(*n);
             else if (option == "--signing-key-rotation-days") config.keyRotation = std::chrono::seconds(*n * 24 * 3600);
             else config.maxConnectionsPerUser = static_cast<int>(*n);

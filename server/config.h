@@ -31,6 +31,9 @@ struct ServerConfig {
     std::size_t maxSendQueueBytes = 4 * 1024 * 1024;
     std::vector<ProviderConfig> providers;
     std::chrono::seconds keyRotation{30 * 24 * 3600};
+    // Other instances on the same database are taken for dead after this long without a
+    // heartbeat (they beat four times per timeout); their people's presence ends then.
+    std::chrono::seconds instanceTimeout{20};
 };
 
 struct ParsedConfig {

@@ -3,8 +3,10 @@
 #include "server/auth/signin.h"
 #include "server/auth/tokens.h"
 #include "server/config.h"
+#include "server/db/clusterlink.h"
 #include "server/db/connectionpool.h"
 #include "server/db/embeddedpostgres.h"
+#include "server/db/eventlog.h"
 #include "server/db/executor.h"
 #include "server/db/migrations.h"
 #include "server/http/httpapi.h"
@@ -21,7 +23,7 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
-#include <pqxx/connection>
+#include <pqxx/pqxx>
 
 #include <csignal>
 #include <cstdio>
@@ -117,12 +119,15 @@ int main(int argc, char *argv[])
     }
 
     std::unique_ptr<TokenService> tokens;
+    std::int64_t lastEventId = 0;
     try {
         pqxx::connection connection(config.databaseUrl);
         applyMigrations(connection, bundledMigrations());
         const std::string issuer = config.publicUrl.empty() ? std::string("chatterbox") : config.publicUrl;
         tokens = std::make_unique<TokenService>(issuer, config.accessTokenLifetime, config.refreshTokenLifetime, config.keyRotation);
         tokens->loadKeys(connection);
+        pqxx::work tx(connection);
+        lastEventId = eventlog::lastId(tx);
     } catch (const std::exception &e) {
         std::fprintf(stderr, "chatterbox-server: cannot use the database at %s: %s\n",
                      redacted(config.databaseUrl).c_str(), e.what());
@@ -139,9 +144,41 @@ int main(int argc, char *argv[])
     Executor executor(config.databaseUrl, config.dbReaders, hub.eventSink());
     hub.attach(&executor);
 
-    // Revocations happen on HTTP threads; the connections they end live on this one.
-    tokens->setRevocationListener([&hub](const std::string &familyId) {
+    // The other instances on this database. Their news arrives on the link's threads and is
+    // handed to the hub's.
+    const auto onHub = [&hub](auto call) { QMetaObject::invokeMethod(&hub, std::move(call), Qt::QueuedConnection); };
+    ClusterLink::Handlers clusterHandlers;
+    clusterHandlers.listening = [&hub, onHub](std::vector<InstancePresence> everyone) {
+        onHub([&hub, everyone = std::move(everyone)] { hub.clusterListening(everyone); });
+    };
+    clusterHandlers.eventsCommitted = [&hub, onHub](std::int64_t upTo) { onHub([&hub, upTo] { hub.committedElsewhere(upTo); }); };
+    clusterHandlers.presence = [&hub, onHub](InstancePresence changes) {
+        onHub([&hub, changes = std::move(changes)] { hub.presenceElsewhere(changes); });
+    };
+    clusterHandlers.instanceGone = [&hub, onHub](std::string id) { onHub([&hub, id] { hub.instanceGone(id); }); };
+    clusterHandlers.ephemeral = [&hub, onHub](PartyEvent event) {
+        onHub([&hub, event = std::move(event)] { hub.ephemeralElsewhere(event); });
+    };
+    clusterHandlers.revoked = [&hub, &tokens, onHub](std::string familyId) {
+        tokens->noteRevokedElsewhere(familyId);
+        onHub([&hub, familyId] { hub.closeFamily(familyId); });
+    };
+    ClusterLink cluster(config.databaseUrl, config.instanceTimeout, std::move(clusterHandlers));
+    try {
+        cluster.start();
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "chatterbox-server: cannot register with the database at %s: %s\n",
+                     redacted(config.databaseUrl).c_str(), e.what());
+        return 1;
+    }
+    hub.attachCluster(&cluster);
+    hub.startEvents(lastEventId);
+
+    // Revocations happen on HTTP threads; the connections they end live on this one, and on
+    // the other instances.
+    tokens->setRevocationListener([&hub, &cluster](const std::string &familyId) {
         QMetaObject::invokeMethod(&hub, [&hub, familyId] { hub.closeFamily(familyId); }, Qt::QueuedConnection);
+        cluster.revoked(familyId);
     });
     ConnectionPool httpPool(config.databaseUrl, 4);
     SignInService signIn(httpPool, *tokens, config.providers, config.dev);
@@ -192,6 +229,7 @@ int main(int argc, char *argv[])
     while (hub.connectionCount() > 0 && drain.elapsed() < 2000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     http.stop();
+    cluster.stop();
     executor.stop();
     return status;
 }

@@ -107,6 +107,12 @@ bool TokenService::isRevoked(const std::string &familyId) const
     return m_revoked.count(familyId) > 0;
 }
 
+void TokenService::noteRevokedElsewhere(const std::string &familyId)
+{
+    std::lock_guard lock(m_mutex);
+    m_revoked.insert(familyId);
+}
+
 void TokenService::setRevocationListener(std::function<void(const std::string &)> listener)
 {
     std::lock_guard lock(m_mutex);

@@ -58,6 +58,8 @@ public:
     void revokeFamily(pqxx::connection_base &connection, const std::string &familyId);
     // Revokes the family of a refresh token (spent or not). RFC 7009: unknown tokens are fine.
     void revokeByRefreshToken(pqxx::connection_base &connection, const std::string &refreshToken);
+    // Another instance revoked a sign-in: refused here too, without telling the listener again.
+    void noteRevokedElsewhere(const std::string &familyId);
     void setRevocationListener(std::function<void(const std::string &familyId)> listener);
     bool isRevoked(const std::string &familyId) const;
 

@@ -35,6 +35,8 @@ Hub::Hub(TokenService &tokens, Metrics &metrics, HubSettings settings, QObject *
     , m_tokens(tokens)
     , m_metrics(metrics)
     , m_settings(std::move(settings))
+    , m_feed([this](const std::vector<CommittedEvent> &events) { publish(events); },
+             [this](std::int64_t afterId) { fetchEvents(afterId); })
     , m_inviteFailures(limits::kInviteFailureBurst, limits::kInviteFailureRefillSeconds)
     , m_typing(1.0, limits::kTypingIntervalSeconds)
 {
@@ -43,6 +45,8 @@ Hub::Hub(TokenService &tokens, Metrics &metrics, HubSettings settings, QObject *
     m_sweepTimer.setInterval(static_cast<int>(period));
     connect(&m_sweepTimer, &QTimer::timeout, this, &Hub::sweep);
     m_sweepTimer.start();
+    m_eventPoll.setInterval(static_cast<int>(m_settings.eventPollInterval.count()));
+    connect(&m_eventPoll, &QTimer::timeout, this, [this] { m_feed.poll(); });
 }
 
 Hub::~Hub() = default;
@@ -51,8 +55,15 @@ Executor::EventSink Hub::eventSink()
 {
     return [this](std::vector<CommittedEvent> events) {
         auto shared = std::make_shared<std::vector<CommittedEvent>>(std::move(events));
-        QMetaObject::invokeMethod(this, [this, shared] { publish(*shared); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this, shared] { committedHere(std::move(*shared)); }, Qt::QueuedConnection);
     };
+}
+
+void Hub::startEvents(std::int64_t lastEventId)
+{
+    m_feed.start(lastEventId);
+    m_evictedUpTo = lastEventId;
+    m_eventPoll.start();
 }
 
 bool Hub::admits(const std::string &userId) const
@@ -90,8 +101,11 @@ void Hub::onClosed(Connection *connection)
 {
     const std::vector<std::string> parties(connection->parties.begin(), connection->parties.end());
     if (connection->state() == Connection::State::Ready) {
-        if (const auto changed = m_presence.set(connection->userId(), connection->id(), protocol::Presence::Offline))
-            announcePresence(connection->userId(), *changed, parties);
+        const auto change = m_presence.set(connection->userId(), connection->id(), protocol::Presence::Offline);
+        if (change.here && m_cluster)
+            m_cluster->presenceChanged(connection->userId(), *change.here);
+        if (change.overall)
+            announcePresence(connection->userId(), *change.overall, parties);
     }
     for (const auto &partyId : parties)
         unfollow(connection, partyId);
@@ -280,8 +294,11 @@ void Hub::finish(const Pending &pending, Outcome &outcome)
         }
         releaseInviteBudget(pending);
     }
-    for (const auto &event : outcome.ephemeral)
+    for (const auto &event : outcome.ephemeral) {
         deliverEphemeral(event);
+        if (m_cluster)
+            m_cluster->ephemeral(event);
+    }
     const auto it = m_connections.find(pending.connectionId);
     if (it == m_connections.end())
         return; // the client went away; its change (if any) is committed and was published

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "server/db/clusterlink.h"
 #include "server/db/executor.h"
 #include "server/net/connection.h"
+#include "server/net/eventfeed.h"
 #include "server/net/presencebook.h"
 #include "server/net/throttle.h"
 #include "shared/requests.h"
@@ -12,11 +14,10 @@
 #include <chrono>
 #include <deque>
 #include <memory>
-#include <unordered_map>
-#include <vector>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 class QWebSocket;
 
@@ -30,6 +31,8 @@ struct HubSettings {
     std::chrono::seconds idleTimeout{60};
     int maxConnectionsPerUser = 20;
     std::size_t maxSendQueueBytes = 4 * 1024 * 1024;
+    // The backstop for a lost wake-up from another instance: the change log is read this often.
+    std::chrono::milliseconds eventPollInterval{2000};
 };
 
 // The network side: every open connection, which parties each one follows, requests sent to
@@ -45,6 +48,10 @@ public:
     ~Hub() override;
 
     void attach(Executor *executor) { m_executor = executor; }
+    // The other instances on the same database; without it this instance is alone.
+    void attachCluster(ClusterLink *cluster) { m_cluster = cluster; }
+    // Starts delivering events after `lastEventId`, the change log's newest at start.
+    void startEvents(std::int64_t lastEventId);
     // The public HTTP base URL, for the invite links handlers make.
     void setBaseUrl(std::string baseUrl) { m_baseUrl = std::move(baseUrl); }
     // An event sink for the executor that posts committed events to this hub's thread.
@@ -58,8 +65,15 @@ public:
     void closeFamily(const std::string &familyId);
     std::size_t connectionCount() const { return m_connections.size(); }
 
-    // Called on the network thread, in commit order.
-    void publish(const std::vector<CommittedEvent> &events);
+    // Events committed through this instance (called on the network thread, in commit order).
+    void committedHere(std::vector<CommittedEvent> events);
+
+    // From the other instances, through the ClusterLink (called on the network thread).
+    void clusterListening(const std::vector<InstancePresence> &everyoneElsewhere);
+    void committedElsewhere(std::int64_t upTo);
+    void presenceElsewhere(const InstancePresence &changes);
+    void instanceGone(const std::string &instanceId);
+    void ephemeralElsewhere(const PartyEvent &event);
 
 private:
     // A request on its way to a database thread, and what to do when it comes back.
@@ -83,6 +97,9 @@ private:
     void sendError(Connection *connection, std::int64_t requestId, protocol::ErrorCode code, const std::string &message);
     void sendResult(Connection *connection, std::int64_t requestId, const nlohmann::json &result);
 
+    // Every committed event, from here or elsewhere, once and in id order (the EventFeed's output).
+    void publish(const std::vector<CommittedEvent> &events);
+    void fetchEvents(std::int64_t afterId);
     bool follows(const Connection *connection, const CommittedEvent &event) const;
     void deliver(Connection *connection, const CommittedEvent &event, const QString &frame);
     void deliverEphemeral(const PartyEvent &event);
@@ -92,6 +109,8 @@ private:
 
     void setPresence(Connection *connection, protocol::Presence status);
     void announcePresence(const std::string &userId, protocol::Presence status, const std::vector<std::string> &partyIds);
+    // People whose presence other instances changed: their parties are looked up, then told.
+    void announceChangedElsewhere(std::vector<std::string> userIds);
     nlohmann::json presenceOfMembers(const nlohmann::json &parties) const;
     void sendPresenceOf(Connection *connection, const protocol::Party &party);
 
@@ -101,6 +120,9 @@ private:
     Metrics &m_metrics;
     const HubSettings m_settings;
     Executor *m_executor = nullptr;
+    ClusterLink *m_cluster = nullptr;
+    EventFeed m_feed;
+    QTimer m_eventPoll;
     std::string m_baseUrl;
     quint64 m_nextId = 1;
     std::unordered_map<quint64, Connection *> m_connections;

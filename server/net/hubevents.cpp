@@ -152,9 +152,12 @@ void Hub::setPresence(Connection *connection, protocol::Presence status)
     connection->presence = status;
     if (connection->state() != Connection::State::Ready)
         return;
-    if (const auto changed = m_presence.set(connection->userId(), connection->id(), status)) {
+    const auto change = m_presence.set(connection->userId(), connection->id(), status);
+    if (change.here && m_cluster)
+        m_cluster->presenceChanged(connection->userId(), *change.here);
+    if (change.overall) {
         const std::vector<std::string> parties(connection->parties.begin(), connection->parties.end());
-        announcePresence(connection->userId(), *changed, parties);
+        announcePresence(connection->userId(), *change.overall, parties);
     }
 }
 

@@ -4,10 +4,14 @@ namespace chatterbox::server {
 
 using protocol::Presence;
 
-Presence PresenceBook::combine(const std::unordered_map<std::uint64_t, Presence> &connections)
+namespace {
+
+template <typename Map>
+Presence combine(const Map &statuses, Presence best = Presence::Offline)
 {
-    Presence best = Presence::Offline;
-    for (const auto &[id, status] : connections) {
+    if (best == Presence::Online)
+        return best;
+    for (const auto &[key, status] : statuses) {
         if (status == Presence::Online)
             return Presence::Online;
         if (status == Presence::Idle)
@@ -16,29 +20,100 @@ Presence PresenceBook::combine(const std::unordered_map<std::uint64_t, Presence>
     return best;
 }
 
-std::optional<Presence> PresenceBook::set(const std::string &userId, std::uint64_t connectionId, Presence status)
+template <typename Map, typename Key>
+void record(Map &statuses, const Key &key, Presence status)
+{
+    if (status == Presence::Offline)
+        statuses.erase(key);
+    else
+        statuses[key] = status;
+}
+
+} // namespace
+
+void PresenceBook::forgetIfEmpty(const std::string &userId)
+{
+    const auto it = m_people.find(userId);
+    if (it != m_people.end() && it->second.empty())
+        m_people.erase(it);
+}
+
+PresenceBook::Change PresenceBook::set(const std::string &userId, std::uint64_t connectionId, Presence status)
 {
     const Presence before = of(userId);
-    if (status == Presence::Offline) {
-        const auto it = m_people.find(userId);
-        if (it != m_people.end()) {
-            it->second.erase(connectionId);
-            if (it->second.empty())
-                m_people.erase(it);
-        }
-    } else {
-        m_people[userId][connectionId] = status;
-    }
+    const Presence beforeHere = here(userId);
+    record(m_people[userId].connections, connectionId, status);
+    forgetIfEmpty(userId);
+    Change change;
+    if (const Presence after = here(userId); after != beforeHere)
+        change.here = after;
+    if (const Presence after = of(userId); after != before)
+        change.overall = after;
+    return change;
+}
+
+std::optional<Presence> PresenceBook::setElsewhere(const std::string &userId, const std::string &instanceId, Presence status)
+{
+    const Presence before = of(userId);
+    record(m_people[userId].instances, instanceId, status);
+    forgetIfEmpty(userId);
     const Presence after = of(userId);
     if (after == before)
         return std::nullopt;
     return after;
 }
 
+std::vector<std::string> PresenceBook::dropInstance(const std::string &instanceId)
+{
+    std::vector<std::string> changed;
+    for (auto it = m_people.begin(); it != m_people.end();) {
+        Person &person = it->second;
+        const Presence before = combine(person.instances, combine(person.connections));
+        person.instances.erase(instanceId);
+        if (combine(person.instances, combine(person.connections)) != before)
+            changed.push_back(it->first);
+        it = person.empty() ? m_people.erase(it) : std::next(it);
+    }
+    return changed;
+}
+
+std::vector<std::string> PresenceBook::replaceElsewhere(const std::vector<Elsewhere> &entries)
+{
+    std::unordered_map<std::string, Presence> before;
+    for (const auto &[userId, person] : m_people) {
+        if (!person.instances.empty())
+            before[userId] = of(userId);
+    }
+    for (auto it = m_people.begin(); it != m_people.end();) {
+        it->second.instances.clear();
+        it = it->second.empty() ? m_people.erase(it) : std::next(it);
+    }
+    for (const auto &e : entries) {
+        if (!before.count(e.userId))
+            before[e.userId] = of(e.userId);
+        record(m_people[e.userId].instances, e.instanceId, e.status);
+        forgetIfEmpty(e.userId);
+    }
+    std::vector<std::string> changed;
+    for (const auto &[userId, status] : before) {
+        if (of(userId) != status)
+            changed.push_back(userId);
+    }
+    return changed;
+}
+
 Presence PresenceBook::of(const std::string &userId) const
 {
     const auto it = m_people.find(userId);
-    return it == m_people.end() ? Presence::Offline : combine(it->second);
+    if (it == m_people.end())
+        return Presence::Offline;
+    return combine(it->second.instances, combine(it->second.connections));
+}
+
+Presence PresenceBook::here(const std::string &userId) const
+{
+    const auto it = m_people.find(userId);
+    return it == m_people.end() ? Presence::Offline : combine(it->second.connections);
 }
 
 } // namespace chatterbox::server
