@@ -5,6 +5,8 @@
 //               second, publish-to-delivery latency, ack latency
 //   handshakes  authenticated WebSocket upgrades per second
 //   idle        server memory per idle authenticated connection, and after they all leave
+// With --publish-server the senders connect to a second instance on the same database, so every
+// delivery crosses from one instance to the other (docs/scaling.md).
 // With --reference it runs the fanout against chatterbox-bench-reference (a bare broadcast
 // loop on the same WebSocket library) to show the stack's own limit on this machine.
 // Prints a table; --json FILE also writes the numbers.
@@ -32,6 +34,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 
 using namespace chatterbox::bench;
 using nlohmann::json;
@@ -93,9 +96,15 @@ QString fileLimitOf(qint64 pid)
     return QStringLiteral("?");
 }
 
+struct Endpoint {
+    QHostAddress host;
+    quint16 port = 0;
+};
+
 // One benchmark user on one connection, with request/reply bookkeeping.
 struct Peer {
     std::unique_ptr<WsClient> socket;
+    Endpoint endpoint;
     QByteArray token;
     std::string userId;
     std::int64_t nextId = 1;
@@ -115,24 +124,22 @@ struct Peer {
 class Bench {
 public:
     QUrl server;
-    QHostAddress wsHost;
-    quint16 wsPort = 0;
+    Endpoint ws;
     int sourceAddresses = 16;
     QNetworkAccessManager network;
     QJsonObject results;
 
-    bool discover()
+    // The WebSocket address a server's discovery document gives.
+    std::optional<Endpoint> discover(const QUrl &http)
     {
-        QNetworkReply *reply = network.get(QNetworkRequest(server.resolved(QUrl(QStringLiteral("/.well-known/chatterbox")))));
+        QNetworkReply *reply = network.get(QNetworkRequest(http.resolved(QUrl(QStringLiteral("/.well-known/chatterbox")))));
         waitFor([&] { return reply->isFinished(); }, 10000);
         const json info = json::parse(reply->readAll().toStdString(), nullptr, false);
         reply->deleteLater();
-        if (!info.contains("websocket"))
-            return false;
-        const QUrl ws(QString::fromStdString(info["websocket"].get<std::string>()));
-        wsHost = QHostAddress(ws.host());
-        wsPort = static_cast<quint16>(ws.port());
-        return true;
+        if (!info.contains("websocket") || !info["websocket"].is_string())
+            return std::nullopt;
+        const QUrl url(QString::fromStdString(info["websocket"].get<std::string>()));
+        return Endpoint{QHostAddress(url.host()), static_cast<quint16>(url.port())};
     }
 
     // Development sign-in for count users, a few dozen at a time.
@@ -192,7 +199,8 @@ public:
                     peer.replies.erase(it);
                     callback(frame);
                 });
-                peer.socket->open(sourceFor(next), wsHost, wsPort, peer.token);
+                const Endpoint &to = peer.endpoint.port ? peer.endpoint : ws;
+                peer.socket->open(sourceFor(next), to.host, to.port, peer.token);
                 ++next;
                 ++inFlight;
             }
@@ -244,6 +252,8 @@ int main(int argc, char *argv[])
     const auto sourcesOpt = option("source-addresses", "Spread connections over this many 127.0.0.x addresses.", "n", "16");
     const auto pidOpt = option("server-pid", "idle: the server's process id, to read its memory.", "pid", "0");
     const auto jsonOpt = option("json", "Also write the results here.", "file", "");
+    const auto publishOpt = option("publish-server", "fanout: the senders use this other instance (HTTP address); "
+                                   "latency is measured on --server's members only.", "url", "");
     const QCommandLineOption referenceOpt(QStringLiteral("reference"), QStringLiteral("fanout against chatterbox-bench-reference at --server (ws://host:port)."));
     parser.addOption(referenceOpt);
     parser.process(app);
@@ -257,11 +267,20 @@ int main(int argc, char *argv[])
     bench.results.insert(QStringLiteral("benchFileLimit"), static_cast<qint64>(fileLimit));
     const bool reference = parser.isSet(referenceOpt);
     if (reference) {
-        bench.wsHost = QHostAddress(bench.server.host());
-        bench.wsPort = static_cast<quint16>(bench.server.port());
-    } else if (!bench.discover()) {
+        bench.ws = {QHostAddress(bench.server.host()), static_cast<quint16>(bench.server.port())};
+    } else if (const auto ws = bench.discover(bench.server)) {
+        bench.ws = *ws;
+    } else {
         std::fprintf(stderr, "chatterbox-bench: no Chatterbox server at %s\n", qPrintable(bench.server.toString()));
         return 1;
+    }
+    std::optional<Endpoint> publishTo;
+    if (!parser.value(publishOpt).isEmpty()) {
+        publishTo = bench.discover(QUrl(parser.value(publishOpt)));
+        if (!publishTo) {
+            std::fprintf(stderr, "chatterbox-bench: no Chatterbox server at %s\n", qPrintable(parser.value(publishOpt)));
+            return 1;
+        }
     }
 
     if (scenario == QLatin1String("fanout")) {
@@ -274,6 +293,10 @@ int main(int argc, char *argv[])
             const auto tokens = bench.login(members, QStringLiteral("bench-member-"));
             for (int i = 0; i < members; ++i)
                 peers[static_cast<std::size_t>(i)].token = tokens[static_cast<std::size_t>(i)];
+        }
+        if (publishTo) {
+            for (int i = 0; i < senders; ++i)
+                peers[static_cast<std::size_t>(i)].endpoint = *publishTo;
         }
         int failures = 0;
         bench.connectAll(peers, 256, &failures);
@@ -320,8 +343,8 @@ int main(int argc, char *argv[])
         latency.reserve(4'000'000);
         qint64 deliveries = 0;
         bool measuring = false;
-        for (auto &peer : peers) {
-            QObject::connect(peer.socket.get(), &WsClient::textReceived, [&](const QByteArray &text) {
+        for (std::size_t p = publishTo ? static_cast<std::size_t>(senders) : 0; p < peers.size(); ++p) {
+            QObject::connect(peers[p].socket.get(), &WsClient::textReceived, [&](const QByteArray &text) {
                 // Events only (keys come sorted: {"data":...}); the reply to a send carries the body too.
                 qsizetype at = -1;
                 if (reference && text.startsWith("b "))
@@ -379,8 +402,8 @@ int main(int argc, char *argv[])
         const auto lat = percentiles(latency);
         const auto acks = percentiles(ack);
         const double perSecond = static_cast<double>(deliveries) / elapsed;
-        std::printf("chatterbox-bench fanout%s: %d members, %d senders, %.0f messages/s for %.1f s\n", reference ? " (reference loop)" : "",
-                    members, senders, rate, elapsed);
+        std::printf("chatterbox-bench fanout%s: %d members, %d senders%s, %.0f messages/s for %.1f s\n", reference ? " (reference loop)" : "",
+                    members, senders, publishTo ? " on the other instance" : "", rate, elapsed);
         std::printf("  %-28s %12.0f /s\n", "deliveries", perSecond);
         std::printf("  %-28s %9.2f ms p50 %9.2f ms p99 %9.2f ms max\n", "publish -> delivery", lat.p50, lat.p99, lat.max);
         if (!reference)

@@ -18,7 +18,8 @@ trap cleanup EXIT
 deb=$(ls "$scratch"/out/chatterbox-server_*.deb)
 contents=$(dpkg-deb -c "$deb")
 for path in ./usr/bin/chatterbox-server ./usr/lib/systemd/system/chatterbox-server.service \
-            ./usr/share/doc/chatterbox-server/operating.md ./usr/share/doc/chatterbox-server/examples/chatterbox.conf; do
+            ./usr/share/doc/chatterbox-server/operating.md ./usr/share/doc/chatterbox-server/scaling.md \
+            ./usr/share/doc/chatterbox-server/examples/chatterbox.conf ./usr/share/doc/chatterbox-server/examples/chatterbox-instances.conf; do
     grep -q " $path\$" <<<"$contents" || { echo "missing from the package: $path"; exit 1; }
 done
 dpkg-deb -I "$deb" postinst | grep -q "adduser --system" || { echo "postinst does not create the user"; exit 1; }
