@@ -186,8 +186,10 @@ void ClusterLink::announceLoop()
             return;
         const bool heartbeat = std::chrono::steady_clock::now() >= nextBeat;
         try {
-            if (!connection || !connection->is_open())
+            if (!connection || !connection->is_open()) {
                 connection = std::make_unique<pqxx::connection>(m_url);
+                pqxx::nontransaction(*connection).exec0("SET application_name = 'chatterbox announcer'");
+            }
             announceRound(*connection, heartbeat);
             if (heartbeat)
                 nextBeat = std::chrono::steady_clock::now() + interval;
@@ -314,6 +316,8 @@ void ClusterLink::listenLoop()
     while (!m_stopping) {
         try {
             pqxx::connection connection(m_url);
+            // Named, so an operator can tell it apart in pg_stat_activity.
+            pqxx::nontransaction(connection).exec0("SET application_name = 'chatterbox listener'");
             Receiver receiver(connection, *this);
             // Listening from here on; whatever happened before is read from the tables.
             std::vector<InstancePresence> everyone;

@@ -191,6 +191,29 @@ private Q_SLOTS:
         west.stop();
     }
 
+    // The listening connection drops (the database restarted, a proxy cut it): it comes back
+    // by itself, says so (the instance then reads the log from where it was), and hears again.
+    void listenerDropped_reconnectsAndHears()
+    {
+        Heard eastHeard;
+        Heard westHeard;
+        ClusterLink east(m_db.url(), std::chrono::seconds(5), eastHeard.handlers());
+        ClusterLink west(m_db.url(), std::chrono::seconds(5), westHeard.handlers());
+        east.start();
+        west.start();
+        QVERIFY(westHeard.waitFor([](Heard &h) { return h.listening == 1; }));
+        QVERIFY(eastHeard.waitFor([](Heard &h) { return h.listening == 1; }));
+        pqxx::connection c(m_db.url());
+        const int cut = pqxx::work(c).exec("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                          " WHERE application_name = 'chatterbox listener'")[0][0].as<int>();
+        QVERIFY(cut >= 2);
+        QVERIFY(westHeard.waitFor([](Heard &h) { return h.listening == 2; }));
+        east.eventsCommitted(77);
+        QVERIFY(westHeard.waitFor([](Heard &h) { return h.eventsUpTo == 77; }));
+        east.stop();
+        west.stop();
+    }
+
     // An instance that stops beating (kill -9) is removed by the others after the timeout,
     // and its people's presence with it.
     void silentInstance_reaped()
