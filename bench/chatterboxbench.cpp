@@ -18,6 +18,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -29,6 +30,7 @@
 #include <QUuid>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -84,6 +86,21 @@ qint64 rssKb(qint64 pid)
     return -1;
 }
 
+// CPU seconds a process has used (user + system), from /proc; -1 when it cannot be read.
+double cpuSeconds(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray text = stat.readAll();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return -1;
+    const double ticks = static_cast<double>(fields[11].toLongLong() + fields[12].toLongLong());
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 QString fileLimitOf(qint64 pid)
 {
     QFile limits(QStringLiteral("/proc/%1/limits").arg(pid));
@@ -126,6 +143,7 @@ public:
     QUrl server;
     Endpoint ws;
     int sourceAddresses = 16;
+    const QString runPrefix = QStringLiteral("bench-%1-").arg(QDateTime::currentSecsSinceEpoch() % 100000000);
     QNetworkAccessManager network;
     QJsonObject results;
 
@@ -250,7 +268,7 @@ int main(int argc, char *argv[])
     const auto connectionsOpt = option("connections", "handshakes, idle: how many connections.", "n", "10000");
     const auto parallelOpt = option("parallel", "handshakes: upgrades in flight at once.", "n", "256");
     const auto sourcesOpt = option("source-addresses", "Spread connections over this many 127.0.0.x addresses.", "n", "16");
-    const auto pidOpt = option("server-pid", "idle: the server's process id, to read its memory.", "pid", "0");
+    const auto pidOpt = option("server-pid", "The server's process id, to read its memory (idle) and CPU time (fanout).", "pid", "0");
     const auto jsonOpt = option("json", "Also write the results here.", "file", "");
     const auto publishOpt = option("publish-server", "fanout: the senders use this other instance (HTTP address); "
                                    "latency is measured on --server's members only.", "url", "");
@@ -290,7 +308,8 @@ int main(int argc, char *argv[])
         const int seconds = parser.value(secondsOpt).toInt();
         std::vector<Peer> peers(static_cast<std::size_t>(members));
         if (!reference) {
-            const auto tokens = bench.login(members, QStringLiteral("bench-member-"));
+            // New people each run: the same ones would carry every earlier run's parties along.
+            const auto tokens = bench.login(members, bench.runPrefix + QStringLiteral("member-"));
             for (int i = 0; i < members; ++i)
                 peers[static_cast<std::size_t>(i)].token = tokens[static_cast<std::size_t>(i)];
         }
@@ -392,11 +411,14 @@ int main(int argc, char *argv[])
         });
         tick.start();
         waitFor([] { return false; }, 1000); // warm up
+        const qint64 serverPid = parser.value(pidOpt).toLongLong();
+        const double cpuBefore = serverPid ? cpuSeconds(serverPid) : -1;
         measuring = true;
         clock.start();
         waitFor([] { return false; }, seconds * 1000);
         measuring = false;
         const double elapsed = static_cast<double>(clock.nsecsElapsed()) / 1e9;
+        const double serverCpu = serverPid ? cpuSeconds(serverPid) - cpuBefore : -1;
         tick.stop();
         waitFor([] { return false; }, 1000);
         const auto lat = percentiles(latency);
@@ -408,6 +430,13 @@ int main(int argc, char *argv[])
         std::printf("  %-28s %9.2f ms p50 %9.2f ms p99 %9.2f ms max\n", "publish -> delivery", lat.p50, lat.p99, lat.max);
         if (!reference)
             std::printf("  %-28s %9.2f ms p50 %9.2f ms p99 %9.2f ms max\n", "ack", acks.p50, acks.p99, acks.max);
+        if (serverCpu >= 0) {
+            // The server's whole process: network thread, database threads, all.
+            std::printf("  %-28s %12.0f %% of a core, %.2f us per delivery\n", "server CPU", 100.0 * serverCpu / elapsed,
+                        1e6 * serverCpu / std::max<double>(1, static_cast<double>(deliveries)));
+            bench.results.insert(QStringLiteral("serverCpuPercent"), 100.0 * serverCpu / elapsed);
+            bench.results.insert(QStringLiteral("serverCpuUsPerDelivery"), 1e6 * serverCpu / std::max<double>(1, static_cast<double>(deliveries)));
+        }
         bench.results.insert(QStringLiteral("deliveriesPerSecond"), perSecond);
         bench.results.insert(QStringLiteral("latencyP50Ms"), lat.p50);
         bench.results.insert(QStringLiteral("latencyP99Ms"), lat.p99);
@@ -420,7 +449,7 @@ int main(int argc, char *argv[])
         // The server allows a few connections per person: enough people to share them.
         const int perUser = 20;
         const int users = (connections + perUser - 1) / perUser;
-        const auto tokens = bench.login(users, QStringLiteral("bench-idle-"));
+        const auto tokens = bench.login(users, bench.runPrefix + QStringLiteral("idle-"));
         std::vector<Peer> peers(static_cast<std::size_t>(connections));
         for (int i = 0; i < connections; ++i)
             peers[static_cast<std::size_t>(i)].token = tokens[static_cast<std::size_t>(i / perUser)];

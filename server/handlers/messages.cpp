@@ -6,6 +6,8 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+
 namespace chatterbox::server::handlers {
 
 using protocol::ErrorCode;
@@ -50,18 +52,25 @@ Outcome sendMessage(Tx &tx, const RequestContext &ctx, const protocol::SendMessa
     if (auto original = queries::messageByClientId(tx, ctx.userId, request.clientMsgId))
         return Outcome::reply(protocol::MessageReply{std::move(*original)});
 
-    const auto counters = tx.exec_params1(
-        "UPDATE topics SET last_seq = last_seq + 1, last_rev = last_rev + 1 WHERE id = $1"
-        " RETURNING last_seq, last_rev",
-        request.topicId);
-    const auto id = tx.exec_params1(
-        "INSERT INTO messages (topic_id, seq, rev, author_id, client_msg_id, body)"
-        " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        request.topicId, counters[0].as<std::int64_t>(), counters[1].as<std::int64_t>(), ctx.userId,
-        request.clientMsgId, request.body)[0].as<std::string>();
-    auto message = reload(tx, id, access->partyId);
-    recordMentions(tx, message, request.body);
-    message = reload(tx, id, access->partyId);
+    // The topic's counters and the message in one statement. The counters' row lock is held
+    // until commit, which is what keeps seq and rev gapless and in commit order.
+    const auto row = tx.exec_params1(
+        std::string("WITH c AS (UPDATE topics SET last_seq = last_seq + 1, last_rev = last_rev + 1 WHERE id = $1"
+                    "           RETURNING last_seq, last_rev)"
+                    " INSERT INTO messages AS m (topic_id, seq, rev, author_id, client_msg_id, body)"
+                    " SELECT $1, c.last_seq, c.last_rev, $2, $3, $4 FROM c RETURNING ")
+            + queries::kMessageColumns,
+        request.topicId, ctx.userId, request.clientMsgId, request.body);
+    auto message = queries::messageFromRow(row, access->partyId);
+    // A new message has no mentions yet: store them, and put them in the reply without reading
+    // them back.
+    if (request.body.find('@') != std::string::npos) {
+        auto mentioned = protocol::resolveMentions(request.body, queries::mentionCandidates(tx, access->partyId));
+        std::sort(mentioned.begin(), mentioned.end());
+        mentioned.erase(std::unique(mentioned.begin(), mentioned.end()), mentioned.end());
+        queries::storeMentions(tx, message, mentioned);
+        message.mentions = std::move(mentioned);
+    }
     // Writing in a topic means having read it up to here.
     queries::advanceReadState(tx, ctx.userId, request.topicId, message.seq);
     Outcome o = Outcome::reply(protocol::MessageReply{message});

@@ -20,7 +20,7 @@ void EventFeed::committedHere(std::vector<CommittedEvent> events)
     if (m_waiting.empty() && events.front().id == m_publishedUpTo + 1) {
         // The common case, and the only one with a single instance: straight out.
         m_publishedUpTo = events.back().id;
-        m_publish(events);
+        m_publish(std::move(events));
         return;
     }
     for (auto &event : events) {
@@ -95,7 +95,7 @@ void EventFeed::drain()
         m_waiting.erase(it);
     }
     if (!ready.empty())
-        m_publish(ready);
+        m_publish(std::move(ready));
 }
 
 } // namespace chatterbox::server

@@ -19,7 +19,7 @@ namespace chatterbox::server {
 // read from the change log; the local events wait for it. A lost wake-up is caught by poll().
 class EventFeed final {
 public:
-    using Publish = std::function<void(const std::vector<CommittedEvent> &)>;
+    using Publish = std::function<void(std::vector<CommittedEvent>)>;
     // Asks for the change log after an id; the answer comes back through fetched().
     using Fetch = std::function<void(std::int64_t afterId)>;
 

@@ -35,7 +35,7 @@ Hub::Hub(TokenService &tokens, Metrics &metrics, HubSettings settings, QObject *
     , m_tokens(tokens)
     , m_metrics(metrics)
     , m_settings(std::move(settings))
-    , m_feed([this](const std::vector<CommittedEvent> &events) { publish(events); },
+    , m_feed([this](std::vector<CommittedEvent> events) { publish(std::move(events)); },
              [this](std::int64_t afterId) { fetchEvents(afterId); })
     , m_inviteFailures(limits::kInviteFailureBurst, limits::kInviteFailureRefillSeconds)
     , m_typing(1.0, limits::kTypingIntervalSeconds)

@@ -98,9 +98,11 @@ private:
     void sendResult(Connection *connection, std::int64_t requestId, const nlohmann::json &result);
 
     // Every committed event, from here or elsewhere, once and in id order (the EventFeed's output).
-    void publish(const std::vector<CommittedEvent> &events);
+    void publish(std::vector<CommittedEvent> events);
     void fetchEvents(std::int64_t afterId);
     bool follows(const Connection *connection, const CommittedEvent &event) const;
+    // The common case, a change inside one party that changes nobody's membership.
+    static bool isPlain(const CommittedEvent &event);
     void deliver(Connection *connection, const CommittedEvent &event, const QString &frame);
     void deliverEphemeral(const PartyEvent &event);
     void follow(Connection *connection, const std::string &partyId);
@@ -128,6 +130,7 @@ private:
     std::unordered_map<quint64, Connection *> m_connections;
     std::unordered_map<std::string, std::unordered_set<Connection *>> m_byUser;
     std::unordered_map<std::string, std::unordered_set<Connection *>> m_followers; // party -> connections
+    std::vector<Connection *> m_targets;   // reused by publish(), so a delivery allocates nothing
     // Recent events, so a connection whose snapshot was taken a moment ago gets what followed it.
     std::deque<std::shared_ptr<const CommittedEvent>> m_recent;
     std::int64_t m_evictedUpTo = 0;
