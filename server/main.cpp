@@ -27,6 +27,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -76,6 +77,20 @@ std::string publicBaseUrl(const ServerConfig &config, int httpPort)
     return "http://" + host + ":" + std::to_string(httpPort);
 }
 
+// Every connection is a file descriptor: take as many as the system allows this process.
+rlim_t raiseFileLimit()
+{
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return 0;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+        getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    return limit.rlim_cur;
+}
+
 // A URL with its password masked, for messages.
 std::string redacted(const std::string &url)
 {
@@ -100,6 +115,7 @@ int main(int argc, char *argv[])
         return parsed.exitCode;
     }
 
+    const rlim_t fileLimit = raiseFileLimit();
     // Qt's glib event dispatcher costs about 30% more CPU with thousands of sockets.
     qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
@@ -208,6 +224,7 @@ int main(int argc, char *argv[])
     http.setWebSocketPort(listener.serverPort());
     std::printf("chatterbox-server: listening on http://%s:%d (WebSocket ws://%s:%u/)%s\n", config.httpListen.host.c_str(),
                 httpPort, wsAddress.host.c_str(), listener.serverPort(), config.dev ? " with development sign-in" : "");
+    qCInfo(lcNet, "open file limit %llu: room for about that many connections", static_cast<unsigned long long>(fileLimit));
     std::fflush(stdout);
 
     // SIGINT/SIGTERM end the event loop through a pipe; nothing else is safe in a signal handler.

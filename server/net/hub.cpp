@@ -10,6 +10,10 @@
 
 #include <QWebSocket>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 // Connections and requests. Events and presence are in hubevents.cpp.
 namespace chatterbox::server {
 
@@ -361,6 +365,24 @@ void Hub::sweep()
     }
     m_inviteFailures.prune(now);
     m_typing.prune(now);
+    returnFreedMemory(now);
+}
+
+// The C library keeps freed memory for reuse; after many connections leave it would keep it
+// for good. Hand it back to the system when a quarter of the connections left, and every 30 s.
+void Hub::returnFreedMemory(std::int64_t nowMs)
+{
+#ifdef __GLIBC__
+    const std::size_t open = m_connections.size();
+    m_connectionsPeak = std::max(m_connectionsPeak, open);
+    if (open * 4 > m_connectionsPeak * 3 && nowMs - m_lastTrimMs < 30000)
+        return;
+    malloc_trim(0);
+    m_lastTrimMs = nowMs;
+    m_connectionsPeak = open;
+#else
+    Q_UNUSED(nowMs);
+#endif
 }
 
 } // namespace chatterbox::server

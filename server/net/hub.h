@@ -117,6 +117,7 @@ private:
     void sendPresenceOf(Connection *connection, const protocol::Party &party);
 
     void sweep();
+    void returnFreedMemory(std::int64_t nowMs);
 
     TokenService &m_tokens;
     Metrics &m_metrics;
@@ -133,6 +134,7 @@ private:
     std::vector<Connection *> m_targets;   // reused by publish(), so a delivery allocates nothing
     // Recent events, so a connection whose snapshot was taken a moment ago gets what followed it.
     std::deque<std::shared_ptr<const CommittedEvent>> m_recent;
+    std::size_t m_recentBytes = 0;
     std::int64_t m_evictedUpTo = 0;
     PresenceBook m_presence;
     Throttle m_inviteFailures;
@@ -149,6 +151,8 @@ private:
     void releaseInviteBudget(const Pending &pending);
     Throttle m_typing;
     QTimer m_sweepTimer;
+    std::size_t m_connectionsPeak = 0;
+    std::int64_t m_lastTrimMs = 0;
 };
 
 } // namespace chatterbox::server

@@ -10,7 +10,16 @@ namespace chatterbox::server {
 
 namespace {
 
+// Recent events are kept for connections whose snapshot is being read: a few seconds' worth is
+// plenty. Bounded by count and by size, since one event can carry a whole party (party.joined).
 constexpr std::size_t kRecentEvents = 16384;
+constexpr std::size_t kRecentBytes = 32 * 1024 * 1024;
+
+// Roughly what an event costs in memory: its frame, and the decoded event beside it.
+std::size_t footprint(const CommittedEvent &event)
+{
+    return 3 * event.frame.size() + 256;
+}
 
 // The users an event lets into its party (they start following it before it is delivered).
 std::vector<std::string> usersJoining(const CommittedEvent &event)
@@ -109,8 +118,10 @@ void Hub::publish(std::vector<CommittedEvent> events)
     for (auto &committed : events) {
         auto event = std::make_shared<const CommittedEvent>(std::move(committed));
         m_recent.push_back(event);
-        while (m_recent.size() > kRecentEvents) {
+        m_recentBytes += footprint(*event);
+        while (m_recent.size() > 1 && (m_recent.size() > kRecentEvents || m_recentBytes > kRecentBytes)) {
             m_evictedUpTo = m_recent.front()->id;
+            m_recentBytes -= footprint(*m_recent.front());
             m_recent.pop_front();
         }
         if (std::holds_alternative<protocol::MessageCreated>(event->event))
