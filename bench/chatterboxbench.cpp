@@ -5,14 +5,18 @@
 //               second, publish-to-delivery latency, ack latency
 //   handshakes  authenticated WebSocket upgrades per second
 //   idle        server memory per idle authenticated connection, and after they all leave
+//   history     message.history on a database it seeds with --messages (10 million): the
+//               newest page and a page 10,000 pages back
+//   sends       message.send at --rate over --topics topics (a party each): ack latency
 // With --publish-server the senders connect to a second instance on the same database, so every
 // delivery crosses from one instance to the other (docs/scaling.md).
 // With --reference it runs the fanout against chatterbox-bench-reference (a bare broadcast
 // loop on the same WebSocket library) to show the stack's own limit on this machine.
 // Prints a table; --json FILE also writes the numbers.
 
+#include "bench/benchsession.h"
+#include "bench/dbscenarios.h"
 #include "bench/stats.h"
-#include "bench/wsclient.h"
 
 #include <nlohmann/json.hpp>
 
@@ -41,212 +45,6 @@
 using namespace chatterbox::bench;
 using nlohmann::json;
 
-namespace {
-
-qint64 nowNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-// Runs the event loop until done() or the time is up; sleeps while nothing happens.
-bool waitFor(const std::function<bool()> &done, int timeoutMs)
-{
-    QElapsedTimer timer;
-    timer.start();
-    QTimer wake;
-    wake.start(5);
-    while (!done()) {
-        if (timer.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
-    }
-    return true;
-}
-
-// Raises this process's open-file limit as far as the system allows; returns it.
-rlim_t raiseFileLimit()
-{
-    rlimit limit{};
-    getrlimit(RLIMIT_NOFILE, &limit);
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-    getrlimit(RLIMIT_NOFILE, &limit);
-    return limit.rlim_cur;
-}
-
-qint64 rssKb(qint64 pid)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
-// CPU seconds a process has used (user + system), from /proc; -1 when it cannot be read.
-double cpuSeconds(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray text = stat.readAll();
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() < 13)
-        return -1;
-    const double ticks = static_cast<double>(fields[11].toLongLong() + fields[12].toLongLong());
-    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-QString fileLimitOf(qint64 pid)
-{
-    QFile limits(QStringLiteral("/proc/%1/limits").arg(pid));
-    if (!limits.open(QIODevice::ReadOnly))
-        return QStringLiteral("?");
-    for (const QByteArray &line : limits.readAll().split('\n')) {
-        if (line.startsWith("Max open files"))
-            return QString::fromLatin1(line.simplified().split(' ').at(3));
-    }
-    return QStringLiteral("?");
-}
-
-struct Endpoint {
-    QHostAddress host;
-    quint16 port = 0;
-};
-
-// One benchmark user on one connection, with request/reply bookkeeping.
-struct Peer {
-    std::unique_ptr<WsClient> socket;
-    Endpoint endpoint;
-    QByteArray token;
-    std::string userId;
-    std::int64_t nextId = 1;
-    std::map<std::int64_t, std::function<void(const json &)>> replies;
-
-    void request(const std::string &type, json fields, std::function<void(const json &)> reply = {})
-    {
-        const std::int64_t id = nextId++;
-        fields["type"] = type;
-        fields["id"] = id;
-        if (reply)
-            replies[id] = std::move(reply);
-        socket->sendText(QByteArray::fromStdString(fields.dump()));
-    }
-};
-
-class Bench {
-public:
-    QUrl server;
-    Endpoint ws;
-    int sourceAddresses = 16;
-    const QString runPrefix = QStringLiteral("bench-%1-").arg(QDateTime::currentSecsSinceEpoch() % 100000000);
-    QNetworkAccessManager network;
-    QJsonObject results;
-
-    // The WebSocket address a server's discovery document gives.
-    std::optional<Endpoint> discover(const QUrl &http)
-    {
-        QNetworkReply *reply = network.get(QNetworkRequest(http.resolved(QUrl(QStringLiteral("/.well-known/chatterbox")))));
-        waitFor([&] { return reply->isFinished(); }, 10000);
-        const json info = json::parse(reply->readAll().toStdString(), nullptr, false);
-        reply->deleteLater();
-        if (!info.contains("websocket") || !info["websocket"].is_string())
-            return std::nullopt;
-        const QUrl url(QString::fromStdString(info["websocket"].get<std::string>()));
-        return Endpoint{QHostAddress(url.host()), static_cast<quint16>(url.port())};
-    }
-
-    // Development sign-in for count users, a few dozen at a time.
-    std::vector<QByteArray> login(int count, const QString &prefix)
-    {
-        std::vector<QByteArray> tokens(static_cast<std::size_t>(count));
-        int next = 0, done = 0, inFlight = 0;
-        std::function<void()> pump = [&] {
-            while (inFlight < 32 && next < count) {
-                const int i = next++;
-                ++inFlight;
-                QNetworkRequest request(server.resolved(QUrl(QStringLiteral("/auth/dev"))));
-                request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
-                QNetworkReply *reply = network.post(request, QByteArray::fromStdString(json{{"name", (prefix + QString::number(i)).toStdString()}}.dump()));
-                QObject::connect(reply, &QNetworkReply::finished, reply, [&, reply, i] {
-                    const json answer = json::parse(reply->readAll().toStdString(), nullptr, false);
-                    if (answer.contains("access_token"))
-                        tokens[static_cast<std::size_t>(i)] = QByteArray::fromStdString(answer["access_token"].get<std::string>());
-                    reply->deleteLater();
-                    --inFlight;
-                    ++done;
-                    pump();
-                });
-            }
-        };
-        pump();
-        waitFor([&] { return done == count; }, 120000);
-        return tokens;
-    }
-
-    QHostAddress sourceFor(int i) const
-    {
-        return QHostAddress(QStringLiteral("127.0.0.%1").arg(1 + i % std::max(1, sourceAddresses)));
-    }
-
-    // Opens a connection per token, at most `parallel` upgrading at once; returns the seconds it took.
-    double connectAll(std::vector<Peer> &peers, int parallel, int *failures)
-    {
-        int next = 0, opened = 0, failed = 0, inFlight = 0;
-        QElapsedTimer timer;
-        timer.start();
-        std::function<void()> pump = [&] {
-            while (inFlight < parallel && next < static_cast<int>(peers.size())) {
-                Peer &peer = peers[static_cast<std::size_t>(next)];
-                peer.socket = std::make_unique<WsClient>();
-                QObject::connect(peer.socket.get(), &WsClient::opened, [&] { --inFlight; ++opened; pump(); });
-                QObject::connect(peer.socket.get(), &WsClient::failed, [&](const QString &) { --inFlight; ++failed; pump(); });
-                QObject::connect(peer.socket.get(), &WsClient::textReceived, [&peer](const QByteArray &text) {
-                    // Replies carry an id (keys come sorted: results {"id":..., errors {"code":...); events do not.
-                    if (!text.startsWith("{\"id\"") && !text.startsWith("{\"code\""))
-                        return;
-                    const json frame = json::parse(text.toStdString(), nullptr, false);
-                    const auto it = peer.replies.find(frame.value("id", std::int64_t(0)));
-                    if (it == peer.replies.end())
-                        return;
-                    auto callback = std::move(it->second);
-                    peer.replies.erase(it);
-                    callback(frame);
-                });
-                const Endpoint &to = peer.endpoint.port ? peer.endpoint : ws;
-                peer.socket->open(sourceFor(next), to.host, to.port, peer.token);
-                ++next;
-                ++inFlight;
-            }
-        };
-        pump();
-        waitFor([&] { return opened + failed == static_cast<int>(peers.size()); }, 600000);
-        if (failures)
-            *failures = failed;
-        return static_cast<double>(timer.nsecsElapsed()) / 1e9;
-    }
-
-    bool helloAll(std::vector<Peer> &peers)
-    {
-        int ready = 0;
-        for (auto &peer : peers) {
-            if (!peer.socket->isOpen())
-                continue;
-            peer.request("hello", {{"protocol", 1}}, [&](const json &frame) {
-                if (frame.contains("result"))
-                    peer.userId = frame["result"]["me"]["id"];
-                ++ready;
-            });
-        }
-        return waitFor([&] { return ready == static_cast<int>(peers.size()); }, 120000);
-    }
-};
-
-} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -259,12 +57,15 @@ int main(int argc, char *argv[])
         parser.addOption(o);
         return o;
     };
-    const auto scenarioOpt = option("scenario", "fanout, handshakes or idle.", "name", "fanout");
+    const auto scenarioOpt = option("scenario", "fanout, handshakes, idle, history or sends.", "name", "fanout");
+    const auto databaseOpt = option("database-url", "history: the server's database, to seed.", "url", "");
+    const auto messagesOpt = option("messages", "history: messages to store.", "n", "10000000");
+    const auto topicsOpt = option("topics", "sends: topics to spread the sends over.", "n", "100");
     const auto serverOpt = option("server", "The server's HTTP address.", "url", "http://127.0.0.1:8080");
     const auto membersOpt = option("members", "fanout: members in the topic (one connection each).", "n", "1000");
     const auto sendersOpt = option("senders", "fanout: how many of them publish.", "n", "10");
-    const auto rateOpt = option("rate", "fanout: messages published per second, all senders together.", "n", "300");
-    const auto secondsOpt = option("seconds", "fanout: how long to measure.", "s", "10");
+    const auto rateOpt = option("rate", "fanout, sends: messages published per second, all senders together.", "n", "300");
+    const auto secondsOpt = option("seconds", "fanout, sends: how long to measure.", "s", "10");
     const auto connectionsOpt = option("connections", "handshakes, idle: how many connections.", "n", "10000");
     const auto parallelOpt = option("parallel", "handshakes: upgrades in flight at once.", "n", "256");
     const auto sourcesOpt = option("source-addresses", "Spread connections over this many 127.0.0.x addresses.", "n", "16");
@@ -484,6 +285,21 @@ int main(int argc, char *argv[])
                 bench.results.insert(QStringLiteral("serverFileLimit"), fileLimitOf(pid));
             }
         }
+    } else if (scenario == QLatin1String("history")) {
+        HistoryOptions options;
+        options.databaseUrl = parser.value(databaseOpt).toStdString();
+        options.messages = parser.value(messagesOpt).toLongLong();
+        if (const int status = runHistory(bench, options))
+            return status;
+    } else if (scenario == QLatin1String("sends")) {
+        SendsOptions options;
+        options.topics = std::max(1, parser.value(topicsOpt).toInt());
+        options.rate = parser.value(rateOpt).toDouble();
+        options.seconds = parser.value(secondsOpt).toInt();
+        // Each connection may send 20 requests a second; stay well under it.
+        options.sendersPerTopic = std::max(2, static_cast<int>(options.rate / options.topics / 8) + 1);
+        if (const int status = runSends(bench, options))
+            return status;
     } else {
         std::fprintf(stderr, "chatterbox-bench: unknown scenario %s\n", qPrintable(scenario));
         return 2;

@@ -23,6 +23,7 @@ struct ServerConfig {
     std::string publicUrl;                     // the base URL clients use; default http://<listen>
     bool dev = false;
     int dbReaders = 2;
+    int dbWriters = 1;          // a person's writes always go to the same one, in order
     std::chrono::seconds pingInterval{25};
     std::chrono::seconds idleTimeout{60};
     std::chrono::seconds accessTokenLifetime{15 * 60};

@@ -157,7 +157,7 @@ int main(int argc, char *argv[])
     settings.maxConnectionsPerUser = config.maxConnectionsPerUser;
     settings.maxSendQueueBytes = config.maxSendQueueBytes;
     Hub hub(*tokens, metrics, settings);
-    Executor executor(config.databaseUrl, config.dbReaders, hub.eventSink());
+    Executor executor(config.databaseUrl, config.dbReaders, hub.eventSink(), config.dbWriters);
     hub.attach(&executor);
 
     // The other instances on this database. Their news arrives on the link's threads and is

@@ -1,5 +1,6 @@
 #include "server/db/eventlog.h"
 
+#include "server/handlers/queries.h"
 #include "server/logging.h"
 #include "shared/frames.h"
 
@@ -15,8 +16,8 @@ std::vector<CommittedEvent> append(pqxx::transaction_base &tx, std::vector<Party
     if (events.empty())
         return out;
     const auto count = static_cast<std::int64_t>(events.size());
-    const auto last = tx.exec_params1("UPDATE event_log_head SET last_id = last_id + $1 RETURNING last_id", count)[0]
-                          .as<std::int64_t>();
+    const auto last = queries::prepared(tx, "event_log_take", "UPDATE event_log_head SET last_id = last_id + $1 RETURNING last_id",
+                                        count)[0][0].as<std::int64_t>();
     nlohmann::json rows = nlohmann::json::array();
     out.reserve(events.size());
     std::int64_t id = last - count;
@@ -33,7 +34,8 @@ std::vector<CommittedEvent> append(pqxx::transaction_base &tx, std::vector<Party
         out.push_back(std::move(c));
     }
     // One statement for the whole batch.
-    tx.exec_params0("INSERT INTO events (id, party_id, kind, payload, recipient_user_id, more_party_ids)"
+    queries::prepared(tx, "event_log_append",
+                    "INSERT INTO events (id, party_id, kind, payload, recipient_user_id, more_party_ids)"
                     " SELECT $1 + t.n, NULLIF(t.e->>'p', '')::uuid, t.e->>'k', t.e->'d', NULLIF(t.e->>'r', '')::uuid,"
                     "        NULLIF(ARRAY(SELECT jsonb_array_elements_text(t.e->'m')), '{}')::uuid[]"
                     " FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, n)",

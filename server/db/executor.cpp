@@ -55,10 +55,13 @@ Outcome outcomeForDatabaseError(const std::exception &error)
     return Outcome::fail(ErrorCode::Internal, "the server failed to handle this request");
 }
 
-Executor::Executor(std::string databaseUrl, int readerThreads, EventSink sink)
+Executor::Executor(std::string databaseUrl, int readerThreads, EventSink sink, int writerThreads)
     : m_url(std::move(databaseUrl)), m_sink(std::move(sink))
 {
-    m_threads.emplace_back([this] { writerLoop(); });
+    for (int i = 0; i < std::max(1, writerThreads); ++i)
+        m_writes.push_back(std::make_unique<Queue>());
+    for (auto &queue : m_writes)
+        m_threads.emplace_back([this, q = queue.get()] { writerLoop(*q); });
     for (int i = 0; i < std::max(1, readerThreads); ++i)
         m_threads.emplace_back([this] { readerLoop(); });
 }
@@ -72,21 +75,23 @@ void Executor::stop()
 {
     if (m_stopping.exchange(true))
         return;
-    m_writes.wake.notify_all();
+    for (auto &queue : m_writes)
+        queue->wake.notify_all();
     m_reads.wake.notify_all();
     for (auto &t : m_threads)
         t.join();
     m_threads.clear();
 }
 
-void Executor::write(Work work, Done done)
+void Executor::write(const std::string &orderKey, Work work, Done done)
 {
     ++m_stats.writeQueue;
+    Queue &queue = *m_writes[std::hash<std::string>{}(orderKey) % m_writes.size()];
     {
-        std::lock_guard lock(m_writes.mutex);
-        m_writes.jobs.push_back({std::move(work), std::move(done)});
+        std::lock_guard lock(queue.mutex);
+        queue.jobs.push_back({std::move(work), std::move(done)});
     }
-    m_writes.wake.notify_one();
+    queue.wake.notify_one();
 }
 
 void Executor::read(Work work, Done done)
@@ -120,11 +125,11 @@ std::vector<Executor::Job> Executor::take(Queue &queue, std::size_t most)
     return batch;
 }
 
-void Executor::writerLoop()
+void Executor::writerLoop(Queue &queue)
 {
     std::unique_ptr<pqxx::connection> connection;
     while (true) {
-        auto batch = take(m_writes, kMaxWriteBatch);
+        auto batch = take(queue, kMaxWriteBatch);
         if (batch.empty())
             return; // stopping, and nothing left to do
         m_stats.writeQueue -= static_cast<std::int64_t>(batch.size());
@@ -140,49 +145,69 @@ void Executor::writerLoop()
     }
 }
 
-bool Executor::runWriteBatch(pqxx::connection &connection, std::vector<Job> &batch)
+// Runs the batch in one transaction and commits it. With savepoints, one request's failure
+// undoes only that request. Without, a failure rolls everything back and returns false, and
+// the caller runs the batch again with savepoints: two round trips fewer per request in the
+// common case where nothing fails. (A batch of one never needs them: the transaction is its
+// savepoint.) Connection and commit failures throw.
+bool Executor::runBatchOnce(pqxx::connection &connection, std::vector<Job> &batch, bool savepoints,
+                            std::vector<Outcome> &outcomes, std::vector<CommittedEvent> &committed)
 {
-    bool connectionHealthy = true;
-    std::vector<Outcome> outcomes(batch.size());
     std::vector<PartyEvent> events;
-    std::vector<CommittedEvent> committed;
     const auto keepEvents = [&events](Outcome &outcome) {
         events.insert(events.end(), std::make_move_iterator(outcome.events.begin()),
                       std::make_move_iterator(outcome.events.end()));
         outcome.events.clear();
     };
-    try {
-        pqxx::work tx(connection);
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-            // One request's failure must not undo the others in the batch: each gets a savepoint.
-            // A batch of one needs none; the transaction itself is its savepoint.
-            if (batch.size() == 1) {
-                outcomes[i] = batch[i].work(tx);
-                if (outcomes[i].ok())
-                    keepEvents(outcomes[i]);
-                continue;
-            }
+    const bool alone = batch.size() == 1;
+    pqxx::work tx(connection);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (!savepoints || alone) {
             try {
-                pqxx::subtransaction sub(tx, "request");
-                outcomes[i] = batch[i].work(sub);
-                if (outcomes[i].ok()) {
-                    sub.commit();
-                    keepEvents(outcomes[i]);
-                } else {
-                    sub.abort();
-                }
+                outcomes[i] = batch[i].work(tx);
             } catch (const pqxx::broken_connection &) {
                 throw;
-            } catch (const std::exception &e) {
-                outcomes[i] = outcomeForDatabaseError(e);
+            } catch (const std::exception &) {
+                if (alone)
+                    throw;
+                tx.abort();
+                return false;
             }
+            if (!outcomes[i].ok()) {
+                tx.abort();
+                return alone;
+            }
+            keepEvents(outcomes[i]);
+            continue;
         }
-        if (batch.size() == 1 && !outcomes[0].ok()) {
-            tx.abort();
-        } else {
-            committed = eventlog::append(tx, events);
-            tx.commit();
+        try {
+            pqxx::subtransaction sub(tx, "request");
+            outcomes[i] = batch[i].work(sub);
+            if (outcomes[i].ok()) {
+                sub.commit();
+                keepEvents(outcomes[i]);
+            } else {
+                sub.abort();
+            }
+        } catch (const pqxx::broken_connection &) {
+            throw;
+        } catch (const std::exception &e) {
+            outcomes[i] = outcomeForDatabaseError(e);
         }
+    }
+    committed = eventlog::append(tx, events);
+    tx.commit();
+    return true;
+}
+
+bool Executor::runWriteBatch(pqxx::connection &connection, std::vector<Job> &batch)
+{
+    bool connectionHealthy = true;
+    std::vector<Outcome> outcomes(batch.size());
+    std::vector<CommittedEvent> committed;
+    try {
+        if (!runBatchOnce(connection, batch, false, outcomes, committed))
+            runBatchOnce(connection, batch, true, outcomes, committed);
         ++m_stats.commits;
     } catch (const std::exception &e) {
         // Nothing of the batch is committed: every request in it fails, and no event goes out.

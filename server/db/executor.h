@@ -30,8 +30,9 @@ struct ExecutorStats {
 // never waits on PostgreSQL.
 //
 // Writes go through one writer thread. It takes every write that is waiting (up to a batch),
-// runs each in its own savepoint inside one transaction, inserts their events, and commits
-// once: a group commit. Because there is one writer, event ids grow in commit order, which is
+// runs them inside one transaction, appends their events to the change log, and commits once:
+// a group commit. If one of them fails, the batch runs again with a savepoint per request, so
+// the failure undoes only itself. Event ids are in commit order (see eventlog.h), which is
 // what lets a new connection's snapshot say exactly which events it already covers.
 // Reads run on a pool of reader threads in REPEATABLE READ, READ ONLY transactions.
 //
@@ -42,12 +43,15 @@ public:
     using Done = std::function<void(Outcome)>;
     using EventSink = std::function<void(std::vector<CommittedEvent>)>;
 
-    Executor(std::string databaseUrl, int readerThreads, EventSink sink);
+    // writerThreads > 1 runs that many group commits side by side; writes with the same order
+    // key always go to the same writer, so they commit in the order they were asked.
+    Executor(std::string databaseUrl, int readerThreads, EventSink sink, int writerThreads = 1);
     ~Executor();
     Executor(const Executor &) = delete;
     Executor &operator=(const Executor &) = delete;
 
-    void write(Work work, Done done);
+    void write(Work work, Done done) { write(std::string(), std::move(work), std::move(done)); }
+    void write(const std::string &orderKey, Work work, Done done);
     void read(Work work, Done done);
     // Housekeeping on a reader thread's connection, outside any request; failures are logged.
     void maintain(std::function<void(pqxx::connection_base &)> task);
@@ -67,15 +71,17 @@ private:
         std::deque<Job> jobs;
     };
 
-    void writerLoop();
+    void writerLoop(Queue &queue);
     void readerLoop();
     std::vector<Job> take(Queue &queue, std::size_t most);
     // Returns false when the connection broke and must be replaced.
     bool runWriteBatch(pqxx::connection &connection, std::vector<Job> &batch);
+    bool runBatchOnce(pqxx::connection &connection, std::vector<Job> &batch, bool savepoints,
+                      std::vector<Outcome> &outcomes, std::vector<CommittedEvent> &committed);
 
     const std::string m_url;
     EventSink m_sink;
-    Queue m_writes;
+    std::vector<std::unique_ptr<Queue>> m_writes;
     Queue m_reads;
     std::atomic<bool> m_stopping{false};
     std::vector<std::thread> m_threads;

@@ -52,16 +52,23 @@ Outcome sendMessage(Tx &tx, const RequestContext &ctx, const protocol::SendMessa
     if (auto original = queries::messageByClientId(tx, ctx.userId, request.clientMsgId))
         return Outcome::reply(protocol::MessageReply{std::move(*original)});
 
-    // The topic's counters and the message in one statement. The counters' row lock is held
-    // until commit, which is what keeps seq and rev gapless and in commit order.
-    const auto row = tx.exec_params1(
+    // The topic's counters, the message, and the sender's read position in one statement (every
+    // round trip counts on this path). The counters' row lock is held until commit, which is
+    // what keeps seq and rev gapless and in commit order. Writing in a topic means having read
+    // it up to here.
+    const auto row = queries::prepared(tx, "send_message",
         std::string("WITH c AS (UPDATE topics SET last_seq = last_seq + 1, last_rev = last_rev + 1 WHERE id = $1"
-                    "           RETURNING last_seq, last_rev)"
-                    " INSERT INTO messages AS m (topic_id, seq, rev, author_id, client_msg_id, body)"
-                    " SELECT $1, c.last_seq, c.last_rev, $2, $3, $4 FROM c RETURNING ")
-            + queries::kMessageColumns,
+                    "           RETURNING last_seq, last_rev),"
+                    " ins AS (INSERT INTO messages (topic_id, seq, rev, author_id, client_msg_id, body)"
+                    "         SELECT $1, c.last_seq, c.last_rev, $2, $3, $4 FROM c RETURNING *),"
+                    " rs AS (INSERT INTO read_states (user_id, topic_id, last_read_seq) SELECT $2, $1, seq FROM ins"
+                    "        ON CONFLICT (user_id, topic_id)"
+                    "        DO UPDATE SET last_read_seq = GREATEST(read_states.last_read_seq, EXCLUDED.last_read_seq))"
+                    " SELECT ") + queries::kMessageColumns + " FROM ins m",
         request.topicId, ctx.userId, request.clientMsgId, request.body);
-    auto message = queries::messageFromRow(row, access->partyId);
+    if (row.size() != 1)
+        return Outcome::fail(ErrorCode::NotFound, "no such topic");
+    auto message = queries::messageFromRow(row[0], access->partyId);
     // A new message has no mentions yet: store them, and put them in the reply without reading
     // them back.
     if (request.body.find('@') != std::string::npos) {
@@ -71,8 +78,6 @@ Outcome sendMessage(Tx &tx, const RequestContext &ctx, const protocol::SendMessa
         queries::storeMentions(tx, message, mentioned);
         message.mentions = std::move(mentioned);
     }
-    // Writing in a topic means having read it up to here.
-    queries::advanceReadState(tx, ctx.userId, request.topicId, message.seq);
     Outcome o = Outcome::reply(protocol::MessageReply{message});
     o.events.push_back({access->partyId, protocol::MessageCreated{std::move(message)}});
     return o;

@@ -90,11 +90,11 @@ std::optional<Role> roleOf(Tx &tx, const std::string &partyId, const std::string
 
 std::optional<TopicAccess> topicAccess(Tx &tx, const std::string &topicId, const std::string &userId)
 {
-    const auto r = tx.exec_params(
-        "SELECT t.party_id, mb.role FROM topics t"
-        " JOIN members mb ON mb.party_id = t.party_id AND mb.user_id = $2"
-        " WHERE t.id = $1",
-        topicId, userId);
+    const auto r = prepared(tx, "topic_access",
+                            "SELECT t.party_id, mb.role FROM topics t"
+                            " JOIN members mb ON mb.party_id = t.party_id AND mb.user_id = $2"
+                            " WHERE t.id = $1",
+                            topicId, userId);
     if (r.empty())
         return std::nullopt;
     return TopicAccess{r[0][0].as<std::string>(), roleFromColumn(r[0][1])};
@@ -114,10 +114,11 @@ std::optional<MessageAccess> messageAccess(Tx &tx, const std::string &messageId,
 
 std::optional<protocol::Message> messageByClientId(Tx &tx, const std::string &authorId, const std::string &clientMsgId)
 {
-    const auto r = tx.exec_params(std::string("SELECT ") + kMessageColumns + ", t.party_id"
-                                  " FROM messages m JOIN topics t ON t.id = m.topic_id"
-                                  " WHERE m.author_id = $1 AND m.client_msg_id = $2",
-                                  authorId, clientMsgId);
+    const auto r = prepared(tx, "message_by_client_id",
+                            std::string("SELECT ") + kMessageColumns + ", t.party_id"
+                            " FROM messages m JOIN topics t ON t.id = m.topic_id"
+                            " WHERE m.author_id = $1 AND m.client_msg_id = $2",
+                            authorId, clientMsgId);
     if (r.empty())
         return std::nullopt;
     return messageFromRow(r[0], r[0]["party_id"].as<std::string>());
@@ -269,10 +270,11 @@ void startReadStatesAtEnd(Tx &tx, const std::string &userId, const std::string &
 
 void advanceReadState(Tx &tx, const std::string &userId, const std::string &topicId, std::int64_t seq)
 {
-    tx.exec_params0("INSERT INTO read_states (user_id, topic_id, last_read_seq) VALUES ($1, $2, $3)"
-                    " ON CONFLICT (user_id, topic_id)"
-                    " DO UPDATE SET last_read_seq = GREATEST(read_states.last_read_seq, EXCLUDED.last_read_seq)",
-                    userId, topicId, seq);
+    prepared(tx, "advance_read_state",
+             "INSERT INTO read_states (user_id, topic_id, last_read_seq) VALUES ($1, $2, $3)"
+             " ON CONFLICT (user_id, topic_id)"
+             " DO UPDATE SET last_read_seq = GREATEST(read_states.last_read_seq, EXCLUDED.last_read_seq)",
+             userId, topicId, seq);
 }
 
 std::vector<protocol::MentionCandidate> mentionCandidates(Tx &tx, const std::string &partyId)

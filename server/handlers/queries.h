@@ -3,6 +3,8 @@
 #include "shared/mentions.h"
 #include "shared/types.h"
 
+#include <pqxx/connection_base>
+#include <pqxx/result>
 #include <pqxx/row>
 #include <pqxx/transaction_base>
 
@@ -15,6 +17,15 @@
 namespace chatterbox::server::queries {
 
 using Tx = pqxx::transaction_base;
+
+// Runs a statement that is prepared once per connection (planned once, not on every call):
+// for the statements every message goes through. The name must always come with the same SQL.
+template <typename... Args>
+pqxx::result prepared(Tx &tx, const char *name, const std::string &sql, Args &&...args)
+{
+    tx.conn().prepare(name, sql);   // registers it; the same definition again is a no-op
+    return tx.exec_prepared(name, std::forward<Args>(args)...);
+}
 
 // Milliseconds since the epoch, as SQL, for a timestamptz column.
 #define CHATTERBOX_MS(col) "(extract(epoch FROM " col ") * 1000)::bigint"

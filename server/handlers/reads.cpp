@@ -73,12 +73,14 @@ Outcome fetchHistory(Tx &tx, const RequestContext &ctx, const protocol::FetchHis
     pqxx::result rows;
     bool ascending = false;
     if (request.afterSeq) {
-        rows = tx.exec_params(select + " AND m.seq > $2 ORDER BY m.seq ASC LIMIT $3", request.topicId, *request.afterSeq, fetch);
+        rows = queries::prepared(tx, "history_after", select + " AND m.seq > $2 ORDER BY m.seq ASC LIMIT $3", request.topicId,
+                                 *request.afterSeq, fetch);
         ascending = true;
     } else if (request.beforeSeq) {
-        rows = tx.exec_params(select + " AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3", request.topicId, *request.beforeSeq, fetch);
+        rows = queries::prepared(tx, "history_before", select + " AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3", request.topicId,
+                                 *request.beforeSeq, fetch);
     } else {
-        rows = tx.exec_params(select + " ORDER BY m.seq DESC LIMIT $2", request.topicId, fetch);
+        rows = queries::prepared(tx, "history_newest", select + " ORDER BY m.seq DESC LIMIT $2", request.topicId, fetch);
     }
     protocol::History history;
     history.topicId = request.topicId;

@@ -272,7 +272,7 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
     Route route = routeRequest(request, context);
     auto done = reply(std::move(pending));
     if (route.kind == RouteKind::Write)
-        m_executor->write(std::move(route.work), std::move(done));
+        m_executor->write(connection->userId(), std::move(route.work), std::move(done));
     else
         m_executor->read(std::move(route.work), std::move(done));
 }

@@ -91,6 +91,32 @@ private Q_SLOTS:
         QVERIFY(executor.stats().commits > 0);
     }
 
+    // Several writers: one person's writes share a writer, so they commit in the order sent.
+    void severalWriters_onePersonsWritesInOrder()
+    {
+        pqxx::connection c(m_db.url());
+        const auto [partyId, topicId] = test::makeParty(c, m_alice);
+        Collected collected;
+        Executor executor(m_db.url(), 1, [](std::vector<CommittedEvent>) {}, 3);
+        constexpr int kSends = 200;
+        std::vector<std::int64_t> seqs(kSends, 0);
+        for (int i = 0; i < kSends; ++i) {
+            protocol::SendMessage send{topicId, test::newUuid(), "n" + std::to_string(i)};
+            executor.write(m_alice, [send, this](pqxx::transaction_base &tx) { return handlers::sendMessage(tx, {m_alice}, send); },
+                           [&, i](Outcome o) {
+                               std::lock_guard lock(collected.mutex);
+                               if (o.ok())
+                                   seqs[std::size_t(i)] = o.result["message"]["seq"].get<std::int64_t>();
+                               collected.replies.push_back(std::move(o));
+                               collected.changed.notify_all();
+                           });
+        }
+        QVERIFY(collected.waitForReplies(kSends));
+        executor.stop();
+        for (int i = 0; i < kSends; ++i)
+            QCOMPARE(seqs[std::size_t(i)], std::int64_t(i + 1));
+    }
+
     void failingRequest_doesNotSpoilBatch()
     {
         pqxx::connection c(m_db.url());
