@@ -18,21 +18,25 @@ std::string newUuid()
     return QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
 }
 
-// One signed-in, ready connection.
-bool connectOne(Bench &bench, Peer &peer, const QString &name)
+// Signed-in, ready connections, one person each, into `peers` (which must not move after:
+// the connections' callbacks hold on to where their Peer lives).
+bool connectSome(Bench &bench, std::vector<Peer> &peers, int count, const QString &name)
 {
-    const auto tokens = bench.login(1, name);
-    if (tokens.empty() || tokens[0].isEmpty())
-        return false;
-    std::vector<Peer> one(1);
-    one[0].token = tokens[0];
+    const auto tokens = bench.login(count, name);
+    peers.resize(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i) {
+        if (tokens[static_cast<std::size_t>(i)].isEmpty())
+            return false;
+        peers[static_cast<std::size_t>(i)].token = tokens[static_cast<std::size_t>(i)];
+    }
     int failures = 0;
-    bench.connectAll(one, 1, &failures);
-    if (failures || !bench.helloAll(one))
-        return false;
-    peer = std::move(one[0]);
-    return true;
+    bench.connectAll(peers, count, &failures);
+    return !failures && bench.helloAll(peers);
 }
+
+// Each connection may make 20 requests a second: the readers take turns, paced under that.
+constexpr int kReaders = 10;
+constexpr int kPaceMs = 6;
 
 struct SeededTopic {
     std::string id;
@@ -43,19 +47,24 @@ struct SeededTopic {
 std::vector<SeededTopic> findSeeded(pqxx::connection &db, const std::string &partyName, long long messages, std::string *partyId)
 {
     pqxx::work tx(db);
+    // The one party of that name whose topics hold the messages (an interrupted run can leave
+    // another, emptier one behind).
     const auto rows = tx.exec_params("SELECT p.id::text, t.id::text, t.last_seq FROM parties p JOIN topics t ON t.party_id = p.id"
-                                     " WHERE p.name = $1 ORDER BY t.position",
+                                     " WHERE p.name = $1 ORDER BY p.id, t.position",
                                      partyName);
-    std::vector<SeededTopic> topics;
-    long long total = 0;
+    std::map<std::string, std::vector<SeededTopic>> byParty;
+    std::map<std::string, long long> totals;
     for (const auto &r : rows) {
-        *partyId = r[0].as<std::string>();
-        topics.push_back({r[1].as<std::string>(), r[2].as<std::int64_t>()});
-        total += r[2].as<long long>();
+        byParty[r[0].as<std::string>()].push_back({r[1].as<std::string>(), r[2].as<std::int64_t>()});
+        totals[r[0].as<std::string>()] += r[2].as<long long>();
     }
-    if (total < messages)
-        topics.clear();
-    return topics;
+    for (const auto &[party, total] : totals) {
+        if (total >= messages) {
+            *partyId = party;
+            return byParty[party];
+        }
+    }
+    return {};
 }
 
 } // namespace
@@ -66,8 +75,8 @@ int runHistory(Bench &bench, const HistoryOptions &options)
         std::fprintf(stderr, "chatterbox-bench history: --database-url is needed, to seed the server's database\n");
         return 2;
     }
-    Peer reader;
-    if (!connectOne(bench, reader, bench.runPrefix + QStringLiteral("history"))) {
+    std::vector<Peer> readers;
+    if (!connectSome(bench, readers, 1, bench.runPrefix + QStringLiteral("history-owner-"))) {
         std::fprintf(stderr, "chatterbox-bench history: cannot sign in and connect\n");
         return 1;
     }
@@ -80,7 +89,8 @@ int runHistory(Bench &bench, const HistoryOptions &options)
     if (topics.empty()) {
         // Party and topics through the protocol, the messages straight into the tables (the
         // same rows message.send writes), a topic per transaction.
-        const json created = call(reader, "party.create", {{"name", partyName}});
+        Peer &owner = readers.front();
+        const json created = call(owner, "party.create", {{"name", partyName}});
         if (!created.contains("result")) {
             std::fprintf(stderr, "chatterbox-bench history: cannot create the party: %s\n", created.dump().c_str());
             return 1;
@@ -88,7 +98,7 @@ int runHistory(Bench &bench, const HistoryOptions &options)
         partyId = created["result"]["party"]["id"];
         std::vector<std::string> topicIds = {created["result"]["party"]["topics"][0]["id"]};
         for (int i = 1; i < options.topics; ++i) {
-            const json topic = call(reader, "topic.create", {{"partyId", partyId}, {"name", "t" + std::to_string(i)}});
+            const json topic = call(owner, "topic.create", {{"partyId", partyId}, {"name", "t" + std::to_string(i)}});
             if (!topic.contains("result"))
                 return 1;
             topicIds.push_back(topic["result"]["topic"]["id"]);
@@ -102,17 +112,23 @@ int runHistory(Bench &bench, const HistoryOptions &options)
                             " SELECT $1, g, g, $2, gen_random_uuid(),"
                             "        'history message ' || g || ': the quick brown fox jumps over the lazy dog'"
                             " FROM generate_series(1, $3::bigint) g",
-                            topicId, reader.userId, perTopic);
+                            topicId, owner.userId, perTopic);
             tx.exec_params0("UPDATE topics SET last_seq = $2, last_rev = $2 WHERE id = $1", topicId, perTopic);
             tx.commit();
             topics.push_back({topicId, perTopic});
         }
         pqxx::work(db).exec0("ANALYZE messages");
         std::printf("seeded %lld messages in %.0f s\n", perTopic * options.topics, static_cast<double>(seeding.elapsed()) / 1000.0);
-    } else {
+    }
+    // Fresh readers: seeding held up the owner's pongs for minutes, and the server closed it.
+    readers.clear();
+    if (!connectSome(bench, readers, kReaders, bench.runPrefix + QStringLiteral("history-reader-")))
+        return 1;
+    {
         pqxx::work tx(db);
-        tx.exec_params0("INSERT INTO members (party_id, user_id, role) VALUES ($1, $2, 'member') ON CONFLICT DO NOTHING",
-                        partyId, reader.userId);
+        for (const auto &reader : readers)
+            tx.exec_params0("INSERT INTO members (party_id, user_id, role) VALUES ($1, $2, 'member') ON CONFLICT DO NOTHING",
+                            partyId, reader.userId);
         tx.commit();
     }
     const long long stored = pqxx::work(db).exec1("SELECT count(*) FROM messages")[0].as<long long>();
@@ -121,8 +137,9 @@ int runHistory(Bench &bench, const HistoryOptions &options)
     const auto measure = [&](std::function<json()> page) {
         std::vector<double> ms;
         for (int i = 0; i < options.samples + 20; ++i) {
+            waitFor([] { return false; }, kPaceMs);
             const qint64 start = nowNs();
-            const json reply = call(reader, "message.history", page());
+            const json reply = call(readers[static_cast<std::size_t>(i % kReaders)], "message.history", page());
             if (!reply.contains("result") || reply["result"]["messages"].size() != 50) {
                 std::fprintf(stderr, "chatterbox-bench history: unexpected reply %s\n", reply.dump().substr(0, 300).c_str());
                 return Percentiles{};
