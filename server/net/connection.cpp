@@ -29,7 +29,6 @@ Connection::Connection(quint64 id, QWebSocket *socket, AccessClaims claims, std:
     , m_lastRefillMs(monotonicMs())
     , m_lastHeardMs(monotonicMs())
     , m_lastPingMs(monotonicMs())
-    , m_expiry(new QTimer(this))
 {
     m_socket->setParent(this);
     m_socket->setMaxAllowedIncomingFrameSize(limits::kMaxFrameBytes);
@@ -45,15 +44,6 @@ Connection::Connection(quint64 id, QWebSocket *socket, AccessClaims claims, std:
     });
     connect(m_socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &) { m_lastHeardMs = monotonicMs(); });
     connect(m_socket, &QWebSocket::disconnected, this, &Connection::onClosed);
-
-    // An access token that expires on an open connection ends it with a code the app knows:
-    // it refreshes its token and reconnects.
-    const qint64 secondsLeft = m_claims.expiresAt - QDateTime::currentSecsSinceEpoch();
-    m_expiry->setSingleShot(true);
-    connect(m_expiry, &QTimer::timeout, this, [this] {
-        close(limits::kCloseUnauthorized, QStringLiteral("access token expired"));
-    });
-    m_expiry->start(static_cast<int>(std::clamp<qint64>(secondsLeft, 0, 24 * 3600) * 1000));
 }
 
 Connection::~Connection() = default;
@@ -90,7 +80,6 @@ void Connection::onClosed()
     if (!m_open)
         return;
     m_open = false;
-    m_expiry->stop();
     Q_EMIT closed(this);
 }
 

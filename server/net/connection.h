@@ -49,6 +49,8 @@ public:
     std::int64_t lastHeardMs() const { return m_lastHeardMs; }
     std::int64_t lastPingMs() const { return m_lastPingMs; }
     void ping(std::int64_t nowMs);
+    // Seconds since the epoch when the access token it was opened with expires.
+    std::int64_t expiresAt() const { return m_claims.expiresAt; }
 
     // Events with ids up to this are already in the snapshot the client was given.
     std::int64_t snapshotEventId = 0;
@@ -77,7 +79,6 @@ private:
     int m_strikes = 0;
     std::int64_t m_lastHeardMs;
     std::int64_t m_lastPingMs;
-    QTimer *m_expiry;
 };
 
 std::int64_t monotonicMs();

@@ -8,6 +8,7 @@
 #include "shared/frames.h"
 #include "shared/limits.h"
 
+#include <QDateTime>
 #include <QWebSocket>
 
 #ifdef __GLIBC__
@@ -351,13 +352,22 @@ void Hub::sweep()
     const std::int64_t now = monotonicMs();
     const std::int64_t idleMs = std::chrono::duration_cast<std::chrono::milliseconds>(m_settings.idleTimeout).count();
     const std::int64_t pingMs = std::chrono::duration_cast<std::chrono::milliseconds>(m_settings.pingInterval).count();
+    // An access token that expires on an open connection ends it with a code the app knows: it
+    // refreshes its token and reconnects. Checked here rather than with a timer per connection:
+    // Qt keeps timers in a sorted list, and thousands of them made every new one slow to add.
+    const std::int64_t nowSeconds = QDateTime::currentSecsSinceEpoch();
     std::vector<Connection *> silent;
+    std::vector<Connection *> expired;
     for (const auto &[id, connection] : m_connections) {
-        if (now - connection->lastHeardMs() >= idleMs)
+        if (connection->expiresAt() <= nowSeconds)
+            expired.push_back(connection);
+        else if (now - connection->lastHeardMs() >= idleMs)
             silent.push_back(connection);
         else if (now - connection->lastPingMs() >= pingMs)
             connection->ping(now);
     }
+    for (Connection *connection : expired)
+        connection->close(limits::kCloseUnauthorized, QStringLiteral("access token expired"));
     for (Connection *connection : silent) {
         qCInfo(lcNet, "closing connection %llu: silent for %lld s", static_cast<unsigned long long>(connection->id()),
                static_cast<long long>(idleMs / 1000));

@@ -42,6 +42,8 @@ WebSocketListener::WebSocketListener(TokenService &tokens, Hub &hub, Metrics &me
     setListenBacklogSize(4096);
     setMaxPendingConnections(4096);
     m_upgrader.setMaxPendingConnections(4096);
+    m_upgradeTimeouts.setInterval(1000);
+    connect(&m_upgradeTimeouts, &QTimer::timeout, this, &WebSocketListener::dropSlowUpgrades);
     connect(&m_upgrader, &QWebSocketServer::newConnection, this, [this] {
         while (QWebSocket *socket = m_upgrader.nextPendingConnection())
             m_hub.adopt(socket);
@@ -62,16 +64,34 @@ void WebSocketListener::incomingConnection(qintptr descriptor)
         if (!socket->property(kInspected).toBool())
             socket->deleteLater();
     });
-    QTimer::singleShot(kUpgradeTimeoutMs, socket, [socket] {
-        if (!socket->property(kInspected).toBool())
-            socket->abort();
-    });
+    m_upgrading.emplace(socket, monotonicMs());
+    connect(socket, &QObject::destroyed, this, [this, socket] { m_upgrading.erase(socket); });
+    if (!m_upgradeTimeouts.isActive())
+        m_upgradeTimeouts.start();
+}
+
+// One timer for every upgrade in progress (a timer each made Qt's sorted timer list slow to
+// add to when thousands of connections arrive at once).
+void WebSocketListener::dropSlowUpgrades()
+{
+    const std::int64_t now = monotonicMs();
+    std::vector<QTcpSocket *> late;
+    // Sockets leave the map when they are inspected or destroyed: every one here is live.
+    for (const auto &[socket, since] : m_upgrading) {
+        if (now - since >= kUpgradeTimeoutMs)
+            late.push_back(socket);
+    }
+    for (QTcpSocket *socket : late)
+        socket->abort();
+    if (m_upgrading.empty())
+        m_upgradeTimeouts.stop();
 }
 
 void WebSocketListener::refuse(QTcpSocket *socket, int status, const char *reason, const QByteArray &body)
 {
     ++m_metrics.handshakesRejected;
     socket->setProperty(kInspected, true);
+    m_upgrading.erase(socket);
     QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n";
     if (status == 401)
         response += "WWW-Authenticate: Bearer\r\n";
@@ -109,6 +129,7 @@ void WebSocketListener::inspect(QTcpSocket *socket)
         return;
     }
     socket->setProperty(kInspected, true);
+    m_upgrading.erase(socket);
     disconnect(socket, nullptr, this, nullptr);
     m_upgrader.handleConnection(socket);
 }

@@ -1,7 +1,13 @@
 #pragma once
 
 #include <QTcpServer>
+#include <QTimer>
 #include <QWebSocketServer>
+
+#include <cstdint>
+#include <unordered_map>
+
+class QTcpSocket;
 
 namespace chatterbox::server {
 
@@ -25,12 +31,15 @@ protected:
 
 private:
     void inspect(QTcpSocket *socket);
+    void dropSlowUpgrades();
     void refuse(QTcpSocket *socket, int status, const char *reason, const QByteArray &body);
 
     TokenService &m_tokens;
     Hub &m_hub;
     Metrics &m_metrics;
     QWebSocketServer m_upgrader;
+    std::unordered_map<QTcpSocket *, std::int64_t> m_upgrading;   // not yet inspected: when they came
+    QTimer m_upgradeTimeouts;
 };
 
 } // namespace chatterbox::server
