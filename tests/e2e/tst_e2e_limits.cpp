@@ -6,6 +6,10 @@
 
 #include "rawpeer.h"
 
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QTcpSocket>
+
 using namespace chatterbox::test;
 
 
@@ -92,6 +96,27 @@ private Q_SLOTS:
         QTest::qWait(200);
         TestClient again;
         QVERIFY(again.open(m_harness.server().webSocketUrl(), m_alice.login.accessToken));
+    }
+
+    // Connecting and never finishing the upgrade request (slowloris) holds nothing for long: the
+    // socket is dropped after the upgrade timeout (10 s), and others are served meanwhile.
+    void unfinishedUpgrade_dropped()
+    {
+        QTcpSocket idle;
+        QTcpSocket partial;
+        for (QTcpSocket *socket : {&idle, &partial}) {
+            socket->connectToHost(QHostAddress::LocalHost, static_cast<quint16>(m_harness.server().webSocketUrl().port()));
+            QVERIFY(socket->waitForConnected(5000));
+        }
+        partial.write("GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n");
+        QVERIFY(partial.waitForBytesWritten(5000));
+        QElapsedTimer clock;
+        clock.start();
+        Person carol = m_harness.connect(QStringLiteral("carol"));
+        QVERIFY(carol.ready.is_object());
+        QVERIFY(QTest::qWaitFor([&] { return idle.state() == QAbstractSocket::UnconnectedState
+                                             && partial.state() == QAbstractSocket::UnconnectedState; }, 20000));
+        QVERIFY2(clock.elapsed() >= 8000, "dropped before the upgrade timeout");
     }
 
     void silentPeer_closedAfterIdleTimeout()
