@@ -148,14 +148,13 @@ void ClusterLink::presenceChanged(const std::string &userId, protocol::Presence 
 
 void ClusterLink::ephemeral(const PartyEvent &event)
 {
-    const nlohmann::json item{{"p", event.partyId}, {"x", event.exceptUserId}, {"k", protocol::eventName(event.event)},
-                              {"d", protocol::eventData(event.event)}};
-    std::string encoded = item.dump();
-    if (encoded.size() > kMaxEphemeral)
+    nlohmann::json item{{"p", event.partyId}, {"x", event.exceptUserId}, {"k", protocol::eventName(event.event)},
+                        {"d", protocol::eventData(event.event)}};
+    if (item.dump().size() > kMaxEphemeral)
         return;
     {
         std::lock_guard lock(m_mutex);
-        m_ephemeral.push_back(std::move(encoded));
+        m_ephemeral.push_back(std::move(item));
     }
     m_wake.notify_one();
 }
@@ -207,7 +206,7 @@ void ClusterLink::announceRound(pqxx::connection &connection, bool heartbeat)
     // Take what piled up; it is put back if the round fails.
     std::int64_t eventsUpTo = 0;
     std::vector<std::pair<std::string, protocol::Presence>> presence;
-    std::vector<std::string> ephemeral;
+    std::vector<nlohmann::json> ephemeral;
     std::vector<std::string> revoked;
     bool rewriteAll = false;
     {
@@ -272,10 +271,7 @@ void ClusterLink::announceRound(pqxx::connection &connection, bool heartbeat)
         if (eventsUpTo > 0)
             messages.push_back({{"i", m_instanceId}, {"e", eventsUpTo}});
         pack(messages, m_instanceId, "p", presenceItems);
-        std::vector<nlohmann::json> ephemeralItems;
-        for (const auto &e : ephemeral)
-            ephemeralItems.push_back(nlohmann::json::parse(e));
-        pack(messages, m_instanceId, "t", ephemeralItems);
+        pack(messages, m_instanceId, "t", ephemeral);
         pack(messages, m_instanceId, "r", {revoked.begin(), revoked.end()});
         if (heartbeat) {
             // Rows another instance is updating belong to a live instance: skipped, not waited

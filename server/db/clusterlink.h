@@ -3,6 +3,8 @@
 #include "server/handlers/outcome.h"
 #include "shared/types.h"
 
+#include <nlohmann/json.hpp>
+
 #include <pqxx/connection>
 
 #include <atomic>
@@ -87,7 +89,7 @@ private:
     std::map<std::string, protocol::Presence> m_here;   // everyone connected here
     std::set<std::string> m_presenceDirty;              // whose row must be written
     bool m_rewriteAllPresence = false;                  // after being taken for dead
-    std::vector<std::string> m_ephemeral;               // encoded, waiting
+    std::vector<nlohmann::json> m_ephemeral;            // waiting
     std::vector<std::string> m_revoked;
 
     std::atomic<bool> m_stopping{false};

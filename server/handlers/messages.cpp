@@ -62,8 +62,7 @@ Outcome sendMessage(Tx &tx, const RequestContext &ctx, const protocol::SendMessa
                     " ins AS (INSERT INTO messages (topic_id, seq, rev, author_id, client_msg_id, body)"
                     "         SELECT $1, c.last_seq, c.last_rev, $2, $3, $4 FROM c RETURNING *),"
                     " rs AS (INSERT INTO read_states (user_id, topic_id, last_read_seq) SELECT $2, $1, seq FROM ins"
-                    "        ON CONFLICT (user_id, topic_id)"
-                    "        DO UPDATE SET last_read_seq = GREATEST(read_states.last_read_seq, EXCLUDED.last_read_seq))"
+                    CHATTERBOX_READ_STATE_UPSERT ")"
                     " SELECT ") + queries::kMessageColumns + " FROM ins m",
         request.topicId, ctx.userId, request.clientMsgId, request.body);
     if (row.size() != 1)

@@ -271,9 +271,7 @@ void startReadStatesAtEnd(Tx &tx, const std::string &userId, const std::string &
 void advanceReadState(Tx &tx, const std::string &userId, const std::string &topicId, std::int64_t seq)
 {
     prepared(tx, "advance_read_state",
-             "INSERT INTO read_states (user_id, topic_id, last_read_seq) VALUES ($1, $2, $3)"
-             " ON CONFLICT (user_id, topic_id)"
-             " DO UPDATE SET last_read_seq = GREATEST(read_states.last_read_seq, EXCLUDED.last_read_seq)",
+             "INSERT INTO read_states (user_id, topic_id, last_read_seq) VALUES ($1, $2, $3)" CHATTERBOX_READ_STATE_UPSERT,
              userId, topicId, seq);
 }
 

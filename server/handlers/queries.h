@@ -27,6 +27,11 @@ pqxx::result prepared(Tx &tx, const char *name, const std::string &sql, Args &&.
     return tx.exec_prepared(name, std::forward<Args>(args)...);
 }
 
+// The tail of an insert into read_states: a read position only ever moves forward.
+#define CHATTERBOX_READ_STATE_UPSERT                                                                         \
+    " ON CONFLICT (user_id, topic_id)"                                                                       \
+    " DO UPDATE SET last_read_seq = GREATEST(read_states.last_read_seq, EXCLUDED.last_read_seq)"
+
 // Milliseconds since the epoch, as SQL, for a timestamptz column.
 #define CHATTERBOX_MS(col) "(extract(epoch FROM " col ") * 1000)::bigint"
 

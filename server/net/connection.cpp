@@ -3,7 +3,6 @@
 #include "server/logging.h"
 #include "shared/limits.h"
 
-#include <QDateTime>
 #include <QElapsedTimer>
 #include <QTimer>
 #include <QWebSocket>
