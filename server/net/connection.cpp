@@ -5,7 +5,6 @@
 
 #include <QElapsedTimer>
 #include <QTimer>
-#include <QWebSocket>
 
 #include <algorithm>
 
@@ -17,44 +16,41 @@ std::int64_t monotonicMs()
     return clock.elapsed();
 }
 
-Connection::Connection(quint64 id, QWebSocket *socket, AccessClaims claims, std::size_t maxSendQueueBytes, QObject *parent)
+Connection::Connection(quint64 id, std::unique_ptr<ws::WebSocket> socket, AccessClaims claims, std::size_t maxSendQueueBytes,
+                       QObject *parent)
     : QObject(parent)
     , m_id(id)
-    , m_socket(socket)
+    , m_socket(std::move(socket))
     , m_claims(std::move(claims))
     , m_maxSendQueueBytes(maxSendQueueBytes)
-    , m_address(socket->peerAddress().toString().toStdString())
+    , m_address(m_socket->peerAddress().toString().toStdString())
     , m_tokens(limits::kRequestBurst)
     , m_lastRefillMs(monotonicMs())
     , m_lastHeardMs(monotonicMs())
     , m_lastPingMs(monotonicMs())
 {
-    m_socket->setParent(this);
-    m_socket->setMaxAllowedIncomingFrameSize(limits::kMaxFrameBytes);
-    m_socket->setMaxAllowedIncomingMessageSize(limits::kMaxMessageBytes);
-
-    connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+    m_socket->onText = [this](const QByteArray &text) {
         m_lastHeardMs = monotonicMs();
-        Q_EMIT frameReceived(this, text.toUtf8());
-    });
+        Q_EMIT frameReceived(this, text);
+    };
     // The protocol is text only; binary frames are a protocol error.
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
+    m_socket->onBinary = [this](const QByteArray &) {
         close(limits::kCloseProtocolError, QStringLiteral("binary frames are not part of the protocol"));
-    });
-    connect(m_socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &) { m_lastHeardMs = monotonicMs(); });
-    connect(m_socket, &QWebSocket::disconnected, this, &Connection::onClosed);
+    };
+    m_socket->onPong = [this] { m_lastHeardMs = monotonicMs(); };
+    m_socket->onClosed = [this] { onClosed(); };
 }
 
 Connection::~Connection() = default;
 
-bool Connection::send(const QString &frame)
+bool Connection::send(const ws::Frame &frame)
 {
     if (!isOpen())
         return false;
-    m_socket->sendTextMessage(frame);
-    if (static_cast<std::size_t>(m_socket->bytesToWrite()) > m_maxSendQueueBytes) {
-        qCInfo(lcNet, "closing connection %llu: client is not reading (%lld bytes queued)",
-               static_cast<unsigned long long>(m_id), static_cast<long long>(m_socket->bytesToWrite()));
+    m_socket->send(frame);
+    if (m_socket->bytesQueued() > m_maxSendQueueBytes) {
+        qCInfo(lcNet, "closing connection %llu: client is not reading (%zu bytes queued)",
+               static_cast<unsigned long long>(m_id), m_socket->bytesQueued());
         Q_EMIT slowConsumer();
         // The close frame waits behind the queue; a client that never reads is cut off
         // by close()'s timer instead.
@@ -69,9 +65,9 @@ void Connection::close(std::uint16_t code, const QString &reason)
     if (!m_open || m_closing)
         return;
     m_closing = true;
-    m_socket->close(static_cast<QWebSocketProtocol::CloseCode>(code), reason);
+    m_socket->close(code, reason.toStdString());
     // A peer that never answers the close handshake is cut off.
-    QTimer::singleShot(5000, m_socket, [socket = m_socket] { socket->abort(); });
+    QTimer::singleShot(5000, this, [this] { m_socket->abort(); });
 }
 
 void Connection::onClosed()

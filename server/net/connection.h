@@ -1,6 +1,7 @@
 #pragma once
 
 #include "server/auth/tokens.h"
+#include "server/ws/websocket.h"
 #include "shared/types.h"
 
 #include <QByteArray>
@@ -8,11 +9,9 @@
 #include <QString>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_set>
-
-class QWebSocket;
-class QTimer;
 
 namespace chatterbox::server {
 
@@ -25,7 +24,7 @@ class Connection final : public QObject {
 public:
     enum class State { AwaitingHello, Loading, Ready };
 
-    Connection(quint64 id, QWebSocket *socket, AccessClaims claims, std::size_t maxSendQueueBytes,
+    Connection(quint64 id, std::unique_ptr<ws::WebSocket> socket, AccessClaims claims, std::size_t maxSendQueueBytes,
                QObject *parent = nullptr);
     ~Connection() override;
 
@@ -36,9 +35,10 @@ public:
     State state() const { return m_state; }
     void setState(State state) { m_state = state; }
 
-    // Queues a frame. Returns false when the connection is closing (it may close now, when the
-    // client does not read fast enough and the queue passes its limit).
-    bool send(const QString &frame);
+    // Queues a frame (shared, not copied: encode once, send to many). Returns false when the
+    // connection is closing (it may close now, when the client does not read fast enough and the
+    // queue passes its limit).
+    bool send(const ws::Frame &frame);
     void close(std::uint16_t code, const QString &reason);
     bool isOpen() const { return m_open && !m_closing; }
 
@@ -67,7 +67,7 @@ private:
     void onClosed();
 
     const quint64 m_id;
-    QWebSocket *m_socket;
+    std::unique_ptr<ws::WebSocket> m_socket;
     const AccessClaims m_claims;
     const std::size_t m_maxSendQueueBytes;
     const std::string m_address;

@@ -9,7 +9,6 @@
 #include "shared/limits.h"
 
 #include <QDateTime>
-#include <QWebSocket>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -77,20 +76,9 @@ bool Hub::admits(const std::string &userId) const
     return it == m_byUser.end() || static_cast<int>(it->second.size()) < m_settings.maxConnectionsPerUser;
 }
 
-void Hub::adopt(QWebSocket *socket)
+void Hub::adopt(std::unique_ptr<ws::WebSocket> socket, AccessClaims claims)
 {
-    // The listener checked the token a moment ago; check again here, where the socket and
-    // its identity are joined, rather than carrying state between the two.
-    const QByteArray header = socket->request().rawHeader("Authorization");
-    std::optional<AccessClaims> claims;
-    if (header.startsWith("Bearer "))
-        claims = m_tokens.verifyAccessToken(header.mid(7).trimmed().toStdString());
-    if (!claims || !admits(claims->userId)) {
-        socket->close(static_cast<QWebSocketProtocol::CloseCode>(limits::kCloseUnauthorized), QStringLiteral("unauthorized"));
-        socket->deleteLater();
-        return;
-    }
-    auto *connection = new Connection(m_nextId++, socket, *claims, m_settings.maxSendQueueBytes, this);
+    auto *connection = new Connection(m_nextId++, std::move(socket), std::move(claims), m_settings.maxSendQueueBytes, this);
     m_connections.emplace(connection->id(), connection);
     m_byUser[connection->userId()].insert(connection);
     ++m_metrics.connectionsOpen;
@@ -144,12 +132,12 @@ void Hub::closeFamily(const std::string &familyId)
 void Hub::sendError(Connection *connection, std::int64_t requestId, protocol::ErrorCode code, const std::string &message)
 {
     ++m_metrics.requestErrors;
-    connection->send(QString::fromStdString(protocol::encodeError(requestId, {code, message})));
+    connection->send(ws::textFrame(protocol::encodeError(requestId, {code, message})));
 }
 
 void Hub::sendResult(Connection *connection, std::int64_t requestId, const nlohmann::json &result)
 {
-    connection->send(QString::fromStdString(protocol::encodeResult(requestId, result)));
+    connection->send(ws::textFrame(protocol::encodeResult(requestId, result)));
 }
 
 void Hub::onFrame(Connection *connection, const QByteArray &frame)
@@ -343,7 +331,7 @@ void Hub::finishHello(Connection *connection, const Pending &pending, Outcome &o
     // Whatever committed after the snapshot and already went out to others.
     for (const auto &event : m_recent) {
         if (event->id > snapshot.eventId && connection->isOpen())
-            deliver(connection, *event, QString::fromStdString(event->frame));
+            deliver(connection, *event, ws::textFrame(event->frame));
     }
 }
 

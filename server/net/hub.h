@@ -19,8 +19,6 @@
 #include <unordered_set>
 #include <vector>
 
-class QWebSocket;
-
 namespace chatterbox::server {
 
 class Metrics;
@@ -57,8 +55,9 @@ public:
     // An event sink for the executor that posts committed events to this hub's thread.
     Executor::EventSink eventSink();
 
-    // A freshly upgraded socket whose token the listener already checked.
-    void adopt(QWebSocket *socket);
+    // A socket the listener just upgraded, for a person it checked (a valid token, and
+    // admits() said yes a moment ago).
+    void adopt(std::unique_ptr<ws::WebSocket> socket, AccessClaims claims);
     bool admits(const std::string &userId) const;
     void closeAll(std::uint16_t code, const QString &reason);
     // A sign-in was revoked (sign-out, or a stolen refresh token): its connections end now.
@@ -103,7 +102,7 @@ private:
     bool follows(const Connection *connection, const CommittedEvent &event) const;
     // The common case, a change inside one party that changes nobody's membership.
     static bool isPlain(const CommittedEvent &event);
-    void deliver(Connection *connection, const CommittedEvent &event, const QString &frame);
+    void deliver(Connection *connection, const CommittedEvent &event, const ws::Frame &frame);
     void deliverEphemeral(const PartyEvent &event);
     void follow(Connection *connection, const std::string &partyId);
     void unfollow(Connection *connection, const std::string &partyId);

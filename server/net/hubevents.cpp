@@ -86,7 +86,7 @@ bool Hub::follows(const Connection *connection, const CommittedEvent &event) con
 }
 
 // One event to one connection: the same rules whether it is live or replayed after a snapshot.
-void Hub::deliver(Connection *connection, const CommittedEvent &event, const QString &frame)
+void Hub::deliver(Connection *connection, const CommittedEvent &event, const ws::Frame &frame)
 {
     if (event.id <= connection->snapshotEventId)
         return;
@@ -126,7 +126,7 @@ void Hub::publish(std::vector<CommittedEvent> events)
         }
         if (std::holds_alternative<protocol::MessageCreated>(event->event))
             ++m_metrics.messagesStored;
-        const QString frame = QString::fromStdString(event->frame);
+        const ws::Frame frame = ws::textFrame(event->frame);
 
         if (isPlain(*event)) {
             // Nobody's membership changes, so the followers of the party are exactly who gets it.
@@ -173,7 +173,7 @@ void Hub::publish(std::vector<CommittedEvent> events)
 
 void Hub::deliverEphemeral(const PartyEvent &event)
 {
-    const QString frame = QString::fromStdString(protocol::encodeEvent(event.event));
+    const ws::Frame frame = ws::textFrame(protocol::encodeEvent(event.event));
     for (Connection *connection : followersOf({event.partyId})) {
         if (connection->userId() == event.exceptUserId || connection->state() != Connection::State::Ready)
             continue;
@@ -198,7 +198,7 @@ void Hub::setPresence(Connection *connection, protocol::Presence status)
 
 void Hub::announcePresence(const std::string &userId, protocol::Presence status, const std::vector<std::string> &partyIds)
 {
-    const QString frame = QString::fromStdString(protocol::encodeEvent(protocol::PresenceUpdated{userId, status}));
+    const ws::Frame frame = ws::textFrame(protocol::encodeEvent(protocol::PresenceUpdated{userId, status}));
     for (Connection *connection : followersOf(partyIds)) {
         if (connection->state() == Connection::State::Ready && connection->send(frame))
             ++m_metrics.eventsDelivered;
@@ -224,7 +224,7 @@ void Hub::sendPresenceOf(Connection *connection, const protocol::Party &party)
     for (const auto &member : party.members) {
         const auto status = m_presence.of(member.userId);
         if (status != protocol::Presence::Offline)
-            connection->send(QString::fromStdString(protocol::encodeEvent(protocol::PresenceUpdated{member.userId, status})));
+            connection->send(ws::textFrame(protocol::encodeEvent(protocol::PresenceUpdated{member.userId, status})));
     }
 }
 

@@ -1,33 +1,25 @@
 #include "server/net/wslistener.h"
 
-#include "server/auth/tokens.h"
 #include "server/logging.h"
 #include "server/metrics.h"
 #include "server/net/hub.h"
+#include "shared/limits.h"
 
-#include <QTcpSocket>
-#include <QTimer>
-#include <QWebSocket>
+#include <unistd.h>
 
 namespace chatterbox::server {
 
 namespace {
 
-constexpr qint64 kMaxUpgradeRequestBytes = 8192;
 constexpr int kUpgradeTimeoutMs = 10000;
-constexpr const char *kInspected = "chatterboxInspected";
 
-// The value of one header, or empty. Header names are case-insensitive (RFC 9110).
-QByteArray headerValue(const QByteArray &head, const QByteArray &name)
+ws::SocketLimits socketLimits()
 {
-    const QList<QByteArray> lines = head.split('\n');
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray line = lines[i].trimmed();
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
-            return line.mid(colon + 1).trimmed();
-    }
-    return {};
+    ws::SocketLimits limits;
+    limits.maxUpgradeBytes = 8192;
+    limits.maxFrameBytes = limits::kMaxFrameBytes;
+    limits.maxMessageBytes = limits::kMaxMessageBytes;
+    return limits;
 }
 
 } // namespace
@@ -37,101 +29,90 @@ WebSocketListener::WebSocketListener(TokenService &tokens, Hub &hub, Metrics &me
     , m_tokens(tokens)
     , m_hub(hub)
     , m_metrics(metrics)
-    , m_upgrader(QStringLiteral("chatterbox"), QWebSocketServer::NonSecureMode)
+    , m_poller(std::make_shared<ws::SocketPoller>())
 {
     setListenBacklogSize(4096);
     setMaxPendingConnections(4096);
-    m_upgrader.setMaxPendingConnections(4096);
     m_upgradeTimeouts.setInterval(1000);
     connect(&m_upgradeTimeouts, &QTimer::timeout, this, &WebSocketListener::dropSlowUpgrades);
-    connect(&m_upgrader, &QWebSocketServer::newConnection, this, [this] {
-        while (QWebSocket *socket = m_upgrader.nextPendingConnection())
-            m_hub.adopt(socket);
-    });
 }
+
+WebSocketListener::~WebSocketListener() = default;
 
 void WebSocketListener::incomingConnection(qintptr descriptor)
 {
-    auto *socket = new QTcpSocket(this);
-    if (!socket->setSocketDescriptor(descriptor)) {
-        delete socket;
+    if (!m_poller->isValid()) {
+        ::close(static_cast<int>(descriptor));
         return;
     }
-    // Small frames must leave at once, not wait for Nagle.
-    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { inspect(socket); });
-    connect(socket, &QTcpSocket::disconnected, socket, [socket] {
-        if (!socket->property(kInspected).toBool())
-            socket->deleteLater();
-    });
-    m_upgrading.emplace(socket, monotonicMs());
-    connect(socket, &QObject::destroyed, this, [this, socket] { m_upgrading.erase(socket); });
+    auto socket = std::make_unique<ws::WebSocket>(m_poller, static_cast<int>(descriptor), socketLimits());
+    if (socket->state() == ws::WebSocket::State::Closed)
+        return;
+    ws::WebSocket *raw = socket.get();
+    raw->onUpgradeRequest = [this, raw](const ws::UpgradeRequest &request) { return admit(raw, request); };
+    raw->onOpened = [this, raw] { handOver(raw); };
+    raw->onClosed = [this, raw] { release(raw); };
+    m_upgrading.emplace(raw, Upgrading{std::move(socket), monotonicMs(), {}});
     if (!m_upgradeTimeouts.isActive())
         m_upgradeTimeouts.start();
 }
 
-// One timer for every upgrade in progress (a timer each made Qt's sorted timer list slow to
-// add to when thousands of connections arrive at once).
-void WebSocketListener::dropSlowUpgrades()
+std::optional<ws::Refusal> WebSocketListener::admit(ws::WebSocket *socket, const ws::UpgradeRequest &request)
 {
-    const std::int64_t now = monotonicMs();
-    std::vector<QTcpSocket *> late;
-    // Sockets leave the map when they are inspected or destroyed: every one here is live.
-    for (const auto &[socket, since] : m_upgrading) {
-        if (now - since >= kUpgradeTimeoutMs)
-            late.push_back(socket);
-    }
-    for (QTcpSocket *socket : late)
-        socket->abort();
-    if (m_upgrading.empty())
-        m_upgradeTimeouts.stop();
-}
-
-void WebSocketListener::refuse(QTcpSocket *socket, int status, const char *reason, const QByteArray &body)
-{
-    ++m_metrics.handshakesRejected;
-    socket->setProperty(kInspected, true);
-    m_upgrading.erase(socket);
-    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n";
-    if (status == 401)
-        response += "WWW-Authenticate: Bearer\r\n";
-    response += "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size())
-                + "\r\nConnection: close\r\n\r\n" + body;
-    socket->write(response);
-    socket->disconnectFromHost();
-    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    QTimer::singleShot(2000, socket, [socket] { socket->abort(); });
-}
-
-void WebSocketListener::inspect(QTcpSocket *socket)
-{
-    if (socket->property(kInspected).toBool())
-        return;
-    // Peek, so that QWebSocketServer later reads the same bytes from the start.
-    const QByteArray head = socket->peek(kMaxUpgradeRequestBytes + 4);
-    const qsizetype end = head.indexOf("\r\n\r\n");
-    if (end < 0) {
-        if (head.size() > kMaxUpgradeRequestBytes)
-            refuse(socket, 431, "Request Header Fields Too Large", "upgrade request too large\n");
-        return;
-    }
-    const QByteArray authorization = headerValue(head.left(end), "Authorization");
+    const QByteArray authorization = request.header("Authorization");
     std::optional<AccessClaims> claims;
     if (authorization.startsWith("Bearer "))
         claims = m_tokens.verifyAccessToken(authorization.mid(7).trimmed().toStdString());
     if (!claims) {
+        ++m_metrics.handshakesRejected;
         qCDebug(lcAuth, "refused a WebSocket upgrade without a valid token");
-        refuse(socket, 401, "Unauthorized", "a valid access token is required (Authorization: Bearer ...)\n");
-        return;
+        return ws::Refusal{401, "Unauthorized", "a valid access token is required (Authorization: Bearer ...)\n",
+                           "WWW-Authenticate: Bearer\r\n"};
     }
     if (!m_hub.admits(claims->userId)) {
-        refuse(socket, 429, "Too Many Requests", "too many connections for this account\n");
-        return;
+        ++m_metrics.handshakesRejected;
+        return ws::Refusal{429, "Too Many Requests", "too many connections for this account\n", {}};
     }
-    socket->setProperty(kInspected, true);
-    m_upgrading.erase(socket);
-    disconnect(socket, nullptr, this, nullptr);
-    m_upgrader.handleConnection(socket);
+    m_upgrading.at(socket).claims = std::move(*claims);
+    return std::nullopt;
+}
+
+void WebSocketListener::handOver(ws::WebSocket *socket)
+{
+    const auto it = m_upgrading.find(socket);
+    Upgrading upgrading = std::move(it->second);
+    m_upgrading.erase(it);
+    socket->onClosed = nullptr;
+    m_hub.adopt(std::move(upgrading.socket), std::move(upgrading.claims));
+}
+
+// Called from inside the socket: it is destroyed after it returns, from the event loop.
+void WebSocketListener::release(ws::WebSocket *socket)
+{
+    const auto it = m_upgrading.find(socket);
+    if (it == m_upgrading.end())
+        return;
+    if (m_released.empty()) {
+        QMetaObject::invokeMethod(this, [this] { m_released.clear(); }, Qt::QueuedConnection);
+    }
+    m_released.push_back(std::move(it->second.socket));
+    m_upgrading.erase(it);
+}
+
+// One timer for every upgrade in progress or refused and not yet gone (a timer each made Qt's
+// sorted timer list slow to add to when thousands of connections arrive at once).
+void WebSocketListener::dropSlowUpgrades()
+{
+    const std::int64_t now = monotonicMs();
+    std::vector<ws::WebSocket *> late;
+    for (const auto &[socket, upgrading] : m_upgrading) {
+        if (now - upgrading.sinceMs >= kUpgradeTimeoutMs)
+            late.push_back(socket);
+    }
+    for (ws::WebSocket *socket : late)
+        socket->abort();
+    if (m_upgrading.empty())
+        m_upgradeTimeouts.stop();
 }
 
 } // namespace chatterbox::server

@@ -1,7 +1,7 @@
 #pragma once
 
 // A WebSocket client made by hand from a TCP socket, for the peers QWebSocket will not imitate:
-// one that never answers pings, one that stops reading.
+// one that never answers pings, one that stops reading, one that breaks the framing rules.
 
 #include <QTcpSocket>
 #include <QTest>
@@ -44,32 +44,93 @@ public:
                 return false;
             head += m_socket.readAll();
         }
+        m_in = head.mid(head.indexOf("\r\n\r\n") + 4);
         return head.startsWith("HTTP/1.1 101");
     }
+    // The server's answer to an upgrade request written as is: its head, or empty.
+    QByteArray upgradeWith(const QUrl &url, const QByteArray &request)
+    {
+        m_socket.connectToHost(url.host(), static_cast<quint16>(url.port()));
+        if (!m_socket.waitForConnected(5000))
+            return {};
+        m_socket.write(request);
+        QByteArray answer;
+        while (!answer.contains("\r\n\r\n") && m_socket.waitForReadyRead(5000))
+            answer += m_socket.readAll();
+        return answer;
+    }
     // A masked text frame, as a client must send.
-    void sendText(const QByteArray &payload)
+    void sendText(const QByteArray &payload) { sendFrame(char(0x81), payload); }
+    // Any frame: the first byte (FIN, reserved bits, opcode) as given, masked unless told not to.
+    void sendFrame(char first, const QByteArray &payload, bool masked = true)
     {
         QByteArray frame;
-        frame.append(char(0x81));
+        frame.append(first);
+        const char maskBit = masked ? char(0x80) : char(0);
         if (payload.size() < 126) {
-            frame.append(char(0x80 | payload.size()));
+            frame.append(char(maskBit | payload.size()));
         } else {
-            frame.append(char(0x80 | 126));
+            frame.append(char(maskBit | 126));
             frame.append(char((payload.size() >> 8) & 0xff));
             frame.append(char(payload.size() & 0xff));
         }
         const char mask[4] = {0x11, 0x22, 0x33, 0x44};
-        frame.append(mask, 4);
+        if (masked)
+            frame.append(mask, 4);
         for (qsizetype i = 0; i < payload.size(); ++i)
-            frame.append(char(payload[i] ^ mask[i % 4]));
+            frame.append(masked ? char(payload[i] ^ mask[i % 4]) : payload[i]);
         m_socket.write(frame);
         m_socket.flush();
+    }
+    struct ServerFrame {
+        int opcode = -1;   // -1: none came
+        QByteArray payload;
+        int closeCode() const { return payload.size() >= 2 ? (quint8(payload[0]) << 8) | quint8(payload[1]) : -1; }
+    };
+    // The next frame the server sends (unmasked, never fragmented by this server).
+    ServerFrame readFrame(int ms = 5000)
+    {
+        for (;;) {
+            if (m_in.size() >= 2) {
+                qsizetype header = 2;
+                qint64 length = quint8(m_in[1]) & 0x7F;
+                if (length == 126 && m_in.size() >= 4) {
+                    length = (quint8(m_in[2]) << 8) | quint8(m_in[3]);
+                    header = 4;
+                } else if (length == 127 && m_in.size() >= 10) {
+                    length = 0;
+                    for (int i = 2; i < 10; ++i)
+                        length = (length << 8) | quint8(m_in[i]);
+                    header = 10;
+                }
+                if (length < 126 || header > 2) {
+                    if (m_in.size() >= header + length) {
+                        ServerFrame frame{quint8(m_in[0]) & 0x0F, m_in.mid(header, length)};
+                        m_in.remove(0, header + length);
+                        return frame;
+                    }
+                }
+            }
+            if (!m_socket.waitForReadyRead(ms))
+                return {};
+            m_in += m_socket.readAll();
+        }
+    }
+    // Frames until a close frame: its code, or -1 if none came.
+    int readUntilClose(int ms = 5000)
+    {
+        for (ServerFrame frame = readFrame(ms); frame.opcode != -1; frame = readFrame(ms)) {
+            if (frame.opcode == 0x8)
+                return frame.closeCode();
+        }
+        return -1;
     }
     bool waitForDisconnect(int ms)
     {
         return QTest::qWaitFor([&] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, ms);
     }
     QTcpSocket m_socket;
+    QByteArray m_in;
 };
 
 } // namespace chatterbox::test

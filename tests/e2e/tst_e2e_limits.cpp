@@ -70,6 +70,84 @@ private Q_SLOTS:
         QVERIFY(isOk(m_alice->request("party.list")));
     }
 
+    // What RFC 6455 forbids ends the connection with the RFC's close code, then the server ends
+    // the TCP connection itself; everyone else carries on.
+    void framingViolations_closedWithRfcCodes_data()
+    {
+        QTest::addColumn<char>("first");
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addColumn<bool>("masked");
+        QTest::addColumn<int>("code");
+        QTest::newRow("unmasked") << char(0x81) << QByteArray("{}") << false << 1002;
+        QTest::newRow("reserved bit") << char(0xC1) << QByteArray("{}") << true << 1002;
+        QTest::newRow("unknown opcode") << char(0x83) << QByteArray("{}") << true << 1002;
+        QTest::newRow("continuation first") << char(0x80) << QByteArray("{}") << true << 1002;
+        QTest::newRow("fragmented ping") << char(0x09) << QByteArray("p") << true << 1002;
+        QTest::newRow("not UTF-8") << char(0x81) << QByteArray("{\"type\":\"caf\xc3\"}") << true << 1007;
+        QTest::newRow("binary") << char(0x82) << QByteArray("\x01\x02") << true << 4000;
+    }
+
+    void framingViolations_closedWithRfcCodes()
+    {
+        QFETCH(char, first);
+        QFETCH(QByteArray, payload);
+        QFETCH(bool, masked);
+        QFETCH(int, code);
+        RawPeer peer;
+        QVERIFY(peer.upgrade(m_harness.server().webSocketUrl(), m_harness.server().login(QStringLiteral("dave")).accessToken));
+        peer.sendFrame(first, payload, masked);
+        QCOMPARE(peer.readUntilClose(), code);
+        if (code == 4000)
+            peer.sendFrame(char(0x88), QByteArray("\x0f\xa0", 2));   // answer the close, as a client should
+        QVERIFY(peer.waitForDisconnect(5000));
+        QVERIFY(isOk(m_alice->request("party.list")));
+    }
+
+    void pingAnswered_fragmentsReassembled_closeAnswered()
+    {
+        RawPeer peer;
+        QVERIFY(peer.upgrade(m_harness.server().webSocketUrl(), m_harness.server().login(QStringLiteral("dave")).accessToken));
+        peer.sendFrame(char(0x89), "are you there");
+        RawPeer::ServerFrame pong = peer.readFrame();
+        QCOMPARE(pong.opcode, 0xA);
+        QCOMPARE(pong.payload, QByteArray("are you there"));
+        // A request in three fragments, with a ping between them.
+        peer.sendFrame(char(0x01), "{\"type\":\"party");
+        peer.sendFrame(char(0x89), "mid");
+        peer.sendFrame(char(0x00), ".list\",");
+        peer.sendFrame(char(0x80), "\"id\":42}");
+        QCOMPARE(peer.readFrame().opcode, 0xA);
+        const RawPeer::ServerFrame reply = peer.readFrame();
+        QCOMPARE(reply.opcode, 0x1);
+        const auto json = nlohmann::json::parse(reply.payload.toStdString());
+        QCOMPARE(json.value("id", 0), 42);
+        QCOMPARE(errorCode(json), std::string("not_ready"));
+        // The client closes: the server answers with the same code and ends the connection.
+        peer.sendFrame(char(0x88), QByteArray("\x03\xe8", 2));
+        QCOMPARE(peer.readUntilClose(), 1000);
+        QVERIFY(peer.waitForDisconnect(5000));
+    }
+
+    void badUpgradeRequests_plainHttpErrors()
+    {
+        const QUrl url = m_harness.server().webSocketUrl();
+        const QByteArray token = m_alice.login.accessToken;
+        const QByteArray start = "GET / HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token + "\r\n";
+        const QByteArray upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+        RawPeer oldVersion;
+        const QByteArray version = oldVersion.upgradeWith(url, start + upgrade + "Sec-WebSocket-Version: 8\r\n\r\n");
+        QVERIFY2(version.startsWith("HTTP/1.1 426 ") && version.contains("Sec-WebSocket-Version: 13\r\n"), version.constData());
+        RawPeer plain;
+        QVERIFY(plain.upgradeWith(url, start + "\r\n").startsWith("HTTP/1.1 400 "));
+        RawPeer huge;
+        QVERIFY(huge.upgradeWith(url, start + "X-Filler: " + QByteArray(9000, 'a') + "\r\n\r\n").startsWith("HTTP/1.1 431 "));
+        RawPeer garbage;
+        QVERIFY(garbage.upgradeWith(url, QByteArray("\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\r\n\r\n", 13)).startsWith("HTTP/1.1 400 "));
+        for (RawPeer *peer : {&oldVersion, &plain, &huge, &garbage})
+            QVERIFY(peer->waitForDisconnect(5000));
+        QVERIFY(isOk(m_alice->request("party.list")));
+    }
+
     void flood_rateLimited()
     {
         Person p = m_harness.reconnect(m_alice);
