@@ -45,40 +45,44 @@ void recordMentions(Tx &tx, const protocol::Message &message, const std::string 
 
 Outcome sendMessage(Tx &tx, const RequestContext &ctx, const protocol::SendMessage &request)
 {
-    const auto access = queries::topicAccess(tx, request.topicId, ctx.userId);
-    if (!access)
-        return Outcome::fail(ErrorCode::NotFound, "no such topic");
-    // A retry: answer with the original and change nothing.
-    if (auto original = queries::messageByClientId(tx, ctx.userId, request.clientMsgId))
-        return Outcome::reply(protocol::MessageReply{std::move(*original)});
-
-    // The topic's counters, the message, and the sender's read position in one statement (every
-    // round trip counts on this path). The counters' row lock is held until commit, which is
-    // what keeps seq and rev gapless and in commit order. Writing in a topic means having read
-    // it up to here.
-    const auto row = queries::prepared(tx, "send_message",
-        std::string("WITH c AS (UPDATE topics SET last_seq = last_seq + 1, last_rev = last_rev + 1 WHERE id = $1"
-                    "           RETURNING last_seq, last_rev),"
+    // One statement, one round trip (this is the path that sets the write rate): the access
+    // check, the retry check, the topic's counters, the message and the sender's read position.
+    // The counters' row lock is held until commit, which is what keeps seq and rev gapless and
+    // in commit order. A retry (same author, same clientMsgId) changes nothing and comes back
+    // as the original. Writing in a topic means having read it up to here.
+    const auto rows = queries::prepared(tx, "send_message",
+        std::string("WITH access AS (SELECT t.party_id FROM topics t"
+                    "                JOIN members mb ON mb.party_id = t.party_id AND mb.user_id = $2 WHERE t.id = $1),"
+                    " original AS (SELECT m.*, t.party_id FROM messages m JOIN topics t ON t.id = m.topic_id"
+                    "              WHERE m.author_id = $2 AND m.client_msg_id = $3 AND EXISTS (SELECT 1 FROM access)),"
+                    " c AS (UPDATE topics SET last_seq = last_seq + 1, last_rev = last_rev + 1"
+                    "       WHERE id = $1 AND EXISTS (SELECT 1 FROM access) AND NOT EXISTS (SELECT 1 FROM original)"
+                    "       RETURNING last_seq, last_rev),"
                     " ins AS (INSERT INTO messages (topic_id, seq, rev, author_id, client_msg_id, body)"
                     "         SELECT $1, c.last_seq, c.last_rev, $2, $3, $4 FROM c RETURNING *),"
                     " rs AS (INSERT INTO read_states (user_id, topic_id, last_read_seq) SELECT $2, $1, seq FROM ins"
                     CHATTERBOX_READ_STATE_UPSERT ")"
-                    " SELECT ") + queries::kMessageColumns + " FROM ins m",
+                    " SELECT false AS retry, (SELECT party_id FROM access) AS party_id, ") + queries::kMessageColumns
+            + " FROM ins m"
+              " UNION ALL SELECT true, m.party_id, " + queries::kMessageColumns + " FROM original m",
         request.topicId, ctx.userId, request.clientMsgId, request.body);
-    if (row.size() != 1)
+    if (rows.size() != 1)
         return Outcome::fail(ErrorCode::NotFound, "no such topic");
-    auto message = queries::messageFromRow(row[0], access->partyId);
+    const std::string partyId = rows[0]["party_id"].as<std::string>();
+    auto message = queries::messageFromRow(rows[0], partyId);
+    if (rows[0]["retry"].as<bool>())
+        return Outcome::reply(protocol::MessageReply{std::move(message)});
     // A new message has no mentions yet: store them, and put them in the reply without reading
     // them back.
     if (request.body.find('@') != std::string::npos) {
-        auto mentioned = protocol::resolveMentions(request.body, queries::mentionCandidates(tx, access->partyId));
+        auto mentioned = protocol::resolveMentions(request.body, queries::mentionCandidates(tx, partyId));
         std::sort(mentioned.begin(), mentioned.end());
         mentioned.erase(std::unique(mentioned.begin(), mentioned.end()), mentioned.end());
         queries::storeMentions(tx, message, mentioned);
         message.mentions = std::move(mentioned);
     }
     Outcome o = Outcome::reply(protocol::MessageReply{message});
-    o.events.push_back({access->partyId, protocol::MessageCreated{std::move(message)}});
+    o.events.push_back({partyId, protocol::MessageCreated{std::move(message)}});
     return o;
 }
 

@@ -112,18 +112,6 @@ std::optional<MessageAccess> messageAccess(Tx &tx, const std::string &messageId,
     return MessageAccess{messageFromRow(r[0], r[0]["party_id"].as<std::string>()), roleFromColumn(r[0]["role"])};
 }
 
-std::optional<protocol::Message> messageByClientId(Tx &tx, const std::string &authorId, const std::string &clientMsgId)
-{
-    const auto r = prepared(tx, "message_by_client_id",
-                            std::string("SELECT ") + kMessageColumns + ", t.party_id"
-                            " FROM messages m JOIN topics t ON t.id = m.topic_id"
-                            " WHERE m.author_id = $1 AND m.client_msg_id = $2",
-                            authorId, clientMsgId);
-    if (r.empty())
-        return std::nullopt;
-    return messageFromRow(r[0], r[0]["party_id"].as<std::string>());
-}
-
 std::optional<protocol::Topic> topic(Tx &tx, const std::string &topicId)
 {
     const auto r = tx.exec_params(std::string("SELECT ") + kTopicColumns + " FROM topics t WHERE t.id = $1", topicId);

@@ -52,7 +52,6 @@ std::optional<MessageAccess> messageAccess(Tx &tx, const std::string &messageId,
 // The column list messageFromRow() reads, for a query over "messages m".
 extern const char *const kMessageColumns;
 protocol::Message messageFromRow(const pqxx::row &row, const std::string &partyId);
-std::optional<protocol::Message> messageByClientId(Tx &tx, const std::string &authorId, const std::string &clientMsgId);
 
 std::optional<protocol::Topic> topic(Tx &tx, const std::string &topicId);
 std::optional<protocol::Member> member(Tx &tx, const std::string &partyId, const std::string &userId);
