@@ -79,6 +79,26 @@ private Q_SLOTS:
         QCOMPARE(tx.exec_params1("SELECT count(*) FROM messages WHERE topic_id = $1", topicId)[0].as<int>(), 2);
     }
 
+    // Ids in time order (UUID version 7), so inserts go to the end of the primary key's index.
+    void messageIds_inTimeOrder()
+    {
+        pqxx::connection c(m_db.url());
+        const auto [partyId, topicId] = test::makeParty(c, m_alice);
+        std::vector<std::string> ids;
+        for (int i = 0; i < 3; ++i) {
+            ids.push_back(test::run(c, handlers::sendMessage, m_alice, SendMessage{topicId, test::newUuid(), "m"}).result["message"]["id"]);
+            QTest::qWait(2);
+        }
+        for (const std::string &id : ids)
+            QCOMPARE(id.at(14), '7');   // the version digit: xxxxxxxx-xxxx-7xxx-...
+        QVERIFY(ids[0] < ids[1] && ids[1] < ids[2]);
+        pqxx::work tx(c);
+        const std::string now = tx.exec1("SELECT to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint)")[0].as<std::string>();
+        // The first 48 bits are the milliseconds it was made at: within the last minute.
+        const auto made = std::stoll(ids[2].substr(0, 8) + ids[2].substr(9, 4), nullptr, 16);
+        QVERIFY(std::stoll(now, nullptr, 16) - made < 60000);
+    }
+
     void concurrentRetries_storeOneMessage()
     {
         pqxx::connection setup(m_db.url());
