@@ -88,6 +88,10 @@ Options (each also read from the environment variable shown):
   --db-readers N          Database reader threads (default 2)    CHATTERBOX_DB_READERS
   --db-writers N          Database writer threads, each its own  CHATTERBOX_DB_WRITERS
                           group commit (default 1)
+  --network-threads N     Threads owning the sockets, besides    CHATTERBOX_NETWORK_THREADS
+                          the hub's; 0: all on the hub's thread
+                          (default: one fewer than the cores the
+                          process may use, at most 8)
   --ping-interval SEC     WebSocket ping interval (default 25)   CHATTERBOX_PING_INTERVAL
   --idle-timeout SEC      Close a connection silent this long    CHATTERBOX_IDLE_TIMEOUT
                           (default 60)
@@ -120,7 +124,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
         {"CHATTERBOX_DATABASE_URL", "--database-url"}, {"CHATTERBOX_DATA_DIR", "--data-dir"}, {"CHATTERBOX_LISTEN", "--listen"},
         {"CHATTERBOX_WS_LISTEN", "--ws-listen"}, {"CHATTERBOX_PUBLIC_URL", "--public-url"},
         {"CHATTERBOX_DEV", "--dev"}, {"CHATTERBOX_PROVIDERS", "--provider"}, {"CHATTERBOX_DB_READERS", "--db-readers"},
-        {"CHATTERBOX_DB_WRITERS", "--db-writers"},
+        {"CHATTERBOX_DB_WRITERS", "--db-writers"}, {"CHATTERBOX_NETWORK_THREADS", "--network-threads"},
         {"CHATTERBOX_PING_INTERVAL", "--ping-interval"}, {"CHATTERBOX_IDLE_TIMEOUT", "--idle-timeout"},
         {"CHATTERBOX_ACCESS_TOKEN_TTL", "--access-token-ttl"}, {"CHATTERBOX_INSTANCE_TIMEOUT", "--instance-timeout"},
         {"CHATTERBOX_MAX_CONNECTIONS_PER_USER", "--max-connections-per-user"},
@@ -217,7 +221,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
                 {"--db-readers", {1, 64}}, {"--db-writers", {1, 16}}, {"--ping-interval", {1, 3600}}, {"--idle-timeout", {2, 7200}},
                 {"--access-token-ttl", {10, 24 * 3600}}, {"--max-connections-per-user", {1, 10000}},
                 {"--max-send-queue-bytes", {4096, 1L << 30}}, {"--signing-key-rotation-days", {1, 3650}},
-                {"--instance-timeout", {2, 3600}},
+                {"--instance-timeout", {2, 3600}}, {"--network-threads", {0, 64}},
             };
             const auto range = kRanges.find(option);
             if (range == kRanges.end())
@@ -228,6 +232,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
                             + std::to_string(range->second.second) + ", got '" + value + "'");
             if (option == "--db-readers") config.dbReaders = static_cast<int>(*n);
             else if (option == "--db-writers") config.dbWriters = static_cast<int>(*n);
+            else if (option == "--network-threads") config.networkThreads = static_cast<int>(*n);
             else if (option == "--ping-interval") config.pingInterval = std::chrono::seconds(*n);
             else if (option == "--idle-timeout") config.idleTimeout = std::chrono::seconds(*n);
             else if (option == "--access-token-ttl") config.accessTokenLifetime = std::chrono::seconds(*n);

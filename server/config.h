@@ -24,6 +24,9 @@ struct ServerConfig {
     bool dev = false;
     int dbReaders = 2;
     int dbWriters = 1;          // a person's writes always go to the same one, in order
+    // Threads that own the sockets (besides the hub's): -1 picks by the cores the process may
+    // use (one fewer than them, at most 8); 0 keeps the sockets on the hub's thread.
+    int networkThreads = -1;
     std::chrono::seconds pingInterval{25};
     std::chrono::seconds idleTimeout{60};
     std::chrono::seconds accessTokenLifetime{15 * 60};

@@ -25,7 +25,9 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <csignal>
+#include <sched.h>
 #include <cstdio>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -106,6 +108,16 @@ std::string redacted(const std::string &url)
 
 } // namespace
 
+// One network thread fewer than the cores this process may run on (the hub's thread takes
+// one), at most eight; none on a single core, where threads would only take turns.
+static int defaultNetworkThreads()
+{
+    cpu_set_t cores;
+    CPU_ZERO(&cores);
+    const int usable = ::sched_getaffinity(0, sizeof cores, &cores) == 0 ? CPU_COUNT(&cores) : 1;
+    return std::clamp(usable - 1, 0, 8);
+}
+
 int main(int argc, char *argv[])
 {
     const std::vector<std::string> args(argv, argv + argc);
@@ -154,9 +166,11 @@ int main(int argc, char *argv[])
     HubSettings settings;
     settings.pingInterval = config.pingInterval;
     settings.idleTimeout = config.idleTimeout;
-    settings.maxConnectionsPerUser = config.maxConnectionsPerUser;
     settings.maxSendQueueBytes = config.maxSendQueueBytes;
-    Hub hub(*tokens, metrics, settings);
+    ConnectionQuota quota(config.maxConnectionsPerUser);
+    // Declared before the hub, so that they outlive the connections the hub holds.
+    std::vector<std::unique_ptr<NetworkLane>> lanes;
+    Hub hub(*tokens, metrics, quota, settings);
     Executor executor(config.databaseUrl, config.dbReaders, hub.eventSink(), config.dbWriters);
     hub.attach(&executor);
 
@@ -215,7 +229,24 @@ int main(int argc, char *argv[])
     }
     hub.setBaseUrl(publicBaseUrl(config, httpPort));
     HostPort wsAddress = config.wsListen.value_or(HostPort{config.httpListen.host, static_cast<std::uint16_t>(httpPort + 1)});
-    WebSocketListener listener(*tokens, hub, metrics);
+    // The sockets go to network threads when there are cores for them; the hub keeps its own.
+    const int networkThreads = config.networkThreads >= 0 ? config.networkThreads : defaultNetworkThreads();
+    std::vector<NetworkLane *> lanePointers;
+    for (int i = 0; i < networkThreads; ++i) {
+        NetworkLane::Settings laneSettings;
+        laneSettings.limits = serverSocketLimits();
+        laneSettings.maxSendQueueBytes = config.maxSendQueueBytes;
+        laneSettings.slowConsumerCode = chatterbox::limits::kCloseSlowConsumer;
+        laneSettings.slowConsumerReason = "client too slow to read its messages";
+        lanes.push_back(std::make_unique<NetworkLane>(
+            i + 1, laneSettings,
+            [&tokens, &quota, &metrics](const chatterbox::ws::UpgradeRequest &request, AccessClaims &claims) {
+                return admitUpgrade(*tokens, quota, metrics, request, claims);
+            },
+            [&hub](std::unique_ptr<SocketEnd> socket, AccessClaims claims) { hub.adopt(std::move(socket), std::move(claims)); }));
+        lanePointers.push_back(lanes.back().get());
+    }
+    WebSocketListener listener(*tokens, hub, metrics, quota, lanePointers);
     if (!listener.listen(hostAddress(wsAddress.host), wsAddress.port)) {
         std::fprintf(stderr, "chatterbox-server: cannot listen for WebSocket on %s:%u: %s\n", wsAddress.host.c_str(),
                      wsAddress.port, listener.errorString().toLocal8Bit().constData());
@@ -225,6 +256,7 @@ int main(int argc, char *argv[])
     std::printf("chatterbox-server: listening on http://%s:%d (WebSocket ws://%s:%u/)%s\n", config.httpListen.host.c_str(),
                 httpPort, wsAddress.host.c_str(), listener.serverPort(), config.dev ? " with development sign-in" : "");
     qCInfo(lcNet, "open file limit %llu: room for about that many connections", static_cast<unsigned long long>(fileLimit));
+    qCInfo(lcNet, "%d network thread(s) besides the hub's", networkThreads);
     std::fflush(stdout);
 
     // SIGINT/SIGTERM end the event loop through a pipe; nothing else is safe in a signal handler.

@@ -16,14 +16,14 @@ std::int64_t monotonicMs()
     return clock.elapsed();
 }
 
-Connection::Connection(quint64 id, std::unique_ptr<ws::WebSocket> socket, AccessClaims claims, std::size_t maxSendQueueBytes,
+Connection::Connection(quint64 id, std::unique_ptr<SocketEnd> socket, AccessClaims claims, std::size_t maxSendQueueBytes,
                        QObject *parent)
     : QObject(parent)
     , m_id(id)
     , m_socket(std::move(socket))
     , m_claims(std::move(claims))
     , m_maxSendQueueBytes(maxSendQueueBytes)
-    , m_address(m_socket->peerAddress().toString().toStdString())
+    , m_address(m_socket->peerAddress)
     , m_tokens(limits::kRequestBurst)
     , m_lastRefillMs(monotonicMs())
     , m_lastHeardMs(monotonicMs())
@@ -39,6 +39,11 @@ Connection::Connection(quint64 id, std::unique_ptr<ws::WebSocket> socket, Access
     };
     m_socket->onPong = [this] { m_lastHeardMs = monotonicMs(); };
     m_socket->onClosed = [this] { onClosed(); };
+    // A network thread closed it for not reading (it watches the queue there).
+    m_socket->onSlowConsumer = [this] {
+        m_closing = true;
+        Q_EMIT slowConsumer();
+    };
 }
 
 Connection::~Connection() = default;

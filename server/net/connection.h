@@ -1,7 +1,7 @@
 #pragma once
 
 #include "server/auth/tokens.h"
-#include "server/ws/websocket.h"
+#include "server/net/socketend.h"
 #include "shared/types.h"
 
 #include <QByteArray>
@@ -24,7 +24,7 @@ class Connection final : public QObject {
 public:
     enum class State { AwaitingHello, Loading, Ready };
 
-    Connection(quint64 id, std::unique_ptr<ws::WebSocket> socket, AccessClaims claims, std::size_t maxSendQueueBytes,
+    Connection(quint64 id, std::unique_ptr<SocketEnd> socket, AccessClaims claims, std::size_t maxSendQueueBytes,
                QObject *parent = nullptr);
     ~Connection() override;
 
@@ -67,7 +67,7 @@ private:
     void onClosed();
 
     const quint64 m_id;
-    std::unique_ptr<ws::WebSocket> m_socket;
+    std::unique_ptr<SocketEnd> m_socket;
     const AccessClaims m_claims;
     const std::size_t m_maxSendQueueBytes;
     const std::string m_address;

@@ -34,10 +34,11 @@ std::vector<std::string> commonFeatures(const std::vector<std::string> &asked)
 
 } // namespace
 
-Hub::Hub(TokenService &tokens, Metrics &metrics, HubSettings settings, QObject *parent)
+Hub::Hub(TokenService &tokens, Metrics &metrics, ConnectionQuota &quota, HubSettings settings, QObject *parent)
     : QObject(parent)
     , m_tokens(tokens)
     , m_metrics(metrics)
+    , m_quota(quota)
     , m_settings(std::move(settings))
     , m_feed([this](std::vector<CommittedEvent> events) { publish(std::move(events)); },
              [this](std::int64_t afterId) { fetchEvents(afterId); })
@@ -70,13 +71,7 @@ void Hub::startEvents(std::int64_t lastEventId)
     m_eventPoll.start();
 }
 
-bool Hub::admits(const std::string &userId) const
-{
-    const auto it = m_byUser.find(userId);
-    return it == m_byUser.end() || static_cast<int>(it->second.size()) < m_settings.maxConnectionsPerUser;
-}
-
-void Hub::adopt(std::unique_ptr<ws::WebSocket> socket, AccessClaims claims)
+void Hub::adopt(std::unique_ptr<SocketEnd> socket, AccessClaims claims)
 {
     auto *connection = new Connection(m_nextId++, std::move(socket), std::move(claims), m_settings.maxSendQueueBytes, this);
     m_connections.emplace(connection->id(), connection);
@@ -109,6 +104,7 @@ void Hub::onClosed(Connection *connection)
             m_byUser.erase(userIt);
     }
     m_connections.erase(connection->id());
+    m_quota.giveBack(connection->userId());
     --m_metrics.connectionsOpen;
     connection->deleteLater();
 }

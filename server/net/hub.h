@@ -3,6 +3,7 @@
 #include "server/db/clusterlink.h"
 #include "server/db/executor.h"
 #include "server/net/connection.h"
+#include "server/net/connectionquota.h"
 #include "server/net/eventfeed.h"
 #include "server/net/presencebook.h"
 #include "server/net/throttle.h"
@@ -27,7 +28,6 @@ class TokenService;
 struct HubSettings {
     std::chrono::seconds pingInterval{25};
     std::chrono::seconds idleTimeout{60};
-    int maxConnectionsPerUser = 20;
     std::size_t maxSendQueueBytes = 4 * 1024 * 1024;
     // The backstop for a lost wake-up from another instance: the change log is read this often.
     std::chrono::milliseconds eventPollInterval{2000};
@@ -42,7 +42,9 @@ class Hub final : public QObject {
     Q_DISABLE_COPY_MOVE(Hub)
 
 public:
-    Hub(TokenService &tokens, Metrics &metrics, HubSettings settings, QObject *parent = nullptr);
+    // `quota` is the per-person connection count, taken where upgrades are accepted; the hub
+    // gives it back when a connection ends.
+    Hub(TokenService &tokens, Metrics &metrics, ConnectionQuota &quota, HubSettings settings, QObject *parent = nullptr);
     ~Hub() override;
 
     void attach(Executor *executor) { m_executor = executor; }
@@ -55,10 +57,9 @@ public:
     // An event sink for the executor that posts committed events to this hub's thread.
     Executor::EventSink eventSink();
 
-    // A socket the listener just upgraded, for a person it checked (a valid token, and
-    // admits() said yes a moment ago).
-    void adopt(std::unique_ptr<ws::WebSocket> socket, AccessClaims claims);
-    bool admits(const std::string &userId) const;
+    // A socket just upgraded, for a person checked (a valid token, and a share of the quota
+    // taken for it).
+    void adopt(std::unique_ptr<SocketEnd> socket, AccessClaims claims);
     void closeAll(std::uint16_t code, const QString &reason);
     // A sign-in was revoked (sign-out, or a stolen refresh token): its connections end now.
     void closeFamily(const std::string &familyId);
@@ -120,6 +121,7 @@ private:
 
     TokenService &m_tokens;
     Metrics &m_metrics;
+    ConnectionQuota &m_quota;
     const HubSettings m_settings;
     Executor *m_executor = nullptr;
     ClusterLink *m_cluster = nullptr;

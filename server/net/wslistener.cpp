@@ -13,7 +13,9 @@ namespace {
 
 constexpr int kUpgradeTimeoutMs = 10000;
 
-ws::SocketLimits socketLimits()
+} // namespace
+
+ws::SocketLimits serverSocketLimits()
 {
     ws::SocketLimits limits;
     limits.maxUpgradeBytes = 8192;
@@ -22,13 +24,35 @@ ws::SocketLimits socketLimits()
     return limits;
 }
 
-} // namespace
+std::optional<ws::Refusal> admitUpgrade(TokenService &tokens, ConnectionQuota &quota, Metrics &metrics,
+                                        const ws::UpgradeRequest &request, AccessClaims &claims)
+{
+    const QByteArray authorization = request.header("Authorization");
+    std::optional<AccessClaims> verified;
+    if (authorization.startsWith("Bearer "))
+        verified = tokens.verifyAccessToken(authorization.mid(7).trimmed().toStdString());
+    if (!verified) {
+        ++metrics.handshakesRejected;
+        qCDebug(lcAuth, "refused a WebSocket upgrade without a valid token");
+        return ws::Refusal{401, "Unauthorized", "a valid access token is required (Authorization: Bearer ...)\n",
+                           "WWW-Authenticate: Bearer\r\n"};
+    }
+    if (!quota.tryTake(verified->userId)) {
+        ++metrics.handshakesRejected;
+        return ws::Refusal{429, "Too Many Requests", "too many connections for this account\n", {}};
+    }
+    claims = std::move(*verified);
+    return std::nullopt;
+}
 
-WebSocketListener::WebSocketListener(TokenService &tokens, Hub &hub, Metrics &metrics, QObject *parent)
+WebSocketListener::WebSocketListener(TokenService &tokens, Hub &hub, Metrics &metrics, ConnectionQuota &quota,
+                                     std::vector<NetworkLane *> lanes, QObject *parent)
     : QTcpServer(parent)
     , m_tokens(tokens)
     , m_hub(hub)
     , m_metrics(metrics)
+    , m_quota(quota)
+    , m_lanes(std::move(lanes))
     , m_poller(std::make_shared<ws::SocketPoller>())
 {
     setListenBacklogSize(4096);
@@ -41,40 +65,26 @@ WebSocketListener::~WebSocketListener() = default;
 
 void WebSocketListener::incomingConnection(qintptr descriptor)
 {
+    if (!m_lanes.empty()) {
+        m_lanes[m_nextLane++ % m_lanes.size()]->takeSocket(static_cast<int>(descriptor));
+        return;
+    }
     if (!m_poller->isValid()) {
         ::close(static_cast<int>(descriptor));
         return;
     }
-    auto socket = std::make_unique<ws::WebSocket>(m_poller, static_cast<int>(descriptor), socketLimits());
+    auto socket = std::make_unique<ws::WebSocket>(m_poller, static_cast<int>(descriptor), serverSocketLimits());
     if (socket->state() == ws::WebSocket::State::Closed)
         return;
     ws::WebSocket *raw = socket.get();
-    raw->onUpgradeRequest = [this, raw](const ws::UpgradeRequest &request) { return admit(raw, request); };
+    raw->onUpgradeRequest = [this, raw](const ws::UpgradeRequest &request) {
+        return admitUpgrade(m_tokens, m_quota, m_metrics, request, m_upgrading.at(raw).claims);
+    };
     raw->onOpened = [this, raw] { handOver(raw); };
     raw->onClosed = [this, raw] { release(raw); };
     m_upgrading.emplace(raw, Upgrading{std::move(socket), monotonicMs(), {}});
     if (!m_upgradeTimeouts.isActive())
         m_upgradeTimeouts.start();
-}
-
-std::optional<ws::Refusal> WebSocketListener::admit(ws::WebSocket *socket, const ws::UpgradeRequest &request)
-{
-    const QByteArray authorization = request.header("Authorization");
-    std::optional<AccessClaims> claims;
-    if (authorization.startsWith("Bearer "))
-        claims = m_tokens.verifyAccessToken(authorization.mid(7).trimmed().toStdString());
-    if (!claims) {
-        ++m_metrics.handshakesRejected;
-        qCDebug(lcAuth, "refused a WebSocket upgrade without a valid token");
-        return ws::Refusal{401, "Unauthorized", "a valid access token is required (Authorization: Bearer ...)\n",
-                           "WWW-Authenticate: Bearer\r\n"};
-    }
-    if (!m_hub.admits(claims->userId)) {
-        ++m_metrics.handshakesRejected;
-        return ws::Refusal{429, "Too Many Requests", "too many connections for this account\n", {}};
-    }
-    m_upgrading.at(socket).claims = std::move(*claims);
-    return std::nullopt;
 }
 
 void WebSocketListener::handOver(ws::WebSocket *socket)
@@ -83,7 +93,7 @@ void WebSocketListener::handOver(ws::WebSocket *socket)
     Upgrading upgrading = std::move(it->second);
     m_upgrading.erase(it);
     socket->onClosed = nullptr;
-    m_hub.adopt(std::move(upgrading.socket), std::move(upgrading.claims));
+    m_hub.adopt(std::make_unique<LocalSocketEnd>(std::move(upgrading.socket)), std::move(upgrading.claims));
 }
 
 // Called from inside the socket: it is destroyed after it returns, from the event loop.

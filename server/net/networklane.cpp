@@ -1,0 +1,322 @@
+#include "server/net/networklane.h"
+
+#include "server/net/connection.h"
+
+#include <QTimer>
+
+namespace chatterbox::server {
+
+namespace {
+
+constexpr std::int64_t kUpgradeTimeoutMs = 10000;
+// A peer that does not answer our close frame is cut off after this long.
+constexpr std::int64_t kCloseCutoffMs = 5000;
+
+} // namespace
+
+// The sockets, on the lane's thread.
+class NetworkLane::Worker final : public QObject {
+public:
+    explicit Worker(NetworkLane &lane) : m_lane(lane) {}
+
+    void start()
+    {
+        m_poller = std::make_shared<ws::SocketPoller>();
+        m_timer = std::make_unique<QTimer>();
+        m_timer->setInterval(1000);
+        QObject::connect(m_timer.get(), &QTimer::timeout, this, [this] { sweep(); });
+        m_timer->start();
+    }
+
+    // On the lane's thread, before it ends: sockets, notifiers and timers go with their thread.
+    void shutdown()
+    {
+        m_sockets.clear();
+        m_graveyard.clear();
+        m_timer.reset();
+        m_poller.reset();
+    }
+
+    void run(std::vector<Command> &commands)
+    {
+        for (Command &command : commands) {
+            if (command.kind == Command::Kind::Adopt) {
+                adopt(command.fd);
+                continue;
+            }
+            const auto it = m_sockets.find(command.socket);
+            if (it == m_sockets.end())
+                continue;   // already gone; its Closed event is on its way
+            Owned &owned = it->second;
+            switch (command.kind) {
+            case Command::Kind::Send:
+                owned.socket->send(command.frame);
+                if (owned.socket->bytesQueued() > m_lane.m_settings.maxSendQueueBytes && !owned.slow) {
+                    owned.slow = true;
+                    emitEvent({Event::Kind::Slow, command.socket, {}, {}, {}});
+                    closeWithCutoff(owned, m_lane.m_settings.slowConsumerCode, m_lane.m_settings.slowConsumerReason);
+                }
+                break;
+            case Command::Kind::Close:
+                closeWithCutoff(owned, command.code, command.reason);
+                break;
+            case Command::Kind::Ping:
+                owned.socket->ping();
+                break;
+            case Command::Kind::Abort:
+                owned.socket->abort();
+                break;
+            case Command::Kind::Adopt:
+                break;
+            }
+        }
+    }
+
+private:
+    struct Owned {
+        std::unique_ptr<ws::WebSocket> socket;
+        AccessClaims claims;
+        std::int64_t deadlineMs = 0;   // the upgrade's timeout, or the close's cut-off
+        bool opened = false;
+        bool slow = false;
+    };
+
+    void adopt(int fd)
+    {
+        auto socket = std::make_unique<ws::WebSocket>(m_poller, fd, m_lane.m_settings.limits);
+        if (socket->state() == ws::WebSocket::State::Closed)
+            return;
+        const std::uint64_t id = m_nextId++;
+        ws::WebSocket *raw = socket.get();
+        raw->onUpgradeRequest = [this, id](const ws::UpgradeRequest &request) {
+            return m_lane.m_admit(request, m_sockets.at(id).claims);
+        };
+        raw->onOpened = [this, id, raw] {
+            Owned &owned = m_sockets.at(id);
+            owned.opened = true;
+            owned.deadlineMs = 0;
+            emitEvent({Event::Kind::Opened, id, {}, std::make_unique<AccessClaims>(owned.claims),
+                       raw->peerAddress().toString().toStdString()});
+        };
+        raw->onText = [this, id](const QByteArray &text) { emitEvent({Event::Kind::Text, id, text, {}, {}}); };
+        raw->onBinary = [this, id](const QByteArray &data) { emitEvent({Event::Kind::Binary, id, data, {}, {}}); };
+        raw->onPong = [this, id] { emitEvent({Event::Kind::Pong, id, {}, {}, {}}); };
+        raw->onClosed = [this, id] { gone(id); };
+        m_sockets.emplace(id, Owned{std::move(socket), {}, monotonicMs() + kUpgradeTimeoutMs, false, false});
+    }
+
+    void closeWithCutoff(Owned &owned, std::uint16_t code, const std::string &reason)
+    {
+        owned.socket->close(code, reason);
+        if (owned.deadlineMs == 0)
+            owned.deadlineMs = monotonicMs() + kCloseCutoffMs;
+    }
+
+    // Called from inside the socket: it is destroyed once its call returns.
+    void gone(std::uint64_t id)
+    {
+        const auto it = m_sockets.find(id);
+        if (it == m_sockets.end())
+            return;
+        if (it->second.opened)
+            emitEvent({Event::Kind::Closed, id, {}, {}, {}});
+        if (m_graveyard.empty())
+            QMetaObject::invokeMethod(this, [this] { m_graveyard.clear(); }, Qt::QueuedConnection);
+        m_graveyard.push_back(std::move(it->second.socket));
+        m_sockets.erase(it);
+    }
+
+    void sweep()
+    {
+        const std::int64_t now = monotonicMs();
+        std::vector<std::uint64_t> late;
+        for (const auto &[id, owned] : m_sockets) {
+            if (owned.deadlineMs != 0 && now >= owned.deadlineMs)
+                late.push_back(id);
+        }
+        for (const std::uint64_t id : late) {
+            const auto it = m_sockets.find(id);
+            if (it != m_sockets.end())
+                it->second.socket->abort();
+        }
+    }
+
+    // Events wait until this pass is done, then go to the hub together.
+    void emitEvent(Event event)
+    {
+        m_events.push_back(std::move(event));
+        if (!m_eventsPosted) {
+            m_eventsPosted = true;
+            QMetaObject::invokeMethod(this, [this] {
+                m_eventsPosted = false;
+                m_lane.postEvents(std::move(m_events));
+                m_events.clear();
+            }, Qt::QueuedConnection);
+        }
+    }
+
+    NetworkLane &m_lane;
+    std::shared_ptr<ws::SocketPoller> m_poller;
+    std::unique_ptr<QTimer> m_timer;
+    std::unordered_map<std::uint64_t, Owned> m_sockets;
+    std::vector<std::unique_ptr<ws::WebSocket>> m_graveyard;
+    std::vector<Event> m_events;
+    bool m_eventsPosted = false;
+    std::uint64_t m_nextId = 1;
+};
+
+// A socket of the lane, as the hub sees it.
+class NetworkLane::RemoteEnd final : public SocketEnd {
+public:
+    RemoteEnd(NetworkLane &lane, std::uint64_t id) : m_lane(lane), m_id(id) {}
+    ~RemoteEnd() override
+    {
+        if (m_live) {
+            m_lane.m_ends.erase(m_id);
+            abort();
+        }
+    }
+
+    void send(const ws::Frame &frame) override { m_lane.command({Command::Kind::Send, m_id, frame, 0, {}, -1}); }
+    void ping() override { m_lane.command({Command::Kind::Ping, m_id, {}, 0, {}, -1}); }
+    void close(std::uint16_t code, std::string_view reason) override
+    {
+        m_lane.command({Command::Kind::Close, m_id, {}, code, std::string(reason), -1});
+    }
+    void abort() override { m_lane.command({Command::Kind::Abort, m_id, {}, 0, {}, -1}); }
+    std::size_t bytesQueued() const override { return 0; }
+
+    bool m_live = true;   // false once the lane said it closed
+
+private:
+    NetworkLane &m_lane;
+    const std::uint64_t m_id;
+};
+
+NetworkLane::NetworkLane(int index, Settings settings, Admit admit, Opened opened, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_admit(std::move(admit))
+    , m_opened(std::move(opened))
+{
+    m_worker = new Worker(*this);
+    m_worker->moveToThread(&m_thread);
+    m_thread.setObjectName(QStringLiteral("network %1").arg(index));
+    m_thread.start();
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->start(); }, Qt::QueuedConnection);
+}
+
+NetworkLane::~NetworkLane()
+{
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->shutdown(); }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+    delete m_worker;
+    for (auto &[id, end] : m_ends)
+        end->m_live = false;
+}
+
+void NetworkLane::takeSocket(int fd) { command({Command::Kind::Adopt, 0, {}, 0, {}, fd}); }
+
+void NetworkLane::command(Command command)
+{
+    m_commandsOut.push_back(std::move(command));
+    if (!m_shipPosted) {
+        m_shipPosted = true;
+        QMetaObject::invokeMethod(this, [this] { shipCommands(); }, Qt::QueuedConnection);
+    }
+}
+
+void NetworkLane::shipCommands()
+{
+    m_shipPosted = false;
+    bool wake = false;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_commandsIn.empty())
+            m_commandsIn.swap(m_commandsOut);
+        else
+            std::move(m_commandsOut.begin(), m_commandsOut.end(), std::back_inserter(m_commandsIn));
+        wake = !m_workerWoken;
+        m_workerWoken = true;
+    }
+    m_commandsOut.clear();
+    if (wake) {
+        QMetaObject::invokeMethod(m_worker, [this] {
+            std::vector<Command> commands;
+            {
+                std::lock_guard lock(m_mutex);
+                commands.swap(m_commandsIn);
+                m_workerWoken = false;
+            }
+            m_worker->run(commands);
+        }, Qt::QueuedConnection);
+    }
+}
+
+void NetworkLane::postEvents(std::vector<Event> events)
+{
+    bool wake = false;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_eventsIn.empty())
+            m_eventsIn.swap(events);
+        else
+            std::move(events.begin(), events.end(), std::back_inserter(m_eventsIn));
+        wake = !m_hubWoken;
+        m_hubWoken = true;
+    }
+    if (wake)
+        QMetaObject::invokeMethod(this, [this] { takeEvents(); }, Qt::QueuedConnection);
+}
+
+void NetworkLane::takeEvents()
+{
+    std::vector<Event> events;
+    {
+        std::lock_guard lock(m_mutex);
+        events.swap(m_eventsIn);
+        m_hubWoken = false;
+    }
+    for (Event &event : events) {
+        if (event.kind == Event::Kind::Opened) {
+            auto end = std::make_unique<RemoteEnd>(*this, event.socket);
+            end->peerAddress = std::move(event.peer);
+            m_ends.emplace(event.socket, end.get());
+            m_opened(std::move(end), std::move(*event.claims));
+            continue;
+        }
+        const auto it = m_ends.find(event.socket);
+        if (it == m_ends.end())
+            continue;
+        RemoteEnd *end = it->second;
+        switch (event.kind) {
+        case Event::Kind::Text:
+            if (end->onText)
+                end->onText(event.payload);
+            break;
+        case Event::Kind::Binary:
+            if (end->onBinary)
+                end->onBinary(event.payload);
+            break;
+        case Event::Kind::Pong:
+            if (end->onPong)
+                end->onPong();
+            break;
+        case Event::Kind::Slow:
+            if (end->onSlowConsumer)
+                end->onSlowConsumer();
+            break;
+        case Event::Kind::Closed:
+            end->m_live = false;
+            m_ends.erase(it);
+            if (end->onClosed)
+                end->onClosed();
+            break;
+        case Event::Kind::Opened:
+            break;
+        }
+    }
+}
+
+} // namespace chatterbox::server
