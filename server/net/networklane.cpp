@@ -44,19 +44,16 @@ public:
                 adopt(command.fd);
                 continue;
             }
+            if (command.kind == Command::Kind::Send) {
+                for (const std::uint64_t id : command.sockets)
+                    send(id, command.frame);
+                continue;
+            }
             const auto it = m_sockets.find(command.socket);
             if (it == m_sockets.end())
                 continue;   // already gone; its Closed event is on its way
             Owned &owned = it->second;
             switch (command.kind) {
-            case Command::Kind::Send:
-                owned.socket->send(command.frame);
-                if (owned.socket->bytesQueued() > m_lane.m_settings.maxSendQueueBytes && !owned.slow) {
-                    owned.slow = true;
-                    emitEvent({Event::Kind::Slow, command.socket, {}, {}, {}});
-                    closeWithCutoff(owned, m_lane.m_settings.slowConsumerCode, m_lane.m_settings.slowConsumerReason);
-                }
-                break;
             case Command::Kind::Close:
                 closeWithCutoff(owned, command.code, command.reason);
                 break;
@@ -66,6 +63,7 @@ public:
             case Command::Kind::Abort:
                 owned.socket->abort();
                 break;
+            case Command::Kind::Send:
             case Command::Kind::Adopt:
                 break;
             }
@@ -80,6 +78,20 @@ private:
         bool opened = false;
         bool slow = false;
     };
+
+    void send(std::uint64_t id, const ws::Frame &frame)
+    {
+        const auto it = m_sockets.find(id);
+        if (it == m_sockets.end())
+            return;
+        Owned &owned = it->second;
+        owned.socket->send(frame);
+        if (owned.socket->bytesQueued() > m_lane.m_settings.maxSendQueueBytes && !owned.slow) {
+            owned.slow = true;
+            emitEvent({Event::Kind::Slow, id, {}, {}, {}});
+            closeWithCutoff(owned, m_lane.m_settings.slowConsumerCode, m_lane.m_settings.slowConsumerReason);
+        }
+    }
 
     void adopt(int fd)
     {
@@ -177,13 +189,13 @@ public:
         }
     }
 
-    void send(const ws::Frame &frame) override { m_lane.command({Command::Kind::Send, m_id, frame, 0, {}, -1}); }
-    void ping() override { m_lane.command({Command::Kind::Ping, m_id, {}, 0, {}, -1}); }
+    void send(const ws::Frame &frame) override { m_lane.send(m_id, frame); }
+    void ping() override { m_lane.command({Command::Kind::Ping, m_id, {}, {}, 0, {}, -1}); }
     void close(std::uint16_t code, std::string_view reason) override
     {
-        m_lane.command({Command::Kind::Close, m_id, {}, code, std::string(reason), -1});
+        m_lane.command({Command::Kind::Close, m_id, {}, {}, code, std::string(reason), -1});
     }
-    void abort() override { m_lane.command({Command::Kind::Abort, m_id, {}, 0, {}, -1}); }
+    void abort() override { m_lane.command({Command::Kind::Abort, m_id, {}, {}, 0, {}, -1}); }
     std::size_t bytesQueued() const override { return 0; }
 
     bool m_live = true;   // false once the lane said it closed
@@ -216,7 +228,19 @@ NetworkLane::~NetworkLane()
         end->m_live = false;
 }
 
-void NetworkLane::takeSocket(int fd) { command({Command::Kind::Adopt, 0, {}, 0, {}, fd}); }
+void NetworkLane::takeSocket(int fd) { command({Command::Kind::Adopt, 0, {}, {}, 0, {}, fd}); }
+
+void NetworkLane::send(std::uint64_t socket, const ws::Frame &frame)
+{
+    if (!m_commandsOut.empty()) {
+        Command &last = m_commandsOut.back();
+        if (last.kind == Command::Kind::Send && last.frame.bytes.constData() == frame.bytes.constData()) {
+            last.sockets.push_back(socket);
+            return;
+        }
+    }
+    command({Command::Kind::Send, 0, {socket}, frame, 0, {}, -1});
+}
 
 void NetworkLane::command(Command command)
 {

@@ -56,7 +56,8 @@ private:
 
     struct Command {
         enum class Kind { Adopt, Send, Close, Ping, Abort } kind;
-        std::uint64_t socket = 0;
+        std::uint64_t socket = 0;              // all but Send and Adopt
+        std::vector<std::uint64_t> sockets;    // Send: one frame, every socket it goes to
         ws::Frame frame;
         std::uint16_t code = 0;
         std::string reason;
@@ -72,6 +73,8 @@ private:
 
     // The hub's thread: commands wait here until the pass is done, then go over at once.
     void command(Command command);
+    // Consecutive sends of the same frame (a fan-out) become one command.
+    void send(std::uint64_t socket, const ws::Frame &frame);
     void shipCommands();
     void takeEvents();
     // The lane's thread.
