@@ -42,6 +42,7 @@ Connection::Connection(quint64 id, std::unique_ptr<SocketEnd> socket, AccessClai
     // A network thread closed it for not reading (it watches the queue there).
     m_socket->onSlowConsumer = [this] {
         m_closing = true;
+        cutOffLater();
         Q_EMIT slowConsumer();
     };
 }
@@ -71,7 +72,12 @@ void Connection::close(std::uint16_t code, const QString &reason)
         return;
     m_closing = true;
     m_socket->close(code, reason.toStdString());
-    // A peer that never answers the close handshake is cut off.
+    cutOffLater();
+}
+
+// A peer that never answers the close handshake is cut off.
+void Connection::cutOffLater()
+{
     QTimer::singleShot(5000, this, [this] { m_socket->abort(); });
 }
 

@@ -65,6 +65,7 @@ Q_SIGNALS:
 
 private:
     void onClosed();
+    void cutOffLater();
 
     const quint64 m_id;
     std::unique_ptr<SocketEnd> m_socket;

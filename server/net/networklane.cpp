@@ -9,8 +9,6 @@ namespace chatterbox::server {
 namespace {
 
 constexpr std::int64_t kUpgradeTimeoutMs = 10000;
-// A peer that does not answer our close frame is cut off after this long.
-constexpr std::int64_t kCloseCutoffMs = 5000;
 
 } // namespace
 
@@ -55,7 +53,7 @@ public:
             Owned &owned = it->second;
             switch (command.kind) {
             case Command::Kind::Close:
-                closeWithCutoff(owned, command.code, command.reason);
+                owned.socket->close(command.code, command.reason);
                 break;
             case Command::Kind::Ping:
                 owned.socket->ping();
@@ -74,7 +72,7 @@ private:
     struct Owned {
         std::unique_ptr<ws::WebSocket> socket;
         AccessClaims claims;
-        std::int64_t deadlineMs = 0;   // the upgrade's timeout, or the close's cut-off
+        std::int64_t upgradeDeadlineMs = 0;   // 0 once upgraded (closing is cut off by the hub's Connection)
         bool opened = false;
         bool slow = false;
     };
@@ -89,7 +87,7 @@ private:
         if (owned.socket->bytesQueued() > m_lane.m_settings.maxSendQueueBytes && !owned.slow) {
             owned.slow = true;
             emitEvent({Event::Kind::Slow, id, {}, {}, {}});
-            closeWithCutoff(owned, m_lane.m_settings.slowConsumerCode, m_lane.m_settings.slowConsumerReason);
+            owned.socket->close(m_lane.m_settings.slowConsumerCode, m_lane.m_settings.slowConsumerReason);
         }
     }
 
@@ -106,7 +104,7 @@ private:
         raw->onOpened = [this, id, raw] {
             Owned &owned = m_sockets.at(id);
             owned.opened = true;
-            owned.deadlineMs = 0;
+            owned.upgradeDeadlineMs = 0;
             emitEvent({Event::Kind::Opened, id, {}, std::make_unique<AccessClaims>(owned.claims),
                        raw->peerAddress().toString().toStdString()});
         };
@@ -115,13 +113,6 @@ private:
         raw->onPong = [this, id] { emitEvent({Event::Kind::Pong, id, {}, {}, {}}); };
         raw->onClosed = [this, id] { gone(id); };
         m_sockets.emplace(id, Owned{std::move(socket), {}, monotonicMs() + kUpgradeTimeoutMs, false, false});
-    }
-
-    void closeWithCutoff(Owned &owned, std::uint16_t code, const std::string &reason)
-    {
-        owned.socket->close(code, reason);
-        if (owned.deadlineMs == 0)
-            owned.deadlineMs = monotonicMs() + kCloseCutoffMs;
     }
 
     // Called from inside the socket: it is destroyed once its call returns.
@@ -143,7 +134,7 @@ private:
         const std::int64_t now = monotonicMs();
         std::vector<std::uint64_t> late;
         for (const auto &[id, owned] : m_sockets) {
-            if (owned.deadlineMs != 0 && now >= owned.deadlineMs)
+            if (owned.upgradeDeadlineMs != 0 && now >= owned.upgradeDeadlineMs)
                 late.push_back(id);
         }
         for (const std::uint64_t id : late) {
@@ -161,8 +152,7 @@ private:
             m_eventsPosted = true;
             QMetaObject::invokeMethod(this, [this] {
                 m_eventsPosted = false;
-                m_lane.postEvents(std::move(m_events));
-                m_events.clear();
+                m_lane.postEvents(m_events);   // empties it
             }, Qt::QueuedConnection);
         }
     }
@@ -254,54 +244,23 @@ void NetworkLane::command(Command command)
 void NetworkLane::shipCommands()
 {
     m_shipPosted = false;
-    bool wake = false;
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_commandsIn.empty())
-            m_commandsIn.swap(m_commandsOut);
-        else
-            std::move(m_commandsOut.begin(), m_commandsOut.end(), std::back_inserter(m_commandsIn));
-        wake = !m_workerWoken;
-        m_workerWoken = true;
-    }
-    m_commandsOut.clear();
-    if (wake) {
+    if (m_toWorker.put(m_commandsOut)) {
         QMetaObject::invokeMethod(m_worker, [this] {
-            std::vector<Command> commands;
-            {
-                std::lock_guard lock(m_mutex);
-                commands.swap(m_commandsIn);
-                m_workerWoken = false;
-            }
+            std::vector<Command> commands = m_toWorker.take();
             m_worker->run(commands);
         }, Qt::QueuedConnection);
     }
 }
 
-void NetworkLane::postEvents(std::vector<Event> events)
+void NetworkLane::postEvents(std::vector<Event> &events)
 {
-    bool wake = false;
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_eventsIn.empty())
-            m_eventsIn.swap(events);
-        else
-            std::move(events.begin(), events.end(), std::back_inserter(m_eventsIn));
-        wake = !m_hubWoken;
-        m_hubWoken = true;
-    }
-    if (wake)
+    if (m_toHub.put(events))
         QMetaObject::invokeMethod(this, [this] { takeEvents(); }, Qt::QueuedConnection);
 }
 
 void NetworkLane::takeEvents()
 {
-    std::vector<Event> events;
-    {
-        std::lock_guard lock(m_mutex);
-        events.swap(m_eventsIn);
-        m_hubWoken = false;
-    }
+    std::vector<Event> events = m_toHub.take();
     for (Event &event : events) {
         if (event.kind == Event::Kind::Opened) {
             auto end = std::make_unique<RemoteEnd>(*this, event.socket);

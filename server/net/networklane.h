@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,6 +17,38 @@
 #include <vector>
 
 namespace chatterbox::server {
+
+// Batches handed from one thread to another. put() says whether the receiver must be woken
+// (nobody woke it since it last emptied the box); take() empties it.
+template <typename T>
+class Mailbox {
+public:
+    bool put(std::vector<T> &items)
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_items.empty())
+            m_items.swap(items);
+        else
+            std::move(items.begin(), items.end(), std::back_inserter(m_items));
+        items.clear();
+        const bool wake = !m_woken;
+        m_woken = true;
+        return wake;
+    }
+    std::vector<T> take()
+    {
+        std::vector<T> items;
+        std::lock_guard lock(m_mutex);
+        items.swap(m_items);
+        m_woken = false;
+        return items;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<T> m_items;
+    bool m_woken = false;
+};
 
 // A network thread and the share of the sockets it owns: it reads their upgrades and frames,
 // writes their queued frames, and watches them through its own epoll set. The hub stays on its
@@ -78,7 +111,7 @@ private:
     void shipCommands();
     void takeEvents();
     // The lane's thread.
-    void postEvents(std::vector<Event> events);
+    void postEvents(std::vector<Event> &events);
 
     const Settings m_settings;
     const Admit m_admit;
@@ -86,11 +119,8 @@ private:
     QThread m_thread;
     Worker *m_worker = nullptr;
 
-    std::mutex m_mutex;                  // guards the two mailboxes and their flags
-    std::vector<Command> m_commandsIn;
-    bool m_workerWoken = false;
-    std::vector<Event> m_eventsIn;
-    bool m_hubWoken = false;
+    Mailbox<Command> m_toWorker;
+    Mailbox<Event> m_toHub;
 
     std::vector<Command> m_commandsOut;  // the hub's thread only
     bool m_shipPosted = false;

@@ -92,7 +92,6 @@ void WebSocketListener::handOver(ws::WebSocket *socket)
     const auto it = m_upgrading.find(socket);
     Upgrading upgrading = std::move(it->second);
     m_upgrading.erase(it);
-    socket->onClosed = nullptr;
     m_hub.adopt(std::make_unique<LocalSocketEnd>(std::move(upgrading.socket)), std::move(upgrading.claims));
 }
 

@@ -83,6 +83,12 @@ void WebSocket::queue(QByteArray bytes)
 {
     m_queuedBytes += static_cast<std::size_t>(bytes.size());
     m_queue.push_back(std::move(bytes));
+    scheduleFlush();
+}
+
+// A blocked socket is flushed when the kernel can take more; otherwise at the end of the pass.
+void WebSocket::scheduleFlush()
+{
     if (!m_flushScheduled && !m_writeBlocked) {
         m_flushScheduled = true;
         m_poller->scheduleFlush(m_handle);
@@ -229,10 +235,7 @@ void WebSocket::finishWhenFlushed()
     m_discardInput = true;
     m_shutdownAfterFlush = true;
     m_pending = QByteArray();
-    if (!m_flushScheduled && !m_writeBlocked) {
-        m_flushScheduled = true;
-        m_poller->scheduleFlush(m_handle);
-    }
+    scheduleFlush();
 }
 
 void WebSocket::writable() { flush(); }

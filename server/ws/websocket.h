@@ -78,6 +78,7 @@ private:
     void flush() override;
 
     void queue(QByteArray bytes);
+    void scheduleFlush();
     void readUpgrade(const char *data, std::size_t size, std::size_t &used);
     void readFrames(const char *data, std::size_t size, std::size_t &used);
     void handle(FrameReader::Message &message);
