@@ -16,14 +16,10 @@ std::vector<CommittedEvent> append(pqxx::transaction_base &tx, std::vector<Party
     if (events.empty())
         return out;
     const auto count = static_cast<std::int64_t>(events.size());
-    const auto last = queries::prepared(tx, "event_log_take", "UPDATE event_log_head SET last_id = last_id + $1 RETURNING last_id",
-                                        count)[0][0].as<std::int64_t>();
     nlohmann::json rows = nlohmann::json::array();
     out.reserve(events.size());
-    std::int64_t id = last - count;
     for (auto &e : events) {
         CommittedEvent c;
-        c.id = ++id;
         c.frame = protocol::encodeEvent(e.event);
         rows.push_back({{"p", e.partyId}, {"k", protocol::eventName(e.event)}, {"d", protocol::eventData(e.event)},
                         {"r", e.recipientUserId}, {"m", e.moreParties}});
@@ -33,13 +29,19 @@ std::vector<CommittedEvent> append(pqxx::transaction_base &tx, std::vector<Party
         c.moreParties = std::move(e.moreParties);
         out.push_back(std::move(c));
     }
-    // One statement for the whole batch.
-    queries::prepared(tx, "event_log_append",
-                    "INSERT INTO events (id, party_id, kind, payload, recipient_user_id, more_party_ids)"
-                    " SELECT $1 + t.n, NULLIF(t.e->>'p', '')::uuid, t.e->>'k', t.e->'d', NULLIF(t.e->>'r', '')::uuid,"
-                    "        NULLIF(ARRAY(SELECT jsonb_array_elements_text(t.e->'m')), '{}')::uuid[]"
-                    " FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, n)",
-                    last - count, rows.dump());
+    // One statement for the whole batch: the ids taken from the head row (whose lock, held to
+    // commit, puts ids in commit order) and the events written under them.
+    const auto last = queries::prepared(tx, "event_log_append",
+                    "WITH head AS (UPDATE event_log_head SET last_id = last_id + $1 RETURNING last_id),"
+                    " ins AS (INSERT INTO events (id, party_id, kind, payload, recipient_user_id, more_party_ids)"
+                    "  SELECT head.last_id - $1 + t.n, NULLIF(t.e->>'p', '')::uuid, t.e->>'k', t.e->'d',"
+                    "         NULLIF(t.e->>'r', '')::uuid, NULLIF(ARRAY(SELECT jsonb_array_elements_text(t.e->'m')), '{}')::uuid[]"
+                    "  FROM head, jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, n))"
+                    " SELECT last_id FROM head",
+                    count, rows.dump())[0][0].as<std::int64_t>();
+    std::int64_t id = last - count;
+    for (auto &c : out)
+        c.id = ++id;
     return out;
 }
 

@@ -36,6 +36,20 @@ bool usable(const std::unique_ptr<pqxx::connection> &c)
     return c && c->is_open();
 }
 
+// Where the run of jobs that go together, starting at `first`, ends: one job, unless it and
+// its neighbours are combinable of the same kind.
+template <typename JobList>
+std::size_t endOfRun(const JobList &batch, std::size_t first)
+{
+    const auto runAll = batch[first].combinable.runAll;
+    std::size_t end = first + 1;
+    if (runAll == nullptr)
+        return end;
+    while (end < batch.size() && batch[end].combinable.runAll == runAll)
+        ++end;
+    return end;
+}
+
 } // namespace
 
 Outcome outcomeForDatabaseError(const std::exception &error)
@@ -85,11 +99,21 @@ void Executor::stop()
 
 void Executor::write(const std::string &orderKey, Work work, Done done)
 {
+    enqueueWrite(orderKey, {std::move(work), std::move(done)});
+}
+
+void Executor::write(const std::string &orderKey, Combinable work, Done done)
+{
+    enqueueWrite(orderKey, {{}, std::move(done), {}, std::move(work)});
+}
+
+void Executor::enqueueWrite(const std::string &orderKey, Job job)
+{
     ++m_stats.writeQueue;
     Queue &queue = *m_writes[std::hash<std::string>{}(orderKey) % m_writes.size()];
     {
         std::lock_guard lock(queue.mutex);
-        queue.jobs.push_back({std::move(work), std::move(done)});
+        queue.jobs.push_back(std::move(job));
     }
     queue.wake.notify_one();
 }
@@ -145,11 +169,29 @@ void Executor::writerLoop(Queue &queue)
     }
 }
 
+// Runs jobs [first, end) into outcomes: one job's work, or a run of combinable jobs at once.
+void Executor::runJobs(pqxx::transaction_base &tx, std::vector<Job> &batch, std::size_t first, std::size_t end,
+                       std::vector<Outcome> &outcomes)
+{
+    if (!batch[first].combinable.runAll) {
+        outcomes[first] = batch[first].work(tx);
+        return;
+    }
+    std::vector<const std::any *> requests;
+    for (std::size_t i = first; i < end; ++i)
+        requests.push_back(&batch[i].combinable.request);
+    auto results = batch[first].combinable.runAll(tx, requests);
+    if (results.size() != requests.size())
+        throw std::logic_error("a combined write returned the wrong number of outcomes");
+    std::move(results.begin(), results.end(), outcomes.begin() + static_cast<std::ptrdiff_t>(first));
+}
+
 // Runs the batch in one transaction and commits it. With savepoints, one request's failure
 // undoes only that request. Without, a failure rolls everything back and returns false, and
 // the caller runs the batch again with savepoints: two round trips fewer per request in the
-// common case where nothing fails. (A batch of one never needs them: the transaction is its
-// savepoint.) Connection and commit failures throw.
+// common case where nothing fails, and neighbouring combinable requests run as one. (A batch
+// of one never needs them: the transaction is its savepoint.) Connection and commit failures
+// throw.
 bool Executor::runBatchOnce(pqxx::connection &connection, std::vector<Job> &batch, bool savepoints,
                             std::vector<Outcome> &outcomes, std::vector<CommittedEvent> &committed)
 {
@@ -161,10 +203,11 @@ bool Executor::runBatchOnce(pqxx::connection &connection, std::vector<Job> &batc
     };
     const bool alone = batch.size() == 1;
     pqxx::work tx(connection);
-    for (std::size_t i = 0; i < batch.size(); ++i) {
+    for (std::size_t i = 0; i < batch.size();) {
         if (!savepoints || alone) {
+            const std::size_t end = endOfRun(batch, i);
             try {
-                outcomes[i] = batch[i].work(tx);
+                runJobs(tx, batch, i, end, outcomes);
             } catch (const pqxx::broken_connection &) {
                 throw;
             } catch (const std::exception &) {
@@ -173,16 +216,18 @@ bool Executor::runBatchOnce(pqxx::connection &connection, std::vector<Job> &batc
                 tx.abort();
                 return false;
             }
-            if (!outcomes[i].ok()) {
-                tx.abort();
-                return alone;
+            for (; i < end; ++i) {
+                if (!outcomes[i].ok()) {
+                    tx.abort();
+                    return alone;
+                }
+                keepEvents(outcomes[i]);
             }
-            keepEvents(outcomes[i]);
             continue;
         }
         try {
             pqxx::subtransaction sub(tx, "request");
-            outcomes[i] = batch[i].work(sub);
+            runJobs(sub, batch, i, i + 1, outcomes);
             if (outcomes[i].ok()) {
                 sub.commit();
                 keepEvents(outcomes[i]);
@@ -194,6 +239,7 @@ bool Executor::runBatchOnce(pqxx::connection &connection, std::vector<Job> &batc
         } catch (const std::exception &e) {
             outcomes[i] = outcomeForDatabaseError(e);
         }
+        ++i;
     }
     committed = eventlog::append(tx, events);
     tx.commit();

@@ -6,6 +6,7 @@
 #include <pqxx/connection>
 #include <pqxx/transaction_base>
 
+#include <any>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -43,6 +44,17 @@ public:
     using Done = std::function<void(Outcome)>;
     using EventSink = std::function<void(std::vector<CommittedEvent>)>;
 
+    // A write that can run together with its neighbours of the same kind, as one statement:
+    // message.send, the request that sets the write rate. Neighbouring jobs in a write batch
+    // with the same `runAll` go to it at once; it returns one outcome per request, in order,
+    // and a request that fails must have changed nothing. When the batch runs again request
+    // by request, each goes to `runAll` alone.
+    struct Combinable {
+        using RunAll = std::vector<Outcome> (*)(pqxx::transaction_base &, const std::vector<const std::any *> &);
+        RunAll runAll = nullptr;
+        std::any request;
+    };
+
     // writerThreads > 1 runs that many group commits side by side; writes with the same order
     // key always go to the same writer, so they commit in the order they were asked.
     Executor(std::string databaseUrl, int readerThreads, EventSink sink, int writerThreads = 1);
@@ -52,6 +64,7 @@ public:
 
     void write(Work work, Done done) { write(std::string(), std::move(work), std::move(done)); }
     void write(const std::string &orderKey, Work work, Done done);
+    void write(const std::string &orderKey, Combinable work, Done done);
     void read(Work work, Done done);
     // Housekeeping on a reader thread's connection, outside any request; failures are logged.
     void maintain(std::function<void(pqxx::connection_base &)> task);
@@ -64,6 +77,7 @@ private:
         Work work;
         Done done;
         std::function<void(pqxx::connection_base &)> maintenance = {};
+        Combinable combinable = {};   // instead of work
     };
     struct Queue {
         std::mutex mutex;
@@ -71,11 +85,14 @@ private:
         std::deque<Job> jobs;
     };
 
+    void enqueueWrite(const std::string &orderKey, Job job);
     void writerLoop(Queue &queue);
     void readerLoop();
     std::vector<Job> take(Queue &queue, std::size_t most);
     // Returns false when the connection broke and must be replaced.
     bool runWriteBatch(pqxx::connection &connection, std::vector<Job> &batch);
+    static void runJobs(pqxx::transaction_base &tx, std::vector<Job> &batch, std::size_t first, std::size_t end,
+                        std::vector<Outcome> &outcomes);
     bool runBatchOnce(pqxx::connection &connection, std::vector<Job> &batch, bool savepoints,
                       std::vector<Outcome> &outcomes, std::vector<CommittedEvent> &committed);
 

@@ -38,6 +38,12 @@ Outcome renameTopic(Tx &tx, const RequestContext &ctx, const protocol::RenameTop
 Outcome deleteTopic(Tx &tx, const RequestContext &ctx, const protocol::DeleteTopic &request);
 Outcome reorderTopics(Tx &tx, const RequestContext &ctx, const protocol::ReorderTopics &request);
 Outcome sendMessage(Tx &tx, const RequestContext &ctx, const protocol::SendMessage &request);
+// Many sends as one statement; outcome i answers sends[i], and a send that fails changed nothing.
+struct SendRequest {
+    RequestContext context;
+    protocol::SendMessage request;
+};
+std::vector<Outcome> sendMessages(Tx &tx, const std::vector<const SendRequest *> &sends);
 Outcome editMessage(Tx &tx, const RequestContext &ctx, const protocol::EditMessage &request);
 Outcome deleteMessage(Tx &tx, const RequestContext &ctx, const protocol::DeleteMessage &request);
 Outcome createInvite(Tx &tx, const RequestContext &ctx, const protocol::CreateInvite &request);

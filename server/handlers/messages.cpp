@@ -43,47 +43,77 @@ void recordMentions(Tx &tx, const protocol::Message &message, const std::string 
 
 } // namespace
 
+std::vector<Outcome> sendMessages(Tx &tx, const std::vector<const SendRequest *> &sends)
+{
+    // One statement for all of them, one round trip (this is the path that sets the write
+    // rate): for each send the access check and the retry check, then for each topic its
+    // counters moved once by the number of new messages in it, the messages, and the senders'
+    // read positions. The counters' row lock is held until commit, which is what keeps seq and
+    // rev gapless and in commit order; within the statement, a topic's messages take their seq
+    // in the order they were asked. A retry (same author, same clientMsgId) changes nothing and
+    // comes back as the original. Writing in a topic means having read it up to here.
+    // Two new sends with the same author and clientMsgId fail the statement on the unique key;
+    // the executor then runs each alone, where the second finds the first.
+    nlohmann::json requests = nlohmann::json::array();
+    for (std::size_t n = 0; n < sends.size(); ++n)
+        requests.push_back({{"n", n}, {"topic_id", sends[n]->request.topicId}, {"author_id", sends[n]->context.userId},
+                            {"client_msg_id", sends[n]->request.clientMsgId}, {"body", sends[n]->request.body}});
+    const auto rows = queries::prepared(tx, "send_messages",
+        std::string("WITH req AS (SELECT * FROM jsonb_to_recordset($1::jsonb)"
+                    "             AS r(n int, topic_id uuid, author_id uuid, client_msg_id uuid, body text)),"
+                    // Each look-up by its whole key, one request at a time (LIMIT keeps the
+                    // planner from turning it into a join that scans a party's members).
+                    " access AS (SELECT r.n, a.party_id FROM req r CROSS JOIN LATERAL"
+                    "            (SELECT t.party_id FROM topics t WHERE t.id = r.topic_id AND EXISTS"
+                    "             (SELECT 1 FROM members mb WHERE mb.party_id = t.party_id AND mb.user_id = r.author_id) LIMIT 1) a),"
+                    " original AS (SELECT a.n, o.* FROM access a JOIN req r ON r.n = a.n CROSS JOIN LATERAL"
+                    "              (SELECT m.*, t.party_id FROM messages m JOIN topics t ON t.id = m.topic_id"
+                    "               WHERE m.author_id = r.author_id AND m.client_msg_id = r.client_msg_id LIMIT 1) o),"
+                    " fresh AS (SELECT r.*, a.party_id, row_number() OVER (PARTITION BY r.topic_id ORDER BY r.n) AS k"
+                    "           FROM req r JOIN access a ON a.n = r.n WHERE NOT EXISTS (SELECT 1 FROM original o WHERE o.n = r.n)),"
+                    " c AS (UPDATE topics t SET last_seq = t.last_seq + f.count, last_rev = t.last_rev + f.count"
+                    "       FROM (SELECT topic_id, count(*) AS count FROM fresh GROUP BY topic_id) f WHERE t.id = f.topic_id"
+                    "       RETURNING t.id, t.last_seq - f.count AS seq0, t.last_rev - f.count AS rev0),"
+                    " ins AS (INSERT INTO messages (topic_id, seq, rev, author_id, client_msg_id, body)"
+                    "         SELECT f.topic_id, c.seq0 + f.k, c.rev0 + f.k, f.author_id, f.client_msg_id, f.body"
+                    "         FROM fresh f JOIN c ON c.id = f.topic_id ORDER BY f.n RETURNING *),"
+                    " rs AS (INSERT INTO read_states (user_id, topic_id, last_read_seq)"
+                    "        SELECT author_id, topic_id, max(seq) FROM ins GROUP BY author_id, topic_id"
+                    CHATTERBOX_READ_STATE_UPSERT ")"
+                    " SELECT f.n, false AS retry, f.party_id, ") + queries::kMessageColumns
+            + " FROM ins m JOIN fresh f ON f.author_id = m.author_id AND f.client_msg_id = m.client_msg_id"
+              " UNION ALL SELECT m.n, true, m.party_id, " + queries::kMessageColumns + " FROM original m",
+        requests.dump());
+
+    std::vector<Outcome> outcomes(sends.size(), Outcome::fail(ErrorCode::NotFound, "no such topic"));
+    for (const auto &row : rows) {
+        const auto n = row["n"].as<std::size_t>();
+        const std::string partyId = row["party_id"].as<std::string>();
+        auto message = queries::messageFromRow(row, partyId);
+        if (row["retry"].as<bool>()) {
+            outcomes[n] = Outcome::reply(protocol::MessageReply{std::move(message)});
+            continue;
+        }
+        // A new message has no mentions yet: store them, and put them in the reply without
+        // reading them back.
+        const std::string &body = sends[n]->request.body;
+        if (body.find('@') != std::string::npos) {
+            auto mentioned = protocol::resolveMentions(body, queries::mentionCandidates(tx, partyId));
+            std::sort(mentioned.begin(), mentioned.end());
+            mentioned.erase(std::unique(mentioned.begin(), mentioned.end()), mentioned.end());
+            queries::storeMentions(tx, message, mentioned);
+            message.mentions = std::move(mentioned);
+        }
+        outcomes[n] = Outcome::reply(protocol::MessageReply{message});
+        outcomes[n].events.push_back({partyId, protocol::MessageCreated{std::move(message)}});
+    }
+    return outcomes;
+}
+
 Outcome sendMessage(Tx &tx, const RequestContext &ctx, const protocol::SendMessage &request)
 {
-    // One statement, one round trip (this is the path that sets the write rate): the access
-    // check, the retry check, the topic's counters, the message and the sender's read position.
-    // The counters' row lock is held until commit, which is what keeps seq and rev gapless and
-    // in commit order. A retry (same author, same clientMsgId) changes nothing and comes back
-    // as the original. Writing in a topic means having read it up to here.
-    const auto rows = queries::prepared(tx, "send_message",
-        std::string("WITH access AS (SELECT t.party_id FROM topics t"
-                    "                JOIN members mb ON mb.party_id = t.party_id AND mb.user_id = $2 WHERE t.id = $1),"
-                    " original AS (SELECT m.*, t.party_id FROM messages m JOIN topics t ON t.id = m.topic_id"
-                    "              WHERE m.author_id = $2 AND m.client_msg_id = $3 AND EXISTS (SELECT 1 FROM access)),"
-                    " c AS (UPDATE topics SET last_seq = last_seq + 1, last_rev = last_rev + 1"
-                    "       WHERE id = $1 AND EXISTS (SELECT 1 FROM access) AND NOT EXISTS (SELECT 1 FROM original)"
-                    "       RETURNING last_seq, last_rev),"
-                    " ins AS (INSERT INTO messages (topic_id, seq, rev, author_id, client_msg_id, body)"
-                    "         SELECT $1, c.last_seq, c.last_rev, $2, $3, $4 FROM c RETURNING *),"
-                    " rs AS (INSERT INTO read_states (user_id, topic_id, last_read_seq) SELECT $2, $1, seq FROM ins"
-                    CHATTERBOX_READ_STATE_UPSERT ")"
-                    " SELECT false AS retry, (SELECT party_id FROM access) AS party_id, ") + queries::kMessageColumns
-            + " FROM ins m"
-              " UNION ALL SELECT true, m.party_id, " + queries::kMessageColumns + " FROM original m",
-        request.topicId, ctx.userId, request.clientMsgId, request.body);
-    if (rows.size() != 1)
-        return Outcome::fail(ErrorCode::NotFound, "no such topic");
-    const std::string partyId = rows[0]["party_id"].as<std::string>();
-    auto message = queries::messageFromRow(rows[0], partyId);
-    if (rows[0]["retry"].as<bool>())
-        return Outcome::reply(protocol::MessageReply{std::move(message)});
-    // A new message has no mentions yet: store them, and put them in the reply without reading
-    // them back.
-    if (request.body.find('@') != std::string::npos) {
-        auto mentioned = protocol::resolveMentions(request.body, queries::mentionCandidates(tx, partyId));
-        std::sort(mentioned.begin(), mentioned.end());
-        mentioned.erase(std::unique(mentioned.begin(), mentioned.end()), mentioned.end());
-        queries::storeMentions(tx, message, mentioned);
-        message.mentions = std::move(mentioned);
-    }
-    Outcome o = Outcome::reply(protocol::MessageReply{message});
-    o.events.push_back({partyId, protocol::MessageCreated{std::move(message)}});
-    return o;
+    const SendRequest send{ctx, request};
+    return std::move(sendMessages(tx, {&send}).front());
 }
 
 Outcome editMessage(Tx &tx, const RequestContext &ctx, const protocol::EditMessage &request)

@@ -256,7 +256,9 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
     }
     Route route = routeRequest(request, context);
     auto done = reply(std::move(pending));
-    if (route.kind == RouteKind::Write)
+    if (route.combinable)
+        m_executor->write(connection->userId(), std::move(*route.combinable), std::move(done));
+    else if (route.kind == RouteKind::Write)
         m_executor->write(connection->userId(), std::move(route.work), std::move(done));
     else
         m_executor->read(std::move(route.work), std::move(done));

@@ -13,6 +13,15 @@ Route bind(RouteKind kind, Outcome (*handler)(handlers::Tx &, const RequestConte
     return Route{kind, [handler, request, context](pqxx::transaction_base &tx) { return handler(tx, context, request); }};
 }
 
+std::vector<Outcome> sendAll(pqxx::transaction_base &tx, const std::vector<const std::any *> &requests)
+{
+    std::vector<const handlers::SendRequest *> sends;
+    sends.reserve(requests.size());
+    for (const std::any *request : requests)
+        sends.push_back(&std::any_cast<const handlers::SendRequest &>(*request));
+    return handlers::sendMessages(tx, sends);
+}
+
 struct Router {
     const RequestContext &ctx;
 
@@ -36,7 +45,10 @@ struct Router {
     Route operator()(const protocol::RenameTopic &r) const { return bind(RouteKind::Write, handlers::renameTopic, r, ctx); }
     Route operator()(const protocol::DeleteTopic &r) const { return bind(RouteKind::Write, handlers::deleteTopic, r, ctx); }
     Route operator()(const protocol::ReorderTopics &r) const { return bind(RouteKind::Write, handlers::reorderTopics, r, ctx); }
-    Route operator()(const protocol::SendMessage &r) const { return bind(RouteKind::Write, handlers::sendMessage, r, ctx); }
+    Route operator()(const protocol::SendMessage &r) const
+    {
+        return Route{RouteKind::Write, {}, Executor::Combinable{sendAll, handlers::SendRequest{ctx, r}}};
+    }
     Route operator()(const protocol::EditMessage &r) const { return bind(RouteKind::Write, handlers::editMessage, r, ctx); }
     Route operator()(const protocol::DeleteMessage &r) const { return bind(RouteKind::Write, handlers::deleteMessage, r, ctx); }
     Route operator()(const protocol::CreateInvite &r) const { return bind(RouteKind::Write, handlers::createInvite, r, ctx); }

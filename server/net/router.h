@@ -3,6 +3,8 @@
 #include "server/db/executor.h"
 #include "shared/requests.h"
 
+#include <optional>
+
 namespace chatterbox::server {
 
 enum class RouteKind { Read, Write };
@@ -11,6 +13,8 @@ enum class RouteKind { Read, Write };
 struct Route {
     RouteKind kind = RouteKind::Read;
     Executor::Work work;
+    // Instead of work, for a write that can run as one statement with its neighbours.
+    std::optional<Executor::Combinable> combinable = {};
 };
 
 Route routeRequest(const protocol::Request &request, const RequestContext &context);

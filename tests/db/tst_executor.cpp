@@ -3,10 +3,12 @@
 
 #include "dbfixture.h"
 #include "server/db/executor.h"
+#include "server/net/router.h"
 
 #include <QTest>
 
 #include <condition_variable>
+#include <future>
 #include <map>
 #include <mutex>
 
@@ -27,6 +29,45 @@ struct Collected {
         return changed.wait_for(lock, std::chrono::seconds(30), [&] { return replies.size() >= n; });
     }
 };
+
+// Holds the writer in a job of its own until released, so that the writes queued meanwhile
+// all reach it in the next batch.
+class WriterHold {
+public:
+    explicit WriterHold(Executor &executor)
+    {
+        executor.write(
+            [this](pqxx::transaction_base &) {
+                m_running.set_value();
+                m_released.get_future().wait();
+                return Outcome::reply(protocol::Empty{});
+            },
+            [](Outcome) {});
+        m_running.get_future().wait();
+    }
+    void release() { m_released.set_value(); }
+
+private:
+    std::promise<void> m_running;
+    std::promise<void> m_released;
+};
+
+// A combinable kind of request for testing the executor alone: each request is a number, and
+// the runs it is handed are recorded. -1 fails (changing nothing).
+std::vector<std::vector<int>> g_runs;
+
+std::vector<Outcome> recordRun(pqxx::transaction_base &, const std::vector<const std::any *> &requests)
+{
+    std::vector<int> run;
+    std::vector<Outcome> outcomes;
+    for (const std::any *request : requests) {
+        run.push_back(std::any_cast<int>(*request));
+        outcomes.push_back(run.back() < 0 ? Outcome::fail(protocol::ErrorCode::NotFound, "no")
+                                          : Outcome::reply(nlohmann::json{{"n", run.back()}}));
+    }
+    g_runs.push_back(run);
+    return outcomes;
+}
 
 } // namespace
 
@@ -89,6 +130,129 @@ private Q_SLOTS:
         QCOMPARE(tx.exec("SELECT count(*) FROM events WHERE kind = 'message.created'")[0][0].as<int>(), kSends);
         // Group commit: fewer transactions than requests is what it is for, but at least one.
         QVERIFY(executor.stats().commits > 0);
+    }
+
+    // Neighbouring combinable writes in a batch run together; anything else between them ends
+    // the run; when one of a run fails, the batch runs again one request at a time.
+    void combinableWrites_runTogetherUntilOneFails()
+    {
+        Collected collected;
+        Executor executor(m_db.url(), 1, [](std::vector<CommittedEvent>) {});
+        std::map<int, Outcome> outcomes;
+        const auto done = [&](int n) {
+            return [&, n](Outcome o) {
+                std::lock_guard lock(collected.mutex);
+                outcomes[n] = o;
+                collected.replies.push_back(std::move(o));
+                collected.changed.notify_all();
+            };
+        };
+        const auto combinable = [](int n) { return Executor::Combinable{recordRun, n}; };
+
+        g_runs.clear();
+        WriterHold hold(executor);
+        for (int n : {1, 2, 3})
+            executor.write({}, combinable(n), done(n));
+        executor.write([](pqxx::transaction_base &) { return Outcome::reply(protocol::Empty{}); }, done(0));
+        for (int n : {4, 5})
+            executor.write({}, combinable(n), done(n));
+        hold.release();
+        QVERIFY(collected.waitForReplies(6));
+        QCOMPARE(g_runs, (std::vector<std::vector<int>>{{1, 2, 3}, {4, 5}}));
+        for (int n : {1, 2, 3, 4, 5})
+            QCOMPARE(outcomes[n].result["n"].get<int>(), n);
+
+        g_runs.clear();
+        WriterHold again(executor);
+        for (int n : {6, -1, 8})
+            executor.write({}, combinable(n), done(n));
+        again.release();
+        QVERIFY(collected.waitForReplies(9));
+        QCOMPARE(g_runs, (std::vector<std::vector<int>>{{6, -1, 8}, {6}, {-1}, {8}}));
+        QCOMPARE(outcomes[6].result["n"].get<int>(), 6);
+        QCOMPARE(outcomes[-1].error->code, protocol::ErrorCode::NotFound);
+        QCOMPARE(outcomes[8].result["n"].get<int>(), 8);
+    }
+
+    // Sends as the server routes them, queued together: one transaction, every message in the
+    // order sent, a retry answered with the original, and each refusal on its own.
+    void routedSends_combinedInOrder()
+    {
+        pqxx::connection c(m_db.url());
+        const auto [partyId, topicA] = test::makeParty(c, m_alice);
+        const auto topicB = test::run(c, handlers::createTopic, m_alice, protocol::CreateTopic{partyId, "b"}).result["topic"]["id"].get<std::string>();
+        const auto bob = test::createUser(m_db.url(), "Bob");
+        const auto [bobsParty, closedTopic] = test::makeParty(c, bob);
+        const std::string storedClientId = test::newUuid();
+        const auto stored = test::run(c, handlers::sendMessage, m_alice, protocol::SendMessage{topicA, storedClientId, "stored"});
+
+        Collected collected;
+        Executor executor(m_db.url(), 1, [&](std::vector<CommittedEvent> events) {
+            std::lock_guard lock(collected.mutex);
+            for (auto &e : events)
+                collected.events.push_back(std::move(e));
+        });
+        std::map<int, Outcome> outcomes;
+        const auto send = [&](int n, const std::string &topicId, const std::string &clientId) {
+            Route route = routeRequest(protocol::SendMessage{topicId, clientId, "n" + std::to_string(n)}, RequestContext{m_alice});
+            QVERIFY(route.combinable);
+            executor.write(m_alice, std::move(*route.combinable), [&, n](Outcome o) {
+                std::lock_guard lock(collected.mutex);
+                outcomes[n] = o;
+                collected.replies.push_back(std::move(o));
+                collected.changed.notify_all();
+            });
+        };
+
+        // All good: one run, one transaction.
+        constexpr int kSends = 40;
+        WriterHold hold(executor);
+        const auto commitsBefore = executor.stats().commits.load();
+        for (int n = 0; n < kSends; ++n)
+            send(n, n % 4 ? topicA : topicB, n == 20 ? storedClientId : test::newUuid());
+        hold.release();
+        QVERIFY(collected.waitForReplies(kSends));
+        QCOMPARE(executor.stats().commits.load() - commitsBefore, std::int64_t(2));   // the hold's, then the sends'
+        for (const auto &[n, o] : outcomes)
+            QVERIFY2(o.ok(), o.error ? o.error->message.c_str() : "");
+        QVERIFY(outcomes[20].result["message"]["id"] == stored.result["message"]["id"]);
+        QCOMPARE(int(collected.events.size()), kSends - 1);
+        std::map<std::string, std::int64_t> lastSeq{{topicA, 1}};
+        int previous = -1;
+        for (const auto &e : collected.events) {
+            const auto &message = std::get<protocol::MessageCreated>(e.event).message;
+            const int n = std::stoi(message.body.substr(1));
+            QVERIFY(n > previous);
+            previous = n;
+            QCOMPARE(message.seq, lastSeq[message.topicId] + 1);
+            lastSeq[message.topicId] = message.seq;
+            QCOMPARE(outcomes[n].result["message"]["seq"].get<std::int64_t>(), message.seq);
+        }
+
+        // A send to a topic Alice is not in, and two sends with one clientMsgId: each is
+        // answered as if it had come alone.
+        outcomes.clear();
+        collected.replies.clear();
+        collected.events.clear();
+        const std::string twiceId = test::newUuid();
+        WriterHold again(executor);
+        send(100, topicA, test::newUuid());
+        send(101, closedTopic, test::newUuid());
+        send(102, topicB, twiceId);
+        send(103, topicB, twiceId);
+        send(104, topicA, test::newUuid());
+        again.release();
+        QVERIFY(collected.waitForReplies(5));
+        executor.stop();
+        QCOMPARE(outcomes[101].error->code, protocol::ErrorCode::NotFound);
+        QVERIFY(outcomes[103].result["message"]["id"] == outcomes[102].result["message"]["id"]);
+        QCOMPARE(int(collected.events.size()), 3);
+        for (int n : {100, 102, 104})
+            QVERIFY(outcomes[n].ok());
+        QCOMPARE(outcomes[104].result["message"]["seq"].get<int>(), outcomes[100].result["message"]["seq"].get<int>() + 1);
+        pqxx::work tx(c);
+        QCOMPARE(tx.exec_params1("SELECT count(*) FROM messages WHERE client_msg_id = $1", twiceId)[0].as<int>(), 1);
+        QCOMPARE(tx.exec_params1("SELECT count(*) FROM messages WHERE topic_id = $1", closedTopic)[0].as<int>(), 0);
     }
 
     // Several writers: one person's writes share a writer, so they commit in the order sent.

@@ -79,6 +79,73 @@ private Q_SLOTS:
         QCOMPARE(tx.exec_params1("SELECT count(*) FROM messages WHERE topic_id = $1", topicId)[0].as<int>(), 2);
     }
 
+    // Many sends as one statement (what the writer does with neighbouring sends): each gets
+    // what it would have got alone, in the order asked.
+    void sendMany_eachAnsweredAsIfAlone()
+    {
+        pqxx::connection c(m_db.url());
+        const auto [partyId, topicA] = test::makeParty(c, m_alice, {m_bob});
+        const auto topicB = test::run(c, handlers::createTopic, m_alice, protocol::CreateTopic{partyId, "b"}).result["topic"]["id"].get<std::string>();
+        const auto [otherParty, closedTopic] = test::makeParty(c, m_mallory);
+        const std::string storedClientId = test::newUuid();
+        const auto stored = test::run(c, handlers::sendMessage, m_alice, SendMessage{topicA, storedClientId, "stored"});
+        QVERIFY(stored.ok());
+
+        std::vector<handlers::SendRequest> sends = {
+            {{m_alice}, {topicA, test::newUuid(), "a2"}},
+            {{m_bob}, {topicB, test::newUuid(), "b1"}},
+            {{m_alice}, {closedTopic, test::newUuid(), "not a member"}},
+            {{m_bob}, {topicA, test::newUuid(), "a3, hello @Alice"}},
+            {{m_alice}, {topicA, storedClientId, "stored"}},   // a retry
+            {{m_alice}, {topicB, test::newUuid(), "b2"}},
+            {{m_alice}, {test::newUuid(), test::newUuid(), "no such topic"}},
+            {{m_bob}, {topicA, test::newUuid(), "a4"}},
+        };
+        std::vector<const handlers::SendRequest *> pointers;
+        for (const auto &send : sends)
+            pointers.push_back(&send);
+        std::vector<Outcome> outcomes;
+        {
+            pqxx::work tx(c);
+            outcomes = handlers::sendMessages(tx, pointers);
+            tx.commit();
+        }
+        QCOMPARE(outcomes.size(), sends.size());
+        const auto seqOf = [&](std::size_t i) { return outcomes[i].result["message"]["seq"].get<int>(); };
+        QCOMPARE(seqOf(0), 2);
+        QCOMPARE(seqOf(3), 3);
+        QCOMPARE(seqOf(7), 4);
+        QCOMPARE(seqOf(1), 1);
+        QCOMPARE(seqOf(5), 2);
+        for (std::size_t i : {2, 6}) {
+            QVERIFY(!outcomes[i].ok());
+            QCOMPARE(outcomes[i].error->code, protocol::ErrorCode::NotFound);
+            QVERIFY(outcomes[i].events.empty());
+        }
+        QVERIFY(outcomes[4].result["message"]["id"] == stored.result["message"]["id"]);
+        QVERIFY2(outcomes[4].events.empty(), "a retry must not announce the message again");
+        for (std::size_t i : {0, 1, 3, 5, 7}) {
+            QCOMPARE(outcomes[i].events.size(), std::size_t(1));
+            const auto &message = std::get<protocol::MessageCreated>(outcomes[i].events[0].event).message;
+            QCOMPARE(message.body, sends[i].request.body);
+            QCOMPARE(message.authorId, sends[i].context.userId);
+            QCOMPARE(message.partyId, partyId);
+            QCOMPARE(outcomes[i].events[0].partyId, partyId);
+            QCOMPARE(message.rev, message.seq);   // nothing edited yet: each new message moves rev too
+        }
+        QVERIFY(outcomes[3].result["message"]["mentions"] == nlohmann::json::array({m_alice}));
+
+        pqxx::work tx(c);
+        QCOMPARE(tx.exec_params1("SELECT last_seq FROM topics WHERE id = $1", topicA)[0].as<int>(), 4);
+        QCOMPARE(tx.exec_params1("SELECT last_rev FROM topics WHERE id = $1", topicB)[0].as<int>(), 2);
+        QCOMPARE(tx.exec_params1("SELECT count(*) FROM messages WHERE topic_id = $1", closedTopic)[0].as<int>(), 0);
+        QCOMPARE(tx.exec_params1("SELECT count(*) FROM message_mentions WHERE user_id = $1 AND topic_id = $2", m_alice, topicA)[0].as<int>(), 1);
+        // Each sender has read each topic up to their own newest message in it.
+        QCOMPARE(tx.exec_params1("SELECT last_read_seq FROM read_states WHERE user_id = $1 AND topic_id = $2", m_bob, topicA)[0].as<int>(), 4);
+        QCOMPARE(tx.exec_params1("SELECT last_read_seq FROM read_states WHERE user_id = $1 AND topic_id = $2", m_alice, topicA)[0].as<int>(), 2);
+        QCOMPARE(tx.exec_params1("SELECT last_read_seq FROM read_states WHERE user_id = $1 AND topic_id = $2", m_alice, topicB)[0].as<int>(), 2);
+    }
+
     // Ids in time order (UUID version 7), so inserts go to the end of the primary key's index.
     void messageIds_inTimeOrder()
     {
