@@ -11,11 +11,14 @@
 // With --publish-server the senders connect to a second instance on the same database, so every
 // delivery crosses from one instance to the other (docs/scaling.md).
 // With --reference it runs the fanout against chatterbox-bench-reference (a bare broadcast
-// loop on the same WebSocket library) to show the stack's own limit on this machine.
+// loop on the same WebSocket library) to show the stack's own limit on this machine; with
+// --compare-reference it runs both, one after the other, and compares them. Fanout takes a
+// list of rates and measures each in turn.
 // Prints a table; --json FILE also writes the numbers.
 
 #include "bench/benchsession.h"
 #include "bench/dbscenarios.h"
+#include "bench/fanout.h"
 #include "bench/stats.h"
 
 #include <nlohmann/json.hpp>
@@ -24,6 +27,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
@@ -37,6 +41,35 @@
 
 using namespace chatterbox::bench;
 using nlohmann::json;
+
+namespace {
+
+QJsonArray stepsJson(const FanoutRun &run)
+{
+    QJsonArray steps;
+    for (const FanoutStep &step : run.steps) {
+        QJsonObject o{{QStringLiteral("rate"), step.rate},
+                      {QStringLiteral("seconds"), step.seconds},
+                      {QStringLiteral("deliveriesPerSecond"), step.deliveriesPerSecond},
+                      {QStringLiteral("frameBytes"), step.frameBytes},
+                      {QStringLiteral("latencyP50Ms"), step.latency.p50},
+                      {QStringLiteral("latencyP99Ms"), step.latency.p99},
+                      {QStringLiteral("latencyMaxMs"), step.latency.max},
+                      {QStringLiteral("keptUp"), step.keptUp}};
+        if (step.ack.count) {
+            o.insert(QStringLiteral("ackP50Ms"), step.ack.p50);
+            o.insert(QStringLiteral("ackP99Ms"), step.ack.p99);
+        }
+        if (step.serverCpuPercent >= 0) {
+            o.insert(QStringLiteral("serverCpuPercent"), step.serverCpuPercent);
+            o.insert(QStringLiteral("serverCpuUsPerDelivery"), step.serverCpuUsPerDelivery);
+        }
+        steps.append(o);
+    }
+    return steps;
+}
+
+} // namespace
 
 
 int main(int argc, char *argv[])
@@ -57,7 +90,8 @@ int main(int argc, char *argv[])
     const auto serverOpt = option("server", "The server's HTTP address.", "url", "http://127.0.0.1:8080");
     const auto membersOpt = option("members", "fanout: members in the topic (one connection each).", "n", "1000");
     const auto sendersOpt = option("senders", "fanout: how many of them publish.", "n", "10");
-    const auto rateOpt = option("rate", "fanout, sends: messages published per second, all senders together.", "n", "300");
+    const auto rateOpt = option("rate", "fanout, sends: messages published per second, all senders together; fanout takes a "
+                                "list (1000,1500,2000) and measures each in turn until one is not kept up with.", "n", "300");
     const auto secondsOpt = option("seconds", "fanout, sends: how long to measure.", "s", "10");
     const auto connectionsOpt = option("connections", "handshakes, idle: how many connections.", "n", "10000");
     const auto parallelOpt = option("parallel", "handshakes: upgrades in flight at once.", "n", "256");
@@ -66,6 +100,10 @@ int main(int argc, char *argv[])
     const auto jsonOpt = option("json", "Also write the results here.", "file", "");
     const auto publishOpt = option("publish-server", "fanout: the senders use this other instance (HTTP address); "
                                    "latency is measured on --server's members only.", "url", "");
+    const auto frameBytesOpt = option("frame-bytes", "fanout --reference: pad each broadcast to this many bytes (a fanout run against "
+                                      "the server prints the size of its event frames), so both carry the same bytes.", "n", "0");
+    const auto compareOpt = option("compare-reference", "fanout: then run the same rates against chatterbox-bench-reference at this "
+                                   "address (ws://host:port), its frames as long as the server's, and compare the most each delivered.", "url", "");
     const QCommandLineOption referenceOpt(QStringLiteral("reference"), QStringLiteral("fanout against chatterbox-bench-reference at --server (ws://host:port)."));
     parser.addOption(referenceOpt);
     parser.process(app);
@@ -96,147 +134,46 @@ int main(int argc, char *argv[])
     }
 
     if (scenario == QLatin1String("fanout")) {
-        const int members = parser.value(membersOpt).toInt();
-        const int senders = std::min(members, parser.value(sendersOpt).toInt());
-        const double rate = parser.value(rateOpt).toDouble();
-        const int seconds = parser.value(secondsOpt).toInt();
-        std::vector<Peer> peers(static_cast<std::size_t>(members));
-        if (!reference) {
-            // New people each run: the same ones would carry every earlier run's parties along.
-            const auto tokens = bench.login(members, bench.runPrefix + QStringLiteral("member-"));
-            for (int i = 0; i < members; ++i)
-                peers[static_cast<std::size_t>(i)].token = tokens[static_cast<std::size_t>(i)];
-        }
-        if (publishTo) {
-            for (int i = 0; i < senders; ++i)
-                peers[static_cast<std::size_t>(i)].endpoint = *publishTo;
-        }
-        int failures = 0;
-        bench.connectAll(peers, 256, &failures);
-        if (failures) {
-            std::fprintf(stderr, "chatterbox-bench: %d connections failed\n", failures);
+        FanoutOptions options;
+        options.members = parser.value(membersOpt).toInt();
+        options.senders = parser.value(sendersOpt).toInt();
+        options.seconds = parser.value(secondsOpt).toInt();
+        options.rates.clear();
+        for (const QString &rate : parser.value(rateOpt).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            options.rates.push_back(rate.toDouble());
+        options.publishTo = publishTo;
+        options.serverPid = parser.value(pidOpt).toLongLong();
+        options.frameBytes = static_cast<std::size_t>(std::max(0, parser.value(frameBytesOpt).toInt()));
+        if (reference)
+            options.reference = bench.ws;
+        const auto run = runFanout(bench, options);
+        if (!run)
             return 1;
-        }
-        std::string topicId;
-        if (!reference) {
-            if (!bench.helloAll(peers)) {
-                std::fprintf(stderr, "chatterbox-bench: not every connection got its hello answered\n");
+        const FanoutStep *most = run->most();
+        bench.results.insert(QStringLiteral("steps"), stepsJson(*run));
+        if (run->steps.size() > 1)
+            std::printf("most: %.0f deliveries/s (at %.0f messages/s)\n", most->deliveriesPerSecond, most->rate);
+
+        if (!parser.value(compareOpt).isEmpty()) {
+            // The same rates through the bare loop, each broadcast as long as the server's events were.
+            const QUrl loop(parser.value(compareOpt));
+            options.reference = Endpoint{QHostAddress(loop.host()), static_cast<quint16>(loop.port())};
+            options.publishTo.reset();
+            options.serverPid = 0;
+            if (!parser.isSet(frameBytesOpt))
+                options.frameBytes = static_cast<std::size_t>(most->frameBytes);
+            const auto loopRun = runFanout(bench, options);
+            if (!loopRun)
                 return 1;
-            }
-            bool joined = false;
-            std::shared_ptr<int> pendingJoins;
-            peers[0].request("party.create", {{"name", "bench " + std::to_string(nowNs())}}, [&](const json &created) {
-                const std::string partyId = created["result"]["party"]["id"];
-                topicId = created["result"]["party"]["topics"][0]["id"];
-                peers[0].request("invite.create", {{"partyId", partyId}}, [&](const json &invite) {
-                    const std::string code = invite["result"]["invite"]["code"];
-                    auto left = std::make_shared<int>(members - 1);
-                    pendingJoins = left;
-                    if (*left == 0)
-                        joined = true;
-                    for (int i = 1; i < members; ++i)
-                        peers[static_cast<std::size_t>(i)].request("invite.join", {{"code", code}}, [&, left](const json &reply) {
-                            if (reply.value("type", "") == "error")
-                                std::fprintf(stderr, "chatterbox-bench: a member could not join: %s\n", reply.value("message", "").c_str());
-                            joined = --*left == 0;
-                        });
-                });
-            });
-            if (!waitFor([&] { return joined; }, 60000)) {
-                int closedCount = 0;
-                for (auto &peer : peers)
-                    closedCount += !peer.socket->isOpen();
-                std::fprintf(stderr, "chatterbox-bench: members did not all join (%d still waiting, %d connections closed)\n",
-                             pendingJoins ? *pendingJoins : -1, closedCount);
-                return 1;
-            }
+            const FanoutStep *loopMost = loopRun->most();
+            const double share = most->deliveriesPerSecond / std::max(1.0, loopMost->deliveriesPerSecond);
+            std::printf("the server's most, %.0f deliveries/s, is %.0f %% of the bare loop's, %.0f/s (frames of %zu bytes)\n",
+                        most->deliveriesPerSecond, 100.0 * share, loopMost->deliveriesPerSecond, options.frameBytes);
+            if (loopRun->steps.back().keptUp)
+                std::printf("(the loop kept up with every rate given: its most is higher; give higher rates to find it)\n");
+            bench.results.insert(QStringLiteral("referenceSteps"), stepsJson(*loopRun));
+            bench.results.insert(QStringLiteral("shareOfReference"), share);
         }
-        // Receivers: the send time rides in the body; latency is measured where it arrives.
-        std::vector<double> latency, ack;
-        latency.reserve(4'000'000);
-        qint64 deliveries = 0;
-        bool measuring = false;
-        for (std::size_t p = publishTo ? static_cast<std::size_t>(senders) : 0; p < peers.size(); ++p) {
-            QObject::connect(peers[p].socket.get(), &WsClient::textReceived, [&](const QByteArray &text) {
-                // Events only (keys come sorted: {"data":...}); the reply to a send carries the body too.
-                qsizetype at = -1;
-                if (reference && text.startsWith("b "))
-                    at = 2;
-                else if (!reference && text.startsWith("{\"data\"") && (at = text.indexOf("\"body\":\"b ")) >= 0)
-                    at += 10;
-                if (at < 0)
-                    return;
-                qint64 sent = 0;
-                for (qsizetype i = at; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i)
-                    sent = sent * 10 + (text[i] - '0');
-                if (measuring) {
-                    ++deliveries;
-                    latency.push_back(static_cast<double>(nowNs() - sent) / 1e6);
-                }
-            });
-        }
-        std::map<std::int64_t, qint64> ackStart;
-        QTimer tick;
-        tick.setInterval(1);
-        QElapsedTimer clock;
-        double budget = 0;
-        qint64 lastNs = nowNs();
-        std::int64_t published = 0;
-        QObject::connect(&tick, &QTimer::timeout, [&] {
-            const qint64 now = nowNs();
-            budget += rate * static_cast<double>(now - lastNs) / 1e9;
-            lastNs = now;
-            while (budget >= 1) {
-                budget -= 1;
-                Peer &sender = peers[static_cast<std::size_t>(published % senders)];
-                const std::string body = "b " + std::to_string(nowNs());
-                ++published;
-                if (reference) {
-                    sender.socket->sendText(QByteArray::fromStdString(body));
-                    continue;
-                }
-                const qint64 start = nowNs();
-                sender.request("message.send", {{"topicId", topicId}, {"clientMsgId", QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString()}, {"body", body}},
-                               [&, start](const json &) {
-                                   if (measuring)
-                                       ack.push_back(static_cast<double>(nowNs() - start) / 1e6);
-                               });
-            }
-        });
-        tick.start();
-        waitFor([] { return false; }, 1000); // warm up
-        const qint64 serverPid = parser.value(pidOpt).toLongLong();
-        const double cpuBefore = serverPid ? cpuSeconds(serverPid) : -1;
-        measuring = true;
-        clock.start();
-        waitFor([] { return false; }, seconds * 1000);
-        measuring = false;
-        const double elapsed = static_cast<double>(clock.nsecsElapsed()) / 1e9;
-        const double serverCpu = serverPid ? cpuSeconds(serverPid) - cpuBefore : -1;
-        tick.stop();
-        waitFor([] { return false; }, 1000);
-        const auto lat = percentiles(latency);
-        const auto acks = percentiles(ack);
-        const double perSecond = static_cast<double>(deliveries) / elapsed;
-        std::printf("chatterbox-bench fanout%s: %d members, %d senders%s, %.0f messages/s for %.1f s\n", reference ? " (reference loop)" : "",
-                    members, senders, publishTo ? " on the other instance" : "", rate, elapsed);
-        std::printf("  %-28s %12.0f /s\n", "deliveries", perSecond);
-        std::printf("  %-28s %9.2f ms p50 %9.2f ms p99 %9.2f ms max\n", "publish -> delivery", lat.p50, lat.p99, lat.max);
-        if (!reference)
-            std::printf("  %-28s %9.2f ms p50 %9.2f ms p99 %9.2f ms max\n", "ack", acks.p50, acks.p99, acks.max);
-        if (serverCpu >= 0) {
-            // The server's whole process: network thread, database threads, all.
-            std::printf("  %-28s %12.0f %% of a core, %.2f us per delivery\n", "server CPU", 100.0 * serverCpu / elapsed,
-                        1e6 * serverCpu / std::max<double>(1, static_cast<double>(deliveries)));
-            bench.results.insert(QStringLiteral("serverCpuPercent"), 100.0 * serverCpu / elapsed);
-            bench.results.insert(QStringLiteral("serverCpuUsPerDelivery"), 1e6 * serverCpu / std::max<double>(1, static_cast<double>(deliveries)));
-        }
-        bench.results.insert(QStringLiteral("deliveriesPerSecond"), perSecond);
-        bench.results.insert(QStringLiteral("latencyP50Ms"), lat.p50);
-        bench.results.insert(QStringLiteral("latencyP99Ms"), lat.p99);
-        bench.results.insert(QStringLiteral("latencyMaxMs"), lat.max);
-        bench.results.insert(QStringLiteral("ackP50Ms"), acks.p50);
-        bench.results.insert(QStringLiteral("ackP99Ms"), acks.p99);
     } else if (scenario == QLatin1String("handshakes") || scenario == QLatin1String("idle")) {
         const int connections = parser.value(connectionsOpt).toInt();
         const qint64 pid = parser.value(pidOpt).toLongLong();
