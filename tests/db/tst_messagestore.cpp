@@ -97,7 +97,7 @@ private Q_SLOTS:
             {{m_alice}, {closedTopic, test::newUuid(), "not a member"}},
             {{m_bob}, {topicA, test::newUuid(), "a3, hello @Alice"}},
             {{m_alice}, {topicA, storedClientId, "stored"}},   // a retry
-            {{m_alice}, {topicB, test::newUuid(), "b2"}},
+            {{m_alice}, {topicB, test::newUuid(), "b2: \"quoted\", a back\\slash,\na new line, ünïcödé, 🎉 and {\"json\": [1]}"}},   // travels inside JSON
             {{m_alice}, {test::newUuid(), test::newUuid(), "no such topic"}},
             {{m_bob}, {topicA, test::newUuid(), "a4"}},
         };
