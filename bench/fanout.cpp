@@ -170,7 +170,7 @@ std::optional<FanoutRun> runFanout(Bench &bench, const FanoutOptions &options)
             ++published;
             if (reference) {
                 if (body.size() + 1 < options.frameBytes)
-                    body.append(" ").append(options.frameBytes - body.size() - 1, 'x');
+                    body += ' ' + std::string(options.frameBytes - body.size() - 1, 'x');
                 sender.socket->sendText(QByteArray::fromStdString(body));
                 continue;
             }
