@@ -37,6 +37,8 @@ std::string Metrics::render(const ExecutorStats &db, bool databaseUp) const
     gauge("chatterbox_db_read_queue", "Reads waiting for a reader thread.", "gauge", db.readQueue);
     gauge("chatterbox_db_commits_total", "Write transactions committed (each may hold several requests).", "counter", db.commits);
     gauge("chatterbox_db_failures_total", "Write transactions that failed.", "counter", db.failures);
+    gauge("chatterbox_db_batches_retried_total", "Write batches run again request by request because one of them failed.",
+          "counter", db.retriedBatches);
 
     out << "# HELP chatterbox_request_duration_seconds Time from a request frame to its reply.\n"
            "# TYPE chatterbox_request_duration_seconds histogram\n";

@@ -189,9 +189,10 @@ void Executor::runJobs(pqxx::transaction_base &tx, std::vector<Job> &batch, std:
 // Runs the batch in one transaction and commits it. With savepoints, one request's failure
 // undoes only that request. Without, a failure rolls everything back and returns false, and
 // the caller runs the batch again with savepoints: two round trips fewer per request in the
-// common case where nothing fails, and neighbouring combinable requests run as one. (A batch
-// of one never needs them: the transaction is its savepoint.) Connection and commit failures
-// throw.
+// common case where nothing fails, and neighbouring combinable requests run as one (a refusal
+// among them stands on its own; only an exception sends their batch to the savepoint pass).
+// (A batch of one never needs them: the transaction is its savepoint.) Connection and commit
+// failures throw.
 bool Executor::runBatchOnce(pqxx::connection &connection, std::vector<Job> &batch, bool savepoints,
                             std::vector<Outcome> &outcomes, std::vector<CommittedEvent> &committed)
 {
@@ -216,12 +217,16 @@ bool Executor::runBatchOnce(pqxx::connection &connection, std::vector<Job> &batc
                 tx.abort();
                 return false;
             }
+            // A combinable request that was refused changed nothing (its contract), so the
+            // rest of its run stands; a plain request may have written before it failed.
+            const bool combined = batch[i].combinable.runAll != nullptr;
             for (; i < end; ++i) {
-                if (!outcomes[i].ok()) {
+                if (outcomes[i].ok()) {
+                    keepEvents(outcomes[i]);
+                } else if (!combined) {
                     tx.abort();
                     return alone;
                 }
-                keepEvents(outcomes[i]);
             }
             continue;
         }
@@ -252,8 +257,10 @@ bool Executor::runWriteBatch(pqxx::connection &connection, std::vector<Job> &bat
     std::vector<Outcome> outcomes(batch.size());
     std::vector<CommittedEvent> committed;
     try {
-        if (!runBatchOnce(connection, batch, false, outcomes, committed))
+        if (!runBatchOnce(connection, batch, false, outcomes, committed)) {
+            ++m_stats.retriedBatches;
             runBatchOnce(connection, batch, true, outcomes, committed);
+        }
         ++m_stats.commits;
     } catch (const std::exception &e) {
         // Nothing of the batch is committed: every request in it fails, and no event goes out.

@@ -25,6 +25,7 @@ struct ExecutorStats {
     std::atomic<std::int64_t> readQueue{0};
     std::atomic<std::int64_t> commits{0};
     std::atomic<std::int64_t> failures{0};
+    std::atomic<std::int64_t> retriedBatches{0};   // run again request by request after a failure
 };
 
 // Runs handlers on database threads, each with its own connection, so the network thread
@@ -47,8 +48,9 @@ public:
     // A write that can run together with its neighbours of the same kind, as one statement:
     // message.send, the request that sets the write rate. Neighbouring jobs in a write batch
     // with the same `runAll` go to it at once; it returns one outcome per request, in order,
-    // and a request that fails must have changed nothing. When the batch runs again request
-    // by request, each goes to `runAll` alone.
+    // and a request it refuses must have changed nothing, so the others of the run still
+    // commit. If it throws, the batch runs again request by request, each going to `runAll`
+    // alone.
     struct Combinable {
         using RunAll = std::vector<Outcome> (*)(pqxx::transaction_base &, const std::vector<const std::any *> &);
         RunAll runAll = nullptr;

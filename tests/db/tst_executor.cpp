@@ -7,6 +7,7 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <condition_variable>
 #include <future>
 #include <map>
@@ -53,19 +54,22 @@ private:
 };
 
 // A combinable kind of request for testing the executor alone: each request is a number, and
-// the runs it is handed are recorded. -1 fails (changing nothing).
+// the runs it is handed are recorded. -1 is refused (changing nothing); -2 throws.
 std::vector<std::vector<int>> g_runs;
 
 std::vector<Outcome> recordRun(pqxx::transaction_base &, const std::vector<const std::any *> &requests)
 {
     std::vector<int> run;
     std::vector<Outcome> outcomes;
-    for (const std::any *request : requests) {
+    for (const std::any *request : requests)
         run.push_back(std::any_cast<int>(*request));
-        outcomes.push_back(run.back() < 0 ? Outcome::fail(protocol::ErrorCode::NotFound, "no")
-                                          : Outcome::reply(nlohmann::json{{"n", run.back()}}));
-    }
     g_runs.push_back(run);
+    if (std::find(run.begin(), run.end(), -2) != run.end())
+        throw std::runtime_error("a request that throws");
+    for (const int n : run) {
+        outcomes.push_back(n < 0 ? Outcome::fail(protocol::ErrorCode::NotFound, "no")
+                                 : Outcome::reply(nlohmann::json{{"n", n}}));
+    }
     return outcomes;
 }
 
@@ -133,7 +137,8 @@ private Q_SLOTS:
     }
 
     // Neighbouring combinable writes in a batch run together; anything else between them ends
-    // the run; when one of a run fails, the batch runs again one request at a time.
+    // the run; one refused in a run leaves the others be; when a run throws, the batch runs
+    // again one request at a time.
     void combinableWrites_runTogetherUntilOneFails()
     {
         Collected collected;
@@ -168,10 +173,21 @@ private Q_SLOTS:
             executor.write({}, combinable(n), done(n));
         again.release();
         QVERIFY(collected.waitForReplies(9));
-        QCOMPARE(g_runs, (std::vector<std::vector<int>>{{6, -1, 8}, {6}, {-1}, {8}}));
+        QCOMPARE(g_runs, (std::vector<std::vector<int>>{{6, -1, 8}}));
         QCOMPARE(outcomes[6].result["n"].get<int>(), 6);
         QCOMPARE(outcomes[-1].error->code, protocol::ErrorCode::NotFound);
         QCOMPARE(outcomes[8].result["n"].get<int>(), 8);
+
+        g_runs.clear();
+        WriterHold third(executor);
+        for (int n : {9, -2, 11})
+            executor.write({}, combinable(n), done(n));
+        third.release();
+        QVERIFY(collected.waitForReplies(12));
+        QCOMPARE(g_runs, (std::vector<std::vector<int>>{{9, -2, 11}, {9}, {-2}, {11}}));
+        QCOMPARE(outcomes[9].result["n"].get<int>(), 9);
+        QCOMPARE(outcomes[-2].error->code, protocol::ErrorCode::Internal);
+        QCOMPARE(outcomes[11].result["n"].get<int>(), 11);
     }
 
     // Sends as the server routes them, queued together: one transaction, every message in the
@@ -204,19 +220,24 @@ private Q_SLOTS:
             });
         };
 
-        // All good: one run, one transaction.
+        // One run, one transaction, with no second pass: a retry, and a send to a topic Alice
+        // is not in, which is refused on its own.
         constexpr int kSends = 40;
         WriterHold hold(executor);
         const auto commitsBefore = executor.stats().commits.load();
         for (int n = 0; n < kSends; ++n)
-            send(n, n % 4 ? topicA : topicB, n == 20 ? storedClientId : test::newUuid());
+            send(n, n == 30 ? closedTopic : n % 4 ? topicA : topicB, n == 20 ? storedClientId : test::newUuid());
         hold.release();
         QVERIFY(collected.waitForReplies(kSends));
         QCOMPARE(executor.stats().commits.load() - commitsBefore, std::int64_t(2));   // the hold's, then the sends'
-        for (const auto &[n, o] : outcomes)
-            QVERIFY2(o.ok(), o.error ? o.error->message.c_str() : "");
+        QCOMPARE(executor.stats().retriedBatches.load(), std::int64_t(0));
+        for (const auto &[n, o] : outcomes) {
+            if (n != 30)
+                QVERIFY2(o.ok(), o.error ? o.error->message.c_str() : "");
+        }
+        QCOMPARE(outcomes[30].error->code, protocol::ErrorCode::NotFound);
         QVERIFY(outcomes[20].result["message"]["id"] == stored.result["message"]["id"]);
-        QCOMPARE(int(collected.events.size()), kSends - 1);
+        QCOMPARE(int(collected.events.size()), kSends - 2);
         std::map<std::string, std::int64_t> lastSeq{{topicA, 1}};
         int previous = -1;
         for (const auto &e : collected.events) {
@@ -243,6 +264,7 @@ private Q_SLOTS:
         send(104, topicA, test::newUuid());
         again.release();
         QVERIFY(collected.waitForReplies(5));
+        QCOMPARE(executor.stats().retriedBatches.load(), std::int64_t(1));   // the unique key refused the run
         executor.stop();
         QCOMPARE(outcomes[101].error->code, protocol::ErrorCode::NotFound);
         QVERIFY(outcomes[103].result["message"]["id"] == outcomes[102].result["message"]["id"]);
