@@ -105,15 +105,24 @@ void WsClient::writable()
     flush();
 }
 
+// After send() or recv() returned -1: true when it was interrupted (try again); otherwise it
+// would block (the poller says when to go on) or the connection failed, which is reported.
+bool WsClient::interruptedElseFailed()
+{
+    if (errno == EINTR)
+        return true;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+        fail(QString::fromLocal8Bit(std::strerror(errno)));
+    return false;
+}
+
 void WsClient::flush()
 {
     while (!m_out.isEmpty()) {
         const ssize_t n = ::send(m_fd, m_out.constData(), static_cast<std::size_t>(m_out.size()), MSG_NOSIGNAL);
         if (n < 0) {
-            if (errno == EINTR)
+            if (interruptedElseFailed())
                 continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                fail(QString::fromLocal8Bit(std::strerror(errno)));
             return;
         }
         m_out.remove(0, n);
@@ -155,10 +164,8 @@ void WsClient::readable()
         if (n == 0)
             return fail(QStringLiteral("closed by the server"));
         if (n < 0) {
-            if (errno == EINTR)
+            if (interruptedElseFailed())
                 continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                fail(QString::fromLocal8Bit(std::strerror(errno)));
             return;
         }
         m_buffer.append(buffer.data(), n);

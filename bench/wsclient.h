@@ -47,6 +47,7 @@ private:
     void sendFrame(quint8 opcode, const QByteArray &payload);
     void write(const QByteArray &bytes);
     void fail(const QString &why);
+    bool interruptedElseFailed();
     void drop();
 
     std::shared_ptr<ws::SocketPoller> m_poller;
