@@ -32,13 +32,16 @@ protocol::Message reload(Tx &tx, const std::string &messageId, const std::string
     return queries::messageFromRow(r, partyId);
 }
 
-// Resolves "@name" against the party's members and records who is mentioned.
-void recordMentions(Tx &tx, const protocol::Message &message, const std::string &body)
+// Resolves "@name" against the party's members and records who is mentioned (replacing what
+// was recorded before); returns them in the order a message read back lists them.
+std::vector<std::string> recordMentions(Tx &tx, const protocol::Message &message, const std::string &body)
 {
     std::vector<std::string> mentioned;
     if (body.find('@') != std::string::npos)
         mentioned = protocol::resolveMentions(body, queries::mentionCandidates(tx, message.partyId));
     queries::storeMentions(tx, message, mentioned);
+    std::sort(mentioned.begin(), mentioned.end());
+    return mentioned;
 }
 
 } // namespace
@@ -96,14 +99,8 @@ std::vector<Outcome> sendMessages(Tx &tx, const std::vector<const SendRequest *>
         }
         // A new message has no mentions yet: store them, and put them in the reply without
         // reading them back.
-        const std::string &body = sends[n]->request.body;
-        if (body.find('@') != std::string::npos) {
-            auto mentioned = protocol::resolveMentions(body, queries::mentionCandidates(tx, partyId));
-            std::sort(mentioned.begin(), mentioned.end());
-            mentioned.erase(std::unique(mentioned.begin(), mentioned.end()), mentioned.end());
-            queries::storeMentions(tx, message, mentioned);
-            message.mentions = std::move(mentioned);
-        }
+        if (sends[n]->request.body.find('@') != std::string::npos)
+            message.mentions = recordMentions(tx, message, sends[n]->request.body);
         outcomes[n] = Outcome::reply(protocol::MessageReply{message});
         outcomes[n].events.push_back({partyId, protocol::MessageCreated{std::move(message)}});
     }
