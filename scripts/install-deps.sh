@@ -7,8 +7,11 @@ packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-websockets-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools qtkeychain-qt6-dev
     libpqxx-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev
-    postgresql xvfb xauth fonts-dejavu-core trayer dbus-daemon
+    postgresql xvfb xauth fonts-dejavu-core fonts-noto-color-emoji dbus-daemon
     curl ca-certificates dpkg-dev desktop-file-utils appstream xdg-utils
+    # A desktop session for the tests, as a person's machine has: window manager, tray host,
+    # notification daemon, Secret Service, input, and a real browser for the sign-in.
+    openbox trayer dunst gnome-keyring x11-utils xdotool chromium
 )
 
 # The sign-in tests run identity providers from npm; any Node.js 18 or newer will do.

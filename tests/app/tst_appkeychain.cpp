@@ -3,6 +3,7 @@
 // to a file as a fallback.
 
 #include "app/core/keychainsecretstore.h"
+#include "support/privatebus.h"
 
 #include <QDirIterator>
 #include <QTemporaryDir>
@@ -14,12 +15,16 @@ class TestAppKeychain : public QObject {
     Q_OBJECT
 
     QTemporaryDir m_home;
+    QTemporaryDir m_runtime;
+    chatterbox::test::PrivateBus m_bus;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        // No session bus, so no Secret Service or KWallet; a private home to look for files in.
-        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+        // A session bus with nothing on it, so no Secret Service or KWallet, whatever desktop the
+        // test runs from; a private home to look for files in.
+        QVERIFY2(m_bus.start(), qPrintable(m_bus.error()));
+        chatterbox::test::leaveDesktopSession(m_bus, m_runtime.path());
         qputenv("HOME", m_home.path().toLocal8Bit());
         qputenv("XDG_CONFIG_HOME", (m_home.path() + QStringLiteral("/.config")).toLocal8Bit());
         qputenv("XDG_DATA_HOME", (m_home.path() + QStringLiteral("/.local/share")).toLocal8Bit());
