@@ -6,7 +6,8 @@ namespace chatterbox::app {
 
 // The OS keychain through QtKeychain: Secret Service / KWallet on Linux, the Keychain on macOS,
 // the Credential Manager on Windows. There is no plaintext fallback: when no keychain answers,
-// calls fail with a message saying what to do, and the app asks the person to sign in again.
+// calls fail with a message saying what happened; the session then keeps the sign-in in memory
+// for this run only and tells the person how to stay signed in.
 //
 // The Windows credential store holds at most 2560 bytes a secret, so secrets are stored in
 // chunks ("key", "key#1", ...) with the chunk count in the first one.

@@ -17,7 +17,8 @@ class LoopbackReceiver final : public QObject {
 public:
     explicit LoopbackReceiver(QObject *parent = nullptr);
 
-    bool listen(int timeoutMs = 5 * 60 * 1000);
+    // Ten minutes: as long as the server keeps a sign-in attempt open.
+    bool listen(int timeoutMs = 10 * 60 * 1000);
     QUrl redirectUri() const;
     void stop();
 

@@ -72,15 +72,32 @@ void Session::signIn(const QString &providerId)
     query.addQueryItem(QStringLiteral("code_challenge"), QString::fromLatin1(pkce.challenge));
     query.addQueryItem(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
     url.setQuery(query);
+    m_signInUrl = url;
     setState(State::WaitingForBrowser);
-    if (!m_browser.openUrl(url))
-        fail(tr("Could not open the web browser. Set a default browser and try again."));
+    openBrowser();
+}
+
+void Session::openBrowser()
+{
+    const QUrl url = m_signInUrl;
+    m_browser.openUrl(url, [this, url](bool opened, const QString &problem) {
+        // Only the attempt still waiting hears about its browser.
+        if (!opened && m_state == State::WaitingForBrowser && url == m_signInUrl)
+            Q_EMIT browserProblem(problem);
+    });
+}
+
+void Session::reopenBrowser()
+{
+    if (m_state == State::WaitingForBrowser)
+        openBrowser();
 }
 
 void Session::cancelSignIn()
 {
     if (m_receiver)
         m_receiver->stop();
+    m_signInUrl.clear();
     setState(State::SignedOut);
 }
 
@@ -123,11 +140,11 @@ void Session::acceptTokens(const QByteArray &json, std::function<void(bool)> don
         return done(false);
     }
     m_secrets.write(secretKey(), refreshToken, [this, access, refreshToken, lifetime, done](bool ok, const QString &error) {
-        if (!ok) {
-            // No keychain, no sign-in: the refresh token is never written anywhere else.
-            m_accessToken.clear();
-            fail(error);
-            return done(false);
+        if (!ok && !m_inMemoryOnly) {
+            // No keychain: the sign-in lives in memory until the app quits, and is never written
+            // anywhere else. The person hears of it once.
+            m_inMemoryOnly = true;
+            Q_EMIT keptInMemoryOnly(error);
         }
         m_accessToken = access;
         m_refreshToken = refreshToken;
@@ -142,9 +159,9 @@ void Session::acceptTokens(const QByteArray &json, std::function<void(bool)> don
 void Session::restore()
 {
     m_secrets.read(secretKey(), [this](const SecretStore::ReadResult &result) {
-        if (result.status == SecretStore::Status::Unavailable)
-            return fail(result.error);
-        if (result.status == SecretStore::Status::NotFound)
+        // No keychain means nothing was kept from an earlier run: the person signs in, and is
+        // told then that it lasts for this run only.
+        if (result.status != SecretStore::Status::Ok)
             return setState(State::SignedOut);
         m_refreshToken = result.secret;
         refresh([this](bool ok) {

@@ -17,7 +17,8 @@ class QNetworkAccessManager;
 namespace chatterbox::app {
 
 // Who is signed in to which server: discovery, the browser sign-in (loopback redirect, PKCE S256,
-// state), the tokens (the refresh token only ever in the keychain), silent refresh, sign-out.
+// state), the tokens (the refresh token in the keychain, or with no keychain in memory for this
+// run only: never in a file), silent refresh, sign-out.
 class Session final : public QObject, public TokenSource {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Session)
@@ -32,11 +33,18 @@ public:
     const ServerInfo &server() const { return m_server; }
     QByteArray accessToken() const { return m_accessToken; }
     QString lastError() const { return m_error; }
+    // True when the keychain could not take the sign-in: it lasts until the app quits.
+    bool isKeptInMemoryOnly() const { return m_inMemoryOnly; }
 
     // Reads the server's discovery; then signIn() or restore().
     void setServer(const QUrl &baseUrl);
-    // Opens the browser at the provider's sign-in.
+    // Opens the browser at the provider's sign-in. The app listens for the answer until it
+    // comes, the sign-in is cancelled, or it times out, whether or not a browser opened.
     void signIn(const QString &providerId);
+    // The address that starts the sign-in in progress, for a person to open by hand.
+    QUrl signInUrl() const { return m_signInUrl; }
+    // Asks the browser again for the sign-in in progress.
+    void reopenBrowser();
     // Signs in again with the refresh token kept in the keychain, if there is one.
     void restore();
     // Gets a new access token now (the connection calls this when the server says 4001).
@@ -55,9 +63,15 @@ Q_SIGNALS:
     void signedIn();
     // Something went wrong; the text says what to do next.
     void failed(const QString &message);
+    // The sign-in worked but no keychain took it, so it is kept in memory for this run only.
+    // Emitted once per run; detail is what the keychain said.
+    void keptInMemoryOnly(const QString &detail);
+    // No browser took the sign-in address; the sign-in still waits for it to be opened by hand.
+    void browserProblem(const QString &problem);
 
 private:
     void setState(State state);
+    void openBrowser();
     void fail(const QString &message, State state = State::SignedOut);
     void redeem(const QUrlQuery &answer);
     void acceptTokens(const QByteArray &json, std::function<void(bool)> done);
@@ -75,8 +89,10 @@ private:
     std::unique_ptr<LoopbackReceiver> m_receiver;
     QByteArray m_verifier;
     QByteArray m_state_;
+    QUrl m_signInUrl;
     QTimer m_refreshTimer;
     bool m_refreshing = false;
+    bool m_inMemoryOnly = false;
     QList<std::function<void(bool)>> m_refreshWaiters;
 };
 

@@ -40,12 +40,17 @@ public:
     virtual void refreshAccess(std::function<void(bool ok)> done) = 0;
 };
 
-// Opens a URL in the system browser. The widgets layer implements it with QDesktopServices;
-// tests follow the redirects themselves.
+// Opens a URL in the person's web browser. The widgets layer implements it (SystemBrowser); tests
+// drive a real browser or follow the redirects themselves.
 class UrlOpener {
 public:
+    // Called once: whether a browser took the address, and if not, what went wrong, for people.
+    // A browser that started but cannot show the page is not always known here, so the sign-in
+    // page also offers the address to open by hand.
+    using Done = std::function<void(bool opened, const QString &problem)>;
+
     virtual ~UrlOpener() = default;
-    virtual bool openUrl(const QUrl &url) = 0;
+    virtual void openUrl(const QUrl &url, Done done) = 0;
 };
 
 } // namespace chatterbox::app

@@ -13,6 +13,7 @@
 #include "app/ui/dialogs/settingsdialog.h"
 #include "app/ui/icons.h"
 #include "app/ui/listdelegates.h"
+#include "app/ui/noticebar.h"
 #include "app/ui/theme.h"
 #include "app/ui/timelinedelegate.h"
 #include "app/ui/timelineview.h"
@@ -274,6 +275,13 @@ QWidget *ChatPage::buildCenter()
     center->setAutoFillBackground(true);
     center->setBackgroundRole(QPalette::Base);
     m_banner = new ConnectionBanner(m_client.connection(), center);
+    m_notice = new NoticeBar(center);
+    connect(&m_client.session(), &app::Session::keptInMemoryOnly, m_notice, [this](const QString &detail) {
+        m_notice->showNotice(tr("You will need to sign in again after you quit Chatterbox: there is no system keychain "
+                                "to keep your sign-in in, so it is kept only while the app runs. To stay signed in, "
+                                "install or unlock a keychain (GNOME Keyring or KWallet on Linux), then sign in again."),
+                             detail);
+    });
 
     auto *header = new QWidget(center);
     header->setMinimumHeight(48);
@@ -403,6 +411,7 @@ QWidget *ChatPage::buildCenter()
     auto *layout = new QVBoxLayout(center);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
+    layout->addWidget(m_notice);
     layout->addWidget(m_banner);
     layout->addWidget(header);
     layout->addWidget(line);

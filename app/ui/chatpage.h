@@ -17,6 +17,7 @@ namespace chatterbox::ui {
 
 class Composer;
 class ConnectionBanner;
+class NoticeBar;
 class Theme;
 class TimelineView;
 
@@ -82,6 +83,7 @@ private:
     QListView *m_topics = nullptr;
     QLabel *m_meLabel = nullptr;
     ConnectionBanner *m_banner = nullptr;
+    NoticeBar *m_notice = nullptr;
     QLabel *m_topicTitle = nullptr;
     QStackedWidget *m_centerStack = nullptr;
     QLabel *m_emptyText = nullptr;

@@ -5,7 +5,10 @@
 #include "app/core/session.h"
 #include "app/ui/icons.h"
 
+#include <QClipboard>
 #include <QFrame>
+#include <QGuiApplication>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -59,6 +62,7 @@ SignInPage::SignInPage(Session &session, app::Preferences &preferences, QWidget 
     m_status = new QLabel(card);
     m_status->setObjectName(QStringLiteral("signInStatus"));
     m_status->setAlignment(Qt::AlignCenter);
+    m_status->setTextFormat(Qt::PlainText);
     m_status->setWordWrap(true);
     m_progress = new QProgressBar(card);
     m_progress->setRange(0, 0);
@@ -69,9 +73,43 @@ SignInPage::SignInPage(Session &session, app::Preferences &preferences, QWidget 
     m_error = new QLabel(card);
     m_error->setObjectName(QStringLiteral("signInError"));
     m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText);
     m_error->setAlignment(Qt::AlignCenter);
     m_error->setStyleSheet(QStringLiteral("color: #e5484d;"));
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_noBrowser = new QPushButton(tr("Browser did not open?"), card);
+    m_noBrowser->setObjectName(QStringLiteral("noBrowserButton"));
+    m_noBrowser->setFlat(true);
+    m_noBrowser->setCursor(Qt::PointingHandCursor);
+    m_noBrowser->setAutoDefault(false);
+
+    m_manual = new QWidget(card);
+    m_manual->setObjectName(QStringLiteral("manualSignIn"));
+    m_manualText = new QLabel(m_manual);
+    m_manualText->setObjectName(QStringLiteral("manualSignInText"));
+    m_manualText->setTextFormat(Qt::PlainText);
+    m_manualText->setWordWrap(true);
+    m_manualText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_address = new QLineEdit(m_manual);
+    m_address->setObjectName(QStringLiteral("signInAddress"));
+    m_address->setReadOnly(true);
+    m_address->setAccessibleName(tr("Sign-in address"));
+    auto *copy = new QPushButton(icon(QStringLiteral("copy")), tr("Copy Address"), m_manual);
+    copy->setObjectName(QStringLiteral("copySignInAddress"));
+    copy->setAutoDefault(false);
+    auto *retry = new QPushButton(icon(QStringLiteral("retry")), tr("Try Again"), m_manual);
+    retry->setObjectName(QStringLiteral("retryBrowser"));
+    retry->setAutoDefault(false);
+    auto *manualButtons = new QHBoxLayout;
+    manualButtons->addWidget(copy);
+    manualButtons->addWidget(retry);
+    auto *manualLayout = new QVBoxLayout(m_manual);
+    manualLayout->setContentsMargins(0, 0, 0, 0);
+    manualLayout->addWidget(m_manualText);
+    manualLayout->addWidget(m_address);
+    manualLayout->addLayout(manualButtons);
+    m_manual->hide();
 
     auto *layout = new QVBoxLayout(card);
     layout->setContentsMargins(32, 32, 32, 32);
@@ -85,6 +123,8 @@ SignInPage::SignInPage(Session &session, app::Preferences &preferences, QWidget 
     layout->addWidget(m_providerBox);
     layout->addWidget(m_status);
     layout->addWidget(m_progress);
+    layout->addWidget(m_manual);
+    layout->addWidget(m_noBrowser, 0, Qt::AlignCenter);
     layout->addWidget(m_cancel, 0, Qt::AlignCenter);
     layout->addWidget(m_error);
 
@@ -100,6 +140,17 @@ SignInPage::SignInPage(Session &session, app::Preferences &preferences, QWidget 
         m_session.cancelSignIn();
         setBusy({}, false);
     });
+    connect(m_noBrowser, &QPushButton::clicked, this, [this] { showManualOpening({}); });
+    connect(copy, &QPushButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(m_address->text());
+        m_address->selectAll();
+    });
+    connect(retry, &QPushButton::clicked, this, [this] {
+        m_manual->hide();
+        m_noBrowser->show();
+        m_session.reopenBrowser();
+    });
+    connect(&m_session, &Session::browserProblem, this, &SignInPage::showManualOpening);
     connect(&m_session, &Session::serverReady, this, &SignInPage::onServerReady);
     connect(&m_session, &Session::stateChanged, this, &SignInPage::onStateChanged);
     connect(&m_session, &Session::failed, this, &SignInPage::showError);
@@ -172,6 +223,20 @@ void SignInPage::onStateChanged()
     }
 }
 
+void SignInPage::showManualOpening(const QString &problem)
+{
+    if (m_session.state() != Session::State::WaitingForBrowser)
+        return;
+    const QString how = tr("Open this address in a web browser on this computer to sign in. This window continues by "
+                           "itself when you are done.");
+    m_manualText->setText(problem.isEmpty() ? how : tr("Your web browser did not open (%1).").arg(problem) + QLatin1Char('\n') + how);
+    m_address->setText(m_session.signInUrl().toString(QUrl::FullyEncoded));
+    m_address->setCursorPosition(0);
+    m_status->hide();
+    m_noBrowser->hide();
+    m_manual->show();
+}
+
 void SignInPage::showError(const QString &message)
 {
     m_error->setText(message);
@@ -184,6 +249,9 @@ void SignInPage::setBusy(const QString &message, bool cancellable)
     m_status->setVisible(!message.isEmpty());
     m_progress->setVisible(!message.isEmpty());
     m_cancel->setVisible(cancellable);
+    // Waiting on a browser is the one wait that may need a hand.
+    m_noBrowser->setVisible(cancellable);
+    m_manual->hide();
     m_server->setEnabled(message.isEmpty());
     m_continue->setEnabled(message.isEmpty());
     m_providerBox->setEnabled(message.isEmpty());

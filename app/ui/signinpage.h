@@ -16,7 +16,8 @@ class Session;
 namespace chatterbox::ui {
 
 // The first screen: which server, then one button per sign-in provider the server offers, then
-// a wait while the browser is open. Every failure says what to do next.
+// a wait while the browser is open. When no browser opens, the sign-in address is there to copy
+// and open by hand while the app keeps waiting. Every failure says what to do next.
 class SignInPage final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SignInPage)
@@ -33,6 +34,8 @@ private:
     void onStateChanged();
     void showError(const QString &message);
     void setBusy(const QString &message, bool cancellable);
+    // The sign-in address to open by hand, with why the browser did not (empty: the person asked).
+    void showManualOpening(const QString &problem);
 
     app::Session &m_session;
     app::Preferences &m_preferences;
@@ -44,6 +47,10 @@ private:
     QProgressBar *m_progress = nullptr;
     QPushButton *m_cancel = nullptr;
     QLabel *m_error = nullptr;
+    QPushButton *m_noBrowser = nullptr;
+    QWidget *m_manual = nullptr;
+    QLabel *m_manualText = nullptr;
+    QLineEdit *m_address = nullptr;
 };
 
 } // namespace chatterbox::ui

@@ -26,8 +26,9 @@ using namespace chatterbox::app;
 class DevBrowser final : public UrlOpener {
 public:
     explicit DevBrowser(QString name) : m_name(std::move(name)) {}
-    bool openUrl(const QUrl &url) override
+    void openUrl(const QUrl &url, Done done) override
     {
+        done(true, {});
         QTimer::singleShot(0, [this, url] {
             const auto start = httpStep(m_network, "GET", url);
             if (start.status != 302)
@@ -39,7 +40,6 @@ public:
                                          "attempt=" + attempt.toLatin1() + "&name=" + QUrl::toPercentEncoding(m_name));
             httpStep(m_network, "GET", posted.location);
         });
-        return true;
     }
 
 private:

@@ -20,7 +20,7 @@ namespace {
 
 class IdleBrowser final : public app::UrlOpener {
 public:
-    bool openUrl(const QUrl &) override { return true; }
+    void openUrl(const QUrl &, Done done) override { done(true, {}); }
 };
 
 protocol::Ready readyWithUnread(std::int64_t unread)

@@ -1,11 +1,17 @@
 // The sign-in screen against the real server: addresses people mistype, a server that is not
 // there, the providers the server offers, the browser round trip, a remembered sign-in on the
-// next start, and giving up while the browser is open.
+// next start, giving up while the browser is open, no browser at all (the address to open by
+// hand), and no keychain (signed in for this run, and told so).
 
 #include "uifixture.h"
 
+#include "app/core/keychainsecretstore.h"
 #include "app/ui/dialogs/joinpartydialog.h"
+#include "app/ui/noticebar.h"
+#include "support/privatebus.h"
 
+#include <QClipboard>
+#include <QDirIterator>
 #include <QLabel>
 #include <QMessageBox>
 
@@ -17,7 +23,18 @@ namespace {
 // A browser that opens and is then left alone, as when a person walks away from it.
 class IdleBrowser final : public app::UrlOpener {
 public:
-    bool openUrl(const QUrl &) override { return true; }
+    void openUrl(const QUrl &, Done done) override { done(true, {}); }
+};
+
+// No browser: xdg-open found nothing to open the address with.
+class MissingBrowser final : public app::UrlOpener {
+public:
+    int asked = 0;
+    void openUrl(const QUrl &, Done done) override
+    {
+        ++asked;
+        done(false, QStringLiteral("no method available for opening the address"));
+    }
 };
 
 QString errorText(QWidget &window)
@@ -35,6 +52,8 @@ class TestUiSignIn : public QObject {
     std::unique_ptr<ui::Theme> m_theme;
     QTemporaryDir m_dir;
     MemorySecretStore m_secrets;   // kept across "restarts" of the app, as the keychain is
+    QTemporaryDir m_runtime;
+    PrivateBus m_emptyBus;          // the session bus of a machine with no keychain
 
     QUrl base() { return m_harness.server().httpUrl(QString()); }
 
@@ -58,6 +77,8 @@ class TestUiSignIn : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
+        QVERIFY2(m_emptyBus.start(), qPrintable(m_emptyBus.error()));
+        leaveDesktopSession(m_emptyBus, m_runtime.path());
         QVERIFY(m_harness.start());
         m_theme = std::make_unique<ui::Theme>(*qApp);
     }
@@ -171,6 +192,108 @@ private Q_SLOTS:
         cancel->click();
         QVERIFY(QTest::qWaitFor([&] { return !cancel->isVisible() && dev->isEnabled(); }, 5000));
         QCOMPARE(client.session().state(), app::Session::State::SignedOut);
+    }
+
+    void noBrowser_showsTheAddress_andFinishesWhenOpenedByHand()
+    {
+        MissingBrowser missing;
+        MemorySecretStore secrets;
+        app::Preferences preferences(m_dir.filePath(QStringLiteral("nobrowser.ini")));
+        app::Client client(secrets, missing, QString());
+        ui::MainWindow window(client, preferences, *m_theme);
+        window.show();
+        window.start();
+        enterServer(window, base().toString());
+        QAbstractButton *dev = devButton(window);
+        QVERIFY(dev);
+        dev->click();
+        auto *manual = window.findChild<QWidget *>(QStringLiteral("manualSignIn"));
+        QVERIFY(QTest::qWaitFor([&] { return manual->isVisible(); }, 5000));
+        const QString said = window.findChild<QLabel *>(QStringLiteral("manualSignInText"))->text();
+        QVERIFY2(said.contains(QStringLiteral("did not open")) && said.contains(QStringLiteral("no method available")), qPrintable(said));
+        auto *address = window.findChild<QLineEdit *>(QStringLiteral("signInAddress"));
+        QCOMPARE(QUrl(address->text()), client.session().signInUrl());
+        QVERIFY(address->text().startsWith(base().toString() + QStringLiteral("/oauth/authorize?")));
+
+        // Copy, and try the browser once more: it is asked again, and the address stays.
+        window.findChild<QAbstractButton *>(QStringLiteral("copySignInAddress"))->click();
+        QCOMPARE(QGuiApplication::clipboard()->text(), address->text());
+        window.findChild<QAbstractButton *>(QStringLiteral("retryBrowser"))->click();
+        QCOMPARE(missing.asked, 2);
+        QVERIFY(manual->isVisible());
+        QVERIFY(window.findChild<QAbstractButton *>(QStringLiteral("cancelSignIn"))->isVisible());
+
+        // The person pastes it into a browser of their own; the app was listening all along.
+        DevBrowser byHand(QStringLiteral("hannah"));
+        byHand.openUrl(QUrl(QGuiApplication::clipboard()->text()), [](bool, const QString &) {});
+        QVERIFY(QTest::qWaitFor([&] { return window.chatPage()->isVisible() && client.connection().state() == app::Connection::State::Online; }, 20000));
+        QCOMPARE(QString::fromStdString(client.store().me().displayName), QStringLiteral("hannah"));
+    }
+
+    void noBrowser_cancelReturnsToTheStart()
+    {
+        MissingBrowser missing;
+        MemorySecretStore secrets;
+        app::Preferences preferences(m_dir.filePath(QStringLiteral("nobrowser-cancel.ini")));
+        app::Client client(secrets, missing, QString());
+        ui::MainWindow window(client, preferences, *m_theme);
+        window.show();
+        window.start();
+        enterServer(window, base().toString());
+        QAbstractButton *dev = devButton(window);
+        QVERIFY(dev);
+        dev->click();
+        auto *manual = window.findChild<QWidget *>(QStringLiteral("manualSignIn"));
+        QVERIFY(QTest::qWaitFor([&] { return manual->isVisible(); }, 5000));
+        window.findChild<QAbstractButton *>(QStringLiteral("cancelSignIn"))->click();
+        QVERIFY(!manual->isVisible());
+        QVERIFY(dev->isVisible() && dev->isEnabled());
+        QCOMPARE(client.session().state(), app::Session::State::SignedOut);
+        // The address of the cancelled sign-in leads nowhere now.
+        QVERIFY(client.session().signInUrl().isEmpty());
+    }
+
+    void noKeychain_signsInForThisRun_andSaysSo()
+    {
+        // The real keychain code on a session bus with no Secret Service or KWallet on it.
+        app::KeychainSecretStore keychain(QStringLiteral("chatterbox-test"));
+        DevBrowser browser(QStringLiteral("ivan"));
+        QTemporaryDir home;
+        app::Preferences preferences(home.filePath(QStringLiteral("settings.ini")));
+        app::Client client(keychain, browser, home.filePath(QStringLiteral("outbox.json")));
+        ui::MainWindow window(client, preferences, *m_theme);
+        window.show();
+        window.start();
+        enterServer(window, base().toString());
+        QAbstractButton *dev = devButton(window);
+        QVERIFY(dev);
+        QVERIFY2(errorText(window).isEmpty(), qPrintable(errorText(window)));   // nothing to restore is no error
+        dev->click();
+        QVERIFY2(QTest::qWaitFor([&] { return window.chatPage()->isVisible() && client.connection().state() == app::Connection::State::Online; }, 20000),
+                 qPrintable(errorText(window)));
+        QVERIFY(client.session().isKeptInMemoryOnly());
+        auto *notice = window.findChild<ui::NoticeBar *>(QStringLiteral("noticeBar"));
+        QVERIFY(notice && notice->isVisible());
+        QVERIFY2(notice->text().contains(QStringLiteral("sign in again after you quit")) && notice->text().contains(QStringLiteral("GNOME Keyring")),
+                 qPrintable(notice->text()));
+        // The refresh token works from memory, and reaches no file.
+        std::optional<bool> refreshed;
+        client.session().refresh([&](bool ok) { refreshed = ok; });
+        QVERIFY(QTest::qWaitFor([&] { return refreshed.has_value(); }, 10000));
+        QVERIFY(*refreshed);
+        preferences.settings().sync();
+        QDirIterator files(home.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (files.hasNext()) {
+            QFile f(files.next());
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QVERIFY2(!f.readAll().contains(client.session().accessToken()), qPrintable(f.fileName()));
+        }
+        // Said once: a second refresh that the keychain refuses again says nothing new.
+        window.findChild<QAbstractButton *>(QStringLiteral("dismissNotice"))->click();
+        refreshed.reset();
+        client.session().refresh([&](bool ok) { refreshed = ok; });
+        QVERIFY(QTest::qWaitFor([&] { return refreshed.has_value(); }, 10000));
+        QVERIFY(!notice->isVisible());
     }
 };
 
