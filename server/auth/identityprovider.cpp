@@ -54,6 +54,19 @@ std::string basicAuth(const std::string &id, const std::string &secret)
     return "Basic " + out;
 }
 
+// What people are called, from the claims a provider gives: a name, else a user name, else the
+// part of an e-mail address before the @ (not the address: other members would see it).
+std::string displayNameFrom(const nlohmann::json &claims)
+{
+    std::string name = stringOr(claims, "name", stringOr(claims, "preferred_username",
+                                                          stringOr(claims, "given_name", stringOr(claims, "nickname"))));
+    if (name.empty()) {
+        const std::string email = stringOr(claims, "email");
+        name = email.substr(0, email.find('@'));
+    }
+    return name;
+}
+
 } // namespace
 
 IdentityProvider::IdentityProvider(ProviderConfig config) : m_config(std::move(config)) {}
@@ -176,8 +189,33 @@ std::optional<ExternalIdentity> IdentityProvider::completeOidc(const std::string
         return std::nullopt;
     ExternalIdentity identity;
     identity.subject = (*claims)["sub"].get<std::string>();
-    identity.displayName = stringOr(*claims, "name", stringOr(*claims, "preferred_username", stringOr(*claims, "given_name")));
+    identity.displayName = displayNameFrom(*claims);
+    if (identity.displayName.empty())
+        identity.displayName = nameFromUserInfo(*doc, stringOr(*tokens, "access_token"), identity.subject);
     return identity;
+}
+
+std::string IdentityProvider::nameFromUserInfo(const nlohmann::json &discovery, const std::string &accessToken,
+                                               const std::string &subject)
+{
+    // In the code flow a provider may keep the profile claims for userinfo (OpenID Connect Core
+    // 5.4), as panva's oidc-provider does by default.
+    const std::string endpoint = stringOr(discovery, "userinfo_endpoint");
+    if (endpoint.empty() || accessToken.empty() || !isAcceptableProviderUrl(endpoint))
+        return {};
+    const auto result = httpGet(endpoint, {{"Authorization", "Bearer " + accessToken}, {"Accept", "application/json"}});
+    const auto info = result.status == 200 ? parseObject(result.body) : std::nullopt;
+    if (!info) {
+        qCWarning(lcAuth, "provider %s: userinfo could not be read (%s)", m_config.id.c_str(),
+                  result.error.empty() ? ("HTTP " + std::to_string(result.status)).c_str() : result.error.c_str());
+        return {};
+    }
+    // Core 5.3.2: a userinfo answer about someone else is not used.
+    if (stringOr(*info, "sub") != subject) {
+        qCWarning(lcAuth, "provider %s: userinfo is about another subject; ignored", m_config.id.c_str());
+        return {};
+    }
+    return displayNameFrom(*info);
 }
 
 std::optional<nlohmann::json> IdentityProvider::verifyIdToken(const std::string &idToken, const std::string &nonce, std::string *error)

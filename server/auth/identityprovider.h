@@ -41,6 +41,7 @@ private:
     std::optional<nlohmann::json> signingKey(const std::string &kid, std::string *error);
     std::optional<ExternalIdentity> completeOidc(const std::string &code, const std::string &callbackUrl,
                                                  const std::string &codeVerifier, const std::string &nonce, std::string *error);
+    std::string nameFromUserInfo(const nlohmann::json &discovery, const std::string &accessToken, const std::string &subject);
     std::optional<ExternalIdentity> completeGitHub(const std::string &code, const std::string &callbackUrl,
                                                    const std::string &codeVerifier, std::string *error);
 

@@ -171,6 +171,28 @@ private Q_SLOTS:
         QCOMPARE(again->hello()["me"]["id"].get<std::string>(), ready["me"]["id"].get<std::string>());
     }
 
+    void oidc_nameOnlyInUserinfo_isRead()
+    {
+        // The code flow lets a provider keep the profile for userinfo; the name comes from there.
+        QVERIFY(m_oidc->setNext({{"sub", "quiet-1"}, {"name", "Katherine Johnson"}, {"tamper", "userinfo"}}));
+        auto client = connectWith(signIn(QStringLiteral("acme"))["access_token"]);
+        QVERIFY(client);
+        QCOMPARE(client->hello()["me"]["displayName"].get<std::string>(), std::string("Katherine Johnson"));
+        // Only an e-mail address: the part before the @, not the address others would then see.
+        QVERIFY(m_oidc->setNext({{"sub", "quiet-2"}, {"name", ""}, {"email", "dorothy.vaughan@example.org"}, {"tamper", "userinfo"}}));
+        auto second = connectWith(signIn(QStringLiteral("acme"))["access_token"]);
+        QVERIFY(second);
+        QCOMPARE(second->hello()["me"]["displayName"].get<std::string>(), std::string("dorothy.vaughan"));
+    }
+
+    void oidc_userinfoAboutSomeoneElse_isIgnored()
+    {
+        QVERIFY(m_oidc->setNext({{"sub", "quiet-3"}, {"name", "Somebody Else"}, {"tamper", "userinfo-other-sub"}}));
+        auto client = connectWith(signIn(QStringLiteral("acme"))["access_token"]);
+        QVERIFY(client);
+        QCOMPARE(client->hello()["me"]["displayName"].get<std::string>(), std::string("New member"));
+    }
+
     void sameEmail_otherSubject_otherAccount()
     {
         QVERIFY(m_oidc->setNext({{"sub", "impostor-9"}, {"name", "Not Ada"}, {"email", "ada@example.org"}}));
@@ -179,7 +201,7 @@ private Q_SLOTS:
         QCOMPARE(client->hello()["me"]["displayName"].get<std::string>(), std::string("Not Ada"));
         pqxx::connection c(m_harness->databaseUrl());
         pqxx::work tx(c);
-        QCOMPARE(tx.exec1("SELECT count(*) FROM identities WHERE provider = 'acme'")[0].as<int>(), 2);
+        QCOMPARE(tx.exec1("SELECT count(*) FROM identities WHERE provider = 'acme' AND subject IN ('ada-123', 'impostor-9')")[0].as<int>(), 2);
     }
 
     void github_keyedOnNumericId()

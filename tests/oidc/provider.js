@@ -1,6 +1,7 @@
 // A real OpenID Connect provider for the sign-in tests: oauth2-mock-server on loopback, with a
 // small control endpoint so a test can choose who signs in next and make the provider misbehave
-// (wrong issuer, audience or nonce, expired token, "alg: none", HS256 signed with the public key).
+// (wrong issuer, audience or nonce, expired token, "alg: none", HS256 signed with the public key),
+// or keep the profile for userinfo ("userinfo", and "userinfo-other-sub" for one about someone else).
 //
 //   node provider.js CLIENT_ID CLIENT_SECRET   prints {"issuer": "http://127.0.0.1:PORT"} and runs
 'use strict';
@@ -31,14 +32,19 @@ function decodePart(token, index) {
   server.service.on('beforeTokenSigning', (token) => {
     token.payload.sub = next.sub;
     if (token.payload.aud === clientId) {
-      // The ID token: who signed in.
-      Object.assign(token.payload, { name: next.name, email: next.email, email_verified: true });
+      // The ID token: who signed in (its profile claims only in userinfo, when asked to).
+      if (!next.tamper.startsWith('userinfo')) Object.assign(token.payload, { name: next.name, email: next.email, email_verified: true });
       const now = Math.floor(Date.now() / 1000);
       if (next.tamper === 'wrong-iss') token.payload.iss = 'https://evil.example.org';
       if (next.tamper === 'wrong-aud') token.payload.aud = 'someone-else';
       if (next.tamper === 'wrong-nonce') token.payload.nonce = 'not-the-nonce';
       if (next.tamper === 'expired') Object.assign(token.payload, { iat: now - 7200, exp: now - 3600 });
     }
+  });
+
+  // userinfo: the profile of whoever signed in last (or of someone else, when told to lie).
+  server.service.on('beforeUserinfo', (userInfoResponse) => {
+    userInfoResponse.body = { sub: next.tamper === 'userinfo-other-sub' ? 'someone-else' : next.sub, name: next.name, email: next.email };
   });
 
   server.service.on('beforeResponse', (response, req) => {
