@@ -1,5 +1,7 @@
 #include "app/core/loopbackreceiver.h"
 
+#include "shared/webpage.h"
+
 #include <QRandomGenerator>
 #include <QTcpSocket>
 #include <QUrl>
@@ -8,12 +10,13 @@ namespace chatterbox::app {
 
 namespace {
 
-QByteArray page(const QByteArray &title, const QByteArray &text)
+// The browser's last page of the sign-in, in the look of the server's pages.
+QByteArray page(std::string_view title, std::string_view text)
 {
-    const QByteArray body = "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title + "</title>"
-                            "<style>body{font:16px system-ui,sans-serif;display:flex;justify-content:center;margin-top:20vh}"
-                            "</style></head><body><main><h1>" + title + "</h1><p>" + text + "</p></main></body></html>";
+    const QByteArray body = QByteArray::fromStdString(web::messagePage(title, text));
     return "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\n"
+           "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\r\n"
+           "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n"
            "Connection: close\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 

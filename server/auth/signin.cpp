@@ -198,6 +198,21 @@ OAuthResult<std::string> SignInService::completeDev(const std::string &attempt, 
     return finish(attempt, account("dev", name, name));
 }
 
+std::optional<std::string> SignInService::openDevAttemptRedirect(const std::string &attempt)
+{
+    if (!m_devEnabled || attempt.empty() || attempt.size() > 64)
+        return std::nullopt;
+    auto lease = m_pool.acquire();
+    pqxx::work tx(*lease);
+    const auto row = tx.exec_params("SELECT app_redirect_uri FROM login_attempts"
+                                    " WHERE id = $1 AND provider = 'dev' AND completed_at IS NULL AND expires_at > now()",
+                                    attempt);
+    tx.commit();
+    if (row.empty())
+        return std::nullopt;
+    return row[0][0].as<std::string>();
+}
+
 OAuthResult<std::string> SignInService::finish(const std::string &attemptId, const std::string &userId)
 {
     const std::string code = randomToken();

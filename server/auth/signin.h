@@ -60,6 +60,9 @@ public:
 
     // The development provider's page posted a name for this attempt.
     OAuthResult<std::string> completeDev(const std::string &attempt, const std::string &name);
+    // Where a development sign-in attempt that is still open sends the browser back to (the app's
+    // loopback redirect_uri); nothing when there is no such attempt.
+    std::optional<std::string> openDevAttemptRedirect(const std::string &attempt);
 
     // grant_type=authorization_code.
     OAuthResult<TokenPair> redeem(const std::string &code, const std::string &verifier, const std::string &redirectUri);

@@ -10,6 +10,7 @@
 #include "server/metrics.h"
 #include "shared/limits.h"
 #include "shared/validation.h"
+#include "shared/webpage.h"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -30,22 +31,15 @@ void sendJson(httplib::Response &res, int status, const nlohmann::json &body)
 
 std::string invitePage(const std::string &appLink, const std::string &code)
 {
-    const std::string link = htmlEscape(appLink);
+    const std::string link = web::htmlEscape(appLink);
     return R"(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>Join a party on Chatterbox</title>
-<style>
-body{font:16px/1.5 system-ui,sans-serif;margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:#f4f5f7;color:#1d1f23}
-@media (prefers-color-scheme:dark){body{background:#1d1f23;color:#e8e9eb}main{background:#2a2d33!important}}
-main{background:#fff;border-radius:12px;padding:32px 40px;max-width:420px;text-align:center;box-shadow:0 2px 12px rgba(0,0,0,.08)}
-h1{font-size:22px;margin:0 0 8px}p{margin:8px 0 24px;opacity:.8}
-a.button{display:inline-block;background:#5865f2;color:#fff;text-decoration:none;padding:12px 24px;border-radius:8px;font-weight:600}
-code{font-size:13px;opacity:.7}
-</style></head><body><main>
+<style>)" + std::string(web::kPageStyle) + R"(main{text-align:center}</style></head><body><main>
 <h1>You have been invited to a party</h1>
 <p>Open the invite in the Chatterbox app to see the party and join it.</p>
 <a class="button" href=")" + link + R"(">Open in Chatterbox</a>
-<p><code>Invite code: )" + htmlEscape(code) + R"(</code></p>
+<p><code>Invite code: )" + web::htmlEscape(code) + R"(</code></p>
 </main></body></html>
 )";
 }
@@ -172,7 +166,7 @@ void HttpApi::routes()
         const std::string appLink = "chatterbox://invite?server=" + percentEncode(base) + "&code=" + code;
         res.set_header("Cache-Control", "no-store");
         res.set_header("Referrer-Policy", "no-referrer");
-        res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
         res.set_header("X-Content-Type-Options", "nosniff");
         res.set_content(invitePage(appLink, code), "text/html; charset=utf-8");
     });

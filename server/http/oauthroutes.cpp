@@ -5,6 +5,7 @@
 #include "server/logging.h"
 #include "shared/limits.h"
 #include "shared/validation.h"
+#include "shared/webpage.h"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -37,13 +38,42 @@ nlohmann::json tokenResponse(const TokenPair &pair)
             {"refresh_token", pair.refreshToken}};
 }
 
+std::string devPickPage(const std::string &attempt, const std::string &error);
+
+// The pages' policy: nothing loads but their own inline style. form-action also governs where a
+// submitted form may be redirected (browsers enforce it on every hop), so a page whose form ends
+// at the app's loopback address names that origin as well.
+std::string pagePolicy(const std::string &formTarget = {})
+{
+    return "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+           + (formTarget.empty() ? std::string() : " " + formTarget);
+}
+
+// "http://127.0.0.1:5000" of "http://127.0.0.1:5000/chatterbox/x?y": a loopback redirect's origin.
+std::string originOf(const std::string &uri)
+{
+    const auto hostStart = uri.find("://");
+    if (hostStart == std::string::npos)
+        return {};
+    const auto pathStart = uri.find_first_of("/?#", hostStart + 3);
+    return uri.substr(0, pathStart);
+}
+
 void sendPage(httplib::Response &res, int status, const std::string &title, const std::string &text)
 {
     res.status = status;
     res.set_header("Cache-Control", "no-store");
-    res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+    res.set_header("Content-Security-Policy", pagePolicy());
     res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_content(messagePage(title, text), "text/html; charset=utf-8");
+    res.set_content(web::messagePage(title, text), "text/html; charset=utf-8");
+}
+
+void sendDevPickPage(httplib::Response &res, const std::string &attempt, const std::string &redirectUri, const std::string &error)
+{
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("Content-Security-Policy", pagePolicy(originOf(redirectUri)));
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_content(devPickPage(attempt, error), "text/html; charset=utf-8");
 }
 
 void redirect(httplib::Response &res, const std::string &location)
@@ -54,54 +84,20 @@ void redirect(httplib::Response &res, const std::string &location)
     res.set_header("Referrer-Policy", "no-referrer");
 }
 
-constexpr const char *kPageStyle =
-    "body{font:16px/1.5 system-ui,sans-serif;margin:0;min-height:100vh;display:flex;align-items:center;"
-    "justify-content:center;background:#f4f5f7;color:#1d1f23}"
-    "@media (prefers-color-scheme:dark){body{background:#1d1f23;color:#e8e9eb}main{background:#2a2d33!important}}"
-    "main{background:#fff;border-radius:12px;padding:32px 40px;max-width:420px;box-shadow:0 2px 12px rgba(0,0,0,.08)}"
-    "h1{font-size:22px;margin:0 0 8px}p{margin:8px 0 20px;opacity:.8}"
-    "input{font:inherit;padding:10px 12px;border:1px solid #8884;border-radius:8px;width:100%;box-sizing:border-box;"
-    "margin-bottom:16px;background:transparent;color:inherit}"
-    "button{font:inherit;font-weight:600;background:#5865f2;color:#fff;border:0;border-radius:8px;padding:10px 20px}";
-
 std::string devPickPage(const std::string &attempt, const std::string &error)
 {
     return std::string("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                       "<title>Development sign-in</title><style>") + kPageStyle + "</style></head><body><main>"
+                       "<title>Development sign-in</title><style>") + std::string(web::kPageStyle) + "</style></head><body><main>"
            "<h1>Development sign-in</h1><p>Pick a name. The same name signs in to the same account. "
            "This page exists only on a development server.</p>"
-           + (error.empty() ? std::string() : "<p><strong>" + htmlEscape(error) + "</strong></p>") +
+           + (error.empty() ? std::string() : "<p><strong>" + web::htmlEscape(error) + "</strong></p>") +
            "<form method=\"post\" action=\"/auth/dev/pick\"><input type=\"hidden\" name=\"attempt\" value=\""
-           + htmlEscape(attempt) + "\"><input name=\"name\" autofocus required maxlength=\"64\" placeholder=\"Your name\" "
+           + web::htmlEscape(attempt) + "\"><input name=\"name\" autofocus required maxlength=\"64\" placeholder=\"Your name\" "
            "aria-label=\"Your name\"><button type=\"submit\">Sign in</button></form></main></body></html>\n";
 }
 
 } // namespace
-
-std::string htmlEscape(const std::string &text)
-{
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
-std::string messagePage(const std::string &title, const std::string &text)
-{
-    return std::string("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
-           + htmlEscape(title) + "</title><style>" + kPageStyle + "</style></head><body><main><h1>" + htmlEscape(title)
-           + "</h1><p>" + htmlEscape(text) + "</p></main></body></html>\n";
-}
 
 void OAuthRoutes::install(httplib::Server &server)
 {
@@ -190,28 +186,40 @@ void OAuthRoutes::install(httplib::Server &server)
         res.set_content("not found\n", "text/plain");
         return false;
     };
-    server.Get("/auth/dev/pick", [devOnly](const httplib::Request &req, httplib::Response &res) {
+    server.Get("/auth/dev/pick", [this, devOnly](const httplib::Request &req, httplib::Response &res) {
         if (!devOnly(req, res))
             return;
-        res.set_header("Cache-Control", "no-store");
-        res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
-        res.set_content(devPickPage(req.get_param_value("attempt"), {}), "text/html; charset=utf-8");
+        const std::string attempt = req.get_param_value("attempt");
+        try {
+            const auto redirectUri = signIn.openDevAttemptRedirect(attempt);
+            if (!redirectUri)
+                return sendPage(res, 400, "Sign-in did not finish",
+                                "This sign-in has expired or was already used. Go back to the app and sign in again.");
+            sendDevPickPage(res, attempt, *redirectUri, {});
+        } catch (const std::exception &e) {
+            qCWarning(lcAuth, "development sign-in page failed: %s", e.what());
+            sendPage(res, 503, "Sign-in is unavailable", "The server cannot reach its database. Try again in a minute.");
+        }
     });
     server.Post("/auth/dev/pick", [this, devOnly](const httplib::Request &req, httplib::Response &res) {
         if (!devOnly(req, res))
             return;
         const std::string attempt = req.get_param_value("attempt");
         const std::string name = protocol::trimmed(req.get_param_value("name"));
-        if (auto error = protocol::checkName(name, limits::kMaxDisplayNameChars, "name")) {
-            res.set_content(devPickPage(attempt, "That name does not work: " + error->message), "text/html; charset=utf-8");
-            return;
-        }
         try {
+            if (auto error = protocol::checkName(name, limits::kMaxDisplayNameChars, "name")) {
+                const auto redirectUri = signIn.openDevAttemptRedirect(attempt);
+                if (!redirectUri)
+                    return sendPage(res, 400, "Sign-in did not finish",
+                                    "This sign-in has expired or was already used. Go back to the app and sign in again.");
+                return sendDevPickPage(res, attempt, *redirectUri, "That name does not work: " + error->message);
+            }
             const auto result = signIn.completeDev(attempt, name);
             if (result.value)
                 return redirect(res, *result.value);
             sendPage(res, 400, "Sign-in did not finish", result.error.description);
         } catch (const std::exception &e) {
+            qCWarning(lcAuth, "development sign-in failed: %s", e.what());
             sendPage(res, 503, "Sign-in is unavailable", "The server cannot reach its database. Try again in a minute.");
         }
     });

@@ -23,8 +23,4 @@ struct OAuthRoutes {
     void install(httplib::Server &server);
 };
 
-// A small page that says what went wrong and what to do, for when there is no app to redirect to.
-std::string messagePage(const std::string &title, const std::string &text);
-std::string htmlEscape(const std::string &text);
-
 } // namespace chatterbox::server

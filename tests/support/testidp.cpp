@@ -33,8 +33,9 @@ bool TestIdentityProvider::start()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("NODE_PATH"), QString::fromLocal8Bit(modules));
     m_process.setProcessEnvironment(env);
-    const QString script = QStringLiteral(CHATTERBOX_TEST_IDP_SCRIPTS) + (m_kind == Kind::Oidc ? QStringLiteral("/provider.js")
-                                                                                                : QStringLiteral("/fake-github.js"));
+    const QString script = QStringLiteral(CHATTERBOX_TEST_IDP_SCRIPTS) + (m_kind == Kind::Oidc            ? QStringLiteral("/provider.js")
+                                                                          : m_kind == Kind::OidcWithPages ? QStringLiteral("/oidc-provider.mjs")
+                                                                                                          : QStringLiteral("/fake-github.js"));
     m_process.start(QStringLiteral("node"), {script, m_clientId, m_clientSecret});
     if (!m_process.waitForStarted(5000)) {
         m_error = QStringLiteral("cannot run node: ") + m_process.errorString();
@@ -50,15 +51,20 @@ bool TestIdentityProvider::start()
         m_error = QStringLiteral("the provider did not start: ") + QString::fromUtf8(out + m_process.readAllStandardError());
         return false;
     }
-    m_url = QString::fromStdString(json.value(m_kind == Kind::Oidc ? "issuer" : "url", std::string()));
+    m_url = QString::fromStdString(json.value(m_kind == Kind::GitHub ? "url" : "issuer", std::string()));
     return !m_url.isEmpty();
 }
 
 bool TestIdentityProvider::setNext(const nlohmann::json &next)
 {
+    return control(QStringLiteral("next"), next);
+}
+
+bool TestIdentityProvider::control(const QString &name, const nlohmann::json &body)
+{
     QNetworkAccessManager manager;
-    const auto step = httpStep(manager, "POST", QUrl(m_url + QStringLiteral("/__test/next")),
-                               QByteArray::fromStdString(next.dump()), "application/json");
+    const auto step = httpStep(manager, "POST", QUrl(m_url + QStringLiteral("/__test/") + name),
+                               QByteArray::fromStdString(body.dump()), "application/json");
     return step.status == 200;
 }
 

@@ -10,11 +10,13 @@
 
 namespace chatterbox::test {
 
-// An identity provider in its own node process on loopback: the real OpenID Connect provider
-// (tests/oidc/provider.js, oauth2-mock-server) or the GitHub fake (tests/oidc/fake-github.js).
+// An identity provider in its own node process on loopback: a real OpenID Connect provider
+// (tests/oidc/provider.js, oauth2-mock-server, which signs people in without a page of its own;
+// tests/oidc/oidc-provider.mjs, panva's oidc-provider with login and consent pages for a browser)
+// or the GitHub fake (tests/oidc/fake-github.js).
 class TestIdentityProvider final {
 public:
-    enum class Kind { Oidc, GitHub };
+    enum class Kind { Oidc, OidcWithPages, GitHub };
     TestIdentityProvider(Kind kind, QString clientId, QString clientSecret);
     ~TestIdentityProvider();
 
@@ -24,6 +26,8 @@ public:
     QString url() const { return m_url; }
     // Who signs in next, and how the provider misbehaves: {"sub": "...", "tamper": "wrong-aud"} etc.
     bool setNext(const nlohmann::json &next);
+    // Any of the provider's /__test/ control endpoints.
+    bool control(const QString &name, const nlohmann::json &body);
 
 private:
     Kind m_kind;
