@@ -4,6 +4,8 @@
 #include <QPainter>
 #include <QPainterPath>
 
+#include <cstdint>
+
 namespace chatterbox::ui {
 
 QColor colorFor(const QString &id)
@@ -13,7 +15,13 @@ QColor colorFor(const QString &id)
         QColor(0x5b, 0x45, 0xff), QColor(0x0e, 0x8a, 0x6f), QColor(0xc2, 0x41, 0x7a), QColor(0xd3, 0x5f, 0x1f),
         QColor(0x1f, 0x6f, 0xd3), QColor(0x8a, 0x3f, 0xc2), QColor(0x2a, 0x84, 0x2a), QColor(0xb8, 0x3b, 0x3b),
     };
-    const auto hash = qHash(id, 0x5eed);
+    // FNV-1a over the id's UTF-8: the same on every launch and every client (qHash is seeded
+    // per process, and differs between Qt versions and CPUs).
+    std::uint32_t hash = 2166136261u;
+    for (const char byte : id.toUtf8()) {
+        hash ^= static_cast<unsigned char>(byte);
+        hash *= 16777619u;
+    }
     return kColors[hash % (sizeof kColors / sizeof kColors[0])];
 }
 

@@ -1,23 +1,29 @@
 // The app's widget-level pieces on their own: message rendering (and what a hostile message
 // cannot make it do), invite links as people paste them (and as attackers craft them), the
-// composer's keys, and the quick switcher's matching.
+// composer's keys, the quick switcher's matching, and avatars (initials, colours that are the
+// same in every process).
 
 #include "app/core/invitelink.h"
+#include "app/core/models/partylistmodel.h"
 #include "app/platform/autostart.h"
 #include "app/ui/composer.h"
 #include "app/ui/dialogs/quickswitcher.h"
+#include "app/ui/avatar.h"
 #include "app/ui/messagedocument.h"
 
 #include <QAbstractItemView>
 #include <QApplication>
 #include <QCompleter>
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTextBlock>
 #include <QTextDocument>
 #include <QTextFragment>
+
+#include <cstdio>
 
 using namespace chatterbox;
 
@@ -267,6 +273,45 @@ private Q_SLOTS:
         qunsetenv("XDG_CONFIG_HOME");
     }
 
+    void avatarColours_sameInAnotherProcess()
+    {
+        const QStringList ids{QStringLiteral("8a1c4a52-0b7e-4a0c-9d1e-5d2f8b1e0001"), QStringLiteral("5d2f8b1e-1111-2222-3333-444455556666"),
+                              QStringLiteral("0b7e4a0c-aaaa-bbbb-cccc-ddddeeeeffff"), QStringLiteral("a"), QStringLiteral("Bücher")};
+        QStringList here;
+        for (const QString &id : ids)
+            here << ui::colorFor(id).name();
+        QProcess other;
+        other.start(QCoreApplication::applicationFilePath(), QStringList{QStringLiteral("--print-colours")} + ids);
+        QVERIFY(other.waitForFinished(10000));
+        QCOMPARE(QString::fromUtf8(other.readAllStandardOutput()).split(QLatin1Char('\n'), Qt::SkipEmptyParts), here);
+        // And they differ between ids, so people are told apart.
+        QVERIFY(QSet<QString>(here.begin(), here.end()).size() >= 3);
+    }
+
+    void initials_fromLetters_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("initials");
+        QTest::newRow("two words") << QStringLiteral("Book Club") << QStringLiteral("BC");
+        QTest::newRow("punctuation") << QStringLiteral("Ada (demo)") << QStringLiteral("AD");
+        QTest::newRow("one word") << QStringLiteral("general") << QStringLiteral("G");
+        QTest::newRow("three words") << QStringLiteral("the rock climbing crew") << QStringLiteral("TR");
+        QTest::newRow("emoji first") << QStringLiteral("🎉 Launch party") << QStringLiteral("LP");
+        QTest::newRow("accented") << QStringLiteral("élan vital") << QStringLiteral("ÉV");
+        QTest::newRow("other script") << QStringLiteral("Ωmega лук") << QStringLiteral("ΩЛ");
+        QTest::newRow("astral letter") << QStringLiteral("𝒜da") << QStringLiteral("𝒜");
+        QTest::newRow("only emoji") << QStringLiteral("🎉🎉") << QStringLiteral("🎉");
+        QTest::newRow("extra spaces") << QStringLiteral("  Ada   Lovelace ") << QStringLiteral("AL");
+        QTest::newRow("empty") << QString() << QStringLiteral("?");
+    }
+
+    void initials_fromLetters()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, initials);
+        QCOMPARE(app::PartyListModel::initials(name), initials);
+    }
+
     void quickSwitcher_matchesInOrder()
     {
         QVERIFY(ui::QuickSwitcher::matches(QStringLiteral("gnrl"), QStringLiteral("general")));
@@ -277,5 +322,18 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestUiUnits)
+// `tst_uiunits --print-colours ID...` prints each id's avatar colour: another process, as another
+// launch or another person's app is.
+int main(int argc, char *argv[])
+{
+    if (argc > 1 && qstrcmp(argv[1], "--print-colours") == 0) {
+        for (int i = 2; i < argc; ++i)
+            std::printf("%s\n", qPrintable(ui::colorFor(QString::fromUtf8(argv[i])).name()));
+        return 0;
+    }
+    QApplication app(argc, argv);
+    TestUiUnits test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_uiunits.moc"

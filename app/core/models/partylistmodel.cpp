@@ -1,5 +1,8 @@
 #include "app/core/models/partylistmodel.h"
 
+#include <QRegularExpression>
+#include <QTextBoundaryFinder>
+
 namespace chatterbox::app {
 
 PartyListModel::PartyListModel(const Store &store, QObject *parent) : QAbstractListModel(parent), m_store(store)
@@ -40,14 +43,27 @@ void PartyListModel::refreshRow(const QString &partyId)
 
 QString PartyListModel::initials(const QString &name)
 {
+    // The first letter (or digit) of each of the first two words that have one: "Ada (demo)" is
+    // "AD", "🎉 Launch party" is "LP". A name with none shows its first character, whole.
     QString out;
-    const auto words = name.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    for (const auto &w : words) {
-        if (out.size() == 2)
-            break;
-        out += w.at(0).toUpper();
+    int found = 0;
+    for (const QString &word : name.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {
+        for (const char32_t c : word.toUcs4()) {
+            if (QChar::isLetterOrNumber(c)) {
+                out += QString::fromUcs4(&c, 1).toUpper();
+                ++found;
+                break;
+            }
+        }
+        if (found == 2)
+            return out;
     }
-    return out.isEmpty() ? QStringLiteral("?") : out;
+    if (found > 0)
+        return out;
+    const QString trimmed = name.trimmed();
+    QTextBoundaryFinder graphemes(QTextBoundaryFinder::Grapheme, trimmed);
+    const qsizetype end = graphemes.toNextBoundary();
+    return end > 0 ? trimmed.left(end) : QStringLiteral("?");
 }
 
 QVariant PartyListModel::data(const QModelIndex &index, int role) const
