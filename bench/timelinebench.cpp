@@ -114,7 +114,7 @@ int main(int argc, char *argv[])
 
     app::Outbox outbox({});
     app::TimelineModel model(store, outbox, [](const QString &, auto) {}, [](const QString &, auto) {});
-    ui::TimelineView view;
+    ui::TimelineView view(theme);
     view.setTimeline(&model);
     view.resize(900, 800);
     view.show();

@@ -2,6 +2,8 @@
 
 #include "shared/codec.h"
 
+#include <algorithm>
+
 namespace chatterbox::app {
 
 Client::Client(SecretStore &secrets, UrlOpener &browser, const QString &outboxPath, QObject *parent)
@@ -68,6 +70,26 @@ bool Client::canManage(const QString &partyId) const
 {
     const auto role = roleIn(partyId);
     return role && (*role == protocol::Role::Owner || *role == protocol::Role::Admin);
+}
+
+void Client::moveTopic(const QString &topicId, int to, std::function<void(const QString &)> done)
+{
+    const auto *topic = m_store.topic(topicId.toStdString());
+    const auto *party = topic ? m_store.party(topic->partyId) : nullptr;
+    if (!party)
+        return done ? done(tr("That topic is not there any more.")) : void();
+    protocol::ReorderTopics reorder{party->id, {}};
+    for (const auto &t : party->topics) {
+        if (t.id != topic->id)
+            reorder.topicIds.push_back(t.id);
+    }
+    const auto at = std::clamp<std::ptrdiff_t>(to, 0, static_cast<std::ptrdiff_t>(reorder.topicIds.size()));
+    reorder.topicIds.insert(reorder.topicIds.begin() + at, topic->id);
+    nlohmann::json fields = reorder;
+    m_connection.request(protocol::ReorderTopics::kType, std::move(fields), [done](const nlohmann::json *, const protocol::Error *error) {
+        if (done)
+            done(error ? QString::fromStdString(error->message) : QString());
+    });
 }
 
 void Client::send(const QString &topicId, const QString &body)

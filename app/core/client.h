@@ -52,6 +52,10 @@ public:
     // Owners and admins manage topics and invites.
     bool canManage(const QString &partyId) const;
 
+    // Moves a topic to row `to` of its party's list (owners and admins). done gets the server's
+    // refusal, or an empty text once it is done; the list changes with the server's event.
+    void moveTopic(const QString &topicId, int to, std::function<void(const QString &error)> done = {});
+
     // Sends a message through the outbox: it shows at once as pending.
     void send(const QString &topicId, const QString &body);
     // Tells the server the person has read the topic up to its newest message.

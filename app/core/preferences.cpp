@@ -25,8 +25,8 @@ void setListed(QSettings &settings, const QString &key, const QString &id, bool 
 }
 } // namespace
 
-Preferences::Preferences(const QString &iniPath)
-    : m_settings(iniPath.isEmpty() ? std::make_unique<QSettings>()
+Preferences::Preferences(const QString &iniPath, QObject *parent)
+    : QObject(parent), m_settings(iniPath.isEmpty() ? std::make_unique<QSettings>()
                                    : std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
 {
 }
@@ -83,8 +83,16 @@ void Preferences::setMuteAllUntil(const QDateTime &until)
 }
 
 bool Preferences::isTopicMuted(const QString &topicId) const { return m_settings->value(kMutedTopics).toStringList().contains(topicId); }
-void Preferences::setTopicMuted(const QString &topicId, bool muted) { setListed(*m_settings, kMutedTopics, topicId, muted); }
+void Preferences::setTopicMuted(const QString &topicId, bool muted)
+{
+    setListed(*m_settings, kMutedTopics, topicId, muted);
+    Q_EMIT mutesChanged();
+}
 bool Preferences::isPartyMuted(const QString &partyId) const { return m_settings->value(kMutedParties).toStringList().contains(partyId); }
-void Preferences::setPartyMuted(const QString &partyId, bool muted) { setListed(*m_settings, kMutedParties, partyId, muted); }
+void Preferences::setPartyMuted(const QString &partyId, bool muted)
+{
+    setListed(*m_settings, kMutedParties, partyId, muted);
+    Q_EMIT mutesChanged();
+}
 
 } // namespace chatterbox::app

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QObject>
 #include <QSettings>
 #include <QString>
 
@@ -10,12 +11,15 @@ namespace chatterbox::app {
 
 // What the person chose, kept between runs in the platform's settings store (an INI file in a
 // given place for tests and portable setups).
-class Preferences final {
+class Preferences final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Preferences)
+
 public:
     enum class Theme { System, Light, Dark };
 
     // Empty path: the platform's usual place for the organization and application names.
-    explicit Preferences(const QString &iniPath = {});
+    explicit Preferences(const QString &iniPath = {}, QObject *parent = nullptr);
 
     QString serverUrl() const;
     void setServerUrl(const QString &url);
@@ -48,6 +52,10 @@ public:
     void setLastTopicId(const QString &topicId);
 
     QSettings &settings() { return *m_settings; }
+
+Q_SIGNALS:
+    // A topic or party was muted or unmuted (the lists draw muted ones apart).
+    void mutesChanged();
 
 private:
     std::unique_ptr<QSettings> m_settings;

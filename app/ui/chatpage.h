@@ -1,12 +1,11 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include <QWidget>
 
-class QLabel;
+class QAction;
 class QListView;
 class QSplitter;
-class QStackedWidget;
-class QToolButton;
 
 namespace chatterbox::app {
 class Client;
@@ -16,13 +15,15 @@ class Preferences;
 namespace chatterbox::ui {
 
 class Composer;
-class ConnectionBanner;
-class NoticeBar;
+class PartyRail;
 class Theme;
 class TimelineView;
+class TopicPane;
+class TopicSidebar;
 
-// The signed-in window's content: the party rail, the party's topics, the open topic (banner,
-// timeline, who is typing, composer) and its members. Dialogs open from here.
+// The signed-in window's content, in four columns: the party rail, the open party's topics, the
+// open topic, and its members (hidden by the person, or by itself when the window is narrow).
+// Dialogs open from here.
 class ChatPage final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ChatPage)
@@ -47,54 +48,46 @@ public:
     void openSettings();
     void openQuickSwitcher();
     void toggleMembers();
+    QAction *moveTopicUpAction() const;
+    QAction *moveTopicDownAction() const;
 
     // Whether the person owns or administers the open party.
     bool canManage() const;
 
-    TimelineView *timeline() const { return m_timeline; }
-    Composer *composer() const { return m_composer; }
+    PartyRail *rail() const { return m_rail; }
+    TopicSidebar *sidebar() const { return m_sidebar; }
+    TopicPane *pane() const { return m_pane; }
+    TimelineView *timeline() const;
+    Composer *composer() const;
+    QListView *memberList() const { return m_members; }
+    // Below this width the member list makes room for the timeline by itself.
+    static constexpr int kMembersHideBelowWidth = 1000;
 
 Q_SIGNALS:
     // A pasted invite is for another server: sign in there, then join.
     void otherServerRequested(const QUrl &server, const QString &link);
     void startupChanged();
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
-    QWidget *buildRail();
-    QWidget *buildSidebar();
-    QWidget *buildCenter();
     void onPartyChanged(const QString &partyId);
     void onTopicChanged(const QString &topicId);
     void onReady();
-    void updateHeaders();
-    void updateTyping();
+    void refresh();
     void updateMemberNames();
-    void updateEmptyState();
-    void editLast();
-    void editMessage(const QModelIndex &index);
-    void deleteMessage(const QModelIndex &index);
-    void markReadIfVisible();
+    void fitMembers();
 
     app::Client &m_client;
     app::Preferences &m_preferences;
     Theme &m_theme;
-    QListView *m_rail = nullptr;
-    QToolButton *m_partyHeader = nullptr;
-    QListView *m_topics = nullptr;
-    QLabel *m_meLabel = nullptr;
-    ConnectionBanner *m_banner = nullptr;
-    NoticeBar *m_notice = nullptr;
-    QLabel *m_topicTitle = nullptr;
-    QStackedWidget *m_centerStack = nullptr;
-    QLabel *m_emptyText = nullptr;
-    TimelineView *m_timeline = nullptr;
-    QLabel *m_typing = nullptr;
-    QWidget *m_editBar = nullptr;
-    Composer *m_composer = nullptr;
-    QLabel *m_problem = nullptr;
+    PartyRail *m_rail = nullptr;
+    TopicSidebar *m_sidebar = nullptr;
+    TopicPane *m_pane = nullptr;
     QListView *m_members = nullptr;
     QSplitter *m_splitter = nullptr;
-    QList<QObject *> m_managerOnly;   // buttons and actions only owners and admins get
+    bool m_membersWanted = true;   // what the person chose; a narrow window hides them anyway
 };
 
 } // namespace chatterbox::ui

@@ -43,6 +43,14 @@ Composer::Composer(QWidget *parent) : QPlainTextEdit(parent)
     fitHeight();
 }
 
+void Composer::setPlaceholder(const QString &text)
+{
+    if (text == placeholderText())
+        return;
+    setPlaceholderText(text);
+    viewport()->update();
+}
+
 void Composer::setMemberNames(const QStringList &names)
 {
     m_names->setStringList(names);

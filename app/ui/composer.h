@@ -21,6 +21,9 @@ public:
 
     // Names offered after "@".
     void setMemberNames(const QStringList &names);
+    // "Message #topic" in the empty composer. (QPlainTextEdit repaints its placeholder only when
+    // it appears or goes, so a changed one would stay on screen as it was until typed over.)
+    void setPlaceholder(const QString &text);
     // Puts a message's text in the composer to be changed; the next submit is an edit.
     void beginEdit(const QString &messageId, const QString &body);
     void endEdit();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/ui/listdelegates.h"
 
 #include "app/core/models/memberlistmodel.h"
@@ -7,6 +8,7 @@
 #include "app/ui/icons.h"
 #include "app/ui/theme.h"
 
+#include <QApplication>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -14,10 +16,7 @@ namespace chatterbox::ui {
 
 namespace {
 
-QColor mutedColor(const QStyleOptionViewItem &option)
-{
-    return Theme::instance() ? Theme::instance()->mutedText() : option.palette.color(QPalette::PlaceholderText);
-}
+constexpr qreal kMutedOpacity = 0.45;
 
 // A rounded count badge ending at right, centred on y.
 void paintBadge(QPainter &painter, int right, int y, const QString &text, const QColor &background, const QFont &font)
@@ -42,22 +41,39 @@ QString countText(qint64 n)
     return n > 99 ? QStringLiteral("99+") : QString::number(n);
 }
 
-void paintRowBackground(QPainter &painter, const QStyleOptionViewItem &option, const QRect &rect)
+bool hasKeyboardFocus(const QStyleOptionViewItem &option)
 {
-    const Theme *theme = Theme::instance();
+    // State_HasFocus marks the current row; it matters only while the list itself has focus.
+    return (option.state & QStyle::State_HasFocus) && option.widget && option.widget->hasFocus();
+}
+
+void paintRowBackground(QPainter &painter, const QStyleOptionViewItem &option, const QRect &rect, const Theme &theme)
+{
     QPainterPath path;
     path.addRoundedRect(rect, 6, 6);
     if (option.state & QStyle::State_Selected)
         painter.fillPath(path, option.palette.color(QPalette::Highlight));
     else if (option.state & QStyle::State_MouseOver)
-        painter.fillPath(path, theme ? theme->subtleBackground() : option.palette.color(QPalette::AlternateBase));
-    if (option.state & QStyle::State_HasFocus) {
-        painter.setPen(QPen(option.palette.color(QPalette::Highlight).lighter(130), 1));
-        painter.drawPath(path);
-    }
+        painter.fillPath(path, theme.subtleBackground());
+    if (hasKeyboardFocus(option))
+        paintFocusRing(painter, QRectF(rect).adjusted(1, 1, -1, -1), theme, 6);
 }
 
 } // namespace
+
+void paintFocusRing(QPainter &painter, const QRectF &rect, const Theme &theme, qreal radius)
+{
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    // Two rings, the outer in the focus colour and the inner in the background's, so it shows on
+    // a selected (accent) row as well as on a plain one.
+    painter.setBrush(Qt::NoBrush);
+    painter.setPen(QPen(theme.focusRing(), 2));
+    painter.drawRoundedRect(rect, radius, radius);
+    painter.setPen(QPen(QApplication::palette().color(QPalette::Base), 1));
+    painter.drawRoundedRect(rect.adjusted(2, 2, -2, -2), qMax<qreal>(0, radius - 2), qMax<qreal>(0, radius - 2));
+    painter.restore();
+}
 
 void PartyRailDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
@@ -66,7 +82,8 @@ void PartyRailDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opt
     painter->setRenderHint(QPainter::Antialiasing);
     const QRect cell = option.rect;
     const QRect tile(cell.center().x() - 22, cell.center().y() - 22, 44, 44);
-    const qint64 unread = index.data(PartyListModel::UnreadRole).toLongLong();
+    const bool muted = index.data(PartyListModel::MutedRole).toBool();
+    const qint64 unread = muted ? 0 : index.data(PartyListModel::UnreadRole).toLongLong();
     const qint64 mentions = index.data(PartyListModel::MentionsRole).toLongLong();
     const bool selected = option.state & QStyle::State_Selected;
     // The pill at the left edge: tall for the open party, a dot for one with unread messages.
@@ -76,14 +93,22 @@ void PartyRailDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opt
         pill.addRoundedRect(QRectF(cell.left() - 4, cell.center().y() - height / 2.0, 8, height), 4, 4);
         painter->fillPath(pill, option.palette.color(QPalette::WindowText));
     }
+    if (muted && !selected)
+        painter->setOpacity(kMutedOpacity);
     paintInitials(*painter, tile, index.data(PartyListModel::InitialsRole).toString(),
                   colorFor(index.data(PartyListModel::PartyIdRole).toString()), true);
-    if (option.state & QStyle::State_HasFocus) {
-        painter->setPen(QPen(option.palette.color(QPalette::Highlight), 2));
-        painter->drawRoundedRect(tile.adjusted(-3, -3, 3, 3), 15, 15);
+    painter->setOpacity(1.0);
+    if (muted) {
+        const QRect bell(tile.right() - 12, tile.top() - 2, 16, 16);
+        QPainterPath disc;
+        disc.addEllipse(bell.adjusted(-2, -2, 2, 2));
+        painter->fillPath(disc, option.palette.color(QPalette::Window));
+        icon(QStringLiteral("bell-off"), m_theme.mutedText()).paint(painter, bell);
     }
+    if (hasKeyboardFocus(option))
+        paintFocusRing(*painter, QRectF(tile).adjusted(-4, -4, 4, 4), m_theme, 16);
     if (mentions > 0)
-        paintBadge(*painter, tile.right() + 6, tile.bottom() - 4, countText(mentions), QColor(0xe5, 0x48, 0x4d), option.font);
+        paintBadge(*painter, tile.right() + 6, tile.bottom() - 4, countText(mentions), m_theme.danger(), option.font);
     painter->restore();
 }
 
@@ -98,13 +123,16 @@ void TopicDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
     const QRect row = option.rect.adjusted(8, 1, -8, -1);
-    paintRowBackground(*painter, option, row);
-    const qint64 unread = index.data(TopicListModel::UnreadRole).toLongLong();
+    paintRowBackground(*painter, option, row, m_theme);
+    const bool muted = index.data(TopicListModel::MutedRole).toBool();
+    const qint64 unread = muted ? 0 : index.data(TopicListModel::UnreadRole).toLongLong();
     const qint64 mentions = index.data(TopicListModel::MentionsRole).toLongLong();
     const bool selected = option.state & QStyle::State_Selected;
     const QColor ink = selected ? option.palette.color(QPalette::HighlightedText)
                        : unread > 0 ? option.palette.color(QPalette::Text)
-                                    : mutedColor(option);
+                                    : m_theme.mutedText();
+    if (muted && !selected)
+        painter->setOpacity(kMutedOpacity + 0.15);
     const QRect iconRect(row.left() + 8, row.center().y() - 8, 16, 16);
     icon(QStringLiteral("hash"), ink).paint(painter, iconRect);
     QFont font = option.font;
@@ -112,14 +140,20 @@ void TopicDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     painter->setFont(font);
     painter->setPen(ink);
     int right = row.right() - 8;
+    if (muted) {
+        icon(QStringLiteral("bell-off"), ink).paint(painter, QRect(right - 14, row.center().y() - 7, 14, 14));
+        right -= 20;
+    }
+    painter->setOpacity(1.0);
     if (mentions > 0 || unread > 0) {
         const QString text = countText(mentions > 0 ? mentions : unread);
-        const QColor badge = mentions > 0 ? QColor(0xe5, 0x48, 0x4d) : mutedColor(option);
-        paintBadge(*painter, right, row.center().y(), text, badge, option.font);
+        paintBadge(*painter, right, row.center().y(), text, mentions > 0 ? m_theme.danger() : m_theme.mutedText(), option.font);
         right -= 36;
         painter->setFont(font);
         painter->setPen(ink);
     }
+    if (muted && !selected)
+        painter->setOpacity(kMutedOpacity + 0.15);
     const QRect text(iconRect.right() + 8, row.top(), right - iconRect.right() - 8, row.height());
     painter->drawText(text, Qt::AlignLeft | Qt::AlignVCenter,
                       QFontMetrics(font).elidedText(index.data(TopicListModel::NameRole).toString(), Qt::ElideRight, text.width()));
@@ -137,7 +171,7 @@ void MemberDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
     const QRect row = option.rect.adjusted(8, 1, -8, -1);
-    paintRowBackground(*painter, option, row);
+    paintRowBackground(*painter, option, row, m_theme);
     const QString name = index.data(MemberListModel::DisplayNameRole).toString();
     protocol::Presence presence = protocol::Presence::Offline;
     protocol::presenceFromName(index.data(MemberListModel::PresenceRole).toString().toStdString(), presence);
@@ -147,11 +181,11 @@ void MemberDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     painter->setOpacity(1.0);
     const QRect dot(avatar.right() - 9, avatar.bottom() - 9, 12, 12);
     painter->setPen(QPen(option.palette.color(QPalette::Window), 2));
-    painter->setBrush(Theme::instance() ? Theme::instance()->presenceColor(presence) : QColor(Qt::green));
+    painter->setBrush(m_theme.presenceColor(presence));
     painter->drawEllipse(dot);
     const bool selected = option.state & QStyle::State_Selected;
     painter->setPen(selected ? option.palette.color(QPalette::HighlightedText)
-                    : presence == protocol::Presence::Offline ? mutedColor(option)
+                    : presence == protocol::Presence::Offline ? m_theme.mutedText()
                                                               : option.palette.color(QPalette::Text));
     const QString role = index.data(MemberListModel::RoleRole).toString();
     const QString roleLabel = role == QLatin1String("owner") ? tr("owner") : role == QLatin1String("admin") ? tr("admin") : QString();
@@ -160,7 +194,7 @@ void MemberDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     const int roleWidth = roleLabel.isEmpty() ? 0 : fm.horizontalAdvance(roleLabel) + 8;
     painter->drawText(text.adjusted(0, 0, -roleWidth, 0), Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(name, Qt::ElideRight, text.width() - roleWidth));
     if (!roleLabel.isEmpty()) {
-        painter->setPen(mutedColor(option));
+        painter->setPen(m_theme.mutedText());
         painter->drawText(text, Qt::AlignRight | Qt::AlignVCenter, roleLabel);
     }
     painter->restore();

@@ -1,29 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include <QStyledItemDelegate>
 
-// The delegates of the three side lists. Each draws from its model's roles; none holds state.
+// The delegates of the three side lists. Each draws from its model's roles and the theme it is
+// given; none holds state. The row the keyboard is on has a ring while its list has focus.
 namespace chatterbox::ui {
 
+class Theme;
+
 // A party on the rail: rounded initials, a pill at the edge when it has unread messages, and a
-// red count of mentions.
+// red count of mentions. A muted party is dimmed and shows no unread pill.
 class PartyRailDelegate final : public QStyledItemDelegate {
     Q_OBJECT
 
 public:
-    using QStyledItemDelegate::QStyledItemDelegate;
+    PartyRailDelegate(const Theme &theme, QObject *parent) : QStyledItemDelegate(parent), m_theme(theme) {}
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+private:
+    const Theme &m_theme;
 };
 
-// A topic: "# name", bold when unread, with the count of unread messages (red when they mention you).
+// A topic: "# name", bold when unread, with the count of unread messages (red when they mention
+// you). A muted topic is dimmed, never bold, has a muted bell and counts only mentions.
 class TopicDelegate final : public QStyledItemDelegate {
     Q_OBJECT
 
 public:
-    using QStyledItemDelegate::QStyledItemDelegate;
+    TopicDelegate(const Theme &theme, QObject *parent) : QStyledItemDelegate(parent), m_theme(theme) {}
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+private:
+    const Theme &m_theme;
 };
 
 // A member: initials with a presence dot, the name, and the role for owners and admins.
@@ -31,9 +42,15 @@ class MemberDelegate final : public QStyledItemDelegate {
     Q_OBJECT
 
 public:
-    using QStyledItemDelegate::QStyledItemDelegate;
+    MemberDelegate(const Theme &theme, QObject *parent) : QStyledItemDelegate(parent), m_theme(theme) {}
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+private:
+    const Theme &m_theme;
 };
+
+// The ring around the row the keyboard is on, drawn alike in every list and the timeline.
+void paintFocusRing(QPainter &painter, const QRectF &rect, const Theme &theme, qreal radius);
 
 } // namespace chatterbox::ui

@@ -3,6 +3,7 @@
 #include "app/core/client.h"
 #include "app/core/invitelink.h"
 #include "app/core/preferences.h"
+#include "app/core/unreadcount.h"
 #include "app/platform/autostart.h"
 #include "app/ui/chatpage.h"
 #include "app/ui/icons.h"
@@ -43,6 +44,18 @@ MainWindow::MainWindow(app::Client &client, app::Preferences &preferences, Theme
     connect(m_chat, &ChatPage::otherServerRequested, this, &MainWindow::switchServer);
     connect(m_chat, &ChatPage::startupChanged, this, &MainWindow::applyStartup);
     connect(&client, &app::Client::currentTopicChanged, this, &MainWindow::reportOnScreen);
+    // The title names where the person is and what waits: "(3) #general · Book Club · Chatterbox".
+    m_titleTimer.setSingleShot(true);
+    m_titleTimer.setInterval(0);
+    connect(&m_titleTimer, &QTimer::timeout, this, &MainWindow::updateTitle);
+    const auto retitle = [this] { m_titleTimer.start(); };
+    connect(&client, &app::Client::currentTopicChanged, this, retitle);
+    connect(&client, &app::Client::currentPartyChanged, this, retitle);
+    connect(&client.store(), &app::Store::readStateChanged, this, retitle);
+    connect(&client.store(), &app::Store::partyChanged, this, retitle);
+    connect(&client.store(), &app::Store::topicsChanged, this, retitle);
+    connect(&client.store(), &app::Store::partiesReset, this, retitle);
+    connect(&preferences, &app::Preferences::mutesChanged, this, retitle);
     connect(&client.connection(), &app::Connection::ready, this, [this] {
         if (m_heldLink.isEmpty())
             return;
@@ -74,6 +87,9 @@ void MainWindow::buildMenus()
     topic->addAction(tr("&New Topic…"), QKeySequence(Qt::CTRL | Qt::Key_T), m_chat, &ChatPage::openCreateTopic);
     topic->addAction(tr("&Rename Topic…"), m_chat, &ChatPage::openRenameTopic);
     topic->addAction(tr("&Delete Topic…"), m_chat, &ChatPage::openDeleteTopic);
+    topic->addSeparator();
+    topic->addAction(m_chat->moveTopicUpAction());
+    topic->addAction(m_chat->moveTopicDownAction());
     // What only owners and admins may do is greyed out for the others.
     auto updateManaging = [this, invite, topic] {
         const bool manager = m_chat->canManage();
@@ -114,14 +130,32 @@ void MainWindow::start()
 void MainWindow::showChat()
 {
     m_pages->setCurrentWidget(m_chat);
-    setWindowTitle(tr("Chatterbox — %1").arg(m_client.session().server().baseUrl.host()));
+    updateTitle();
 }
 
 void MainWindow::showSignIn(const QString &server)
 {
     m_pages->setCurrentWidget(m_signIn);
-    setWindowTitle(tr("Chatterbox"));
+    updateTitle();
     m_signIn->start(server);
+}
+
+void MainWindow::updateTitle()
+{
+    QStringList parts;
+    if (m_pages->currentWidget() == m_chat) {
+        const auto &store = m_client.store();
+        if (const auto *topic = store.topic(m_client.currentTopicId().toStdString()))
+            parts << QStringLiteral("#") + QString::fromStdString(topic->name);
+        if (const auto *party = store.party(m_client.currentPartyId().toStdString()))
+            parts << QString::fromStdString(party->name);
+    }
+    parts << tr("Chatterbox");
+    QString title = parts.join(QStringLiteral(" · "));
+    const int unread = m_pages->currentWidget() == m_chat ? app::unreadForBadge(m_client.store(), m_preferences) : 0;
+    if (unread > 0)
+        title.prepend(QStringLiteral("(%1) ").arg(unread));
+    setWindowTitle(title);
 }
 
 void MainWindow::switchServer(const QUrl &server, const QString &link)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QTimer>
 
 class QStackedWidget;
 
@@ -59,9 +60,11 @@ private:
     ChatPage *m_chat = nullptr;
     void applyStartup();
     void reportOnScreen();
+    void updateTitle();
 
     QString m_heldLink;
     bool m_trayShown = false;
+    QTimer m_titleTimer;   // many changes at once make one new title
 };
 
 } // namespace chatterbox::ui

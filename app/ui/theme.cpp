@@ -131,7 +131,9 @@ QColor Theme::mutedText() const { return m_dark ? QColor(0x9a, 0x9b, 0xa5) : QCo
 QColor Theme::subtleBackground() const { return m_dark ? QColor(0x2b, 0x2c, 0x33) : QColor(0xee, 0xee, 0xf3); }
 QColor Theme::railBackground() const { return m_dark ? QColor(0x16, 0x17, 0x1b) : QColor(0xe6, 0xe5, 0xee); }
 QColor Theme::separator() const { return m_dark ? QColor(0x3a, 0x3b, 0x44) : QColor(0xdd, 0xdd, 0xe4); }
-QColor Theme::unreadLine() const { return QColor(0xe5, 0x48, 0x4d); }
+QColor Theme::unreadLine() const { return danger(); }
+QColor Theme::danger() const { return QColor(0xe5, 0x48, 0x4d); }
+QColor Theme::focusRing() const { return m_dark ? QColor(0x9d, 0x8f, 0xff) : QColor(0x5b, 0x45, 0xff); }
 QColor Theme::mentionBackground() const { return m_dark ? QColor(0x4a, 0x3f, 0x1c) : QColor(0xff, 0xf4, 0xd6); }
 
 QColor Theme::presenceColor(protocol::Presence presence) const

@@ -33,6 +33,10 @@ public:
     QColor separator() const;
     QColor unreadLine() const;
     QColor mentionBackground() const;
+    // Errors, failed messages and mention counts.
+    QColor danger() const;
+    // Where the keyboard is, in every list.
+    QColor focusRing() const;
     QColor presenceColor(protocol::Presence presence) const;
 
 Q_SIGNALS:

@@ -1,5 +1,7 @@
 #include "app/ui/timelinedelegate.h"
 
+#include "app/ui/listdelegates.h"
+
 #include "app/core/models/partylistmodel.h"
 #include "app/core/models/timelinemodel.h"
 #include "app/ui/avatar.h"
@@ -49,7 +51,7 @@ TimelineModel::DeliveryState deliveryOf(const QModelIndex &index)
 }
 } // namespace
 
-TimelineDelegate::TimelineDelegate(QAbstractItemView &view) : QStyledItemDelegate(&view), m_view(view)
+TimelineDelegate::TimelineDelegate(QAbstractItemView &view, const Theme &theme) : QStyledItemDelegate(&view), m_view(view), m_theme(theme)
 {
     m_documents.setMaxCost(400);
 }
@@ -151,7 +153,7 @@ QTextDocument *TimelineDelegate::document(const QModelIndex &index, int width) c
     const QString key = cacheKey(index);
     QTextDocument *doc = m_documents.object(key);
     if (!doc) {
-        const Theme *theme = Theme::instance();
+        const Theme *theme = &m_theme;
         const QFont font = m_view.font();
         const QPalette palette = m_view.palette();
         MessageStyle style{&font, &palette, theme ? theme->mutedText() : QColor(Qt::gray),
@@ -243,7 +245,7 @@ QString TimelineDelegate::linkAt(const QRect &rowRect, const QModelIndex &index,
 
 void TimelineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
-    const Theme *theme = Theme::instance();
+    const Theme *theme = &m_theme;
     const QPalette &palette = option.palette;
     const QColor muted = theme ? theme->mutedText() : palette.color(QPalette::PlaceholderText);
     const QRect row = option.rect;
@@ -291,11 +293,8 @@ void TimelineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     } else if (option.state & (QStyle::State_MouseOver | QStyle::State_Selected)) {
         painter->fillRect(message, theme ? theme->subtleBackground() : palette.color(QPalette::AlternateBase));
     }
-    if ((option.state & QStyle::State_HasFocus) && m_view.hasFocus()) {
-        painter->setPen(QPen(palette.color(QPalette::Highlight), 1));
-        painter->setBrush(Qt::NoBrush);
-        painter->drawRect(message.adjusted(1, 0, -2, -1));
-    }
+    if ((option.state & QStyle::State_HasFocus) && m_view.hasFocus())
+        paintFocusRing(*painter, QRectF(message).adjusted(2, 1, -3, -1), m_theme, 4);
 
     const QDateTime sentAt = index.data(TimelineModel::SentAtRole).toDateTime();
     const QString time = QLocale().toString(sentAt.time(), QLocale::ShortFormat);

@@ -11,6 +11,8 @@ class QAbstractItemView;
 
 namespace chatterbox::ui {
 
+class Theme;
+
 // Draws the timeline: messages grouped by author (avatar and name on the first of a group),
 // day separators, the "new messages" line, edited and deleted markers, pending and failed sends
 // with Retry and Cancel. One delegate paints every row; nothing is a widget per message.
@@ -24,7 +26,7 @@ class TimelineDelegate final : public QStyledItemDelegate {
     Q_DISABLE_COPY_MOVE(TimelineDelegate)
 
 public:
-    explicit TimelineDelegate(QAbstractItemView &view);
+    TimelineDelegate(QAbstractItemView &view, const Theme &theme);
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
@@ -81,6 +83,7 @@ private:
     QString bodyText(const QModelIndex &index) const;
 
     QAbstractItemView &m_view;
+    const Theme &m_theme;
     struct RowHeight {
         int height = 0;     // 0: never estimated
         int width = 0;      // the row width it was measured at; 0 when only estimated

@@ -1,6 +1,7 @@
 #include "app/ui/timelineview.h"
 
 #include "app/core/models/timelinemodel.h"
+#include "app/ui/icons.h"
 #include "app/ui/messagedocument.h"
 #include "app/ui/timelinedelegate.h"
 
@@ -11,13 +12,28 @@
 #include <QKeyEvent>
 #include <QMenu>
 #include <QMouseEvent>
+#include <QPushButton>
 #include <QScrollBar>
 
 namespace chatterbox::ui {
 
 using app::TimelineModel;
 
-TimelineView::TimelineView(QWidget *parent) : QListView(parent)
+namespace {
+
+QPushButton *jumpButton(const QString &iconName, const QString &text, const QString &objectName, QWidget *parent)
+{
+    auto *button = new QPushButton(icon(iconName), text, parent);
+    button->setObjectName(objectName);
+    button->setCursor(Qt::PointingHandCursor);
+    button->setFocusPolicy(Qt::NoFocus);   // reachable from the keyboard with Home/End and the menu
+    button->hide();
+    return button;
+}
+
+} // namespace
+
+TimelineView::TimelineView(const Theme &theme, QWidget *parent) : QListView(parent)
 {
     setObjectName(QStringLiteral("timeline"));
     setAccessibleName(tr("Messages"));
@@ -30,7 +46,7 @@ TimelineView::TimelineView(QWidget *parent) : QListView(parent)
     setFrameShape(QFrame::NoFrame);
     setMouseTracking(true);
     setSpacing(0);
-    m_delegate = new TimelineDelegate(*this);
+    m_delegate = new TimelineDelegate(*this, theme);
     setItemDelegate(m_delegate);
     verticalScrollBar()->setSingleStep(24);
     connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, &TimelineView::onRangeChanged);
@@ -38,6 +54,10 @@ TimelineView::TimelineView(QWidget *parent) : QListView(parent)
         if (isOpenableLink(url))
             QDesktopServices::openUrl(url);
     });
+    m_jumpToUnread = jumpButton(QStringLiteral("arrow-up"), tr("Jump to First Unread"), QStringLiteral("jumpToFirstUnread"), this);
+    m_jumpToNewest = jumpButton(QStringLiteral("arrow-down"), tr("Jump to Newest"), QStringLiteral("jumpToNewest"), this);
+    connect(m_jumpToUnread, &QPushButton::clicked, this, &TimelineView::jumpToFirstUnread);
+    connect(m_jumpToNewest, &QPushButton::clicked, this, &TimelineView::jumpToNewest);
 }
 
 void TimelineView::setTimeline(TimelineModel *model)
@@ -60,6 +80,13 @@ void TimelineView::setTimeline(TimelineModel *model)
     connect(model, &QAbstractItemModel::modelAboutToBeReset, this, [this] { m_delegate->reset(); });
     connect(model, &QAbstractItemModel::layoutChanged, this, [this] { m_delegate->reset(); });
     connect(model, &QAbstractItemModel::rowsInserted, this, &TimelineView::onRowsInserted);
+    connect(model, &app::TimelineModel::seekingFinished, this, [this] {
+        if (m_opening)
+            positionAtOpening();
+        if (std::exchange(m_jumpPending, false))
+            scrollToFirstUnread();
+        updateJumpButtons();
+    });
     onReset();
 }
 
@@ -68,9 +95,16 @@ bool TimelineView::isAtBottom() const
     return verticalScrollBar()->value() >= verticalScrollBar()->maximum() - 4;
 }
 
+bool TimelineView::isShowingNewest() const
+{
+    // Opening is not reading: a topic still being placed, or with nothing in it yet, is not read.
+    return m_model && !m_opening && m_model->rowCount() > 0 && isAtBottom() && isVisible();
+}
+
 void TimelineView::onReset()
 {
     m_textOpen = QPersistentModelIndex();
+    m_jumpPending = false;
     m_opening = true;
     m_stickToBottom = true;
     m_anchor = QPersistentModelIndex();
@@ -79,22 +113,89 @@ void TimelineView::onReset()
 
 void TimelineView::positionAtOpening()
 {
-    if (!m_model || m_model->rowCount() == 0)
+    // Placed once the first page is in and, with unread messages, the first of them (or as much
+    // history as opening loads).
+    if (!m_model || m_model->rowCount() == 0 || m_model->isSeekingFirstUnread())
         return;
-    m_opening = false;
-    const int firstUnread = m_model->firstUnreadRow();
+    // Still opening while it is laid out and scrolled: being at the bottom on the way is not
+    // having read to it.
     doItemsLayout();
-    if (firstUnread > 0) {
-        m_stickToBottom = false;
-        scrollTo(m_model->index(firstUnread), PositionAtTop);
-        // A little of what was read before stays in view above the line.
-        verticalScrollBar()->setValue(verticalScrollBar()->value() - viewport()->height() / 6);
-        if (isAtBottom())
-            m_stickToBottom = true;
+    if (m_model->hasFirstUnread()) {
+        scrollToFirstUnread();
     } else {
         scrollToBottom();
     }
+    m_opening = false;
     maybeFetchOlder();
+    updateJumpButtons();
+    if (isShowingNewest())
+        Q_EMIT reachedBottom();
+}
+
+void TimelineView::scrollToFirstUnread()
+{
+    const int firstUnread = m_model ? m_model->firstUnreadRow() : -1;
+    m_stickToBottom = false;
+    if (firstUnread < 0) {
+        // Further back than opening loads: show the oldest loaded; the jump button goes on.
+        verticalScrollBar()->setValue(0);
+    } else {
+        scrollTo(m_model->index(firstUnread), PositionAtTop);
+        settleRows();
+        scrollTo(m_model->index(firstUnread), PositionAtTop);
+        // A little of what was read before stays in view above the line.
+        verticalScrollBar()->setValue(verticalScrollBar()->value() - viewport()->height() / 6);
+    }
+    m_stickToBottom = isAtBottom();
+}
+
+void TimelineView::jumpToFirstUnread()
+{
+    if (!m_model || !m_model->hasFirstUnread())
+        return;
+    if (m_model->firstUnreadRow() >= 0) {
+        scrollToFirstUnread();
+        updateJumpButtons();
+        return;
+    }
+    m_jumpPending = true;
+    m_model->seekFirstUnread(0);
+}
+
+void TimelineView::jumpToNewest()
+{
+    scrollToBottom();
+    m_stickToBottom = true;
+    if (m_model && m_model->rowCount() > 0)
+        setCurrentIndex(m_model->index(m_model->rowCount() - 1));
+    updateJumpButtons();
+}
+
+void TimelineView::updateJumpButtons()
+{
+    if (!m_model || m_opening || m_model->rowCount() == 0) {
+        m_jumpToUnread->hide();
+        m_jumpToNewest->hide();
+        return;
+    }
+    // The first unread message is above the screen (or not loaded yet).
+    const int firstUnread = m_model->firstUnreadRow();
+    const bool unreadAbove = m_model->hasFirstUnread()
+                             && (firstUnread < 0 || visualRect(m_model->index(firstUnread)).bottom() < 0);
+    m_jumpToUnread->setVisible(unreadAbove);
+    m_jumpToNewest->setVisible(!isAtBottom());
+    placeJumpButtons();
+}
+
+void TimelineView::placeJumpButtons()
+{
+    const QRect area = viewport()->geometry();
+    const QSize unread = m_jumpToUnread->sizeHint();
+    m_jumpToUnread->setGeometry(QRect(QPoint(area.center().x() - unread.width() / 2, area.top() + 8), unread));
+    const QSize newest = m_jumpToNewest->sizeHint();
+    m_jumpToNewest->setGeometry(QRect(QPoint(area.right() - newest.width() - 16, area.bottom() - newest.height() - 12), newest));
+    m_jumpToUnread->raise();
+    m_jumpToNewest->raise();
 }
 
 int TimelineView::textTop(const QModelIndex &index) const
@@ -232,10 +333,11 @@ void TimelineView::verticalScrollbarValueChanged(int value)
 {
     // Not the base class's: it would fetch more at the bottom, and older history is at the top.
     m_stickToBottom = isAtBottom();
-    if (m_stickToBottom && isVisible())
+    if (isShowingNewest())
         Q_EMIT reachedBottom();
     if (value < viewport()->height())
         maybeFetchOlder();
+    updateJumpButtons();
 }
 
 void TimelineView::maybeFetchOlder()
@@ -250,6 +352,20 @@ void TimelineView::resizeEvent(QResizeEvent *event)
     QListView::resizeEvent(event);
     if (atBottom)
         scrollToBottom();
+    placeJumpButtons();
+}
+
+void TimelineView::focusInEvent(QFocusEvent *event)
+{
+    // Tabbing in starts at the newest message on screen, not the oldest loaded (which is what
+    // the base class would pick, far above).
+    if (m_model && !currentIndex().isValid() && m_model->rowCount() > 0 && event->reason() != Qt::MouseFocusReason) {
+        QModelIndex bottom = indexAt(QPoint(viewport()->width() / 2, viewport()->height() - 2));
+        if (!bottom.isValid())
+            bottom = m_model->index(m_model->rowCount() - 1);
+        selectionModel()->setCurrentIndex(bottom, QItemSelectionModel::NoUpdate);
+    }
+    QListView::focusInEvent(event);
 }
 
 void TimelineView::changeEvent(QEvent *event)
@@ -312,8 +428,7 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
         return;
     }
     if (event->key() == Qt::Key_End && event->modifiers() == Qt::NoModifier) {
-        scrollToBottom();
-        setCurrentIndex(m_model ? m_model->index(m_model->rowCount() - 1) : QModelIndex());
+        jumpToNewest();
         return;
     }
     QListView::keyPressEvent(event);

@@ -3,28 +3,36 @@
 #include <QListView>
 #include <QPersistentModelIndex>
 
+class QPushButton;
+
 namespace chatterbox::app {
 class TimelineModel;
 }
 
 namespace chatterbox::ui {
 
+class Theme;
 class TimelineDelegate;
 
 // The scrolling list of a topic's messages. Stays at the bottom while the person is there, keeps
 // its place when older pages arrive above, asks for older history as the person nears the top,
-// and opens a topic at its first unread message.
+// and opens a topic at its first unread message, under the "New messages" line. While the first
+// unread message or the newest one is off screen, a button jumps there.
 class TimelineView final : public QListView {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TimelineView)
 
 public:
-    explicit TimelineView(QWidget *parent = nullptr);
+    TimelineView(const Theme &theme, QWidget *parent = nullptr);
 
     void setTimeline(app::TimelineModel *model);
     TimelineDelegate *timelineDelegate() const { return m_delegate; }
     bool isAtBottom() const;
+    // The topic's newest message is on screen: it is placed, loaded and scrolled to the end.
+    bool isShowingNewest() const;
     void doItemsLayout() override;
+    void jumpToFirstUnread();
+    void jumpToNewest();
 
 Q_SIGNALS:
     // The newest message is on screen: the topic is read.
@@ -37,6 +45,7 @@ protected:
     void keyPressEvent(QKeyEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
+    void focusInEvent(QFocusEvent *event) override;
     void changeEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     void paintEvent(QPaintEvent *event) override;
@@ -56,6 +65,9 @@ private:
     void positionAtOpening();
     void copyCurrent();
     void maybeFetchOlder();
+    void scrollToFirstUnread();
+    void updateJumpButtons();
+    void placeJumpButtons();
 
     app::TimelineModel *m_model = nullptr;
     TimelineDelegate *m_delegate = nullptr;
@@ -65,6 +77,9 @@ private:
     QPersistentModelIndex m_textOpen;
     bool m_settling = false;
     bool m_opening = false;        // the topic was just opened: place it once its first page is in
+    bool m_jumpPending = false;    // jump to the first unread once it is loaded
+    QPushButton *m_jumpToUnread = nullptr;
+    QPushButton *m_jumpToNewest = nullptr;
 };
 
 } // namespace chatterbox::ui

@@ -2,6 +2,7 @@
 
 #include "app/core/preferences.h"
 #include "app/core/store.h"
+#include "app/core/unreadcount.h"
 #include "app/ui/icons.h"
 
 #include <QActionGroup>
@@ -45,6 +46,7 @@ TrayIcon::TrayIcon(const app::Store &store, app::Preferences &preferences, QObje
     connect(&store, &app::Store::partiesReset, &m_pending, qOverload<>(&QTimer::start));
     connect(&store, &app::Store::readStateChanged, &m_pending, qOverload<>(&QTimer::start));
     connect(&store, &app::Store::topicsChanged, &m_pending, qOverload<>(&QTimer::start));
+    connect(&preferences, &app::Preferences::mutesChanged, &m_pending, qOverload<>(&QTimer::start));
     update();
 }
 
@@ -84,11 +86,7 @@ void TrayIcon::muteUntil(const QDateTime &until)
 
 void TrayIcon::update()
 {
-    int unread = 0;
-    for (const auto &party : m_store.parties()) {
-        for (const auto &topic : party.topics)
-            unread += static_cast<int>(m_store.readState(topic.id).unread);
-    }
+    const int unread = app::unreadForBadge(m_store, m_preferences);
     if (unread != m_unread) {
         m_unread = unread;
         m_tray.setIcon(iconFor(unread));

@@ -252,6 +252,9 @@ private Q_SLOTS:
         m_historyTopic = topic["result"]["topic"]["id"];
         seed(m_alice, m_historyTopic, 150, "page line");
         QVERIFY(QTest::qWaitFor([&] { return m_dana->client.store().topic(m_historyTopic) && m_dana->client.store().topic(m_historyTopic)->lastSeq == 150; }, 10000));
+        // Read on another device: nothing unread, so the topic opens at its newest page.
+        m_dana->client.markRead(QString::fromStdString(m_historyTopic));
+        QVERIFY(QTest::qWaitFor([&] { return m_dana->client.store().readState(m_historyTopic).unread == 0; }, 5000));
         openTopic(m_historyTopic);
         QVERIFY(QTest::qWaitFor([&] { return timeline().rowCount() >= 50; }, 5000));
         QTest::qWait(100);
@@ -293,6 +296,57 @@ private Q_SLOTS:
         const QRect rect = view().visualRect(first);
         QVERIFY2(view().viewport()->rect().contains(rect.topLeft()), qPrintable(QStringLiteral("first unread at y=%1").arg(rect.top())));
         QVERIFY(!view().isAtBottom());
+    }
+
+    void hundredsUnread_openAtTheFirst_andOnlyReadingMarksThemRead()
+    {
+        // Dana has read "history" to its end; then more than five pages arrive while she is elsewhere.
+        view().jumpToNewest();
+        QApplication::setActiveWindow(&m_dana->window);
+        QVERIFY(QTest::qWaitFor([&] { return m_dana->client.store().readState(m_historyTopic).unread == 0; }, 5000));
+        openTopic(m_party.topicId);
+        seed(m_alice, m_historyTopic, 260, "backlog");
+        QVERIFY(QTest::qWaitFor([&] { return m_dana->client.store().readState(m_historyTopic).unread == 260; }, 20000));
+        openTopic(m_historyTopic);
+        QVERIFY(QTest::qWaitFor([&] { return timeline().firstUnreadRow() >= 0 && !timeline().isSeekingFirstUnread(); }, 10000));
+        QTest::qWait(200);
+        const QModelIndex first = timeline().index(timeline().firstUnreadRow());
+        QCOMPARE(first.data(TimelineModel::BodyRole).toString(), QStringLiteral("backlog 1"));
+        QVERIFY(view().viewport()->rect().contains(view().visualRect(first).topLeft()));
+        auto *toNewest = view().findChild<QAbstractButton *>(QStringLiteral("jumpToNewest"));
+        auto *toUnread = view().findChild<QAbstractButton *>(QStringLiteral("jumpToFirstUnread"));
+        QVERIFY(toNewest->isVisible());
+        QVERIFY(!toUnread->isVisible());
+        // Opening is not reading.
+        QTest::qWait(500);
+        QCOMPARE(m_dana->client.store().readState(m_historyTopic).unread, 260);
+        // Reading to the end is.
+        toNewest->click();
+        QVERIFY(QTest::qWaitFor([&] { return m_dana->client.store().readState(m_historyTopic).unread == 0; }, 5000));
+        QVERIFY(!toNewest->isVisible());
+        QVERIFY(toUnread->isVisible());
+        toUnread->click();
+        QTest::qWait(100);
+        QVERIFY(view().viewport()->rect().contains(view().visualRect(timeline().index(timeline().firstUnreadRow())).topLeft()));
+        QVERIFY(!toUnread->isVisible());
+    }
+
+    void neverOpenedTopic_opensAtItsFirstMessage()
+    {
+        const json topic = m_alice->request("topic.create", {{"partyId", m_party.partyId}, {"name", "fresh"}});
+        QVERIFY(isOk(topic));
+        const std::string fresh = topic["result"]["topic"]["id"];
+        seed(m_alice, fresh, 120, "fresh");
+        QVERIFY(QTest::qWaitFor([&] { return m_dana->client.store().readState(fresh).unread == 120; }, 20000));
+        openTopic(fresh);
+        QVERIFY(QTest::qWaitFor([&] { return timeline().firstUnreadRow() == 0 && !timeline().isSeekingFirstUnread(); }, 10000));
+        QTest::qWait(200);
+        const QModelIndex first = timeline().index(0);
+        QCOMPARE(first.data(TimelineModel::BodyRole).toString(), QStringLiteral("fresh 1"));
+        QVERIFY(first.data(TimelineModel::FirstUnreadRole).toBool());
+        QVERIFY(view().viewport()->rect().contains(view().visualRect(first).topLeft()));
+        QTest::qWait(300);
+        QCOMPARE(m_dana->client.store().readState(fresh).unread, 120);
     }
 
     void offline_bannerShows_andSendsWait()

@@ -1,5 +1,7 @@
 #include "app/core/models/partylistmodel.h"
 
+#include "app/core/preferences.h"
+
 #include <QRegularExpression>
 #include <QTextBoundaryFinder>
 
@@ -77,12 +79,16 @@ QVariant PartyListModel::data(const QModelIndex &index, int role) const
     case PartyIdRole: return QString::fromStdString(party.id);
     case OwnerIdRole: return QString::fromStdString(party.ownerId);
     case InitialsRole: return initials(QString::fromStdString(party.name));
+    case MutedRole: return m_preferences && m_preferences->isPartyMuted(QString::fromStdString(party.id));
     case UnreadRole:
     case MentionsRole: {
         qint64 total = 0;
         for (const auto &t : party.topics) {
             const auto rs = m_store.readState(t.id);
-            total += role == UnreadRole ? rs.unread : rs.mentions;
+            if (role == MentionsRole)
+                total += rs.mentions;
+            else if (!m_preferences || !m_preferences->isTopicMuted(QString::fromStdString(t.id)))
+                total += rs.unread;
         }
         return total;
     }
@@ -93,7 +99,22 @@ QVariant PartyListModel::data(const QModelIndex &index, int role) const
 QHash<int, QByteArray> PartyListModel::roleNames() const
 {
     return {{PartyIdRole, "partyId"}, {NameRole, "name"}, {InitialsRole, "initials"}, {UnreadRole, "unread"},
-            {MentionsRole, "mentions"}, {OwnerIdRole, "ownerId"}};
+            {MentionsRole, "mentions"}, {OwnerIdRole, "ownerId"}, {MutedRole, "muted"}};
+}
+
+void PartyListModel::setPreferences(const Preferences *preferences)
+{
+    if (m_preferences)
+        disconnect(m_preferences, nullptr, this, nullptr);
+    m_preferences = preferences;
+    if (preferences) {
+        connect(preferences, &Preferences::mutesChanged, this, [this] {
+            if (rowCount() > 0)
+                Q_EMIT dataChanged(index(0), index(rowCount() - 1), {MutedRole, UnreadRole});
+        });
+    }
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0), index(rowCount() - 1));
 }
 
 } // namespace chatterbox::app

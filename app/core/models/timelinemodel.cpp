@@ -22,6 +22,7 @@ TimelineModel::TimelineModel(const Store &store, const Outbox &outbox, Loader op
         m_tail.clear();
         endResetModel();
         refreshTail();
+        continueSeek();
     });
     connect(&store, &Store::messagesAboutToBePrepended, this, [this](const QString &topicId, int count) {
         if (topicId == m_topicId)
@@ -72,10 +73,50 @@ void TimelineModel::setTopicId(const QString &topicId)
     const auto rs = m_store.readState(topicId.toStdString());
     m_firstUnreadSeq = rs.unread > 0 ? rs.lastReadSeq + 1 : 0;
     m_loading = false;
+    m_seekPagesLeft = 0;
     endResetModel();
     refreshTail();
+    if (m_firstUnreadSeq > 0)
+        seekFirstUnread(kOpeningPages);
     if (!topicId.isEmpty() && (!loaded() || !loaded()->loaded) && m_openTopic)
         m_openTopic(topicId, {});
+}
+
+void TimelineModel::seekFirstUnread(int maxPages)
+{
+    if (m_firstUnreadSeq <= 0)
+        return;
+    m_seekPagesLeft = maxPages > 0 ? maxPages : -1;
+    continueSeek();
+}
+
+void TimelineModel::continueSeek()
+{
+    if (m_seekPagesLeft == 0 || m_loading)
+        return;
+    const auto *l = loaded();
+    if (!l || !l->loaded)
+        return;   // the first page is on its way; it continues from there
+    if (firstUnreadRow() >= 0 || !hasOlder() || !m_loadOlder || m_seekPagesLeft == 1) {
+        m_seekPagesLeft = 0;
+        Q_EMIT seekingFinished();
+        return;
+    }
+    if (m_seekPagesLeft > 0)
+        --m_seekPagesLeft;
+    m_loading = true;
+    const QString topicId = m_topicId;
+    m_loadOlder(topicId, [this, topicId](bool ok) {
+        if (topicId != m_topicId)
+            return;   // another topic is open now
+        m_loading = false;
+        if (!ok && m_seekPagesLeft != 0) {
+            m_seekPagesLeft = 0;
+            Q_EMIT seekingFinished();
+            return;
+        }
+        continueSeek();
+    });
 }
 
 void TimelineModel::refreshTail()
@@ -202,7 +243,11 @@ void TimelineModel::loadOlder()
     if (!hasOlder() || !m_loadOlder)
         return;
     m_loading = true;
-    m_loadOlder(m_topicId, [this](bool) { m_loading = false; });
+    const QString topicId = m_topicId;
+    m_loadOlder(topicId, [this, topicId](bool) {
+        if (topicId == m_topicId)
+            m_loading = false;
+    });
 }
 
 } // namespace chatterbox::app

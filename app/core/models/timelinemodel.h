@@ -14,6 +14,9 @@ namespace chatterbox::app {
 // messages still pending or failed in the outbox. Older history is paged in through
 // hasOlder()/loadOlder(), which ask for it and return at once. (Not canFetchMore/fetchMore: item
 // views call those when the *last* row shows, and here the more is above the first.)
+//
+// A topic opened with unread messages that are older than its newest page loads pages back to
+// the first unread one (seekFirstUnread), so that it opens at its "New messages" line.
 class TimelineModel final : public QAbstractListModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TimelineModel)
@@ -46,7 +49,16 @@ public:
 
     void setTopicId(const QString &topicId);
     QString topicId() const { return m_topicId; }
+    // The row of the first message that was unread when the topic was opened; -1 when there is
+    // none or it is not loaded.
     int firstUnreadRow() const;
+    bool hasFirstUnread() const { return m_firstUnreadSeq > 0; }
+    // Loads older pages until the first unread message is in, at most maxPages of them (0: as
+    // many as it takes); seekingFinished() when it is, or when there is no more to load.
+    void seekFirstUnread(int maxPages);
+    bool isSeekingFirstUnread() const { return m_seekPagesLeft != 0; }
+    // Pages opening a topic loads at most to reach its first unread message.
+    static constexpr int kOpeningPages = 20;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -54,7 +66,11 @@ public:
     bool hasOlder() const;
     void loadOlder();
 
+Q_SIGNALS:
+    void seekingFinished();
+
 private:
+    void continueSeek();
     struct Row {
         const protocol::Message *message = nullptr;
         const Outbox::Entry *pending = nullptr;
@@ -74,6 +90,7 @@ private:
     QList<Outbox::Entry> m_tail;
     std::int64_t m_firstUnreadSeq = 0;
     bool m_loading = false;
+    int m_seekPagesLeft = 0;   // 0: not seeking; negative: no limit
 };
 
 } // namespace chatterbox::app

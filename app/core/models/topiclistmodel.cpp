@@ -1,5 +1,9 @@
 #include "app/core/models/topiclistmodel.h"
 
+#include "app/core/preferences.h"
+
+#include <QMimeData>
+
 namespace chatterbox::app {
 
 TopicListModel::TopicListModel(const Store &store, QObject *parent) : QAbstractListModel(parent), m_store(store)
@@ -54,13 +58,62 @@ QVariant TopicListModel::data(const QModelIndex &index, int role) const
     case UnreadRole: return static_cast<qint64>(m_store.readState(topic.id).unread);
     case MentionsRole: return static_cast<qint64>(m_store.readState(topic.id).mentions);
     case LastSeqRole: return static_cast<qint64>(topic.lastSeq);
+    case MutedRole:
+        return m_preferences && (m_preferences->isTopicMuted(QString::fromStdString(topic.id)) || m_preferences->isPartyMuted(m_partyId));
     default: return {};
     }
 }
 
 QHash<int, QByteArray> TopicListModel::roleNames() const
 {
-    return {{TopicIdRole, "topicId"}, {NameRole, "name"}, {UnreadRole, "unread"}, {MentionsRole, "mentions"}, {LastSeqRole, "lastSeq"}};
+    return {{TopicIdRole, "topicId"}, {NameRole, "name"}, {UnreadRole, "unread"}, {MentionsRole, "mentions"},
+            {LastSeqRole, "lastSeq"}, {MutedRole, "muted"}};
+}
+
+void TopicListModel::setPreferences(const Preferences *preferences)
+{
+    if (m_preferences)
+        disconnect(m_preferences, nullptr, this, nullptr);
+    m_preferences = preferences;
+    if (preferences) {
+        connect(preferences, &Preferences::mutesChanged, this, [this] {
+            if (rowCount() > 0)
+                Q_EMIT dataChanged(index(0), index(rowCount() - 1), {MutedRole});
+        });
+    }
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0), index(rowCount() - 1));
+}
+
+Qt::ItemFlags TopicListModel::flags(const QModelIndex &index) const
+{
+    return index.isValid() ? QAbstractListModel::flags(index) | Qt::ItemIsDragEnabled : Qt::ItemIsDropEnabled;
+}
+
+QStringList TopicListModel::mimeTypes() const
+{
+    return {QString::fromLatin1(kMimeType)};
+}
+
+QMimeData *TopicListModel::mimeData(const QModelIndexList &indexes) const
+{
+    if (indexes.size() != 1 || !indexes.first().isValid())
+        return nullptr;
+    auto *data = new QMimeData;
+    // The party too: a topic dropped on another party's list is not moved there.
+    data->setData(QString::fromLatin1(kMimeType), (m_partyId + QLatin1Char('/') + indexes.first().data(TopicIdRole).toString()).toUtf8());
+    return data;
+}
+
+std::optional<std::pair<QString, QString>> TopicListModel::draggedTopic(const QMimeData *data)
+{
+    if (!data || !data->hasFormat(QString::fromLatin1(kMimeType)))
+        return std::nullopt;
+    const QString text = QString::fromUtf8(data->data(QString::fromLatin1(kMimeType)));
+    const qsizetype slash = text.indexOf(QLatin1Char('/'));
+    if (slash <= 0 || slash == text.size() - 1)
+        return std::nullopt;
+    return std::pair{text.left(slash), text.mid(slash + 1)};
 }
 
 } // namespace chatterbox::app

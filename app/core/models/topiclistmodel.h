@@ -4,17 +4,28 @@
 
 #include <QAbstractListModel>
 
+#include <optional>
+#include <utility>
+
+class QMimeData;
+
 namespace chatterbox::app {
 
-// The topics of one party, in their order, with unread and mention counts.
+class Preferences;
+
+// The topics of one party, in their order, with unread and mention counts and whether each is
+// muted. Rows can be dragged (mimeData names the party and topic); the view that takes the drop
+// asks the server, and the list changes when topic.reordered arrives.
 class TopicListModel final : public QAbstractListModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TopicListModel)
 
 public:
-    enum Role { TopicIdRole = Qt::UserRole + 1, NameRole, UnreadRole, MentionsRole, LastSeqRole };
+    enum Role { TopicIdRole = Qt::UserRole + 1, NameRole, UnreadRole, MentionsRole, LastSeqRole, MutedRole };
 
     explicit TopicListModel(const Store &store, QObject *parent = nullptr);
+    // Where mutes are kept; without it nothing is muted.
+    void setPreferences(const Preferences *preferences);
 
     void setPartyId(const QString &partyId);
     QString partyId() const { return m_partyId; }
@@ -23,10 +34,19 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
+    // Dragging a topic within the list.
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    QStringList mimeTypes() const override;
+    QMimeData *mimeData(const QModelIndexList &indexes) const override;
+    static constexpr const char *kMimeType = "application/x-chatterbox-topic";
+    // The (party id, topic id) a drag carries, when it carries one.
+    static std::optional<std::pair<QString, QString>> draggedTopic(const QMimeData *data);
+
 private:
     const protocol::Party *party() const;
 
     const Store &m_store;
+    const Preferences *m_preferences = nullptr;
     QString m_partyId;
 };
 

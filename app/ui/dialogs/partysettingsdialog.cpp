@@ -23,7 +23,7 @@ namespace chatterbox::ui {
 using app::MemberListModel;
 using nlohmann::json;
 
-PartySettingsDialog::PartySettingsDialog(app::Connection &connection, app::Store &store, const QString &partyId, QWidget *parent)
+PartySettingsDialog::PartySettingsDialog(app::Connection &connection, app::Store &store, const QString &partyId, const Theme &theme, QWidget *parent)
     : QDialog(parent), m_connection(connection), m_store(store), m_partyId(partyId)
 {
     setObjectName(QStringLiteral("partySettingsDialog"));
@@ -73,7 +73,7 @@ PartySettingsDialog::PartySettingsDialog(app::Connection &connection, app::Store
     m_memberList->setObjectName(QStringLiteral("partyMembers"));
     m_memberList->setAccessibleName(tr("Members"));
     m_memberList->setModel(m_members);
-    m_memberList->setItemDelegate(new MemberDelegate(m_memberList));
+    m_memberList->setItemDelegate(new MemberDelegate(theme, m_memberList));
     m_memberList->setMouseTracking(true);
     m_makeAdmin = new QPushButton(tr("Make Admin"), membersTab);
     m_makeAdmin->setObjectName(QStringLiteral("makeAdmin"));

@@ -15,6 +15,8 @@ class Store;
 
 namespace chatterbox::ui {
 
+class Theme;
+
 // A party's settings: its name; its members with their roles (make admin, remove, hand over
 // ownership); and, for the owner, deleting it. Members may leave from here. Each change is
 // confirmed by the server before the dialog shows it, through the events every member gets.
@@ -23,7 +25,7 @@ class PartySettingsDialog final : public QDialog {
     Q_DISABLE_COPY_MOVE(PartySettingsDialog)
 
 public:
-    PartySettingsDialog(app::Connection &connection, app::Store &store, const QString &partyId, QWidget *parent);
+    PartySettingsDialog(app::Connection &connection, app::Store &store, const QString &partyId, const Theme &theme, QWidget *parent);
 
 private:
     void refresh();

@@ -2,6 +2,7 @@
 
 #include "app/core/connection.h"
 #include "app/ui/dialogs/dialogparts.h"
+#include "app/ui/taborder.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -29,12 +30,33 @@ RequestDialog::RequestDialog(app::Connection &connection, const QString &title, 
     layout->addWidget(m_error);
     layout->addStretch();
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    // Enter is OK wherever the keyboard is; Cancel never takes Enter by having focus.
+    m_buttons->button(QDialogButtonBox::Ok)->setDefault(true);
+    m_buttons->button(QDialogButtonBox::Cancel)->setAutoDefault(false);
     layout->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
         if (!m_busy)
             submit();
     });
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+}
+
+void RequestDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    if (m_focusPlaced)
+        return;
+    m_focusPlaced = true;
+    // Fields in the order they are laid out, then the buttons.
+    setTabOrderFromLayout(this);
+    const QList<QWidget *> chain = focusableInLayoutOrder(this);
+    QWidget *first = m_initialFocus;
+    for (qsizetype i = 0; !first && i < chain.size(); ++i) {
+        if (chain.at(i)->isEnabled() && chain.at(i)->isVisibleTo(this))
+            first = chain.at(i);
+    }
+    if (first)
+        first->setFocus(Qt::OtherFocusReason);
 }
 
 void RequestDialog::setOkText(const QString &text, bool destructive)

@@ -19,7 +19,8 @@ namespace chatterbox::ui {
 
 // A dialog whose OK sends one request: while the server answers the buttons wait; a refusal
 // is shown in the dialog in the server's words and nothing closes; success runs the caller's
-// step (usually accept()). Dialogs open window-modal and delete themselves when closed.
+// step (usually accept()). Dialogs open window-modal and delete themselves when closed, with the
+// keyboard in their first field, Enter for OK and Escape for Cancel.
 class RequestDialog : public QDialog {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RequestDialog)
@@ -38,6 +39,9 @@ protected:
     QDialogButtonBox *buttons() const { return m_buttons; }
     void setOkText(const QString &text, bool destructive = false);
     virtual void submit() = 0;
+    // Where the keyboard starts: the first field of body() unless a dialog names another.
+    void setInitialFocus(QWidget *widget) { m_initialFocus = widget; }
+    void showEvent(QShowEvent *event) override;
 
     app::Connection &m_connection;
 
@@ -46,6 +50,8 @@ private:
     QLabel *m_error = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
     bool m_busy = false;
+    QWidget *m_initialFocus = nullptr;
+    bool m_focusPlaced = false;
 };
 
 // Asks before something that cannot be undone (delete, remove, hand over), then sends it.

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QWidget>
+
+class QListView;
+
+namespace chatterbox::app {
+class Client;
+}
+
+namespace chatterbox::ui {
+
+class Theme;
+
+// The narrow column at the window's left: a tile for each party (initials on the party's colour,
+// a dot for unread messages, a count of mentions, dimmed when muted), then buttons to create a
+// party or join one with an invite link.
+class PartyRail final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PartyRail)
+
+public:
+    PartyRail(app::Client &client, const Theme &theme, QWidget *parent = nullptr);
+
+    QListView *list() const { return m_list; }
+    // Marks the open party's tile, without asking to open it.
+    void showParty(const QString &partyId);
+    // The party delta rows away from the open one, wrapping around; opens it.
+    void step(int delta);
+
+Q_SIGNALS:
+    void partyChosen(const QString &partyId);
+    void createPartyRequested();
+    void joinPartyRequested();
+
+private:
+    app::Client &m_client;
+    QListView *m_list = nullptr;
+};
+
+} // namespace chatterbox::ui

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/ui/topicpane.h"
+
+#include "app/core/client.h"
+#include "app/ui/composer.h"
+#include "app/ui/connectionbanner.h"
+#include "app/ui/dialogs/requestdialog.h"
+#include "app/ui/icons.h"
+#include "app/ui/noticebar.h"
+#include "app/ui/theme.h"
+#include "app/ui/timelinedelegate.h"
+#include "app/ui/timelineview.h"
+#include "app/ui/widgetparts.h"
+
+#include <QCoreApplication>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace chatterbox::ui {
+
+using app::TimelineModel;
+
+TopicPane::TopicPane(app::Client &client, const Theme &theme, QWidget *parent) : QWidget(parent), m_client(client)
+{
+    setObjectName(QStringLiteral("center"));
+    setAutoFillBackground(true);
+    setBackgroundRole(QPalette::Base);
+    m_banner = new ConnectionBanner(m_client.connection(), this);
+    m_notice = new NoticeBar(this);
+    connect(&m_client.session(), &app::Session::keptInMemoryOnly, m_notice, [this](const QString &detail) {
+        m_notice->showNotice(tr("You will need to sign in again after you quit Chatterbox: there is no system keychain "
+                                "to keep your sign-in in, so it is kept only while the app runs. To stay signed in, "
+                                "install or unlock a keychain (GNOME Keyring or KWallet on Linux), then sign in again."),
+                             detail);
+    });
+    auto *line = new QFrame(this);
+    line->setFrameShape(QFrame::HLine);
+    line->setFrameShadow(QFrame::Plain);
+    line->setForegroundRole(QPalette::Mid);
+
+    m_timeline = new TimelineView(theme, this);
+    m_timeline->setTimeline(&m_client.timeline());
+    connect(m_timeline, &TimelineView::reachedBottom, this, &TopicPane::markReadIfVisible);
+    connect(m_timeline, &TimelineView::editRequested, this, &TopicPane::editMessage);
+    connect(m_timeline, &TimelineView::deleteRequested, this, &TopicPane::deleteMessage);
+    connect(m_timeline->timelineDelegate(), &TimelineDelegate::retryRequested, &m_client.outbox(), &app::Outbox::retry);
+    connect(m_timeline->timelineDelegate(), &TimelineDelegate::cancelRequested, &m_client.outbox(), &app::Outbox::cancel);
+    m_stack = new QStackedWidget(this);
+    m_stack->addWidget(m_timeline);
+    m_stack->addWidget(buildEmptyState());
+
+    m_typing = new QLabel(this);
+    m_typing->setObjectName(QStringLiteral("typingLabel"));
+    m_typing->setTextFormat(Qt::PlainText);
+    m_typing->setForegroundRole(QPalette::PlaceholderText);
+    m_typing->setContentsMargins(16, 0, 16, 0);
+    m_typing->setFixedHeight(QFontMetrics(m_typing->font()).height() + 4);
+    const auto showTyping = [this] { m_typing->setText(m_client.typing().summary()); };
+    connect(&m_client.typing(), &QAbstractItemModel::modelReset, this, showTyping);
+    connect(&m_client.typing(), &QAbstractItemModel::rowsInserted, this, showTyping);
+    connect(&m_client.typing(), &QAbstractItemModel::rowsRemoved, this, showTyping);
+
+    m_composer = new Composer(this);
+    auto *send = toolButton(QStringLiteral("send"), tr("Send (Enter)"), QStringLiteral("sendButton"), this);
+    connect(send, &QToolButton::clicked, this, [this] {
+        QKeyEvent enter(QEvent::KeyPress, Qt::Key_Return, Qt::NoModifier);
+        QCoreApplication::sendEvent(m_composer, &enter);
+    });
+    QWidget *editBar = buildEditBar();
+    connect(m_composer, &Composer::submitted, this, [this](const QString &text) {
+        m_problem->hide();
+        m_client.send(m_client.currentTopicId(), text);
+        m_timeline->scrollToBottom();
+    });
+    connect(m_composer, &Composer::editSubmitted, this, [this](const QString &messageId, const QString &text) {
+        m_client.connection().request("message.edit", {{"messageId", messageId.toStdString()}, {"body", text.toStdString()}},
+                                      [this](const nlohmann::json *, const protocol::Error *error) {
+                                          if (error)
+                                              showProblem(tr("Could not edit the message: %1").arg(QString::fromStdString(error->message)));
+                                      });
+    });
+    connect(m_composer, &Composer::editLastRequested, this, &TopicPane::editLast);
+    connect(m_composer, &Composer::typing, this, [this] {
+        if (!m_client.currentTopicId().isEmpty())
+            m_client.connection().request("typing.start", {{"topicId", m_client.currentTopicId().toStdString()}});
+    });
+    connect(m_composer, &Composer::problem, this, &TopicPane::showProblem);
+    m_problem = new QLabel(this);
+    m_problem->setObjectName(QStringLiteral("composerProblem"));
+    m_problem->setTextFormat(Qt::PlainText);
+    m_problem->setWordWrap(true);
+    QPalette problemInk = m_problem->palette();
+    problemInk.setColor(QPalette::WindowText, theme.danger());
+    m_problem->setPalette(problemInk);
+    m_problem->setContentsMargins(16, 0, 16, 0);
+    m_problem->hide();
+    auto *composerRow = new QHBoxLayout;
+    composerRow->setContentsMargins(16, 0, 16, 12);
+    composerRow->addWidget(m_composer, 1);
+    composerRow->addWidget(send, 0, Qt::AlignBottom);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_notice);
+    layout->addWidget(m_banner);
+    layout->addWidget(buildHeader());
+    layout->addWidget(line);
+    layout->addWidget(m_stack, 1);
+    layout->addWidget(m_typing);
+    layout->addWidget(editBar);
+    layout->addWidget(m_problem);
+    layout->addLayout(composerRow);
+
+    connect(&client.timeline(), &QAbstractItemModel::rowsInserted, this, &TopicPane::markReadIfVisible);
+    connect(&client.timeline(), &QAbstractItemModel::modelReset, this, &TopicPane::markReadIfVisible);
+}
+
+QWidget *TopicPane::buildHeader()
+{
+    auto *header = new QWidget(this);
+    header->setMinimumHeight(48);
+    m_topicTitle = new QLabel(header);
+    m_topicTitle->setObjectName(QStringLiteral("topicTitle"));
+    m_topicTitle->setTextFormat(Qt::PlainText);
+    m_topicTitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    QFont bold = m_topicTitle->font();
+    bold.setBold(true);
+    bold.setPointSizeF(bold.pointSizeF() * 1.1);
+    m_topicTitle->setFont(bold);
+    auto *search = toolButton(QStringLiteral("search"), tr("Go to Topic (Ctrl+K)"), QStringLiteral("switcherButton"), header);
+    connect(search, &QToolButton::clicked, this, &TopicPane::quickSwitcherRequested);
+    auto *invite = toolButton(QStringLiteral("link"), tr("Invite People"), QStringLiteral("inviteButton"), header);
+    connect(invite, &QToolButton::clicked, this, &TopicPane::inviteRequested);
+    m_managerOnly << invite;
+    auto *members = toolButton(QStringLiteral("users"), tr("Show or Hide Members"), QStringLiteral("membersButton"), header);
+    connect(members, &QToolButton::clicked, this, &TopicPane::membersToggleRequested);
+    auto *layout = new QHBoxLayout(header);
+    layout->setContentsMargins(16, 4, 12, 4);
+    layout->addWidget(m_topicTitle, 1);
+    layout->addWidget(search);
+    layout->addWidget(invite);
+    layout->addWidget(members);
+    return header;
+}
+
+QWidget *TopicPane::buildEmptyState()
+{
+    auto *empty = new QWidget(this);
+    m_emptyText = new QLabel(empty);
+    m_emptyText->setObjectName(QStringLiteral("emptyState"));
+    m_emptyText->setTextFormat(Qt::PlainText);
+    m_emptyText->setAlignment(Qt::AlignCenter);
+    m_emptyText->setWordWrap(true);
+    auto *create = new QPushButton(icon(QStringLiteral("plus")), tr("Create a Party"), empty);
+    connect(create, &QPushButton::clicked, this, &TopicPane::createPartyRequested);
+    auto *join = new QPushButton(icon(QStringLiteral("link")), tr("Join with an Invite Link"), empty);
+    connect(join, &QPushButton::clicked, this, &TopicPane::joinPartyRequested);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch();
+    buttons->addWidget(create);
+    buttons->addWidget(join);
+    buttons->addStretch();
+    auto *layout = new QVBoxLayout(empty);
+    layout->addStretch();
+    layout->addWidget(m_emptyText);
+    layout->addLayout(buttons);
+    layout->addStretch(2);
+    return empty;
+}
+
+QWidget *TopicPane::buildEditBar()
+{
+    m_editBar = new QWidget(this);
+    m_editBar->setObjectName(QStringLiteral("editBar"));
+    auto *text = new QLabel(tr("Editing message · Enter saves · Esc cancels"), m_editBar);
+    auto *cancel = new QPushButton(tr("Cancel"), m_editBar);
+    cancel->setFlat(true);
+    auto *editIcon = new QLabel(m_editBar);
+    editIcon->setPixmap(icon(QStringLiteral("edit")).pixmap(14, 14));
+    auto *layout = new QHBoxLayout(m_editBar);
+    layout->setContentsMargins(16, 0, 16, 0);
+    layout->addWidget(editIcon);
+    layout->addWidget(text, 1);
+    layout->addWidget(cancel);
+    m_editBar->hide();
+    connect(cancel, &QPushButton::clicked, m_composer, &Composer::endEdit);
+    connect(m_composer, &Composer::editingChanged, m_editBar, &QWidget::setVisible);
+    return m_editBar;
+}
+
+void TopicPane::refresh()
+{
+    const auto *topic = m_client.store().topic(m_client.currentTopicId().toStdString());
+    m_topicTitle->setText(topic ? QStringLiteral("# ") + QString::fromStdString(topic->name) : QString());
+    m_composer->setPlaceholder(topic ? tr("Message #%1").arg(QString::fromStdString(topic->name)) : QString());
+    m_composer->setEnabled(topic);
+    for (QWidget *widget : std::as_const(m_managerOnly))
+        widget->setVisible(m_client.canManage(m_client.currentPartyId()));
+    updateEmptyState();
+}
+
+void TopicPane::updateEmptyState()
+{
+    const auto &store = m_client.store();
+    if (!m_client.currentTopicId().isEmpty()) {
+        m_stack->setCurrentIndex(0);
+        return;
+    }
+    if (store.parties().empty())
+        m_emptyText->setText(tr("You are not in any party yet.\nCreate one for your group, or join one with an invite link."));
+    else if (const auto *party = store.party(m_client.currentPartyId().toStdString()); party && party->topics.empty())
+        m_emptyText->setText(tr("%1 has no topics yet. Create one with the + next to Topics.").arg(QString::fromStdString(party->name)));
+    else
+        m_emptyText->setText(tr("Pick a topic on the left."));
+    m_stack->setCurrentIndex(1);
+}
+
+void TopicPane::topicOpened()
+{
+    m_composer->endEdit();
+    m_problem->hide();
+    refresh();
+    if (!m_client.currentTopicId().isEmpty() && isVisible())
+        m_composer->setFocus();
+}
+
+void TopicPane::showProblem(const QString &message)
+{
+    m_problem->setText(message);
+    m_problem->show();
+}
+
+void TopicPane::markReadIfVisible()
+{
+    if (m_client.currentTopicId().isEmpty() || !window()->isActiveWindow() || !m_timeline->isVisible())
+        return;
+    if (m_timeline->isShowingNewest())
+        m_client.markRead(m_client.currentTopicId());
+}
+
+void TopicPane::editLast()
+{
+    const auto &model = m_client.timeline();
+    for (int row = model.rowCount() - 1; row >= 0; --row) {
+        const QModelIndex index = model.index(row);
+        if (index.data(TimelineModel::OwnRole).toBool() && !index.data(TimelineModel::DeletedRole).toBool()
+            && index.data(TimelineModel::DeliveryStateRole).value<TimelineModel::DeliveryState>() == TimelineModel::DeliveryState::Delivered) {
+            editMessage(index);
+            return;
+        }
+    }
+}
+
+void TopicPane::editMessage(const QModelIndex &index)
+{
+    m_composer->beginEdit(index.data(TimelineModel::MessageIdRole).toString(), index.data(TimelineModel::BodyRole).toString());
+}
+
+void TopicPane::deleteMessage(const QModelIndex &index)
+{
+    auto *dialog = new ConfirmDialog(m_client.connection(), tr("Delete Message?"),
+                                     tr("The message is removed for everyone in the topic."), tr("Delete"), "message.delete",
+                                     {{"messageId", index.data(TimelineModel::MessageIdRole).toString().toStdString()}}, this);
+    dialog->open();
+}
+
+} // namespace chatterbox::ui

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QModelIndex;
+class QStackedWidget;
+
+namespace chatterbox::app {
+class Client;
+}
+
+namespace chatterbox::ui {
+
+class Composer;
+class ConnectionBanner;
+class NoticeBar;
+class Theme;
+class TimelineView;
+
+// The open topic: the connection banner and notices, the topic's name with its buttons, the
+// timeline (or, with no topic open, what to do), who is typing, and the composer. Reading to the
+// newest message while the window is active marks the topic read; opening it does not.
+class TopicPane final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TopicPane)
+
+public:
+    TopicPane(app::Client &client, const Theme &theme, QWidget *parent = nullptr);
+
+    TimelineView *timeline() const { return m_timeline; }
+    Composer *composer() const { return m_composer; }
+    NoticeBar *notice() const { return m_notice; }
+
+    // The open topic's name, the composer's placeholder, and the empty state.
+    void refresh();
+    // A topic was opened: leaves editing, clears problems, puts the keyboard in the composer.
+    void topicOpened();
+    void showProblem(const QString &message);
+    // The window became active: what is on screen is read.
+    void noteActive() { markReadIfVisible(); }
+    // Up in an empty composer: the person's last message, to edit.
+    void editLast();
+
+Q_SIGNALS:
+    void quickSwitcherRequested();
+    void inviteRequested();
+    void membersToggleRequested();
+    void createPartyRequested();
+    void joinPartyRequested();
+
+private:
+    QWidget *buildHeader();
+    QWidget *buildEmptyState();
+    QWidget *buildEditBar();
+    void updateEmptyState();
+    void editMessage(const QModelIndex &index);
+    void deleteMessage(const QModelIndex &index);
+    void markReadIfVisible();
+
+    app::Client &m_client;
+    ConnectionBanner *m_banner = nullptr;
+    NoticeBar *m_notice = nullptr;
+    QLabel *m_topicTitle = nullptr;
+    QList<QWidget *> m_managerOnly;
+    QStackedWidget *m_stack = nullptr;
+    QLabel *m_emptyText = nullptr;
+    TimelineView *m_timeline = nullptr;
+    QLabel *m_typing = nullptr;
+    QWidget *m_editBar = nullptr;
+    Composer *m_composer = nullptr;
+    QLabel *m_problem = nullptr;
+};
+
+} // namespace chatterbox::ui
