@@ -20,6 +20,10 @@ ConnectionBanner::ConnectionBanner(Connection &connection, QWidget *parent) : QF
     m_icon->setPixmap(icon(QStringLiteral("offline"), QColor(0x2a, 0x1a, 0x00)).pixmap(16, 16));
     m_text = new QLabel(this);
     m_text->setObjectName(QStringLiteral("connectionBannerText"));
+    m_text->setTextFormat(Qt::PlainText);
+    // A narrow window wraps the reason instead of cutting it off.
+    m_text->setWordWrap(true);
+    m_text->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_retry = new QPushButton(tr("Reconnect Now"), this);
     m_retry->setObjectName(QStringLiteral("reconnectNow"));
     m_retry->setFlat(true);
@@ -27,7 +31,7 @@ ConnectionBanner::ConnectionBanner(Connection &connection, QWidget *parent) : QF
     m_retry->setStyleSheet(QStringLiteral("QPushButton { color: #2a1a00; text-decoration: underline; border: none; }"));
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(16, 6, 16, 6);
-    layout->addWidget(m_icon);
+    layout->addWidget(m_icon, 0, Qt::AlignTop);
     layout->addWidget(m_text, 1);
     layout->addWidget(m_retry);
     connect(m_retry, &QPushButton::clicked, &m_connection, &Connection::reconnectNow);

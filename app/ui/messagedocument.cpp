@@ -1,11 +1,16 @@
 #include "app/ui/messagedocument.h"
 
+#include "app/ui/emoji.h"
+
 #include <QAbstractTextDocumentLayout>
 #include <QFont>
+#include <QFontDatabase>
+#include <QPainter>
 #include <QPalette>
 #include <QRegularExpression>
 #include <QTextBlock>
 #include <QTextCursor>
+#include <QTextFrame>
 
 namespace chatterbox::ui {
 
@@ -30,9 +35,17 @@ QString withoutImages(QString body)
     return body.replace(QStringLiteral("!["), QStringLiteral("\\!["));
 }
 
-void tintCode(QTextDocument &doc, const QColor &background)
+constexpr int kQuoteIndent = 14;
+constexpr int kQuoteBarWidth = 3;
+constexpr int kCodePadding = 8;
+
+// Inline code: on a tint, in the system's monospace, in the text's own colour in both themes.
+void styleInlineCode(QTextDocument &doc, const QColor &background)
 {
+    const QString mono = QFontDatabase::systemFont(QFontDatabase::FixedFont).family();
     for (QTextBlock block = doc.begin(); block.isValid(); block = block.next()) {
+        if (block.blockFormat().hasProperty(QTextFormat::BlockCodeLanguage))
+            continue;
         for (auto it = block.begin(); !it.atEnd(); ++it) {
             const QTextFragment fragment = it.fragment();
             if (!fragment.isValid() || !fragment.charFormat().fontFixedPitch())
@@ -42,7 +55,74 @@ void tintCode(QTextDocument &doc, const QColor &background)
             cursor.setPosition(fragment.position() + fragment.length(), QTextCursor::KeepAnchor);
             QTextCharFormat format;
             format.setBackground(background);
+            format.setFontFamilies({mono});
             cursor.mergeCharFormat(format);
+        }
+    }
+}
+
+// Code blocks (fenced or indented): each run of them in one tinted box, in monospace.
+void boxCodeBlocks(QTextDocument &doc, const QColor &background)
+{
+    const QString mono = QFontDatabase::systemFont(QFontDatabase::FixedFont).family();
+    QList<std::pair<int, int>> runs;   // first and last character of each run of code blocks
+    for (QTextBlock block = doc.begin(); block.isValid(); block = block.next()) {
+        if (!block.blockFormat().hasProperty(QTextFormat::BlockCodeLanguage))
+            continue;
+        const int end = block.position() + block.length() - 1;
+        if (!runs.isEmpty() && runs.last().second + 1 == block.position())
+            runs.last().second = end;
+        else
+            runs.append({block.position(), end});
+    }
+    // From the last run back, so that a box put in does not move the runs before it.
+    for (auto run = runs.crbegin(); run != runs.crend(); ++run) {
+        QTextCursor cursor(&doc);
+        cursor.setPosition(run->first);
+        cursor.setPosition(run->second, QTextCursor::KeepAnchor);
+        QTextCharFormat code;
+        code.setFontFamilies({mono});
+        cursor.mergeCharFormat(code);
+        QTextFrameFormat box;
+        box.setBackground(background);
+        box.setPadding(kCodePadding);
+        box.setTopMargin(4);
+        box.setBottomMargin(4);
+        box.setBorder(0);
+        cursor.insertFrame(box);
+    }
+}
+
+// Quotes: a small indent per level instead of the importer's 40 px, for the bar to sit in.
+void indentQuotes(QTextDocument &doc)
+{
+    for (QTextBlock block = doc.begin(); block.isValid(); block = block.next()) {
+        const int level = block.blockFormat().intProperty(QTextFormat::BlockQuoteLevel);
+        if (level <= 0)
+            continue;
+        QTextCursor cursor(block);
+        QTextBlockFormat format = block.blockFormat();
+        format.setLeftMargin(level * kQuoteIndent);
+        cursor.setBlockFormat(format);
+    }
+}
+
+// "@Name" for each name the message mentions, highlighted; the reader's own name more so.
+void highlightMentions(QTextDocument &doc, const MessageStyle &style)
+{
+    for (const QString &name : style.mentionedNames) {
+        if (name.isEmpty())
+            continue;
+        const bool mine = name.compare(style.myName, Qt::CaseInsensitive) == 0;
+        QTextCharFormat pill;
+        pill.setBackground(mine ? style.mentionOfMe : style.mention);
+        pill.setFontWeight(QFont::DemiBold);
+        for (QTextCursor found = doc.find(QLatin1Char('@') + name); !found.isNull(); found = doc.find(QLatin1Char('@') + name, found)) {
+            // Not the start of a longer word ("@Ann" inside "@Anne").
+            const QChar next = doc.characterAt(found.selectionEnd());
+            if (next.isLetterOrNumber() || next == QLatin1Char('_'))
+                continue;
+            found.mergeCharFormat(pill);
         }
     }
 }
@@ -59,10 +139,14 @@ std::unique_ptr<QTextDocument> renderMessage(const QString &body, const MessageS
     if (looksLikeMarkdown(body)) {
         doc->setMarkdown(withoutImages(body), QTextDocument::MarkdownFeatures(QTextDocument::MarkdownDialectGitHub
                                                                              | QTextDocument::MarkdownNoHTML));
-        tintCode(*doc, style.codeBackground);
+        styleInlineCode(*doc, style.codeBackground);
+        indentQuotes(*doc);
+        boxCodeBlocks(*doc, style.codeBackground);
     } else {
         doc->setPlainText(body);
     }
+    highlightMentions(*doc, style);
+    useColorEmoji(*doc);
     if (edited) {
         QTextCursor cursor(doc.get());
         cursor.movePosition(QTextCursor::End);
@@ -72,6 +156,17 @@ std::unique_ptr<QTextDocument> renderMessage(const QString &body, const MessageS
         cursor.insertText(QStringLiteral(" ") + MessageDocument::tr("(edited)"), format);
     }
     return doc;
+}
+
+void paintQuoteBars(QPainter &painter, const QTextDocument &doc, const QColor &color)
+{
+    QAbstractTextDocumentLayout *layout = doc.documentLayout();
+    for (QTextBlock block = doc.begin(); block.isValid(); block = block.next()) {
+        const int level = block.blockFormat().intProperty(QTextFormat::BlockQuoteLevel);
+        const QRectF rect = level > 0 ? layout->blockBoundingRect(block) : QRectF();
+        for (int i = 0; i < level; ++i)
+            painter.fillRect(QRectF(i * kQuoteIndent, rect.top(), kQuoteBarWidth, rect.height()), color);
+    }
 }
 
 bool isOpenableLink(const QUrl &url)

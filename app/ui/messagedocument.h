@@ -2,12 +2,14 @@
 
 #include <QColor>
 #include <QString>
+#include <QStringList>
 #include <QTextDocument>
 #include <QUrl>
 
 #include <memory>
 
 class QFont;
+class QPainter;
 class QPalette;
 
 namespace chatterbox::ui {
@@ -30,10 +32,19 @@ struct MessageStyle {
     const QPalette *palette = nullptr;
     QColor muted;
     QColor codeBackground;
+    QColor mention;               // the highlight behind "@Someone"
+    QColor mentionOfMe;           // behind the signed-in person's own name, stronger
+    QStringList mentionedNames;   // display names the message mentions
+    QString myName;
 };
 
-// Builds the document for a body; edited adds a muted "(edited)" after the text.
+// Builds the document for a body; edited adds a muted "(edited)" after the text. Code blocks
+// sit in a tinted box in monospace, inline code on a tint, quotes are indented (paintQuoteBars
+// draws their bars), and mentions of the people the message names are highlighted.
 std::unique_ptr<QTextDocument> renderMessage(const QString &body, const MessageStyle &style, bool edited);
+
+// The bar at the left of each quoted block, drawn with the document at the painter's origin.
+void paintQuoteBars(QPainter &painter, const QTextDocument &doc, const QColor &color);
 
 // Whether a link in a message may be opened: web and mail links, and chatterbox invites.
 // Anything else (files, other programs' schemes) is refused, so a message cannot run anything.

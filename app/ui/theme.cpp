@@ -1,5 +1,7 @@
 #include "app/ui/theme.h"
 
+#include "app/ui/emoji.h"
+
 #include <QApplication>
 #include <QPalette>
 #include <QProxyStyle>
@@ -87,6 +89,7 @@ Theme::Theme(QApplication &app) : QObject(&app), m_app(app)
     g_theme = this;
     registerResources();
     QApplication::setStyle(new ChatterboxStyle);
+    preferColorEmojiInApplication();
     app.installEventFilter(this);
     apply();
 }
@@ -132,6 +135,10 @@ QColor Theme::subtleBackground() const { return m_dark ? QColor(0x2b, 0x2c, 0x33
 QColor Theme::railBackground() const { return m_dark ? QColor(0x16, 0x17, 0x1b) : QColor(0xe6, 0xe5, 0xee); }
 QColor Theme::separator() const { return m_dark ? QColor(0x3a, 0x3b, 0x44) : QColor(0xdd, 0xdd, 0xe4); }
 QColor Theme::unreadLine() const { return danger(); }
+QColor Theme::mentionPill() const { return m_dark ? QColor(0x4a, 0x45, 0x8a) : QColor(0xe3, 0xdf, 0xff); }
+QColor Theme::mentionPillOfMe() const { return m_dark ? QColor(0x7a, 0x5f, 0x1a) : QColor(0xff, 0xe2, 0x8a); }
+QColor Theme::codeBackground() const { return m_dark ? QColor(0x35, 0x36, 0x3f) : QColor(0xee, 0xef, 0xf3); }
+QColor Theme::quoteBar() const { return m_dark ? QColor(0x5a, 0x5b, 0x66) : QColor(0xc9, 0xc9, 0xd3); }
 QColor Theme::danger() const { return QColor(0xe5, 0x48, 0x4d); }
 QColor Theme::focusRing() const { return m_dark ? QColor(0x9d, 0x8f, 0xff) : QColor(0x5b, 0x45, 0xff); }
 QColor Theme::mentionBackground() const { return m_dark ? QColor(0x4a, 0x3f, 0x1c) : QColor(0xff, 0xf4, 0xd6); }

@@ -33,6 +33,12 @@ public:
     QColor separator() const;
     QColor unreadLine() const;
     QColor mentionBackground() const;
+    // Behind "@Someone" in a message, and stronger behind the reader's own name.
+    QColor mentionPill() const;
+    QColor mentionPillOfMe() const;
+    // Behind code in messages, and the bar of a quote.
+    QColor codeBackground() const;
+    QColor quoteBar() const;
     // Errors, failed messages and mention counts.
     QColor danger() const;
     // Where the keyboard is, in every list.

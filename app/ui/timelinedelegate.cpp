@@ -56,6 +56,14 @@ TimelineDelegate::TimelineDelegate(QAbstractItemView &view, const Theme &theme) 
     m_documents.setMaxCost(400);
 }
 
+void TimelineDelegate::setMyName(const QString &name)
+{
+    if (name == m_myName)
+        return;
+    m_myName = name;
+    invalidate();
+}
+
 void TimelineDelegate::invalidate()
 {
     m_documents.clear();
@@ -156,8 +164,8 @@ QTextDocument *TimelineDelegate::document(const QModelIndex &index, int width) c
         const Theme *theme = &m_theme;
         const QFont font = m_view.font();
         const QPalette palette = m_view.palette();
-        MessageStyle style{&font, &palette, theme ? theme->mutedText() : QColor(Qt::gray),
-                           theme ? theme->subtleBackground() : QColor(Qt::lightGray)};
+        MessageStyle style{&font, &palette, theme->mutedText(), theme->codeBackground(), theme->mentionPill(), theme->mentionPillOfMe(),
+                           index.data(TimelineModel::MentionNamesRole).toStringList(), m_myName};
         doc = renderMessage(bodyText(index), style, index.data(TimelineModel::EditedRole).toBool()).release();
         m_documents.insert(key, doc);
     }
@@ -335,6 +343,7 @@ void TimelineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     if (delivery == TimelineModel::DeliveryState::Pending)
         painter->setOpacity(0.55);   // shown at once, dimmed until the server has it
     doc->documentLayout()->draw(painter, context);
+    paintQuoteBars(*painter, *doc, m_theme.quoteBar());
     painter->setOpacity(1.0);
     painter->translate(-body.topLeft());
 

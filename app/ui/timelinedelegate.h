@@ -57,6 +57,8 @@ public:
 
     // Forgets rendered bodies and heights (the theme, font or width changed).
     void invalidate();
+    // Whose name is highlighted more strongly in mentions: the signed-in person's.
+    void setMyName(const QString &name);
 
 Q_SIGNALS:
     void linkActivated(const QUrl &url);
@@ -91,6 +93,7 @@ private:
     int estimate() const;
 
     mutable QCache<QString, QTextDocument> m_documents;
+    QString m_myName;
     mutable QHash<QString, QPair<int, int>> m_heights;   // body key -> (width, body height)
     mutable std::vector<RowHeight> m_rows;                // by model row
     qint64 m_measuredTotal = 0;                           // for the estimate

@@ -196,6 +196,7 @@ QWidget *TopicPane::buildEditBar()
 
 void TopicPane::refresh()
 {
+    m_timeline->timelineDelegate()->setMyName(QString::fromStdString(m_client.store().me().displayName));
     const auto *topic = m_client.store().topic(m_client.currentTopicId().toStdString());
     m_topicTitle->setText(topic ? QStringLiteral("# ") + QString::fromStdString(topic->name) : QString());
     m_composer->setPlaceholder(topic ? tr("Message #%1").arg(QString::fromStdString(topic->name)) : QString());

@@ -13,6 +13,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
+#include <QPushButton>
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -31,17 +32,17 @@ TopicSidebar::TopicSidebar(app::Client &client, app::Preferences &preferences, c
 {
     setObjectName(QStringLiteral("sidebar"));
     setMinimumWidth(200);
-    m_partyHeader = new QToolButton(this);
+    m_partyHeader = new QPushButton(this);
     m_partyHeader->setObjectName(QStringLiteral("partyHeader"));
-    m_partyHeader->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    m_partyHeader->setPopupMode(QToolButton::InstantPopup);
+    m_partyHeader->setFlat(true);
     m_partyHeader->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     m_partyHeader->setMinimumHeight(48);
-    m_partyHeader->setAutoRaise(true);
-    // The name is elided to leave the arrow its room, so a long one never runs under it.
-    m_partyHeader->setStyleSheet(QStringLiteral("QToolButton { text-align: left; padding-left: %1px; padding-right: %2px; border: none;"
+    // The name starts at the left and is elided to leave the menu arrow its room, so a long one
+    // never runs under it.
+    m_partyHeader->setStyleSheet(QStringLiteral("QPushButton { text-align: left; padding-left: %1px; padding-right: %2px; border: none;"
                                                 " color: palette(window-text); }"
-                                                "QToolButton::menu-indicator { subcontrol-position: right center; right: 12px; }")
+                                                "QPushButton::menu-indicator { subcontrol-origin: padding; subcontrol-position: right center;"
+                                                " right: 12px; }")
                                      .arg(kHeaderPaddingLeft)
                                      .arg(kHeaderIndicatorRoom));
     QFont bold = m_partyHeader->font();

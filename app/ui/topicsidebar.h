@@ -5,7 +5,7 @@
 
 class QAction;
 class QLabel;
-class QToolButton;
+class QPushButton;
 
 namespace chatterbox::app {
 class Client;
@@ -58,7 +58,7 @@ private:
 
     app::Client &m_client;
     app::Preferences &m_preferences;
-    QToolButton *m_partyHeader = nullptr;
+    QPushButton *m_partyHeader = nullptr;
     TopicListView *m_list = nullptr;
     QLabel *m_meLabel = nullptr;
     QAction *m_moveUp = nullptr;

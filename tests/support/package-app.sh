@@ -20,7 +20,7 @@ for path in "${expected[@]}"; do
     grep -q " $path\$" <<<"$contents" || { echo "missing from the package: $path"; exit 1; }
 done
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libqt6widgets6 qt6-qpa-plugins; do
+for lib in libqt6widgets6 qt6-qpa-plugins fonts-noto-color-emoji; do
     grep -q "$lib" <<<"$depends" || { echo "Depends misses $lib: $depends"; exit 1; }
 done
 

@@ -9,6 +9,7 @@
 #include "app/ui/composer.h"
 #include "app/ui/dialogs/quickswitcher.h"
 #include "app/ui/avatar.h"
+#include "app/ui/emoji.h"
 #include "app/ui/messagedocument.h"
 
 #include <QAbstractItemView>
@@ -22,6 +23,12 @@
 #include <QTextBlock>
 #include <QTextDocument>
 #include <QTextFragment>
+#include <QTextFrame>
+#include <QAbstractTextDocumentLayout>
+#include <QFontDatabase>
+#include <QPainter>
+#include <QTextCursor>
+#include <QtMath>
 
 #include <cstdio>
 
@@ -33,10 +40,26 @@ struct Rendered {
     QFont font;
     QPalette palette;
     std::unique_ptr<QTextDocument> doc;
-    explicit Rendered(const QString &body, bool edited = false)
+    static inline const QColor kCodeTint{0xee, 0xef, 0xf3};
+    static inline const QColor kPill{0xe3, 0xdf, 0xff};
+    static inline const QColor kMyPill{0xff, 0xe2, 0x8a};
+
+    explicit Rendered(const QString &body, bool edited = false, const QStringList &mentioned = {})
     {
-        ui::MessageStyle style{&font, &palette, QColor(Qt::gray), QColor(Qt::lightGray)};
+        ui::MessageStyle style{&font, &palette, QColor(Qt::gray), kCodeTint, kPill, kMyPill, mentioned, QStringLiteral("Dana Kim")};
         doc = ui::renderMessage(body, style, edited);
+    }
+
+    // The background of the characters of the first place text is found.
+    QColor backgroundOf(const QString &text) const
+    {
+        QTextCursor found = doc->find(text);
+        if (found.isNull())
+            return {};
+        QTextCursor one(doc.get());
+        one.setPosition(found.selectionStart() + 1);
+        const QBrush brush = one.charFormat().background();
+        return brush.style() == Qt::NoBrush ? QColor() : brush.color();
     }
 
     template <typename Predicate>
@@ -80,6 +103,94 @@ private Q_SLOTS:
             return f.text() == QLatin1String("code") && f.charFormat().fontFixedPitch() && f.charFormat().background().style() != Qt::NoBrush;
         }));
         QCOMPARE(r.anchors(), QStringList{QStringLiteral("https://example.org/page")});
+    }
+
+    void markdown_codeBlocksSitInATintedMonospaceBox()
+    {
+        Rendered r(QStringLiteral("Try this:\n\n```cpp\nint answer = 42;\nreturn answer;\n```\n\nand `inline` too"));
+        const QString mono = QFontDatabase::systemFont(QFontDatabase::FixedFont).family();
+        // The two lines of the block share one box with the tint, apart from the rest.
+        const QTextCursor line = r.doc->find(QStringLiteral("int answer"));
+        QVERIFY(!line.isNull());
+        QTextFrame *box = line.currentFrame();
+        QVERIFY(box && box != r.doc->rootFrame());
+        QCOMPARE(box->frameFormat().background().color(), Rendered::kCodeTint);
+        QVERIFY(box->frameFormat().padding() > 0);
+        QCOMPARE(r.doc->find(QStringLiteral("return answer")).currentFrame(), box);
+        QCOMPARE(r.doc->find(QStringLiteral("Try this")).currentFrame(), r.doc->rootFrame());
+        QCOMPARE(QTextCursor(r.doc->find(QStringLiteral("int answer"))).charFormat().fontFamilies().toStringList().value(0), mono);
+        // Inline code: tinted, monospace, in the text's colour, not boxed.
+        QCOMPARE(r.backgroundOf(QStringLiteral("inline")), Rendered::kCodeTint);
+        QCOMPARE(r.doc->find(QStringLiteral("inline")).currentFrame(), r.doc->rootFrame());
+    }
+
+    void markdown_quotesHaveABar()
+    {
+        Rendered r(QStringLiteral("> someone said\n>> and before that\n\nmy answer"));
+        QTextBlock quote = r.doc->find(QStringLiteral("someone said")).block();
+        QCOMPARE(quote.blockFormat().intProperty(QTextFormat::BlockQuoteLevel), 1);
+        QVERIFY(quote.blockFormat().leftMargin() >= 8 && quote.blockFormat().leftMargin() <= 20);
+        r.doc->setTextWidth(400);
+        QImage image(400, qCeil(r.doc->size().height()), QImage::Format_ARGB32);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        ui::paintQuoteBars(painter, *r.doc, Qt::blue);
+        painter.end();
+        const int quoteY = qRound(r.doc->documentLayout()->blockBoundingRect(quote).center().y());
+        const int answerY = qRound(r.doc->documentLayout()->blockBoundingRect(r.doc->find(QStringLiteral("my answer")).block()).center().y());
+        QCOMPARE(image.pixelColor(1, quoteY), QColor(Qt::blue));
+        QCOMPARE(image.pixelColor(1, answerY), QColor(Qt::white));
+    }
+
+    void mentions_areHighlighted_mineMoreStrongly()
+    {
+        Rendered r(QStringLiteral("@Ann Lee and @Dana Kim, not @Anne or @Bob"), false,
+                   {QStringLiteral("Ann Lee"), QStringLiteral("Dana Kim"), QStringLiteral("Ann")});
+        QCOMPARE(r.backgroundOf(QStringLiteral("@Ann Lee")), Rendered::kPill);
+        QCOMPARE(r.backgroundOf(QStringLiteral("@Dana Kim")), Rendered::kMyPill);
+        QCOMPARE(r.backgroundOf(QStringLiteral("@Anne")), QColor());   // "@Ann" is a mention, "@Anne" another word
+        QCOMPARE(r.backgroundOf(QStringLiteral("@Bob")), QColor());    // not someone the message mentions
+        // Markdown messages too.
+        Rendered md(QStringLiteral("**hey** @Dana Kim, see `this`"), false, {QStringLiteral("Dana Kim")});
+        QCOMPARE(md.backgroundOf(QStringLiteral("@Dana Kim")), Rendered::kMyPill);
+    }
+
+    void emoji_findsSequences_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QStringList>("emoji");
+        QTest::newRow("face") << QStringLiteral("hi 😀 there") << QStringList{QStringLiteral("😀")};
+        QTest::newRow("skin tone") << QStringLiteral("👍🏽 ok") << QStringList{QStringLiteral("👍🏽")};
+        QTest::newRow("zwj family") << QStringLiteral("👩‍👩‍👧!") << QStringList{QStringLiteral("👩‍👩‍👧")};
+        QTest::newRow("flag") << QStringLiteral("go 🇳🇿🇫🇷") << QStringList{QStringLiteral("🇳🇿"), QStringLiteral("🇫🇷")};
+        QTest::newRow("heart with VS16") << QStringLiteral("❤️ and ❤") << QStringList{QStringLiteral("❤️")};
+        QTest::newRow("keycap") << QStringLiteral("press 1️⃣ then 2") << QStringList{QStringLiteral("1️⃣")};
+        QTest::newRow("none") << QStringLiteral("plain ASCII #1, (c) 2026") << QStringList{};
+    }
+
+    void emoji_findsSequences()
+    {
+        QFETCH(QString, text);
+        QFETCH(QStringList, emoji);
+        QStringList found;
+        for (const auto &[start, end] : ui::emojiRanges(text))
+            found << text.mid(start, end - start);
+        QCOMPARE(found, emoji);
+    }
+
+    void emoji_drawnFromTheColourFont()
+    {
+        // install-deps brings fonts-noto-color-emoji; the app package depends on it.
+        QCOMPARE(ui::colorEmojiFamily(), QStringLiteral("Noto Color Emoji"));
+        Rendered r(QStringLiteral("party ❤️ 🎉 time"));
+        QTextCursor heart = r.doc->find(QStringLiteral("❤️"));
+        QVERIFY(!heart.isNull());
+        QTextCursor inside(r.doc.get());
+        inside.setPosition(heart.selectionStart() + 1);
+        QCOMPARE(inside.charFormat().fontFamilies().toStringList().value(0), QStringLiteral("Noto Color Emoji"));
+        QTextCursor word(r.doc.get());
+        word.setPosition(r.doc->find(QStringLiteral("party")).selectionStart() + 1);
+        QVERIFY(!word.charFormat().fontFamilies().toStringList().contains(QStringLiteral("Noto Color Emoji")));
     }
 
     void markdown_plainTextStaysPlain()

@@ -205,6 +205,14 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
     case MentionsMeRole:
         return m && std::find(m->mentions.begin(), m->mentions.end(), m_store.me().id) != m->mentions.end();
     case FirstUnreadRole: return m && m->seq == m_firstUnreadSeq;
+    case MentionNamesRole: {
+        QStringList names;
+        if (m) {
+            for (const auto &userId : m->mentions)
+                names << m_store.displayName(userId);
+        }
+        return names;
+    }
     case OwnRole: return authorId(row).toStdString() == m_store.me().id;
     case DayStartRole:
     case GroupStartRole: {
@@ -229,7 +237,7 @@ QHash<int, QByteArray> TimelineModel::roleNames() const
             {AuthorNameRole, "authorName"}, {BodyRole, "body"}, {SentAtRole, "sentAt"}, {SeqRole, "seq"},
             {DeliveryStateRole, "deliveryState"}, {ErrorRole, "error"}, {EditedRole, "edited"}, {DeletedRole, "deleted"},
             {DayStartRole, "dayStart"}, {GroupStartRole, "groupStart"}, {FirstUnreadRole, "firstUnread"},
-            {MentionsMeRole, "mentionsMe"}, {OwnRole, "own"}};
+            {MentionsMeRole, "mentionsMe"}, {OwnRole, "own"}, {MentionNamesRole, "mentionNames"}};
 }
 
 bool TimelineModel::hasOlder() const

@@ -39,6 +39,7 @@ public:
         FirstUnreadRole,     // the first message that was unread when the topic was opened
         MentionsMeRole,
         OwnRole,             // written by the signed-in person (pending ones too)
+        MentionNamesRole,    // QStringList: the display names of the people it mentions
     };
     enum class DeliveryState { Delivered, Pending, Failed };
     Q_ENUM(DeliveryState)

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QList>
+#include <QString>
+
+#include <utility>
+
+class QTextDocument;
+
+namespace chatterbox::ui {
+
+// The colour emoji font the app prefers (Noto Color Emoji, from fonts-noto-color-emoji), or an
+// empty string when it is not installed.
+QString colorEmojiFamily();
+
+// Where text shows emoji: the ranges [start, end) of emoji and emoji sequences (skin tones, ZWJ
+// sequences, flags, keycaps, and symbols asked to look like emoji with U+FE0F).
+QList<std::pair<qsizetype, qsizetype>> emojiRanges(const QString &text);
+
+// Draws every emoji of the document from the colour emoji font, ahead of the text font (which
+// may have a monochrome glyph for some of them, as DejaVu Sans has for ❤ and ☺).
+void useColorEmoji(QTextDocument &doc);
+
+// Puts the colour emoji font after the application's own, so that labels, lists and the
+// composer take emoji from it before any other fallback.
+void preferColorEmojiInApplication();
+
+} // namespace chatterbox::ui
