@@ -11,6 +11,7 @@ const QString kStartAtLogin = QStringLiteral("startup/atLogin");
 const QString kStartMinimized = QStringLiteral("startup/minimized");
 const QString kCloseToTray = QStringLiteral("window/closeToTray");
 const QString kLastTopic = QStringLiteral("window/lastTopic");
+const QString kRecentTopicsKey = QStringLiteral("window/recentTopics");
 const QString kMuteAllUntil = QStringLiteral("notifications/muteAllUntil");
 const QString kMutedTopics = QStringLiteral("notifications/mutedTopics");
 const QString kMutedParties = QStringLiteral("notifications/mutedParties");
@@ -62,7 +63,19 @@ void Preferences::setStartMinimized(bool on) { m_settings->setValue(kStartMinimi
 bool Preferences::closeToTray() const { return m_settings->value(kCloseToTray, false).toBool(); }
 void Preferences::setCloseToTray(bool on) { m_settings->setValue(kCloseToTray, on); }
 QString Preferences::lastTopicId() const { return m_settings->value(kLastTopic).toString(); }
-void Preferences::setLastTopicId(const QString &topicId) { m_settings->setValue(kLastTopic, topicId); }
+void Preferences::setLastTopicId(const QString &topicId)
+{
+    m_settings->setValue(kLastTopic, topicId);
+    QStringList recent = recentTopicIds();
+    recent.removeAll(topicId);
+    recent.prepend(topicId);
+    m_settings->setValue(kRecentTopicsKey, recent.mid(0, kRecentTopics));
+}
+
+QStringList Preferences::recentTopicIds() const
+{
+    return m_settings->value(kRecentTopicsKey).toStringList();
+}
 
 } // namespace chatterbox::app
 

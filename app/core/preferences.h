@@ -47,9 +47,12 @@ public:
     bool isPartyMuted(const QString &partyId) const;
     void setPartyMuted(const QString &partyId, bool muted);
 
-    // Where the person was, to open there next time.
+    // Where the person was, to open there next time; and the topics they went to, newest first
+    // (at most kRecentTopics), for the quick switcher.
     QString lastTopicId() const;
     void setLastTopicId(const QString &topicId);
+    QStringList recentTopicIds() const;
+    static constexpr int kRecentTopics = 30;
 
     QSettings &settings() { return *m_settings; }
 

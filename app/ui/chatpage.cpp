@@ -140,10 +140,36 @@ void ChatPage::goToTopic(const QString &partyId, const QString &topicId)
 {
     m_client.showParty(partyId);
     QString topic = topicId;
-    // No topic named: the party's first one.
-    if (const auto *party = m_client.store().party(partyId.toStdString()); topic.isEmpty() && party && !party->topics.empty())
-        topic = QString::fromStdString(party->topics.front().id);
+    // No topic named: the one of the party the person was in last, else its first.
+    const auto *party = m_client.store().party(partyId.toStdString());
+    if (topic.isEmpty() && party) {
+        for (const QString &recent : m_preferences.recentTopicIds()) {
+            const auto *t = m_client.store().topic(recent.toStdString());
+            if (t && t->partyId == party->id) {
+                topic = recent;
+                break;
+            }
+        }
+        if (topic.isEmpty() && !party->topics.empty())
+            topic = QString::fromStdString(party->topics.front().id);
+    }
     m_client.showTopic(topic);
+}
+
+void ChatPage::showMember(const QString &partyId, const QString &userId)
+{
+    // There are no direct messages yet: the person is shown where the two of you meet.
+    goToTopic(partyId, {});
+    m_membersWanted = true;
+    m_members->show();
+    for (int row = 0; row < m_client.members().rowCount(); ++row) {
+        const QModelIndex index = m_client.members().index(row);
+        if (index.data(app::MemberListModel::UserIdRole).toString() == userId) {
+            m_members->setCurrentIndex(index);
+            m_members->scrollTo(index);
+            m_members->setFocus();
+        }
+    }
 }
 
 void ChatPage::onPartyChanged(const QString &partyId)
@@ -328,8 +354,9 @@ void ChatPage::openSettings()
 
 void ChatPage::openQuickSwitcher()
 {
-    auto *switcher = new QuickSwitcher(m_client.store(), this);
+    auto *switcher = new QuickSwitcher(m_client.store(), m_preferences.recentTopicIds(), this);
     connect(switcher, &QuickSwitcher::topicChosen, this, &ChatPage::goToTopic);
+    connect(switcher, &QuickSwitcher::personChosen, this, &ChatPage::showMember);
     switcher->open();
 }
 

@@ -31,7 +31,10 @@ class ChatPage final : public QWidget {
 public:
     ChatPage(app::Client &client, app::Preferences &preferences, Theme &theme, QWidget *parent = nullptr);
 
+    // An empty topicId opens the topic of the party the person was in last.
     void goToTopic(const QString &partyId, const QString &topicId);
+    // A person from the quick switcher: their row in the member list of a party they share.
+    void showMember(const QString &partyId, const QString &userId);
     // Alt+Up/Down: the previous or next topic of the open party, wrapping around.
     void stepTopic(int delta);
     void stepParty(int delta);

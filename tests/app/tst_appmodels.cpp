@@ -1,6 +1,7 @@
 // The app's store and list models, fed with protocol structs as the server sends them; every
 // model runs under QAbstractItemModelTester.
 
+#include "app/core/destinations.h"
 #include "app/core/keychainsecretstore.h"
 #include "app/core/models/memberlistmodel.h"
 #include "app/core/models/partylistmodel.h"
@@ -251,6 +252,51 @@ private Q_SLOTS:
         damaged.close();
         Outbox fresh(path);
         QCOMPARE(fresh.entries().size(), 0);
+    }
+
+    void destinations_rankedAsPeopleExpect()
+    {
+        // Two parties with topics and people, as the quick switcher searches them.
+        Store store;
+        Ready r = readyWith(0, 0);
+        Party &club = r.parties.front();
+        club.topics = {{"t-general", kParty, "general", 0, 3, 3}, {"t-help", kParty, "help", 1, 0, 0},
+                       {"t-shelves", kParty, "bookshelves", 2, 0, 0}, {"t-random", kParty, "random", 3, 0, 0}};
+        Party climbing;
+        climbing.id = "p-climb";
+        climbing.name = "Helsinki Climbers";
+        climbing.ownerId = kAnn;
+        climbing.topics = {{"t-routes", "p-climb", "routes", 0, 0, 0}};
+        climbing.members = {{kMe, "Me", {}, Role::Member, 0}, {kAnn, "Ann", {}, Role::Owner, 0}, {"u-helga", "Helga Berg", {}, Role::Member, 0}};
+        r.parties.push_back(climbing);
+        r.readStates = {{"t-general", 0, 3, 0}};
+        store.applyReady(r);
+
+        const auto names = [&](const QString &query, const QStringList &recent = {}) {
+            QStringList out;
+            for (const auto &d : findDestinations(store, query, recent))
+                out << d.name;
+            return out;
+        };
+        // "hel": what starts with it (the topic, then the shorter name), a name with "hel" inside a
+        // word after, and last the topics of the party whose name starts with it. Not #general.
+        QCOMPARE(names(QStringLiteral("hel")),
+                 (QStringList{QStringLiteral("help"), QStringLiteral("Helga Berg"), QStringLiteral("Helsinki Climbers"),
+                              QStringLiteral("bookshelves"), QStringLiteral("routes")}));
+        QCOMPARE(findDestinations(store, QStringLiteral("hel"), {}).first().topicId, QStringLiteral("t-help"));
+        // Equal matches: the one visited last first.
+        QCOMPARE(names(QStringLiteral("r"), {QStringLiteral("t-routes")}).mid(0, 2), (QStringList{QStringLiteral("routes"), QStringLiteral("random")}));
+        QCOMPARE(names(QStringLiteral("r"), {QStringLiteral("t-random")}).mid(0, 2), (QStringList{QStringLiteral("random"), QStringLiteral("routes")}));
+        // People: found once, whatever parties they share; the signed-in person never.
+        const auto ann = findDestinations(store, QStringLiteral("ann"), {});
+        QCOMPARE(std::count_if(ann.begin(), ann.end(), [](const Destination &d) { return d.kind == Destination::Kind::Person; }), 1);
+        QVERIFY(findDestinations(store, QStringLiteral("Me"), {}).isEmpty() || findDestinations(store, QStringLiteral("Me"), {}).first().kind != Destination::Kind::Person);
+        // Nothing typed: topics, recent first, then unread.
+        QCOMPARE(names(QString(), {QStringLiteral("t-routes")}).mid(0, 2), (QStringList{QStringLiteral("routes"), QStringLiteral("general")}));
+        // Letters in order, and the party's name before the topic's.
+        QCOMPARE(names(QStringLiteral("gnrl")), QStringList{QStringLiteral("general")});
+        QVERIFY(names(QStringLiteral("book gen")).contains(QStringLiteral("general")));
+        QVERIFY(names(QStringLiteral("zzz")).isEmpty());
     }
 
     void secrets_splitForSmallKeychains()

@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTreeWidget>
+#include <QWindow>
 
 using namespace chatterbox;
 using namespace chatterbox::test;
@@ -39,6 +40,8 @@ class TestUiDialogs : public QObject {
 
     void activate()
     {
+        // A dialog that closed took the platform's focus window with it: ask for it back.
+        m_dana->window.windowHandle()->requestActivate();
         QApplication::setActiveWindow(&m_dana->window);
         QVERIFY(QTest::qWaitForWindowActive(&m_dana->window));
     }
@@ -348,6 +351,26 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return currentTopicName() == QStringLiteral("general"); }, 5000));
         press(Qt::ALT | Qt::Key_Down);
         QVERIFY(QTest::qWaitFor([&] { return currentTopicName() == QStringLiteral("seedlings"); }, 5000));
+
+        // The best match first: "hel" is #help, not #general (whose letters are in order too).
+        const json help = m_alice->request("topic.create", {{"partyId", store().parties().front().id}, {"name", "help"}});
+        QVERIFY(isOk(help));
+        QVERIFY(QTest::qWaitFor([&] { return store().topic(help["result"]["topic"]["id"]) != nullptr; }, 5000));
+        const auto switchTo = [&](const QString &query) {
+            press(Qt::CTRL | Qt::Key_K);
+            auto *dialog = m_dana->waitForDialog<ui::QuickSwitcher>();
+            QVERIFY(dialog);
+            auto *field = dialog->findChild<QLineEdit *>(QStringLiteral("switcherQuery"));
+            QTest::keyClicks(field, query);
+            QTest::keyClick(field, Qt::Key_Return);
+            QVERIFY(QTest::qWaitFor([&] { return !dialog->isVisible(); }, 5000));
+        };
+        switchTo(QStringLiteral("hel"));
+        QVERIFY(QTest::qWaitFor([&] { return currentTopicName() == QStringLiteral("help"); }, 5000));
+        // A person: their row in the member list of a party the two share.
+        switchTo(QStringLiteral("alice mo"));
+        auto *members = m_dana->window.findChild<QListView *>(QStringLiteral("memberList"));
+        QVERIFY(QTest::qWaitFor([&] { return members->isVisible() && members->currentIndex().data(app::MemberListModel::DisplayNameRole).toString() == QStringLiteral("Alice Moreau"); }, 5000));
     }
 
     void everyControl_hasAnAccessibleName()

@@ -4,10 +4,10 @@
 // same in every process).
 
 #include "app/core/invitelink.h"
+#include "app/core/destinations.h"
 #include "app/core/models/partylistmodel.h"
 #include "app/platform/autostart.h"
 #include "app/ui/composer.h"
-#include "app/ui/dialogs/quickswitcher.h"
 #include "app/ui/avatar.h"
 #include "app/ui/emoji.h"
 #include "app/ui/messagedocument.h"
@@ -423,13 +423,19 @@ private Q_SLOTS:
         QCOMPARE(app::PartyListModel::initials(name), initials);
     }
 
-    void quickSwitcher_matchesInOrder()
+    void quickSwitcher_matchQuality_ranksHowANameMatches()
     {
-        QVERIFY(ui::QuickSwitcher::matches(QStringLiteral("gnrl"), QStringLiteral("general")));
-        QVERIFY(ui::QuickSwitcher::matches(QStringLiteral("GEN"), QStringLiteral("general")));
-        QVERIFY(ui::QuickSwitcher::matches(QString(), QStringLiteral("anything")));
-        QVERIFY(!ui::QuickSwitcher::matches(QStringLiteral("lrg"), QStringLiteral("general")));
-        QVERIFY(ui::QuickSwitcher::matches(QStringLiteral("book gen"), QStringLiteral("Book Club general")));
+        const auto q = [](const char *query, const char *text) {
+            return app::matchQuality(QString::fromUtf8(query), QString::fromUtf8(text));
+        };
+        QVERIFY(q("general", "General") > q("gen", "general"));      // the name itself
+        QVERIFY(q("gen", "general") > q("gen", "big-generators"));   // starts with it
+        QVERIFY(q("gen", "big-generators") > q("gen", "oxygen"));    // a word starts with it
+        QVERIFY(q("gen", "oxygen") > q("gnrl", "general"));          // inside it
+        QVERIFY(q("gnrl", "general") > 0);                           // its letters in order
+        QCOMPARE(q("lrg", "general"), 0);
+        QVERIFY(q("help", "helpDesk") > q("desk", "helpDesk") - 1);  // camel case words
+        QVERIFY(q("", "anything") > 0);
     }
 };
 

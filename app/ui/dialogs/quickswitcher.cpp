@@ -1,39 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/ui/dialogs/quickswitcher.h"
 
+#include "app/core/models/partylistmodel.h"
 #include "app/core/store.h"
+#include "app/ui/avatar.h"
 #include "app/ui/icons.h"
 
 #include <QKeyEvent>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPainter>
 #include <QVBoxLayout>
 
 namespace chatterbox::ui {
 
 namespace {
-constexpr int kPartyRole = Qt::UserRole + 1;
-constexpr int kTopicRole = Qt::UserRole + 2;
-constexpr int kMaxResults = 50;
+
+constexpr int kIndexRole = Qt::UserRole + 1;
+
+QIcon initialsIcon(const QString &name, const QString &id, bool rounded)
+{
+    QPixmap pixmap(32, 32);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    paintInitials(painter, QRect(2, 2, 28, 28), app::PartyListModel::initials(name), colorFor(id), rounded);
+    painter.end();
+    return QIcon(pixmap);
+}
+
 } // namespace
 
-QuickSwitcher::QuickSwitcher(const app::Store &store, QWidget *parent) : QDialog(parent), m_store(store)
+QuickSwitcher::QuickSwitcher(const app::Store &store, QStringList recentTopics, QWidget *parent)
+    : QDialog(parent), m_store(store), m_recentTopics(std::move(recentTopics))
 {
     setObjectName(QStringLiteral("quickSwitcher"));
     setAttribute(Qt::WA_DeleteOnClose);
     setWindowModality(Qt::WindowModal);
-    setWindowTitle(tr("Go to Topic"));
+    setWindowTitle(tr("Go To"));
     resize(480, 360);
     m_query = new QLineEdit(this);
     m_query->setObjectName(QStringLiteral("switcherQuery"));
-    m_query->setPlaceholderText(tr("Where to? Type a topic or party name"));
-    m_query->setAccessibleName(tr("Topic or party name"));
+    m_query->setPlaceholderText(tr("Where to? Type a topic, party or person"));
+    m_query->setAccessibleName(tr("Topic, party or person"));
     m_query->setMinimumHeight(36);
     m_query->addAction(icon(QStringLiteral("search")), QLineEdit::LeadingPosition);
     m_query->installEventFilter(this);
     m_results = new QListWidget(this);
     m_results->setObjectName(QStringLiteral("switcherResults"));
-    m_results->setAccessibleName(tr("Matching topics"));
+    m_results->setAccessibleName(tr("Places to go"));
     m_results->setUniformItemSizes(true);
+    m_results->setIconSize(QSize(20, 20));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_query);
     layout->addWidget(m_results);
@@ -43,40 +59,29 @@ QuickSwitcher::QuickSwitcher(const app::Store &store, QWidget *parent) : QDialog
     fill();
 }
 
-bool QuickSwitcher::matches(const QString &query, const QString &text)
-{
-    qsizetype at = 0;
-    for (const QChar c : query) {
-        if (c.isSpace())
-            continue;
-        at = text.indexOf(c, at, Qt::CaseInsensitive);
-        if (at < 0)
-            return false;
-        ++at;
-    }
-    return true;
-}
-
 void QuickSwitcher::fill()
 {
     m_results->clear();
-    const QString query = m_query->text();
-    for (const auto &party : m_store.parties()) {
-        const QString partyName = QString::fromStdString(party.name);
-        for (const auto &topic : party.topics) {
-            const QString topicName = QString::fromStdString(topic.name);
-            if (!matches(query, topicName) && !matches(query, partyName + QLatin1Char(' ') + topicName))
-                continue;
-            auto *item = new QListWidgetItem(icon(QStringLiteral("hash")), tr("%1  —  %2").arg(topicName, partyName), m_results);
-            item->setData(kPartyRole, QString::fromStdString(party.id));
-            item->setData(kTopicRole, QString::fromStdString(topic.id));
-            if (m_store.readState(topic.id).unread > 0) {
-                QFont bold = item->font();
-                bold.setBold(true);
-                item->setFont(bold);
-            }
-            if (m_results->count() >= kMaxResults)
-                break;
+    m_found = app::findDestinations(m_store, m_query->text(), m_recentTopics);
+    for (qsizetype i = 0; i < m_found.size(); ++i) {
+        const app::Destination &d = m_found.at(i);
+        QListWidgetItem *item = nullptr;
+        switch (d.kind) {
+        case app::Destination::Kind::Topic:
+            item = new QListWidgetItem(icon(QStringLiteral("hash")), tr("%1  —  %2").arg(d.name, d.context), m_results);
+            break;
+        case app::Destination::Kind::Party:
+            item = new QListWidgetItem(initialsIcon(d.name, d.partyId, true), tr("%1  —  party").arg(d.name), m_results);
+            break;
+        case app::Destination::Kind::Person:
+            item = new QListWidgetItem(initialsIcon(d.name, d.userId, false), tr("%1  —  in %2").arg(d.name, d.context), m_results);
+            break;
+        }
+        item->setData(kIndexRole, static_cast<int>(i));
+        if (d.unread) {
+            QFont bold = item->font();
+            bold.setBold(true);
+            item->setFont(bold);
         }
     }
     m_results->setCurrentRow(0);
@@ -87,7 +92,11 @@ void QuickSwitcher::choose()
     QListWidgetItem *item = m_results->currentItem();
     if (!item)
         return;
-    Q_EMIT topicChosen(item->data(kPartyRole).toString(), item->data(kTopicRole).toString());
+    const app::Destination d = m_found.value(item->data(kIndexRole).toInt());
+    if (d.kind == app::Destination::Kind::Person)
+        Q_EMIT personChosen(d.partyId, d.userId);
+    else
+        Q_EMIT topicChosen(d.partyId, d.topicId);
     accept();
 }
 

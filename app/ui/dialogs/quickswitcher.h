@@ -1,4 +1,7 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+
+#include "app/core/destinations.h"
 
 #include <QDialog>
 
@@ -11,19 +14,19 @@ class Store;
 
 namespace chatterbox::ui {
 
-// Ctrl+K: type part of a party's or topic's name, Enter goes there.
+// Ctrl+K: type part of a topic's, party's or person's name; the best match is first, and Enter
+// goes there. With nothing typed, the topics visited last.
 class QuickSwitcher final : public QDialog {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(QuickSwitcher)
 
 public:
-    QuickSwitcher(const app::Store &store, QWidget *parent);
-
-    // Whether each character of query appears in text, in order ("gnrl" matches "general").
-    static bool matches(const QString &query, const QString &text);
+    QuickSwitcher(const app::Store &store, QStringList recentTopics, QWidget *parent);
 
 Q_SIGNALS:
+    // A party alone names no topic (an empty topicId).
     void topicChosen(const QString &partyId, const QString &topicId);
+    void personChosen(const QString &partyId, const QString &userId);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -33,6 +36,8 @@ private:
     void choose();
 
     const app::Store &m_store;
+    const QStringList m_recentTopics;
+    QList<app::Destination> m_found;
     QLineEdit *m_query = nullptr;
     QListWidget *m_results = nullptr;
 };
