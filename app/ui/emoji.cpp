@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/ui/emoji.h"
 
-#include <QApplication>
 #include <QFontDatabase>
 #include <QTextBlock>
 #include <QTextCursor>
@@ -117,21 +116,6 @@ void useColorEmoji(QTextDocument &doc)
             cursor.mergeCharFormat(format);
         }
     }
-}
-
-void preferColorEmojiInApplication()
-{
-    const QString family = colorEmojiFamily();
-    if (family.isEmpty())
-        return;
-    QFont font = QApplication::font();
-    QStringList families = font.families();
-    if (families.isEmpty())
-        families << font.family();
-    if (!families.contains(family))
-        families << family;
-    font.setFamilies(families);
-    QApplication::setFont(font);
 }
 
 } // namespace chatterbox::ui

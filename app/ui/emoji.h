@@ -22,8 +22,4 @@ QList<std::pair<qsizetype, qsizetype>> emojiRanges(const QString &text);
 // may have a monochrome glyph for some of them, as DejaVu Sans has for ❤ and ☺).
 void useColorEmoji(QTextDocument &doc);
 
-// Puts the colour emoji font after the application's own, so that labels, lists and the
-// composer take emoji from it before any other fallback.
-void preferColorEmojiInApplication();
-
 } // namespace chatterbox::ui

@@ -1,7 +1,5 @@
 #include "app/ui/theme.h"
 
-#include "app/ui/emoji.h"
-
 #include <QApplication>
 #include <QPalette>
 #include <QProxyStyle>
@@ -89,7 +87,6 @@ Theme::Theme(QApplication &app) : QObject(&app), m_app(app)
     g_theme = this;
     registerResources();
     QApplication::setStyle(new ChatterboxStyle);
-    preferColorEmojiInApplication();
     app.installEventFilter(this);
     apply();
 }

@@ -2,6 +2,7 @@
 
 #include "app/core/models/timelinemodel.h"
 #include "app/ui/icons.h"
+#include "app/ui/listdelegates.h"
 #include "app/ui/messagedocument.h"
 #include "app/ui/timelinedelegate.h"
 
@@ -12,6 +13,7 @@
 #include <QKeyEvent>
 #include <QMenu>
 #include <QMouseEvent>
+#include <QPainter>
 #include <QPushButton>
 #include <QScrollBar>
 
@@ -33,7 +35,7 @@ QPushButton *jumpButton(const QString &iconName, const QString &text, const QStr
 
 } // namespace
 
-TimelineView::TimelineView(const Theme &theme, QWidget *parent) : QListView(parent)
+TimelineView::TimelineView(const Theme &theme, QWidget *parent) : QListView(parent), m_theme(theme)
 {
     setObjectName(QStringLiteral("timeline"));
     setAccessibleName(tr("Messages"));
@@ -312,6 +314,11 @@ void TimelineView::paintEvent(QPaintEvent *event)
 {
     settleRows();
     QListView::paintEvent(event);
+    // An empty topic has no row to ring: the ring goes round the whole timeline.
+    if (hasFocus() && !currentIndex().isValid()) {
+        QPainter painter(viewport());
+        paintFocusRing(painter, QRectF(viewport()->rect()).adjusted(2, 2, -2, -2), m_theme, 6);
+    }
 }
 
 bool TimelineView::viewportEvent(QEvent *event)

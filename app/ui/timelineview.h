@@ -69,6 +69,7 @@ private:
     void updateJumpButtons();
     void placeJumpButtons();
 
+    const Theme &m_theme;
     app::TimelineModel *m_model = nullptr;
     TimelineDelegate *m_delegate = nullptr;
     bool m_stickToBottom = true;
