@@ -192,6 +192,7 @@ void SignInPage::onServerReady()
     for (const auto &provider : info.providers) {
         auto *button = new QPushButton(tr("Continue with %1").arg(provider.name), m_providerBox);
         button->setObjectName(QStringLiteral("provider-") + provider.id);
+        button->setAutoDefault(true);   // Enter on the focused provider continues with it, as Space does
         button->setMinimumHeight(36);
         button->setIcon(icon(QStringLiteral("login")));
         connect(button, &QPushButton::clicked, this, [this, id = provider.id] {

@@ -98,6 +98,25 @@ private Q_SLOTS:
         keepScreenshot(QStringLiteral("01-signed-in"));
     }
 
+    void signInPage_keyboardIsOnTheFirstProvider_enterContinues()
+    {
+        // Someone new: the server's address is filled in (from --server or a link).
+        UiApp erin(QStringLiteral("Erin Tanaka"), *m_theme);
+        erin.preferences.setServerUrl(m_harness.server().httpUrl(QString()).toString());
+        erin.window.show();
+        erin.window.start();
+        QAbstractButton *dev = nullptr;
+        QVERIFY(QTest::qWaitFor([&] { return (dev = erin.window.findChild<QAbstractButton *>(QStringLiteral("provider-dev"))) && dev->isVisible() && dev->isEnabled(); }, 10000));
+        QVERIFY(xinput::activate(erin.window.winId()));
+        QVERIFY(QTest::qWaitFor([&] { return QApplication::focusWidget() == dev; }, 3000));
+        keepScreenshot(QStringLiteral("00-sign-in"));
+        QVERIFY(xinput::key(QStringLiteral("Return")));
+        QVERIFY(erin.online());
+        QCOMPARE(QString::fromStdString(erin.client.store().me().displayName), QStringLiteral("Erin Tanaka"));
+        erin.window.hide();
+        QVERIFY(activateWindow());
+    }
+
     void createParty_typedTextLandsInTheField_enterCreates()
     {
         QVERIFY(xinput::key(QStringLiteral("ctrl+shift+n")));
