@@ -89,7 +89,16 @@ void boxCodeBlocks(QTextDocument &doc, const QColor &background)
         box.setTopMargin(4);
         box.setBottomMargin(4);
         box.setBorder(0);
-        cursor.insertFrame(box);
+        QTextFrame *frame = cursor.insertFrame(box);
+        // Qt keeps an empty block before and after a frame: they take no room.
+        QTextBlockFormat flat;
+        flat.setLineHeight(1, QTextBlockFormat::FixedHeight);
+        flat.setTopMargin(0);
+        flat.setBottomMargin(0);
+        for (QTextBlock empty : {frame->firstCursorPosition().block().previous(), frame->lastCursorPosition().block().next()}) {
+            if (empty.isValid() && empty.text().isEmpty())
+                QTextCursor(empty).mergeBlockFormat(flat);
+        }
     }
 }
 

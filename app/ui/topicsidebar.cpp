@@ -13,6 +13,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
+#include <QPainter>
 #include <QPushButton>
 #include <QStyle>
 #include <QToolButton>
@@ -23,8 +24,35 @@ namespace chatterbox::ui {
 using app::TopicListModel;
 
 namespace {
+
 constexpr int kHeaderPaddingLeft = 16;
 constexpr int kHeaderIndicatorRoom = 36;   // the menu arrow and the space either side of it
+
+// The party's name at the top of the column, which opens the party's menu. Drawn here: the name
+// from the left, elided before the arrow so a long one never runs under it.
+class PartyHeaderButton final : public QPushButton {
+public:
+    using QPushButton::QPushButton;
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter painter(this);
+        if (underMouse() || isDown())
+            painter.fillRect(rect(), palette().color(QPalette::Midlight));
+        if (hasFocus()) {
+            painter.setPen(QPen(palette().color(QPalette::Highlight), 2));
+            painter.drawRect(rect().adjusted(1, 1, -2, -2));
+        }
+        painter.setFont(font());
+        painter.setPen(palette().color(isEnabled() ? QPalette::Active : QPalette::Disabled, QPalette::WindowText));
+        const QRect text = rect().adjusted(kHeaderPaddingLeft, 0, -kHeaderIndicatorRoom, 0);
+        painter.drawText(text, Qt::AlignLeft | Qt::AlignVCenter, painter.fontMetrics().elidedText(this->text(), Qt::ElideRight, text.width()));
+        const QRect arrow(width() - kHeaderIndicatorRoom + 10, height() / 2 - 8, 16, 16);
+        ui::icon(QStringLiteral("chevron-down"), palette().color(QPalette::WindowText)).paint(&painter, arrow);
+    }
+};
+
 } // namespace
 
 TopicSidebar::TopicSidebar(app::Client &client, app::Preferences &preferences, const Theme &theme, QWidget *parent)
@@ -32,19 +60,11 @@ TopicSidebar::TopicSidebar(app::Client &client, app::Preferences &preferences, c
 {
     setObjectName(QStringLiteral("sidebar"));
     setMinimumWidth(200);
-    m_partyHeader = new QPushButton(this);
+    m_partyHeader = new PartyHeaderButton(this);
     m_partyHeader->setObjectName(QStringLiteral("partyHeader"));
     m_partyHeader->setFlat(true);
     m_partyHeader->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     m_partyHeader->setMinimumHeight(48);
-    // The name starts at the left and is elided to leave the menu arrow its room, so a long one
-    // never runs under it.
-    m_partyHeader->setStyleSheet(QStringLiteral("QPushButton { text-align: left; padding-left: %1px; padding-right: %2px; border: none;"
-                                                " color: palette(window-text); }"
-                                                "QPushButton::menu-indicator { subcontrol-origin: padding; subcontrol-position: right center;"
-                                                " right: 12px; }")
-                                     .arg(kHeaderPaddingLeft)
-                                     .arg(kHeaderIndicatorRoom));
     QFont bold = m_partyHeader->font();
     bold.setBold(true);
     bold.setPointSizeF(bold.pointSizeF() * 1.1);
@@ -176,9 +196,10 @@ void TopicSidebar::showPartyName()
 {
     const auto *party = m_client.store().party(m_client.currentPartyId().toStdString());
     const QString name = party ? QString::fromStdString(party->name) : tr("No party");
+    m_partyHeader->setText(name);
+    // Elided on screen; the whole name in the tooltip.
     const int room = m_partyHeader->width() - kHeaderPaddingLeft - kHeaderIndicatorRoom;
-    m_partyHeader->setText(QFontMetrics(m_partyHeader->font()).elidedText(name, Qt::ElideRight, qMax(room, 0)));
-    m_partyHeader->setToolTip(name);
+    m_partyHeader->setToolTip(QFontMetrics(m_partyHeader->font()).horizontalAdvance(name) > room ? name : QString());
 }
 
 void TopicSidebar::resizeEvent(QResizeEvent *event)

@@ -119,9 +119,11 @@ private Q_SLOTS:
         say(m_carol, general, "I'm halfway through. No spoilers please!");
         say(m_carol, general, "@Dana Kim are you joining on Thursday?");
         say(m_alice, general, "Proposed next books:\n- *Piranesi*\n- *A Memory Called Empire*\n- *The Dispossessed*");
+        say(m_bob, general, "> The only thing that makes life possible is permanent, intolerable uncertainty\n\nSo true 🙌 "
+                            "I put the list in our sheet:\n\n```\n=SORT(A2:A20)\n```");
         QVERIFY(QTest::qWaitFor([&] { return m_app->client.store().party(m_party.partyId) != nullptr; }, 5000));
         m_app->chat().goToTopic(QString::fromStdString(m_party.partyId), QString::fromStdString(general));
-        QVERIFY(QTest::qWaitFor([&] { return m_app->client.timeline().rowCount() >= 7; }, 10000));
+        QVERIFY(QTest::qWaitFor([&] { return m_app->client.timeline().rowCount() >= 8; }, 10000));
         m_app->client.send(QString::fromStdString(general), QStringLiteral("Yes! I'll bring snacks."));
         QVERIFY(QTest::qWaitFor([&] { return m_app->client.outbox().entries().isEmpty(); }, 10000));
         QVERIFY(isOk(m_bob->request("typing.start", {{"topicId", general}})));
