@@ -356,7 +356,16 @@ private Q_SLOTS:
         QVERIFY(!banner->isVisible());
         m_harness.server().stop();
         QVERIFY(QTest::qWaitFor([&] { return banner->isVisible(); }, 10000));
-        QVERIFY(m_dana->window.findChild<QLabel *>(QStringLiteral("connectionBannerText"))->text().contains(QStringLiteral("Offline")));
+        auto *bannerText = m_dana->window.findChild<QLabel *>(QStringLiteral("connectionBannerText"));
+        QVERIFY(bannerText->text().contains(QStringLiteral("Offline")));
+        // A narrow window wraps the reason rather than cutting it off.
+        const QSize wide = m_dana->window.size();
+        m_dana->window.resize(720, 600);
+        QTest::qWait(100);
+        QVERIFY(bannerText->wordWrap());
+        QVERIFY2(bannerText->height() >= 2 * bannerText->fontMetrics().height(), qPrintable(QString::number(bannerText->height())));
+        QVERIFY(bannerText->geometry().right() <= banner->width());
+        m_dana->window.resize(wide);
         QTest::keyClicks(&composer(), QStringLiteral("written while offline"));
         QTest::keyClick(&composer(), Qt::Key_Return);
         QVERIFY(rowWith(QStringLiteral("written while offline")) >= 0);
