@@ -237,37 +237,36 @@ OAuthResult<TokenPair> SignInService::redeem(const std::string &code, const std:
         return {std::nullopt, {"invalid_request", "code_verifier must be 43-128 characters (RFC 7636)"}};
     auto lease = m_pool.acquire();
     const auto hash = pqxx::binarystring(crypto::sha256(code));
-    std::string userId, challenge, boundRedirect;
-    {
-        pqxx::work tx(*lease);
-        // Spent whatever happens next: a code tried with the wrong verifier is gone for good.
-        const auto row = tx.exec_params("UPDATE authorization_codes SET redeemed_at = now()"
-                                        " WHERE code_hash = $1 AND redeemed_at IS NULL AND expires_at > now()"
-                                        " RETURNING user_id, code_challenge, redirect_uri",
-                                        hash);
-        if (row.empty()) {
-            // A replayed code: whoever redeemed it first may be an attacker; end that sign-in.
-            const auto replayed = tx.exec_params("SELECT family_id FROM authorization_codes WHERE code_hash = $1"
-                                                 " AND redeemed_at IS NOT NULL AND family_id IS NOT NULL",
-                                                 hash);
-            tx.commit();
-            if (!replayed.empty()) {
-                qCWarning(lcAuth, "an authorization code was presented twice; its sign-in is revoked");
-                m_tokens.revokeFamily(*lease, replayed[0][0].as<std::string>());
-            }
-            return {std::nullopt, {"invalid_grant", "the code is invalid, expired or already used"}};
-        }
-        userId = row[0][0].as<std::string>();
-        challenge = row[0][1].as<std::string>();
-        boundRedirect = row[0][2].as<std::string>();
-        tx.commit();
-    }
-    if (!crypto::constantTimeEquals(crypto::base64UrlEncode(crypto::sha256(verifier)), challenge))
-        return {std::nullopt, {"invalid_grant", "code_verifier does not match the code_challenge"}};
-    if (redirectUri != boundRedirect)
-        return {std::nullopt, {"invalid_grant", "redirect_uri does not match the one the code was issued for"}};
-    TokenPair pair = m_tokens.signIn(*lease, userId);
+    // One transaction: the code is spent and the sign-in it makes is stored together, so that a
+    // redemption racing this one waits on the code's row and then finds the sign-in to end.
     pqxx::work tx(*lease);
+    const auto row = tx.exec_params("UPDATE authorization_codes SET redeemed_at = now()"
+                                    " WHERE code_hash = $1 AND redeemed_at IS NULL AND expires_at > now()"
+                                    " RETURNING user_id, code_challenge, redirect_uri",
+                                    hash);
+    if (row.empty()) {
+        // A replayed code: whoever redeemed it first may be an attacker; end that sign-in.
+        const auto replayed = tx.exec_params("SELECT family_id FROM authorization_codes WHERE code_hash = $1"
+                                             " AND redeemed_at IS NOT NULL AND family_id IS NOT NULL",
+                                             hash);
+        tx.commit();
+        if (!replayed.empty()) {
+            qCWarning(lcAuth, "an authorization code was presented twice; its sign-in is revoked");
+            m_tokens.revokeFamily(*lease, replayed[0][0].as<std::string>());
+        }
+        return {std::nullopt, {"invalid_grant", "the code is invalid, expired or already used"}};
+    }
+    const std::string userId = row[0][0].as<std::string>();
+    // Spent whatever happens next: a code tried with the wrong verifier is gone for good.
+    if (!crypto::constantTimeEquals(crypto::base64UrlEncode(crypto::sha256(verifier)), row[0][1].as<std::string>())) {
+        tx.commit();
+        return {std::nullopt, {"invalid_grant", "code_verifier does not match the code_challenge"}};
+    }
+    if (redirectUri != row[0][2].as<std::string>()) {
+        tx.commit();
+        return {std::nullopt, {"invalid_grant", "redirect_uri does not match the one the code was issued for"}};
+    }
+    TokenPair pair = m_tokens.signIn(tx, userId);
     tx.exec_params0("UPDATE authorization_codes SET family_id = $2 WHERE code_hash = $1", hash, pair.familyId);
     tx.commit();
     return {pair, {}};

@@ -206,58 +206,59 @@ std::optional<AccessClaims> TokenService::verifyAccessToken(const std::string &t
     }
 }
 
-std::string TokenService::newRefreshToken(pqxx::connection_base &connection, const std::string &userId, const std::string &familyId)
+std::string TokenService::newRefreshToken(pqxx::transaction_base &tx, const std::string &userId, const std::string &familyId)
 {
     const std::string token = crypto::base64UrlEncode(crypto::randomBytes(32));
-    pqxx::work tx(connection);
     tx.exec_params0("INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at)"
                     " VALUES ($1, $2, $3, now() + make_interval(secs => $4))",
                     pqxx::binarystring(crypto::sha256(token)), familyId, userId, static_cast<double>(m_refreshLifetime.count()));
-    tx.commit();
     return token;
 }
 
-TokenPair TokenService::issuePair(pqxx::connection_base &connection, const std::string &userId, const std::string &familyId)
+TokenPair TokenService::signIn(pqxx::transaction_base &tx, const std::string &userId)
 {
     TokenPair pair;
-    pair.refreshToken = newRefreshToken(connection, userId, familyId);
-    pair.accessToken = issueAccessToken(userId, familyId);
+    pair.familyId = tx.exec1("SELECT gen_random_uuid()")[0].as<std::string>();
+    pair.refreshToken = newRefreshToken(tx, userId, pair.familyId);
+    pair.accessToken = issueAccessToken(userId, pair.familyId);
     pair.expiresIn = static_cast<int>(m_accessLifetime.count());
-    pair.familyId = familyId;
     return pair;
 }
 
 TokenPair TokenService::signIn(pqxx::connection_base &connection, const std::string &userId)
 {
-    std::string familyId;
-    {
-        pqxx::work tx(connection);
-        familyId = tx.exec1("SELECT gen_random_uuid()")[0].as<std::string>();
-        tx.commit();
-    }
-    return issuePair(connection, userId, familyId);
+    pqxx::work tx(connection);
+    TokenPair pair = signIn(tx, userId);
+    tx.commit();
+    return pair;
 }
 
 std::optional<TokenPair> TokenService::refresh(pqxx::connection_base &connection, const std::string &refreshToken, RefreshError *why)
 {
     const auto hash = pqxx::binarystring(crypto::sha256(refreshToken));
+    TokenPair pair;
     std::string userId, familyId;
     {
+        // Spending the old token and storing its successor commit together: a concurrent use of
+        // the same token waits on the old row, then finds it spent and revokes the family with
+        // the successor in it. A family with any revoked token has ended for good.
         pqxx::work tx(connection);
-        // Spending is one conditional UPDATE: of two concurrent uses, only one can see spent_at null.
-        const auto spent = tx.exec_params("UPDATE refresh_tokens SET spent_at = now()"
+        const auto spent = tx.exec_params("UPDATE refresh_tokens t SET spent_at = now()"
                                           " WHERE token_hash = $1 AND spent_at IS NULL AND revoked_at IS NULL"
-                                          " AND expires_at > now() RETURNING user_id, family_id",
+                                          " AND expires_at > now()"
+                                          " AND NOT EXISTS (SELECT 1 FROM refresh_tokens r"
+                                          "                 WHERE r.family_id = t.family_id AND r.revoked_at IS NOT NULL)"
+                                          " RETURNING user_id, family_id",
                                           hash);
         if (spent.empty()) {
-            const auto reused = tx.exec_params("UPDATE refresh_tokens SET revoked_at = now()"
+            const auto reused = tx.exec_params("UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, now())"
                                                " WHERE family_id = (SELECT family_id FROM refresh_tokens"
-                                               "   WHERE token_hash = $1 AND spent_at IS NOT NULL)"
-                                               " AND revoked_at IS NULL RETURNING family_id",
+                                               "   WHERE token_hash = $1 AND (spent_at IS NOT NULL OR revoked_at IS NOT NULL))"
+                                               " RETURNING family_id",
                                                hash);
             tx.commit();
             if (!reused.empty()) {
-                qCWarning(lcAuth, "a spent refresh token was presented again; its sign-in is revoked");
+                qCWarning(lcAuth, "a spent or revoked refresh token was presented again; its sign-in is revoked");
                 markRevoked(reused[0][0].as<std::string>());
             }
             if (why)
@@ -266,9 +267,14 @@ std::optional<TokenPair> TokenService::refresh(pqxx::connection_base &connection
         }
         userId = spent[0][0].as<std::string>();
         familyId = spent[0][1].as<std::string>();
+        const std::string next = newRefreshToken(tx, userId, familyId);
         tx.commit();
+        pair.refreshToken = next;
     }
-    return issuePair(connection, userId, familyId);
+    pair.accessToken = issueAccessToken(userId, familyId);
+    pair.expiresIn = static_cast<int>(m_accessLifetime.count());
+    pair.familyId = familyId;
+    return pair;
 }
 
 } // namespace chatterbox::server

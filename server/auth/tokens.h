@@ -68,14 +68,15 @@ public:
 
     // Starts a new family for a fresh sign-in.
     TokenPair signIn(pqxx::connection_base &connection, const std::string &userId);
+    // The same inside a transaction of the caller's, so the sign-in commits with what made it.
+    TokenPair signIn(pqxx::transaction_base &tx, const std::string &userId);
     // Spends a refresh token; on success, the next pair of the same family.
     std::optional<TokenPair> refresh(pqxx::connection_base &connection, const std::string &refreshToken, RefreshError *why = nullptr);
 
     std::chrono::seconds accessLifetime() const { return m_accessLifetime; }
 
 private:
-    TokenPair issuePair(pqxx::connection_base &connection, const std::string &userId, const std::string &familyId);
-    std::string newRefreshToken(pqxx::connection_base &connection, const std::string &userId, const std::string &familyId);
+    std::string newRefreshToken(pqxx::transaction_base &tx, const std::string &userId, const std::string &familyId);
 
     const std::string m_issuer;
     const std::chrono::seconds m_accessLifetime;
