@@ -21,6 +21,25 @@ std::optional<Error> checkId(const std::string &id, const char *what)
     return std::nullopt;
 }
 
+// Unicode's White_Space property.
+bool isWhiteSpace(char32_t c)
+{
+    return (c >= 0x09 && c <= 0x0d) || c == 0x20 || c == 0x85 || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a)
+           || c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
+}
+
+// Characters that draw nothing (Unicode's Default_Ignorable_Code_Point and the fillers that
+// render as blanks): zero-width spaces and joiners, bidi marks, embeddings, overrides and
+// isolates, the byte order mark, variation selectors, tags, Hangul fillers.
+bool isInvisible(char32_t c)
+{
+    return c == 0xad || c == 0x34f || c == 0x61c || c == 0x115f || c == 0x1160 || c == 0x17b4 || c == 0x17b5
+           || (c >= 0x180b && c <= 0x180f) || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e)
+           || (c >= 0x2060 && c <= 0x206f) || c == 0x2800 || c == 0x3164 || (c >= 0xfe00 && c <= 0xfe0f) || c == 0xfeff
+           || c == 0xffa0 || (c >= 0xfff0 && c <= 0xfff8) || (c >= 0x1bca0 && c <= 0x1bca3) || (c >= 0x1d173 && c <= 0x1d17a)
+           || (c >= 0xe0000 && c <= 0xe0fff);
+}
+
 bool isControl(char32_t c, bool allowLineBreaks)
 {
     if (allowLineBreaks && (c == U'\n' || c == U'\t'))
@@ -293,14 +312,19 @@ std::optional<Error> checkName(std::string_view name, std::size_t maxChars, cons
     if (name.empty())
         return invalid(std::string(what) + " must not be empty");
     bool hasControl = false;
+    bool hasVisible = false;
     std::size_t count = 0;
     forEachCodePoint(name, [&](char32_t c) {
         ++count;
         hasControl = hasControl || isControl(c, false);
+        hasVisible = hasVisible || !(isWhiteSpace(c) || isInvisible(c));
         return true;
     });
     if (hasControl)
         return invalid(std::string(what) + " must not contain control characters");
+    // A name of spaces and zero-width characters shows as nothing: it could pass for anyone.
+    if (!hasVisible)
+        return invalid(std::string(what) + " must have a visible character");
     if (count > maxChars)
         return invalid(std::string(what) + " is longer than " + std::to_string(maxChars) + " characters");
     return std::nullopt;
@@ -316,7 +340,7 @@ std::optional<Error> checkBody(std::string_view body)
     forEachCodePoint(body, [&](char32_t c) {
         ++count;
         hasControl = hasControl || (c != U'\r' && isControl(c, true));
-        hasVisible = hasVisible || !(c == U' ' || c == U'\t' || c == U'\n' || c == U'\r');
+        hasVisible = hasVisible || !(isWhiteSpace(c) || isInvisible(c));
         return true;
     });
     if (!hasVisible)

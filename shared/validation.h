@@ -20,7 +20,9 @@ bool isUuid(std::string_view text);
 // Leading and trailing ASCII white space removed.
 std::string trimmed(std::string_view text);
 
-// A party, topic or display name: trimmed, 1..maxChars code points, no control characters.
+// A party, topic or display name: trimmed, 1..maxChars code points, no control characters, and
+// something visible in it once white space and invisible characters (zero-width, bidi controls,
+// byte order marks, variation selectors) are left out.
 std::optional<Error> checkName(std::string_view name, std::size_t maxChars, const char *what);
 // A message body: 1..kMaxBodyChars code points, not only white space, no NUL or control
 // characters other than tab and newline.

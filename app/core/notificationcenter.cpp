@@ -1,5 +1,7 @@
 #include "app/core/notificationcenter.h"
 
+#include "app/core/displaytext.h"
+
 #include <algorithm>
 
 namespace chatterbox::app {
@@ -48,8 +50,8 @@ bool NotificationCenter::wanted(const protocol::Message &message, bool mention) 
 QString NotificationCenter::titleFor(const protocol::Topic &topic) const
 {
     const auto *party = m_store.party(topic.partyId);
-    const QString topicName = QStringLiteral("#") + QString::fromStdString(topic.name);
-    return party ? tr("%1 · %2").arg(topicName, QString::fromStdString(party->name)) : topicName;
+    const QString topicName = QStringLiteral("#") + isolated(QString::fromStdString(topic.name));
+    return party ? tr("%1 · %2").arg(topicName, isolated(QString::fromStdString(party->name))) : topicName;
 }
 
 void NotificationCenter::onMessage(const protocol::Message &message)
@@ -63,7 +65,7 @@ void NotificationCenter::onMessage(const protocol::Message &message)
     if (!wanted(message, mention))
         return;
     const QString topicId = QString::fromStdString(message.topicId);
-    const QString line = tr("%1: %2").arg(m_store.displayName(message.authorId), preview(QString::fromStdString(message.body)));
+    const QString line = tr("%1: %2").arg(isolated(m_store.displayName(message.authorId)), preview(QString::fromStdString(message.body)));
     const QDateTime now = QDateTime::currentDateTimeUtc();
     auto it = m_bursts.find(topicId);
     if (it != m_bursts.end() && it->lastAt.msecsTo(now) > kBurstEndsAfterMs) {

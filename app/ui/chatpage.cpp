@@ -2,6 +2,7 @@
 #include "app/ui/chatpage.h"
 
 #include "app/core/client.h"
+#include "app/core/displaytext.h"
 #include "app/core/preferences.h"
 #include "app/ui/composer.h"
 #include "app/ui/dialogs/invitesdialog.h"
@@ -338,7 +339,7 @@ void ChatPage::openDeleteTopic()
     const auto *topic = m_client.store().topic(m_client.currentTopicId().toStdString());
     if (!topic)
         return;
-    const QString name = QString::fromStdString(topic->name);
+    const QString name = app::isolated(QString::fromStdString(topic->name));
     (new ConfirmDialog(m_client.connection(), tr("Delete #%1?").arg(name),
                        tr("All messages in #%1 will be deleted for everyone. This cannot be undone.").arg(name), tr("Delete Topic"),
                        "topic.delete", {{"topicId", topic->id}}, this))

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/ui/listdelegates.h"
 
+#include "app/core/displaytext.h"
+
 #include "app/core/models/memberlistmodel.h"
 #include "app/core/models/partylistmodel.h"
 #include "app/core/models/topiclistmodel.h"
@@ -156,7 +158,7 @@ void TopicDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
         painter->setOpacity(kMutedOpacity + 0.15);
     const QRect text(iconRect.right() + 8, row.top(), right - iconRect.right() - 8, row.height());
     painter->drawText(text, Qt::AlignLeft | Qt::AlignVCenter,
-                      QFontMetrics(font).elidedText(index.data(TopicListModel::NameRole).toString(), Qt::ElideRight, text.width()));
+                      QFontMetrics(font).elidedText(app::isolated(index.data(TopicListModel::NameRole).toString()), Qt::ElideRight, text.width()));
     painter->restore();
 }
 
@@ -172,7 +174,7 @@ void MemberDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     painter->setRenderHint(QPainter::Antialiasing);
     const QRect row = option.rect.adjusted(8, 1, -8, -1);
     paintRowBackground(*painter, option, row, m_theme);
-    const QString name = index.data(MemberListModel::DisplayNameRole).toString();
+    const QString name = app::isolated(index.data(MemberListModel::DisplayNameRole).toString());
     protocol::Presence presence = protocol::Presence::Offline;
     protocol::presenceFromName(index.data(MemberListModel::PresenceRole).toString().toStdString(), presence);
     const QRect avatar(row.left() + 6, row.center().y() - 14, 28, 28);

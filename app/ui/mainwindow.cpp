@@ -2,10 +2,12 @@
 
 #include "app/core/client.h"
 #include "app/core/invitelink.h"
+#include "app/core/displaytext.h"
 #include "app/core/preferences.h"
 #include "app/core/unreadcount.h"
 #include "app/platform/autostart.h"
 #include "app/ui/chatpage.h"
+#include "app/ui/dialogs/dialogparts.h"
 #include "app/ui/icons.h"
 #include "app/ui/signinpage.h"
 
@@ -146,9 +148,9 @@ void MainWindow::updateTitle()
     if (m_pages->currentWidget() == m_chat) {
         const auto &store = m_client.store();
         if (const auto *topic = store.topic(m_client.currentTopicId().toStdString()))
-            parts << QStringLiteral("#") + QString::fromStdString(topic->name);
+            parts << QStringLiteral("#") + app::isolated(QString::fromStdString(topic->name));
         if (const auto *party = store.party(m_client.currentPartyId().toStdString()))
-            parts << QString::fromStdString(party->name);
+            parts << app::isolated(QString::fromStdString(party->name));
     }
     parts << tr("Chatterbox");
     QString title = parts.join(QStringLiteral(" · "));
@@ -173,6 +175,7 @@ void MainWindow::openLink(const QString &link)
                                     QMessageBox::Ok, this);
         box->setObjectName(QStringLiteral("linkRefused"));
         box->setInformativeText(invite.error);
+        showAsPlainText(*box);
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
         return;
@@ -212,6 +215,7 @@ void MainWindow::applyStartup()
     auto *box = new QMessageBox(QMessageBox::Warning, tr("Chatterbox"), tr("Could not change how Chatterbox starts."),
                                 QMessageBox::Ok, this);
     box->setInformativeText(error);
+    showAsPlainText(*box);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
 }

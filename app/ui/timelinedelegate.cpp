@@ -1,5 +1,7 @@
 #include "app/ui/timelinedelegate.h"
 
+#include "app/core/displaytext.h"
+
 #include "app/ui/listdelegates.h"
 
 #include "app/core/models/partylistmodel.h"
@@ -309,7 +311,7 @@ void TimelineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     const auto delivery = deliveryOf(index);
     const int textTop = row.top() + l.top;
     if (isGroupStart(index)) {
-        const QString name = index.data(TimelineModel::AuthorNameRole).toString();
+        const QString name = app::isolated(index.data(TimelineModel::AuthorNameRole).toString());
         const QString authorId = index.data(TimelineModel::AuthorIdRole).toString();
         paintInitials(*painter, QRect(row.left() + kSideMargin, textTop + 2, kAvatarSize, kAvatarSize),
                       app::PartyListModel::initials(name), colorFor(authorId), false);

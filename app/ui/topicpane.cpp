@@ -2,6 +2,7 @@
 #include "app/ui/topicpane.h"
 
 #include "app/core/client.h"
+#include "app/core/displaytext.h"
 #include "app/ui/composer.h"
 #include "app/ui/connectionbanner.h"
 #include "app/ui/dialogs/requestdialog.h"
@@ -198,8 +199,8 @@ void TopicPane::refresh()
 {
     m_timeline->timelineDelegate()->setMyName(QString::fromStdString(m_client.store().me().displayName));
     const auto *topic = m_client.store().topic(m_client.currentTopicId().toStdString());
-    m_topicTitle->setText(topic ? QStringLiteral("# ") + QString::fromStdString(topic->name) : QString());
-    m_composer->setPlaceholder(topic ? tr("Message #%1").arg(QString::fromStdString(topic->name)) : QString());
+    m_topicTitle->setText(topic ? QStringLiteral("# ") + app::isolated(QString::fromStdString(topic->name)) : QString());
+    m_composer->setPlaceholder(topic ? tr("Message #%1").arg(app::isolated(QString::fromStdString(topic->name))) : QString());
     m_composer->setEnabled(topic);
     for (QWidget *widget : std::as_const(m_managerOnly))
         widget->setVisible(m_client.canManage(m_client.currentPartyId()));
@@ -216,7 +217,7 @@ void TopicPane::updateEmptyState()
     if (store.parties().empty())
         m_emptyText->setText(tr("You are not in any party yet.\nCreate one for your group, or join one with an invite link."));
     else if (const auto *party = store.party(m_client.currentPartyId().toStdString()); party && party->topics.empty())
-        m_emptyText->setText(tr("%1 has no topics yet. Create one with the + next to Topics.").arg(QString::fromStdString(party->name)));
+        m_emptyText->setText(tr("%1 has no topics yet. Create one with the + next to Topics.").arg(app::isolated(QString::fromStdString(party->name))));
     else
         m_emptyText->setText(tr("Pick a topic on the left."));
     m_stack->setCurrentIndex(1);

@@ -2,6 +2,7 @@
 #include "app/ui/topicsidebar.h"
 
 #include "app/core/client.h"
+#include "app/core/displaytext.h"
 #include "app/core/preferences.h"
 #include "app/ui/icons.h"
 #include "app/ui/listdelegates.h"
@@ -172,7 +173,7 @@ void TopicSidebar::refresh()
     m_partyHeader->setEnabled(party);
     m_partyHeader->setAccessibleName(party ? QString::fromStdString(party->name) : tr("No party"));
     showPartyName();
-    m_meLabel->setText(QString::fromStdString(store.me().displayName));
+    m_meLabel->setText(app::isolated(QString::fromStdString(store.me().displayName)));
     // Only owners and admins change topics and invite; the others do not see what would be refused.
     const bool manager = canManage();
     for (QObject *o : std::as_const(m_managerOnly)) {
@@ -196,10 +197,10 @@ void TopicSidebar::showPartyName()
 {
     const auto *party = m_client.store().party(m_client.currentPartyId().toStdString());
     const QString name = party ? QString::fromStdString(party->name) : tr("No party");
-    m_partyHeader->setText(name);
+    m_partyHeader->setText(app::isolated(name));
     // Elided on screen; the whole name in the tooltip.
     const int room = m_partyHeader->width() - kHeaderPaddingLeft - kHeaderIndicatorRoom;
-    m_partyHeader->setToolTip(QFontMetrics(m_partyHeader->font()).horizontalAdvance(name) > room ? name : QString());
+    m_partyHeader->setToolTip(QFontMetrics(m_partyHeader->font()).horizontalAdvance(name) > room ? app::plainToolTip(name) : QString());
 }
 
 void TopicSidebar::resizeEvent(QResizeEvent *event)

@@ -226,7 +226,7 @@ private Q_SLOTS:
         store.applyEvent(Typing{kParty, kOther, kBo});   // another topic
         store.applyEvent(Typing{kParty, kTopic, kMe});   // myself
         QCOMPARE(typing.rowCount(), 1);
-        QCOMPARE(typing.summary(), QStringLiteral("Ann is typing…"));
+        QCOMPARE(typing.summary(), QStringLiteral("\u2068Ann\u2069 is typing…"));
         QVERIFY(QTest::qWaitFor([&] { return typing.rowCount() == 0; }, 8000));
     }
 

@@ -39,6 +39,26 @@ private Q_SLOTS:
         QVERIFY(!client.open(m_harness.server().webSocketUrl(), m_alice.login.refreshToken));
     }
 
+    void invisibleNamesAndBodies_refused_andChangeNothing()
+    {
+        // Three zero-width spaces, a bidi override with its pop, a byte order mark: nothing to see.
+        const std::string zeroWidth = "\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b";
+        const std::string overridePop = "\xe2\x80\xae\xe2\x80\xac";
+        QCOMPARE(errorCode(m_alice->request("party.create", {{"name", zeroWidth}})), std::string("invalid_request"));
+        QCOMPARE(errorCode(m_alice->request("profile.update", {{"displayName", overridePop}})), std::string("invalid_request"));
+        const auto party = Harness::createParty(m_alice, "Visible Club");
+        QCOMPARE(errorCode(m_alice->request("message.send", {{"topicId", party.topicId}, {"clientMsgId", uuid()}, {"body", "\xef\xbb\xbf \xc2\xa0"}})),
+                 std::string("invalid_request"));
+        const auto [status, body] = m_harness.server().http("POST", QStringLiteral("/auth/dev"), QByteArray::fromStdString(json{{"name", zeroWidth}}.dump()));
+        QCOMPARE(status, 400);
+        // Nothing was stored.
+        pqxx::connection c(m_harness.databaseUrl());
+        pqxx::work tx(c);
+        QCOMPARE(tx.exec_params1("SELECT count(*) FROM messages WHERE topic_id = $1", party.topicId)[0].as<int>(), 0);
+        QCOMPARE(tx.exec_params1("SELECT count(*) FROM users WHERE display_name = $1", overridePop)[0].as<int>(), 0);
+        QCOMPARE(tx.exec_params1("SELECT count(*) FROM parties WHERE name = $1", zeroWidth)[0].as<int>(), 0);
+    }
+
     void badFrames_answered_connectionStays()
     {
         QCOMPARE(errorCode(m_alice->sendRaw("not json")), std::string("bad_frame"));

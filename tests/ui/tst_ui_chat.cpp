@@ -171,7 +171,7 @@ private Q_SLOTS:
     {
         auto *label = m_dana->window.findChild<QLabel *>(QStringLiteral("typingLabel"));
         QVERIFY(isOk(m_bob->request("typing.start", {{"topicId", m_party.topicId}})));
-        QVERIFY(QTest::qWaitFor([&] { return label->text() == QStringLiteral("Bob Okafor is typing…"); }, 5000));
+        QVERIFY(QTest::qWaitFor([&] { return label->text() == QStringLiteral("\u2068Bob Okafor\u2069 is typing…"); }, 5000));
         QVERIFY(isOk(m_bob->request("message.send", {{"topicId", m_party.topicId}, {"clientMsgId", uuid()}, {"body", "done typing"}})));
         QVERIFY(QTest::qWaitFor([&] { return label->text().isEmpty(); }, 5000));
     }

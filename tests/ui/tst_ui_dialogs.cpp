@@ -319,7 +319,7 @@ private Q_SLOTS:
         QVERIFY(!m_dana->preferences.notifyOnMessages());
         // Start at login is on: the desktop's autostart has an entry for the app.
         QVERIFY(QFile::exists(m_config.filePath(QStringLiteral("autostart/chatterbox.desktop"))));
-        QCOMPARE(m_dana->window.findChild<QLabel *>(QStringLiteral("meLabel"))->text(), QStringLiteral("Dana K."));
+        QCOMPARE(m_dana->window.findChild<QLabel *>(QStringLiteral("meLabel"))->text(), QStringLiteral("\u2068Dana K.\u2069"));
 
         // Cancel puts the theme back as it was.
         m_dana->chat().openSettings();

@@ -5,6 +5,7 @@
 
 #include "app/core/invitelink.h"
 #include "app/core/destinations.h"
+#include "app/core/displaytext.h"
 #include "app/core/models/partylistmodel.h"
 #include "app/platform/autostart.h"
 #include "app/ui/composer.h"
@@ -23,6 +24,7 @@
 #include <QTextBlock>
 #include <QTextDocument>
 #include <QTextFragment>
+#include <QTextLayout>
 #include <QTextFrame>
 #include <QAbstractTextDocumentLayout>
 #include <QFontDatabase>
@@ -153,6 +155,32 @@ private Q_SLOTS:
         // Markdown messages too.
         Rendered md(QStringLiteral("**hey** @Dana Kim, see `this`"), false, {QStringLiteral("Dana Kim")});
         QCOMPARE(md.backgroundOf(QStringLiteral("@Dana Kim")), Rendered::kMyPill);
+    }
+
+    void names_inABidiIsolate_cannotReorderWhatFollows()
+    {
+        // A name that starts a right-to-left override and never ends it.
+        const QString name = QStringLiteral("\u202Eevil");
+        const auto firstWordAfter = [](const QString &line) {
+            QTextLayout layout(line, QApplication::font());
+            layout.beginLayout();
+            QTextLine textLine = layout.createLine();
+            textLine.setLineWidth(2000);
+            layout.endLayout();
+            const int is = static_cast<int>(line.indexOf(QStringLiteral("is typing")));
+            qreal nameRight = 0;
+            for (int i = 0; i < is - 1; ++i)
+                nameRight = std::max(nameRight, textLine.cursorToX(i));
+            // Where "is" starts, against the farthest right edge of the name's letters.
+            return textLine.cursorToX(is) - nameRight;
+        };
+        // Without an isolate the override reverses the rest of the line too ...
+        QVERIFY(firstWordAfter(QStringLiteral("%1 is typing").arg(name)) < 0);
+        // ... inside one, the words after the name stay after it, left to right.
+        QVERIFY(firstWordAfter(QStringLiteral("%1 is typing").arg(app::isolated(name))) > 0);
+        QCOMPARE(app::isolated(QStringLiteral("Ann")), QStringLiteral("\u2068Ann\u2069"));
+        QCOMPARE(app::withoutMnemonics(QStringLiteral("Tom & Jerry")), QStringLiteral("Tom && Jerry"));
+        QVERIFY(app::plainToolTip(QStringLiteral("<img src=x>")).contains(QStringLiteral("&lt;img src=x&gt;")));
     }
 
     void emoji_findsSequences_data()

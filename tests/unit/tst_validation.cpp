@@ -67,6 +67,35 @@ private Q_SLOTS:
         QVERIFY(error->message.find("topic name") != std::string::npos);
     }
 
+    void namesAndBodies_ofNothingVisible_refused_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::newRow("three zero-width spaces") << QByteArray("\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b");
+        QTest::newRow("no-break spaces") << QByteArray("\xc2\xa0\xc2\xa0");
+        QTest::newRow("ideographic space") << QByteArray("\xe3\x80\x80");
+        QTest::newRow("byte order marks") << QByteArray("\xef\xbb\xbf\xef\xbb\xbf");
+        QTest::newRow("bidi override and pop") << QByteArray("\xe2\x80\xae\xe2\x80\xac");
+        QTest::newRow("joiners and marks") << QByteArray("\xe2\x80\x8d\xe2\x80\x8e\xe2\x80\x8f\xe2\x81\xa0");
+        QTest::newRow("isolates") << QByteArray("\xe2\x81\xa6\xe2\x81\xa9");
+        QTest::newRow("variation selector") << QByteArray("\xef\xb8\x8f");
+        QTest::newRow("hangul filler") << QByteArray("\xe3\x85\xa4");
+        QTest::newRow("tag characters") << QByteArray("\xf3\xa0\x80\x81\xf3\xa0\x81\xbf");
+        QTest::newRow("soft hyphen and spaces") << QByteArray("\xc2\xad \xe2\x80\x83 ");
+        QTest::newRow("braille blank") << QByteArray("\xe2\xa0\x80");
+    }
+
+    void namesAndBodies_ofNothingVisible_refused()
+    {
+        QFETCH(QByteArray, text);
+        const auto name = checkName(text.toStdString(), chatterbox::limits::kMaxNameChars, "display name");
+        QVERIFY(name);
+        QCOMPARE(name->code, ErrorCode::InvalidRequest);
+        QVERIFY(checkBody(text.toStdString()));
+        // With one visible character among them, they are a name and a message.
+        QVERIFY(!checkName(("A" + text).toStdString(), chatterbox::limits::kMaxNameChars, "display name"));
+        QVERIFY(!checkBody((text + "!").toStdString()));
+    }
+
     void trimmed_removesOuterWhitespaceOnly()
     {
         QCOMPARE(trimmed("  a b \n"), std::string("a b"));

@@ -1,5 +1,7 @@
 #include "app/core/models/typingmodel.h"
 
+#include "app/core/displaytext.h"
+
 #include "shared/limits.h"
 
 namespace chatterbox::app {
@@ -90,9 +92,9 @@ QString TypingModel::summary() const
 {
     switch (m_typists.size()) {
     case 0: return {};
-    case 1: return tr("%1 is typing…").arg(m_store.displayName(m_typists[0].userId.toStdString()));
-    case 2: return tr("%1 and %2 are typing…").arg(m_store.displayName(m_typists[0].userId.toStdString()),
-                                                 m_store.displayName(m_typists[1].userId.toStdString()));
+    case 1: return tr("%1 is typing…").arg(isolated(m_store.displayName(m_typists[0].userId.toStdString())));
+    case 2: return tr("%1 and %2 are typing…").arg(isolated(m_store.displayName(m_typists[0].userId.toStdString())),
+                                                 isolated(m_store.displayName(m_typists[1].userId.toStdString())));
     default: return tr("Several people are typing…");
     }
 }

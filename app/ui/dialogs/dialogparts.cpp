@@ -1,12 +1,14 @@
 #include "app/ui/dialogs/dialogparts.h"
 
 #include <QLabel>
+#include <QMessageBox>
 
 namespace chatterbox::ui {
 
 QLabel *dialogHeading(const QString &text, QWidget *parent)
 {
     auto *heading = new QLabel(text, parent);
+    heading->setTextFormat(Qt::PlainText);   // titles hold names of parties, topics, people
     QFont big = heading->font();
     big.setPointSizeF(big.pointSizeF() * 1.3);
     big.setBold(true);
@@ -18,10 +20,18 @@ QLabel *dialogErrorLabel(QWidget *parent)
 {
     auto *error = new QLabel(parent);
     error->setObjectName(QStringLiteral("dialogError"));
+    error->setTextFormat(Qt::PlainText);
     error->setWordWrap(true);
     error->setStyleSheet(QStringLiteral("color: #e5484d;"));
     error->hide();
     return error;
+}
+
+void showAsPlainText(QMessageBox &box)
+{
+    box.setTextFormat(Qt::PlainText);
+    for (QLabel *label : box.findChildren<QLabel *>())
+        label->setTextFormat(Qt::PlainText);
 }
 
 } // namespace chatterbox::ui

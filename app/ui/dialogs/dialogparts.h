@@ -3,6 +3,7 @@
 #include <QString>
 
 class QLabel;
+class QMessageBox;
 class QWidget;
 
 // The pieces every dialog shares, so they look and are found alike.
@@ -12,5 +13,8 @@ namespace chatterbox::ui {
 QLabel *dialogHeading(const QString &text, QWidget *parent);
 // Where a dialog says what went wrong (hidden until then); tests find it as "dialogError".
 QLabel *dialogErrorLabel(QWidget *parent);
+// A message box shows its text and informative text as rich text when they look like HTML; call
+// once they are set, so that what came from outside (a link, a name) shows as the text it is.
+void showAsPlainText(QMessageBox &box);
 
 } // namespace chatterbox::ui

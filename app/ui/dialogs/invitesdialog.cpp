@@ -1,5 +1,7 @@
 #include "app/ui/dialogs/invitesdialog.h"
 
+#include "app/core/displaytext.h"
+
 #include "app/core/connection.h"
 #include "app/ui/dialogs/dialogparts.h"
 #include "app/ui/icons.h"
@@ -30,10 +32,10 @@ InvitesDialog::InvitesDialog(app::Connection &connection, const QString &partyId
     setObjectName(QStringLiteral("invitesDialog"));
     setAttribute(Qt::WA_DeleteOnClose);
     setWindowModality(Qt::WindowModal);
-    setWindowTitle(tr("Invite people to %1").arg(partyName));
+    setWindowTitle(tr("Invite people to %1").arg(app::isolated(partyName)));
     resize(560, 480);
 
-    auto *heading = dialogHeading(tr("Invite people to %1").arg(partyName), this);
+    auto *heading = dialogHeading(tr("Invite people to %1").arg(app::isolated(partyName)), this);
     auto *explain = new QLabel(tr("Anyone with the link can join while it is valid. Send it to the people you want here."), this);
     explain->setWordWrap(true);
 

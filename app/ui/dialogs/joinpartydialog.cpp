@@ -1,6 +1,7 @@
 #include "app/ui/dialogs/joinpartydialog.h"
 
 #include "app/core/connection.h"
+#include "app/core/displaytext.h"
 #include "shared/codec.h"
 
 #include <QDialogButtonBox>
@@ -95,15 +96,15 @@ void JoinPartyDialog::onLinkChanged()
             return;
         }
         const auto &p = reply.preview;
-        const QString party = QString::fromStdString(p.partyName);
+        const QString party = app::isolated(QString::fromStdString(p.partyName));
         if (p.alreadyMember) {
             self->m_preview->setText(tr("You are already in %1.").arg(party));
             return;
         }
         const QString members = p.memberCount == 1 ? tr("1 member") : tr("%1 members").arg(p.memberCount);
-        self->m_preview->setText(tr("%1 invites you to %2 (%3).").arg(QString::fromStdString(p.inviterName), party, members));
+        self->m_preview->setText(tr("%1 invites you to %2 (%3).").arg(app::isolated(QString::fromStdString(p.inviterName)), party, members));
         self->m_previewed = true;
-        self->setOkText(tr("Join %1").arg(party));
+        self->setOkText(tr("Join %1").arg(app::withoutMnemonics(party)));
         self->buttons()->button(QDialogButtonBox::Ok)->setEnabled(true);
     });
 }

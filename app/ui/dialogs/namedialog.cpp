@@ -13,6 +13,7 @@ NameDialog::NameDialog(app::Connection &connection, Spec spec, QWidget *parent)
 {
     setObjectName(QStringLiteral("nameDialog"));
     auto *label = new QLabel(m_spec.label, this);
+    label->setTextFormat(Qt::PlainText);
     m_name = new QLineEdit(m_spec.initial, this);
     m_name->setObjectName(QStringLiteral("nameEdit"));
     m_name->setPlaceholderText(m_spec.placeholder);

@@ -1,5 +1,7 @@
 #include "app/ui/dialogs/partysettingsdialog.h"
 
+#include "app/core/displaytext.h"
+
 #include "app/core/connection.h"
 #include "app/core/models/memberlistmodel.h"
 #include "app/core/store.h"
@@ -52,6 +54,7 @@ PartySettingsDialog::PartySettingsDialog(app::Connection &connection, app::Store
     m_delete->setObjectName(QStringLiteral("deleteParty"));
     m_delete->setStyleSheet(QStringLiteral("QPushButton { color: #d93d42; }"));
     m_danger = new QLabel(general);
+    m_danger->setTextFormat(Qt::PlainText);
     m_danger->setWordWrap(true);
     auto *generalLayout = new QVBoxLayout(general);
     generalLayout->addWidget(new QLabel(tr("Name"), general));
@@ -116,13 +119,13 @@ PartySettingsDialog::PartySettingsDialog(app::Connection &connection, app::Store
     });
     connect(m_delete, &QPushButton::clicked, this, [this] {
         const auto *party = m_store.party(m_partyId.toStdString());
-        const QString name = party ? QString::fromStdString(party->name) : QString();
+        const QString name = party ? app::isolated(QString::fromStdString(party->name)) : QString();
         confirm(tr("Delete %1?").arg(name), tr("All of %1's topics and messages will be deleted for everyone. This cannot be undone.").arg(name),
                 tr("Delete Party"), "party.delete", {});
     });
     connect(m_leave, &QPushButton::clicked, this, [this] {
         const auto *party = m_store.party(m_partyId.toStdString());
-        const QString name = party ? QString::fromStdString(party->name) : QString();
+        const QString name = party ? app::isolated(QString::fromStdString(party->name)) : QString();
         confirm(tr("Leave %1?").arg(name), tr("You will need a new invite to come back."), tr("Leave"), "party.leave", {});
     });
     connect(m_memberList->selectionModel(), &QItemSelectionModel::currentChanged, this, &PartySettingsDialog::refresh);
@@ -144,7 +147,7 @@ QString PartySettingsDialog::selectedUserId() const
 
 QString PartySettingsDialog::selectedName() const
 {
-    return m_memberList->currentIndex().data(MemberListModel::DisplayNameRole).toString();
+    return app::isolated(m_memberList->currentIndex().data(MemberListModel::DisplayNameRole).toString());
 }
 
 QString PartySettingsDialog::myRole() const

@@ -2,6 +2,7 @@
 #include "app/ui/dialogs/quickswitcher.h"
 
 #include "app/core/models/partylistmodel.h"
+#include "app/core/displaytext.h"
 #include "app/core/store.h"
 #include "app/ui/avatar.h"
 #include "app/ui/icons.h"
@@ -68,13 +69,13 @@ void QuickSwitcher::fill()
         QListWidgetItem *item = nullptr;
         switch (d.kind) {
         case app::Destination::Kind::Topic:
-            item = new QListWidgetItem(icon(QStringLiteral("hash")), tr("%1  —  %2").arg(d.name, d.context), m_results);
+            item = new QListWidgetItem(icon(QStringLiteral("hash")), tr("%1  —  %2").arg(app::isolated(d.name), app::isolated(d.context)), m_results);
             break;
         case app::Destination::Kind::Party:
-            item = new QListWidgetItem(initialsIcon(d.name, d.partyId, true), tr("%1  —  party").arg(d.name), m_results);
+            item = new QListWidgetItem(initialsIcon(d.name, d.partyId, true), tr("%1  —  party").arg(app::isolated(d.name)), m_results);
             break;
         case app::Destination::Kind::Person:
-            item = new QListWidgetItem(initialsIcon(d.name, d.userId, false), tr("%1  —  in %2").arg(d.name, d.context), m_results);
+            item = new QListWidgetItem(initialsIcon(d.name, d.userId, false), tr("%1  —  in %2").arg(app::isolated(d.name), app::isolated(d.context)), m_results);
             break;
         }
         item->setData(kIndexRole, static_cast<int>(i));

@@ -62,7 +62,7 @@ void RequestDialog::showEvent(QShowEvent *event)
 void RequestDialog::setOkText(const QString &text, bool destructive)
 {
     QPushButton *ok = m_buttons->button(QDialogButtonBox::Ok);
-    ok->setText(text);
+    ok->setText(text);   // callers pass names through app::withoutMnemonics
     if (destructive)
         ok->setStyleSheet(QStringLiteral("QPushButton { background: #d93d42; color: white; border: none; padding: 5px 14px; border-radius: 4px; }"));
 }
@@ -104,6 +104,8 @@ ConfirmDialog::ConfirmDialog(app::Connection &connection, const QString &title, 
 {
     setObjectName(QStringLiteral("confirmDialog"));
     auto *text = new QLabel(question, this);
+    text->setObjectName(QStringLiteral("confirmQuestion"));
+    text->setTextFormat(Qt::PlainText);
     text->setWordWrap(true);
     body()->addWidget(text);
     setOkText(okText, true);
