@@ -32,7 +32,11 @@ using namespace chatterbox;
 int main(int argc, char *argv[])
 {
     // Links are data: out of argv before Qt reads its options there.
-    const QStringList links = app::takeLinkArguments(argc, argv);
+    qsizetype droppedLinks = 0;
+    const QStringList links = app::boundLinks(app::takeLinkArguments(argc, argv), &droppedLinks);
+    if (droppedLinks > 0)
+        std::fprintf(stderr, "chatterbox: %lld more links than %lld were left out\n", static_cast<long long>(droppedLinks),
+                     static_cast<long long>(app::kMaxLinksPerStart));
 
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Chatterbox"));
@@ -109,14 +113,12 @@ int main(int argc, char *argv[])
 
     QObject::connect(&instance, &platform::SingleInstance::received, &window, [&window](const QStringList &received) {
         window.showAndRaise();
-        for (const QString &link : received)
-            window.openLink(link);
+        window.openLinks(received);
     });
 
     if (!(trayShown && (parser.isSet(minimized) || preferences.startMinimized())))
         window.show();
     window.start();
-    for (const QString &link : links)
-        window.openLink(link);
+    window.openLinks(links);
     return app.exec();
 }

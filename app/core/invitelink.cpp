@@ -9,7 +9,6 @@
 namespace chatterbox::app {
 
 namespace {
-constexpr qsizetype kMaxLinkChars = 2048;
 
 InviteLink refuse(const QString &why)
 {
@@ -24,7 +23,7 @@ InviteLink parseInviteLink(const QString &input)
     const QString text = input.trimmed();
     if (text.isEmpty())
         return refuse(InviteLink::tr("Paste an invite link, for example https://chat.example.org/invite/…"));
-    if (text.size() > kMaxLinkChars)
+    if (text.size() > kMaxInviteLinkChars)
         return refuse(InviteLink::tr("That is far too long to be an invite link."));
     for (const QChar c : text) {
         if (c.unicode() < 0x21 || c.unicode() > 0x7e)

@@ -21,4 +21,7 @@ public:
 
 InviteLink parseInviteLink(const QString &text);
 
+// No invite link is longer (the server's own links are about 100 characters).
+inline constexpr qsizetype kMaxInviteLinkChars = 2048;
+
 } // namespace chatterbox::app

@@ -1,5 +1,9 @@
 #include "app/core/launcharguments.h"
 
+#include "app/core/invitelink.h"
+
+#include <algorithm>
+
 #include <QByteArray>
 
 #include <cstring>
@@ -26,6 +30,18 @@ QStringList takeLinkArguments(int &argc, char **argv)
     for (int i = kept; i < argc; ++i)
         argv[i] = nullptr;
     argc = kept;
+    return links;
+}
+
+QStringList boundLinks(QStringList links, qsizetype *dropped)
+{
+    if (dropped)
+        *dropped = std::max<qsizetype>(0, links.size() - kMaxLinksPerStart);
+    links = links.mid(0, kMaxLinksPerStart);
+    for (QString &link : links) {
+        if (link.size() > kMaxInviteLinkChars)
+            link.truncate(kMaxInviteLinkChars + 1);
+    }
     return links;
 }
 

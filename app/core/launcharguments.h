@@ -10,4 +10,10 @@ namespace chatterbox::app {
 // "-platformpluginpath"). argc and argv are rewritten without them.
 QStringList takeLinkArguments(int &argc, char **argv);
 
+// What a start passes on to the running app: at most kMaxLinksPerStart links, each cut just past
+// the longest an invite link can be (so the running app still refuses it as too long, as a first
+// start would). More would not fit the message between the two.
+QStringList boundLinks(QStringList links, qsizetype *dropped = nullptr);
+inline constexpr qsizetype kMaxLinksPerStart = 12;
+
 } // namespace chatterbox::app

@@ -1,8 +1,8 @@
 #include "app/ui/mainwindow.h"
 
 #include "app/core/client.h"
-#include "app/core/invitelink.h"
 #include "app/core/displaytext.h"
+#include "app/core/invitelink.h"
 #include "app/core/preferences.h"
 #include "app/core/unreadcount.h"
 #include "app/platform/autostart.h"
@@ -167,28 +167,54 @@ void MainWindow::switchServer(const QUrl &server, const QString &link)
     showSignIn(server.toString());
 }
 
-void MainWindow::openLink(const QString &link)
+void MainWindow::openLinks(const QStringList &links)
 {
-    const app::InviteLink invite = app::parseInviteLink(link);
-    if (!invite.ok()) {
-        auto *box = new QMessageBox(QMessageBox::Warning, tr("Chatterbox"), tr("This link cannot be opened."),
-                                    QMessageBox::Ok, this);
-        box->setObjectName(QStringLiteral("linkRefused"));
-        box->setInformativeText(invite.error);
-        showAsPlainText(*box);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->open();
-        return;
+    QStringList refused;
+    for (const QString &link : links) {
+        const app::InviteLink invite = app::parseInviteLink(link);
+        if (!invite.ok()) {
+            refused << tr("%1: %2").arg(QFontMetrics(font()).elidedText(link.simplified(), Qt::ElideMiddle, 400), invite.error);
+            continue;
+        }
+        openGoodLink(link, invite);
     }
+    if (!refused.isEmpty())
+        showRefusedLinks(refused);
+}
+
+void MainWindow::showRefusedLinks(const QStringList &lines)
+{
+    constexpr qsizetype kListed = 8;
+    if (!m_refusedLinks)
+        m_refusedLines.clear();
+    m_refusedLines += lines;
+    const qsizetype count = m_refusedLines.size();
+    QString details = QStringList(m_refusedLines.mid(0, kListed)).join(QLatin1Char('\n'));
+    if (count > kListed)
+        details += QLatin1Char('\n') + tr("… and %n more.", nullptr, static_cast<int>(count - kListed));
+    if (!m_refusedLinks) {
+        m_refusedLinks = new QMessageBox(QMessageBox::Warning, tr("Chatterbox"), QString(), QMessageBox::Ok, this);
+        m_refusedLinks->setObjectName(QStringLiteral("linkRefused"));
+        m_refusedLinks->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_refusedLinks->setText(count == 1 ? tr("This link cannot be opened.") : tr("%n links cannot be opened.", nullptr, static_cast<int>(count)));
+    m_refusedLinks->setInformativeText(count == 1 ? m_refusedLines.first().section(QStringLiteral(": "), -1) : details);
+    showAsPlainText(*m_refusedLinks);
+    m_refusedLinks->open();
+}
+
+void MainWindow::openGoodLink(const QString &link, const app::InviteLink &invite)
+{
     if (m_client.connection().state() == app::Connection::State::Online) {
         m_chat->openJoinParty(link);
         return;
     }
-    // Joined once the sign-in is done; someone new starts signing in at the link's server.
+    // Joined once the sign-in is done. Someone new is offered the link's server, with its whole
+    // address; nothing is sent to a server from a link before they say yes.
     m_heldLink = link;
     if (m_pages->currentWidget() == m_signIn && m_preferences.serverUrl().isEmpty()
         && m_client.session().state() == app::Session::State::SignedOut)
-        m_signIn->start(invite.server.toString());
+        m_signIn->proposeServer(invite.server);
 }
 
 void MainWindow::showAndRaise()

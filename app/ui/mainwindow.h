@@ -1,8 +1,12 @@
 #pragma once
 
+#include "app/core/invitelink.h"
+
 #include <QMainWindow>
+#include <QPointer>
 #include <QTimer>
 
+class QMessageBox;
 class QStackedWidget;
 
 namespace chatterbox::app {
@@ -29,7 +33,10 @@ public:
     void start();
     // A link from outside (a click in the browser, a second start). Checked before anything
     // else: a bad one is refused with the reason; a good one asks to join, once signed in.
-    void openLink(const QString &link);
+    void openLink(const QString &link) { openLinks({link}); }
+    // Several at once (a start with many): the good ones as above, the refused ones listed in
+    // one box, which a later refusal adds to rather than opening another.
+    void openLinks(const QStringList &links);
     void showAndRaise();
     void goToTopic(const QString &partyId, const QString &topicId);
     // Whether a tray icon is there to keep the app reachable when the window closes.
@@ -62,7 +69,12 @@ private:
     void reportOnScreen();
     void updateTitle();
 
+    void showRefusedLinks(const QStringList &lines);
+    void openGoodLink(const QString &link, const app::InviteLink &invite);
+
     QString m_heldLink;
+    QPointer<QMessageBox> m_refusedLinks;
+    QStringList m_refusedLines;
     bool m_trayShown = false;
     QTimer m_titleTimer;   // many changes at once make one new title
 };

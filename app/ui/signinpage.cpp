@@ -167,6 +167,20 @@ void SignInPage::start(const QString &serverUrl)
         onContinue();
 }
 
+void SignInPage::proposeServer(const QUrl &server)
+{
+    const QString address = server.toString(QUrl::RemoveUserInfo | QUrl::NormalizePathSegments);
+    m_server->setText(address);
+    m_providerBox->hide();
+    m_continue->show();
+    m_continue->setFocus();
+    m_status->setText(tr("The invite link you opened is for the server %1. Continue to connect to it and sign in, "
+                         "or change the address.").arg(address));
+    m_status->show();
+    m_progress->hide();
+    m_error->hide();
+}
+
 void SignInPage::onContinue()
 {
     m_error->hide();

@@ -25,8 +25,11 @@ class SignInPage final : public QWidget {
 public:
     SignInPage(app::Session &session, app::Preferences &preferences, QWidget *parent = nullptr);
 
-    // Starts at the remembered server (or the given one, from an invite link).
+    // Starts at the remembered server (or the given one).
     void start(const QString &serverUrl = {});
+    // A server named in a link the person opened: its whole address is shown and nothing is
+    // asked of it until they press Continue.
+    void proposeServer(const QUrl &server);
 
 private:
     void onContinue();

@@ -66,6 +66,31 @@ private Q_SLOTS:
         QCOMPARE(received.first().first().toStringList(), QStringList{kLink});
     }
 
+    void secondStart_withAHugeLink_handsItOverToBeRefusedAsTooLong()
+    {
+        // 64 KB once made the hand-over too big, and the second start said the running app did
+        // not answer. Now it goes over cut short, and the running app says it is too long.
+        QSignalSpy received(m_instance.get(), &platform::SingleInstance::received);
+        const QString huge = QStringLiteral("chatterbox://invite?server=http%3A%2F%2Fa&code=") + QString(64 * 1024, QLatin1Char('A'));
+        QCOMPARE(secondStart({QStringLiteral("--"), huge}), 0);
+        QVERIFY(QTest::qWaitFor([&] { return received.count() == 1; }, 5000));
+        const QStringList links = received.first().first().toStringList();
+        QCOMPARE(links.size(), 1);
+        QVERIFY(huge.startsWith(links.first()));
+        QCOMPARE(app::parseInviteLink(links.first()).error, app::InviteLink::tr("That is far too long to be an invite link."));
+    }
+
+    void secondStart_withHundredsOfLinks_handsOverAFew()
+    {
+        QSignalSpy received(m_instance.get(), &platform::SingleInstance::received);
+        QStringList arguments{QStringLiteral("--")};
+        for (int i = 0; i < 200; ++i)
+            arguments << QStringLiteral("chatterbox://junk/%1").arg(i);
+        QCOMPARE(secondStart(arguments), 0);
+        QVERIFY(QTest::qWaitFor([&] { return received.count() == 1; }, 5000));
+        QCOMPARE(received.first().first().toStringList().size(), app::kMaxLinksPerStart);
+    }
+
     void secondStart_withoutLink_asksForTheWindow()
     {
         QSignalSpy received(m_instance.get(), &platform::SingleInstance::received);

@@ -14,6 +14,8 @@
 #include <QDirIterator>
 #include <QLabel>
 #include <QMessageBox>
+#include <QTcpServer>
+#include <QTcpSocket>
 
 using namespace chatterbox;
 using namespace chatterbox::test;
@@ -157,10 +159,11 @@ private Q_SLOTS:
         QVERIFY(refusal->informativeText().contains(QStringLiteral("server address")));
         refusal->close();
 
-        // A good one waits for the sign-in, which starts at the link's server.
+        // A good one waits for the sign-in, which is offered at the link's server: Continue.
         app.window.openLink(link);
         QCOMPARE(app.window.heldLink(), link);
         QCOMPARE(app.window.findChild<QLineEdit *>(QStringLiteral("serverUrl"))->text(), base().toString());
+        app.window.findChild<QAbstractButton *>(QStringLiteral("continueButton"))->click();
         QAbstractButton *dev = devButton(app.window);
         QVERIFY(dev);
         dev->click();
@@ -170,6 +173,56 @@ private Q_SLOTS:
         auto *preview = join->findChild<QLabel *>(QStringLiteral("invitePreview"));
         QVERIFY(QTest::qWaitFor([&] { return preview->text().contains(QStringLiteral("Held Link Club")); }, 5000));
         QVERIFY(app.client.store().party(party.partyId) == nullptr);   // asked, not joined
+    }
+
+    void manyBadLinks_oneBoxListsThem()
+    {
+        UiApp app(QStringLiteral("jo"), *m_theme);
+        app.window.show();
+        app.window.start();
+        QStringList junk;
+        for (int i = 0; i < 200; ++i)
+            junk << QStringLiteral("chatterbox://invite?server=nowhere&code=%1").arg(i);
+        app.window.openLinks(junk);
+        app.window.openLink(QStringLiteral("not a link at all"));
+        QTest::qWait(300);
+        QList<QMessageBox *> boxes;
+        for (auto *box : app.window.findChildren<QMessageBox *>())
+            if (box->isVisible())
+                boxes << box;
+        QCOMPARE(boxes.size(), 1);
+        QVERIFY2(boxes.first()->text().contains(QStringLiteral("201 links")), qPrintable(boxes.first()->text()));
+        QVERIFY(boxes.first()->informativeText().contains(QStringLiteral("and 193 more")));
+    }
+
+    void coldStartLink_nothingIsAskedOfItsServerBeforeYes()
+    {
+        // A server named in a link that someone sent: it must not hear from this app (that the
+        // link was opened, from where) until the person has seen its address and said yes.
+        QTcpServer elsewhere;
+        QVERIFY(elsewhere.listen(QHostAddress::LocalHost, 0));
+        int contacted = 0;
+        connect(&elsewhere, &QTcpServer::newConnection, this, [&] {
+            ++contacted;
+            while (QTcpSocket *s = elsewhere.nextPendingConnection())
+                s->abort();
+        });
+        const QString server = QStringLiteral("http://127.0.0.1:%1").arg(elsewhere.serverPort());
+        UiApp app(QStringLiteral("ivy"), *m_theme);
+        app.window.show();
+        app.window.start();
+        app.window.openLink(QStringLiteral("chatterbox://invite?server=") + QString::fromLatin1(QUrl::toPercentEncoding(server))
+                            + QStringLiteral("&code=AbCdEfGhIjKlMnOpQrSt_-"));
+        QTest::qWait(1500);
+        QCOMPARE(contacted, 0);
+        // The whole address is on the page, scheme and port too, and Continue has the keyboard.
+        QCOMPARE(app.window.findChild<QLineEdit *>(QStringLiteral("serverUrl"))->text(), server);
+        auto *status = app.window.findChild<QLabel *>(QStringLiteral("signInStatus"));
+        QVERIFY2(status->isVisible() && status->text().contains(server), qPrintable(status->text()));
+        auto *continueButton = app.window.findChild<QAbstractButton *>(QStringLiteral("continueButton"));
+        QVERIFY(continueButton->isVisible() && continueButton->hasFocus());
+        continueButton->click();
+        QVERIFY(QTest::qWaitFor([&] { return contacted > 0; }, 5000));
     }
 
     void waitingForBrowser_canBeCancelled()

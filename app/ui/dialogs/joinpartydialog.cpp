@@ -73,8 +73,9 @@ void JoinPartyDialog::onLinkChanged()
     }
     if (!sameServer(m_link.server, m_currentServer)) {
         m_otherServer = true;
+        // The whole address: the host alone would not tell http from https, or a port.
         m_preview->setText(tr("This invite is for another server, %1. You are signed in to %2. Sign in to %1 to join?")
-                               .arg(m_link.server.host(), m_currentServer.host()));
+                               .arg(m_link.server.toString(QUrl::RemoveUserInfo), m_currentServer.toString(QUrl::RemoveUserInfo)));
         setOkText(tr("Sign In There"));
         ok->setEnabled(true);
         return;
