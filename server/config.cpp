@@ -1,5 +1,7 @@
 #include "server/config.h"
 
+#include <QHostAddress>
+
 #include <charconv>
 #include <map>
 
@@ -73,6 +75,9 @@ Options (each also read from the environment variable shown):
                           host and port + 1
   --public-url URL        Base URL clients reach the HTTP side   CHATTERBOX_PUBLIC_URL
                           at (behind a proxy). Default http://<listen>
+  --trusted-proxy ADDR    A proxy whose X-Forwarded-For is        CHATTERBOX_TRUSTED_PROXIES
+                          believed (an exact address; repeat     (addresses separated
+                          for more). Others' is ignored.          by commas)
   --dev                   Enable the development sign-in          CHATTERBOX_DEV=1
                           provider (loopback clients only)
   --provider SPEC         A sign-in provider; repeat for more.    CHATTERBOX_PROVIDERS
@@ -123,6 +128,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
     static const std::map<std::string, std::string> kEnvToOption = {
         {"CHATTERBOX_DATABASE_URL", "--database-url"}, {"CHATTERBOX_DATA_DIR", "--data-dir"}, {"CHATTERBOX_LISTEN", "--listen"},
         {"CHATTERBOX_WS_LISTEN", "--ws-listen"}, {"CHATTERBOX_PUBLIC_URL", "--public-url"},
+        {"CHATTERBOX_TRUSTED_PROXIES", "--trusted-proxy"},
         {"CHATTERBOX_DEV", "--dev"}, {"CHATTERBOX_PROVIDERS", "--provider"}, {"CHATTERBOX_DB_READERS", "--db-readers"},
         {"CHATTERBOX_DB_WRITERS", "--db-writers"}, {"CHATTERBOX_NETWORK_THREADS", "--network-threads"},
         {"CHATTERBOX_PING_INTERVAL", "--ping-interval"}, {"CHATTERBOX_IDLE_TIMEOUT", "--idle-timeout"},
@@ -136,7 +142,18 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
         const auto it = kEnvToOption.find(name);
         if (it == kEnvToOption.end())
             continue;
-        if (name == "CHATTERBOX_PROVIDERS") {
+        if (name == "CHATTERBOX_TRUSTED_PROXIES") {
+            std::string address;
+            for (char c : value + ",") {
+                if (c == ',') {
+                    if (!address.empty())
+                        options.emplace_back("--trusted-proxy", address);
+                    address.clear();
+                } else if (c != ' ' && c != '\t') {
+                    address += c;
+                }
+            }
+        } else if (name == "CHATTERBOX_PROVIDERS") {
             std::string spec;
             for (char c : value + ";") {
                 if (c == ';' || c == '\n') {
@@ -204,6 +221,15 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
             config.publicUrl = value;
             while (!config.publicUrl.empty() && config.publicUrl.back() == '/')
                 config.publicUrl.pop_back();
+        } else if (option == "--trusted-proxy") {
+            // An address as the server will see the peer: IPv4 dotted, or IPv6 as Qt writes it.
+            const QHostAddress address(QString::fromStdString(value));
+            if (address.isNull())
+                return fail("--trusted-proxy needs an IP address, not '" + value + "'");
+            QString text = address.toString();
+            if (text.startsWith(QLatin1String("::ffff:")))
+                text = text.mid(7);
+            config.trustedProxies.push_back(text.toStdString());
         } else if (option == "--dev") {
             config.dev = true;
         } else if (option == "--provider") {

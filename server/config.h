@@ -21,6 +21,9 @@ struct ServerConfig {
     HostPort httpListen{"127.0.0.1", 8080};
     std::optional<HostPort> wsListen;          // default: the HTTP host, port + 1
     std::string publicUrl;                     // the base URL clients use; default http://<listen>
+    // Proxies (their exact addresses) whose X-Forwarded-For names the client; connections from
+    // them are not held to the per-address cap.
+    std::vector<std::string> trustedProxies;
     bool dev = false;
     int dbReaders = 2;
     int dbWriters = 1;          // a person's writes always go to the same one, in order

@@ -238,6 +238,7 @@ int main(int argc, char *argv[])
         laneSettings.maxSendQueueBytes = config.maxSendQueueBytes;
         laneSettings.slowConsumerCode = chatterbox::limits::kCloseSlowConsumer;
         laneSettings.slowConsumerReason = "client too slow to read its messages";
+        laneSettings.trustedProxies = {config.trustedProxies.begin(), config.trustedProxies.end()};
         lanes.push_back(std::make_unique<NetworkLane>(
             i + 1, laneSettings,
             [&tokens, &quota, &metrics](const chatterbox::ws::UpgradeRequest &request, AccessClaims &claims) {
@@ -246,7 +247,8 @@ int main(int argc, char *argv[])
             [&hub](std::unique_ptr<SocketEnd> socket, AccessClaims claims) { hub.adopt(std::move(socket), std::move(claims)); }));
         lanePointers.push_back(lanes.back().get());
     }
-    WebSocketListener listener(*tokens, hub, metrics, quota, lanePointers);
+    WebSocketListener listener(*tokens, hub, metrics, quota, lanePointers,
+                               {config.trustedProxies.begin(), config.trustedProxies.end()});
     if (!listener.listen(hostAddress(wsAddress.host), wsAddress.port)) {
         std::fprintf(stderr, "chatterbox-server: cannot listen for WebSocket on %s:%u: %s\n", wsAddress.host.c_str(),
                      wsAddress.port, listener.errorString().toLocal8Bit().constData());

@@ -30,6 +30,9 @@ inline constexpr std::size_t kMaxInvitesPerParty = 1000;
 // one per kInviteFailureRefillSeconds.
 inline constexpr double kInviteFailureBurst = 10.0;
 inline constexpr double kInviteFailureRefillSeconds = 6.0;
+// And per client address, a much higher cap, held only against people who have failed too.
+inline constexpr double kInviteAddressFailureBurst = 200.0;
+inline constexpr double kInviteAddressFailureRefillSeconds = 1.0;
 // Look-ups waiting for budget that running look-ups hold (many people joining from one address).
 inline constexpr std::size_t kMaxParkedInviteLookups = 1000;
 

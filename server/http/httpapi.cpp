@@ -12,9 +12,14 @@
 #include "shared/validation.h"
 #include "shared/webpage.h"
 
-#include <httplib.h>
+#include "server/http/httpserver.h"
+
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
 
 namespace chatterbox::server {
 
@@ -22,11 +27,11 @@ namespace {
 
 constexpr const char *kJson = "application/json";
 
-void sendJson(httplib::Response &res, int status, const nlohmann::json &body)
+void sendJson(http::Response &res, int status, const nlohmann::json &body)
 {
     res.status = status;
-    res.set_header("Cache-Control", "no-store");
-    res.set_content(body.dump(), kJson);
+    res.setHeader("Cache-Control", "no-store");
+    res.setContent(body.dump(), kJson);
 }
 
 std::string invitePage(const std::string &appLink, const std::string &code)
@@ -48,10 +53,8 @@ std::string invitePage(const std::string &appLink, const std::string &code)
 
 HttpApi::HttpApi(const ServerConfig &config, ConnectionPool &pool, TokenService &tokens, SignInService &signIn,
                  Metrics &metrics, const ExecutorStats &dbStats)
-    : m_config(config), m_pool(pool), m_tokens(tokens), m_signIn(signIn), m_metrics(metrics), m_dbStats(dbStats),
-      m_server(std::make_unique<httplib::Server>())
+    : m_config(config), m_pool(pool), m_tokens(tokens), m_signIn(signIn), m_metrics(metrics), m_dbStats(dbStats)
 {
-    routes();
 }
 
 HttpApi::~HttpApi()
@@ -61,14 +64,12 @@ HttpApi::~HttpApi()
 
 int HttpApi::start(const HostPort &address)
 {
-    m_server->set_payload_max_length(16 * 1024);
-    m_server->set_read_timeout(10, 0);
-    m_server->set_write_timeout(10, 0);
-    const int port = address.port == 0 ? m_server->bind_to_any_port(address.host)
-                                       : (m_server->bind_to_port(address.host, address.port) ? address.port : -1);
-    if (port <= 0)
-        return 0;
-    m_thread = std::thread([this] { m_server->listen_after_bind(); });
+    http::ServerLimits limits;
+    m_server = std::make_unique<http::Server>(routes(), limits);
+    m_server->setTrustedProxies(std::set<std::string>(m_config.trustedProxies.begin(), m_config.trustedProxies.end()));
+    const quint16 port = m_server->listen(QHostAddress(QString::fromStdString(address.host)), address.port);
+    if (port == 0)
+        qCWarning(lcHttp, "cannot listen on %s:%u: %s", address.host.c_str(), address.port, qPrintable(m_server->error()));
     return port;
 }
 
@@ -76,8 +77,6 @@ void HttpApi::stop()
 {
     if (m_server)
         m_server->stop();
-    if (m_thread.joinable())
-        m_thread.join();
 }
 
 bool HttpApi::databaseAnswers()
@@ -100,34 +99,65 @@ bool HttpApi::databaseAnswers()
     }
 }
 
-std::string HttpApi::publicBaseUrl(const httplib::Request &req) const
+namespace {
+
+// "127.0.0.1:8080", "[::1]:8080": an address and port as they go into a URL and a Host header.
+std::string authorityOf(const std::string &address, unsigned port)
+{
+    const bool v6 = address.find(':') != std::string::npos;
+    return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+}
+
+bool isLoopbackAddress(const std::string &address)
+{
+    return address.rfind("127.", 0) == 0 || address == "::1";
+}
+
+std::string lowered(std::string text)
+{
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+} // namespace
+
+std::string HttpApi::publicBaseUrl(const http::Request &req) const
 {
     if (!m_config.publicUrl.empty())
         return m_config.publicUrl;
-    std::string host = req.get_header_value("Host");
-    if (host.empty() || host.size() > 255)
-        host = m_config.httpListen.host + ":" + std::to_string(m_config.httpListen.port);
-    return "http://" + host;
+    return "http://" + authorityOf(req.localAddress, req.localPort);
 }
 
-void HttpApi::routes()
+std::optional<http::Response> HttpApi::refusedHost(const http::Request &req) const
 {
-    m_server->Get("/.well-known/chatterbox", [this](const httplib::Request &req, httplib::Response &res) {
+    // Behind a proxy the URLs come from --public-url, whatever Host says.
+    if (!m_config.publicUrl.empty())
+        return std::nullopt;
+    const std::string host = lowered(req.header("host"));
+    const std::string own = authorityOf(req.localAddress, req.localPort);
+    if (host == own || (isLoopbackAddress(req.localAddress) && host == "localhost:" + std::to_string(req.localPort)))
+        return std::nullopt;
+    http::Response refusal;
+    refusal.status = 421;
+    refusal.setContent("This server answers for " + own + " only (Host was \"" + host.substr(0, 100)
+                           + "\"). An operator behind a proxy sets --public-url.\n",
+                       "text/plain; charset=utf-8");
+    return refusal;
+}
+
+http::Router HttpApi::routes()
+{
+    http::Router router;
+    router.setGuard([this](const http::Request &req) { return refusedHost(req); });
+    router.get("/.well-known/chatterbox", [this](const http::Request &req, http::Response &res) {
         std::string websocket;
         if (!m_config.publicUrl.empty()) {
             // Behind a proxy: the proxy maps /ws on the public URL to the WebSocket port.
             const bool tls = m_config.publicUrl.rfind("https://", 0) == 0;
             websocket = (tls ? "wss://" : "ws://") + m_config.publicUrl.substr(tls ? 8 : 7) + "/ws";
         } else {
-            std::string host = req.get_header_value("Host");
-            if (host.empty() || host.size() > 255)
-                host = m_config.httpListen.host;
-            // Keep the host the client used, swap in the WebSocket port.
-            const auto bracket = host.rfind(']');
-            const auto colon = host.rfind(':');
-            if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket))
-                host = host.substr(0, colon);
-            websocket = "ws://" + host + ":" + std::to_string(m_wsPort.load()) + "/";
+            // The address the request came to, with the WebSocket port.
+            websocket = "ws://" + authorityOf(req.localAddress, static_cast<unsigned>(m_wsPort.load())) + "/";
         }
         nlohmann::json providers = nlohmann::json::array();
         for (const auto &p : m_signIn.providers()) {
@@ -140,41 +170,42 @@ void HttpApi::routes()
                             {"providers", providers}});
     });
 
-    m_server->Get("/healthz", [this](const httplib::Request &, httplib::Response &res) {
+    router.get("/healthz", [this](const http::Request &, http::Response &res) {
         if (databaseAnswers()) {
-            res.set_content("ok\n", "text/plain");
+            res.setContent("ok\n", "text/plain");
         } else {
             res.status = 503;
-            res.set_content("database unreachable\n", "text/plain");
+            res.setContent("database unreachable\n", "text/plain");
         }
     });
 
-    m_server->Get("/metrics", [this](const httplib::Request &, httplib::Response &res) {
-        res.set_content(m_metrics.render(m_dbStats, m_databaseUp), "text/plain; version=0.0.4");
+    router.get("/metrics", [this](const http::Request &, http::Response &res) {
+        res.setContent(m_metrics.render(m_dbStats, m_databaseUp), "text/plain; version=0.0.4");
     });
 
     // The shareable invite link. It says nothing about the party (that would let anyone who
     // guesses a code learn names); it only hands the code to the app.
-    m_server->Get(R"(/invite/([A-Za-z0-9_-]+))", [this](const httplib::Request &req, httplib::Response &res) {
+    router.get(R"(/invite/([A-Za-z0-9_-]+))", [this](const http::Request &req, http::Response &res) {
         const std::string code = req.matches[1];
         if (!protocol::isInviteCode(code)) {
             res.status = 404;
-            res.set_content("not found\n", "text/plain");
+            res.setContent("not found\n", "text/plain");
             return;
         }
         const std::string base = publicBaseUrl(req);
         const std::string appLink = "chatterbox://invite?server=" + percentEncode(base) + "&code=" + code;
-        res.set_header("Cache-Control", "no-store");
-        res.set_header("Referrer-Policy", "no-referrer");
-        res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
-        res.set_header("X-Content-Type-Options", "nosniff");
-        res.set_content(invitePage(appLink, code), "text/html; charset=utf-8");
+        res.setHeader("Cache-Control", "no-store");
+        res.setHeader("Referrer-Policy", "no-referrer");
+        res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
+        res.setHeader("X-Content-Type-Options", "nosniff");
+        res.setContent(invitePage(appLink, code), "text/html; charset=utf-8");
     });
 
     // The routes keep references to the OAuthRoutes object, so it lives as long as the server.
     m_oauth = std::make_unique<OAuthRoutes>(OAuthRoutes{m_signIn, m_tokens, m_pool, m_config.dev,
-                                                        [this](const httplib::Request &req) { return publicBaseUrl(req); }});
-    m_oauth->install(*m_server);
+                                                        [this](const http::Request &req) { return publicBaseUrl(req); }});
+    m_oauth->install(router);
+    return router;
 }
 
 } // namespace chatterbox::server

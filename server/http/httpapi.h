@@ -5,10 +5,15 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
-#include <thread>
 
-namespace httplib { class Server; struct Request; }
+namespace chatterbox::server::http {
+class Router;
+class Server;
+struct Request;
+struct Response;
+} // namespace chatterbox::server::http
 
 namespace chatterbox::server {
 
@@ -19,8 +24,13 @@ struct OAuthRoutes;
 class TokenService;
 struct ExecutorStats;
 
-// The HTTP side: discovery, health, metrics and sign-in. Runs on cpp-httplib's own threads;
-// it may block on the database, the WebSocket side never does.
+// The HTTP side: discovery, health, metrics and sign-in, served by http::Server (its own network
+// thread, routes on worker threads that may block on the database; the WebSocket side never does).
+//
+// Without --public-url every URL the server makes (redirects, the invite page's link, discovery's
+// WebSocket address) is built from the address the request arrived at, never from its Host
+// header, and a request whose Host is not that address is refused: a page elsewhere cannot steer
+// the URLs, or reach a development server through DNS rebinding.
 class HttpApi final {
 public:
     HttpApi(const ServerConfig &config, ConnectionPool &pool, TokenService &tokens, SignInService &signIn,
@@ -37,9 +47,10 @@ public:
     void setWebSocketPort(int port) { m_wsPort = port; }
 
 private:
-    void routes();
+    http::Router routes();
     bool databaseAnswers();
-    std::string publicBaseUrl(const httplib::Request &req) const;
+    std::string publicBaseUrl(const http::Request &req) const;
+    std::optional<http::Response> refusedHost(const http::Request &req) const;
 
     const ServerConfig &m_config;
     ConnectionPool &m_pool;
@@ -47,9 +58,8 @@ private:
     SignInService &m_signIn;
     Metrics &m_metrics;
     const ExecutorStats &m_dbStats;
-    std::unique_ptr<httplib::Server> m_server;
+    std::unique_ptr<http::Server> m_server;
     std::unique_ptr<OAuthRoutes> m_oauth;
-    std::thread m_thread;
     std::atomic<int> m_wsPort{0};
     std::atomic<bool> m_databaseUp{false};
 };

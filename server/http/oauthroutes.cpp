@@ -7,8 +7,12 @@
 #include "shared/validation.h"
 #include "shared/webpage.h"
 
-#include <httplib.h>
+#include "server/http/httprouter.h"
+
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
 
 namespace chatterbox::server {
 
@@ -19,15 +23,25 @@ bool isLoopback(const std::string &address)
     return address.rfind("127.", 0) == 0 || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
 }
 
-void sendJson(httplib::Response &res, int status, const nlohmann::json &body)
+// A Host header naming this machine: 127.x.y.z, [::1] or localhost, with any port.
+bool isLoopbackHost(std::string host)
 {
-    res.status = status;
-    res.set_header("Cache-Control", "no-store");
-    res.set_header("Pragma", "no-cache");
-    res.set_content(body.dump(), "application/json");
+    std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (host.rfind("[::1]", 0) == 0)
+        return host.size() == 5 || host[5] == ':';
+    host = host.substr(0, host.find(':'));
+    return host == "localhost" || isLoopback(host);
 }
 
-void oauthError(httplib::Response &res, int status, const std::string &error, const std::string &description)
+void sendJson(http::Response &res, int status, const nlohmann::json &body)
+{
+    res.status = status;
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("Pragma", "no-cache");
+    res.setContent(body.dump(), "application/json");
+}
+
+void oauthError(http::Response &res, int status, const std::string &error, const std::string &description)
 {
     sendJson(res, status, {{"error", error}, {"error_description", description}});
 }
@@ -59,29 +73,29 @@ std::string originOf(const std::string &uri)
     return uri.substr(0, pathStart);
 }
 
-void sendPage(httplib::Response &res, int status, const std::string &title, const std::string &text)
+void sendPage(http::Response &res, int status, const std::string &title, const std::string &text)
 {
     res.status = status;
-    res.set_header("Cache-Control", "no-store");
-    res.set_header("Content-Security-Policy", pagePolicy());
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_content(web::messagePage(title, text), "text/html; charset=utf-8");
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("Content-Security-Policy", pagePolicy());
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setContent(web::messagePage(title, text), "text/html; charset=utf-8");
 }
 
-void sendDevPickPage(httplib::Response &res, const std::string &attempt, const std::string &redirectUri, const std::string &error)
+void sendDevPickPage(http::Response &res, const std::string &attempt, const std::string &redirectUri, const std::string &error)
 {
-    res.set_header("Cache-Control", "no-store");
-    res.set_header("Content-Security-Policy", pagePolicy(originOf(redirectUri)));
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_content(devPickPage(attempt, error), "text/html; charset=utf-8");
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("Content-Security-Policy", pagePolicy(originOf(redirectUri)));
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setContent(devPickPage(attempt, error), "text/html; charset=utf-8");
 }
 
-void redirect(httplib::Response &res, const std::string &location)
+void redirect(http::Response &res, const std::string &location)
 {
     res.status = 302;
-    res.set_header("Location", location);
-    res.set_header("Cache-Control", "no-store");
-    res.set_header("Referrer-Policy", "no-referrer");
+    res.setHeader("Location", location);
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("Referrer-Policy", "no-referrer");
 }
 
 std::string devPickPage(const std::string &attempt, const std::string &error)
@@ -99,13 +113,13 @@ std::string devPickPage(const std::string &attempt, const std::string &error)
 
 } // namespace
 
-void OAuthRoutes::install(httplib::Server &server)
+void OAuthRoutes::install(http::Router &router)
 {
-    server.Get("/oauth/authorize", [this](const httplib::Request &req, httplib::Response &res) {
-        SignInService::AuthorizeRequest request{req.get_param_value("provider"), req.get_param_value("redirect_uri"),
-                                                req.get_param_value("state"), req.get_param_value("code_challenge"),
-                                                req.get_param_value("code_challenge_method"),
-                                                req.get_param_value("response_type"), req.get_param_value("client_id")};
+    router.get("/oauth/authorize", [this](const http::Request &req, http::Response &res) {
+        SignInService::AuthorizeRequest request{req.param("provider"), req.param("redirect_uri"),
+                                                req.param("state"), req.param("code_challenge"),
+                                                req.param("code_challenge_method"),
+                                                req.param("response_type"), req.param("client_id")};
         try {
             const auto result = signIn.authorize(request, baseUrl(req));
             if (result.value)
@@ -117,10 +131,10 @@ void OAuthRoutes::install(httplib::Server &server)
         }
     });
 
-    server.Get(R"(/oauth/callback/([a-z0-9-]{1,32}))", [this](const httplib::Request &req, httplib::Response &res) {
+    router.get(R"(/oauth/callback/([a-z0-9-]{1,32}))", [this](const http::Request &req, http::Response &res) {
         try {
-            const auto result = signIn.callback(req.matches[1], req.get_param_value("state"), req.get_param_value("code"),
-                                                req.get_param_value("error"), baseUrl(req));
+            const auto result = signIn.callback(req.matches[1], req.param("state"), req.param("code"),
+                                                req.param("error"), baseUrl(req));
             if (result.value)
                 return redirect(res, *result.value);
             sendPage(res, 400, "Sign-in did not finish", result.error.description);
@@ -131,19 +145,19 @@ void OAuthRoutes::install(httplib::Server &server)
     });
 
     // RFC 6749 section 3.2, for a public native client: no client secret, PKCE instead.
-    server.Post("/oauth/token", [this](const httplib::Request &req, httplib::Response &res) {
-        const std::string grant = req.get_param_value("grant_type");
+    router.post("/oauth/token", [this](const http::Request &req, http::Response &res) {
+        const std::string grant = req.param("grant_type");
         try {
             auto lease = pool.acquire();
             if (grant == "authorization_code") {
-                const auto result = signIn.redeem(req.get_param_value("code"), req.get_param_value("code_verifier"),
-                                                  req.get_param_value("redirect_uri"));
+                const auto result = signIn.redeem(req.param("code"), req.param("code_verifier"),
+                                                  req.param("redirect_uri"));
                 if (!result.value)
                     return oauthError(res, 400, result.error.code, result.error.description);
                 return sendJson(res, 200, tokenResponse(*result.value));
             }
             if (grant == "refresh_token") {
-                const std::string token = req.get_param_value("refresh_token");
+                const std::string token = req.param("refresh_token");
                 if (token.empty())
                     return oauthError(res, 400, "invalid_request", "refresh_token is missing");
                 if (token.size() > 256) // not one of ours: an access token sent here, say
@@ -164,8 +178,8 @@ void OAuthRoutes::install(httplib::Server &server)
     });
 
     // RFC 7009: sign out. Revokes the whole sign-in of the refresh token; always 200.
-    server.Post("/oauth/revoke", [this](const httplib::Request &req, httplib::Response &res) {
-        const std::string token = req.get_param_value("token");
+    router.post("/oauth/revoke", [this](const http::Request &req, http::Response &res) {
+        const std::string token = req.param("token");
         try {
             if (!token.empty() && token.size() <= 256) {
                 auto lease = pool.acquire();
@@ -179,17 +193,19 @@ void OAuthRoutes::install(httplib::Server &server)
     });
 
     // The development provider: a page to pick a name, on this machine only, when enabled.
-    const auto devOnly = [this](const httplib::Request &req, httplib::Response &res) {
-        if (dev && isLoopback(req.remote_addr))
+    // On this machine only: a loopback client, asking a loopback name (a page elsewhere that
+    // rebinds its own name to 127.0.0.1 still sends its own Host).
+    const auto devOnly = [this](const http::Request &req, http::Response &res) {
+        if (dev && isLoopback(req.clientAddress) && isLoopbackHost(req.header("host")))
             return true;
         res.status = 404;
-        res.set_content("not found\n", "text/plain");
+        res.setContent("not found\n", "text/plain");
         return false;
     };
-    server.Get("/auth/dev/pick", [this, devOnly](const httplib::Request &req, httplib::Response &res) {
+    router.get("/auth/dev/pick", [this, devOnly](const http::Request &req, http::Response &res) {
         if (!devOnly(req, res))
             return;
-        const std::string attempt = req.get_param_value("attempt");
+        const std::string attempt = req.param("attempt");
         try {
             const auto redirectUri = signIn.openDevAttemptRedirect(attempt);
             if (!redirectUri)
@@ -201,11 +217,11 @@ void OAuthRoutes::install(httplib::Server &server)
             sendPage(res, 503, "Sign-in is unavailable", "The server cannot reach its database. Try again in a minute.");
         }
     });
-    server.Post("/auth/dev/pick", [this, devOnly](const httplib::Request &req, httplib::Response &res) {
+    router.post("/auth/dev/pick", [this, devOnly](const http::Request &req, http::Response &res) {
         if (!devOnly(req, res))
             return;
-        const std::string attempt = req.get_param_value("attempt");
-        const std::string name = protocol::trimmed(req.get_param_value("name"));
+        const std::string attempt = req.param("attempt");
+        const std::string name = protocol::trimmed(req.param("name"));
         try {
             if (auto error = protocol::checkName(name, limits::kMaxDisplayNameChars, "name")) {
                 const auto redirectUri = signIn.openDevAttemptRedirect(attempt);
@@ -224,9 +240,12 @@ void OAuthRoutes::install(httplib::Server &server)
         }
     });
     // The same account without a browser, for scripts, tests and the benchmark.
-    server.Post("/auth/dev", [this, devOnly](const httplib::Request &req, httplib::Response &res) {
+    router.post("/auth/dev", [this, devOnly](const http::Request &req, http::Response &res) {
         if (!devOnly(req, res))
             return;
+        // JSON only: a form a web page can send without asking (text/plain, urlencoded) is not.
+        if (req.mediaType() != "application/json")
+            return oauthError(res, 415, "invalid_request", "send application/json");
         const auto body = nlohmann::json::parse(req.body, nullptr, false);
         if (!body.is_object() || !body.contains("name") || !body["name"].is_string())
             return oauthError(res, 400, "invalid_request", "send {\"name\": \"...\"}");

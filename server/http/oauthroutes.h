@@ -3,7 +3,10 @@
 #include <functional>
 #include <string>
 
-namespace httplib { class Server; struct Request; }
+namespace chatterbox::server::http {
+class Router;
+struct Request;
+} // namespace chatterbox::server::http
 
 namespace chatterbox::server {
 
@@ -18,9 +21,9 @@ struct OAuthRoutes {
     TokenService &tokens;
     ConnectionPool &pool;
     bool dev;
-    std::function<std::string(const httplib::Request &)> baseUrl;
+    std::function<std::string(const http::Request &)> baseUrl;
 
-    void install(httplib::Server &server);
+    void install(http::Router &router);
 };
 
 } // namespace chatterbox::server

@@ -42,7 +42,6 @@ Hub::Hub(TokenService &tokens, Metrics &metrics, ConnectionQuota &quota, HubSett
     , m_settings(std::move(settings))
     , m_feed([this](std::vector<CommittedEvent> events) { publish(std::move(events)); },
              [this](std::int64_t afterId) { fetchEvents(afterId); })
-    , m_inviteFailures(limits::kInviteFailureBurst, limits::kInviteFailureRefillSeconds)
     , m_typing(1.0, limits::kTypingIntervalSeconds)
 {
     // Check often enough that a silent peer is noticed within a few seconds of the timeout.
@@ -155,31 +154,9 @@ void Hub::onFrame(Connection *connection, const QByteArray &frame)
     startRequest(connection, request.id, request.request);
 }
 
-// Failed invite look-ups are budgeted per person and per address, whatever the connection:
-// a budget is taken when the look-up starts and given back if the code was good.
-bool Hub::throttleInvite(Connection *connection, Pending &pending)
+void Hub::releaseInviteBudget(const Pending &pending, bool codeWasGood)
 {
-    const std::int64_t now = monotonicMs();
-    const std::string user = "user:" + connection->userId();
-    const std::string address = "address:" + connection->address();
-    if (!m_inviteFailures.wouldAllow(user, now) || !m_inviteFailures.wouldAllow(address, now))
-        return false;
-    m_inviteFailures.take(user, now);
-    m_inviteFailures.take(address, now);
-    ++m_inviteInFlight[user];
-    ++m_inviteInFlight[address];
-    pending.throttleUser = user;
-    pending.throttleAddress = address;
-    return true;
-}
-
-void Hub::releaseInviteBudget(const Pending &pending)
-{
-    for (const std::string *key : {&pending.throttleUser, &pending.throttleAddress}) {
-        const auto it = m_inviteInFlight.find(*key);
-        if (it != m_inviteInFlight.end() && --it->second <= 0)
-            m_inviteInFlight.erase(it);
-    }
+    m_inviteBudget.finish(*pending.inviteTicket, codeWasGood);
     // Look-ups that waited for this one's budget try again, in the order they came, once this
     // reply is out of the way.
     if (m_parkedInvites.empty())
@@ -240,10 +217,11 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
         }
     }
     if (std::holds_alternative<protocol::PreviewInvite>(request) || std::holds_alternative<protocol::JoinInvite>(request)) {
-        if (!throttleInvite(connection, pending)) {
-            const bool heldByRunning = m_inviteInFlight.count("user:" + connection->userId())
-                                       || m_inviteInFlight.count("address:" + connection->address());
-            if (heldByRunning && m_parkedInvites.size() < limits::kMaxParkedInviteLookups) {
+        const InviteBudget::Start start = m_inviteBudget.start(connection->userId(), connection->address(), monotonicMs());
+        if (start.verdict == InviteBudget::Verdict::Go) {
+            pending.inviteTicket = start.ticket;
+        } else {
+            if (start.verdict == InviteBudget::Verdict::Wait && m_parkedInvites.size() < limits::kMaxParkedInviteLookups) {
                 m_parkedInvites.push_back({connection->id(), requestId, request});
                 return;
             }
@@ -276,14 +254,10 @@ void Hub::finish(const Pending &pending, Outcome &outcome)
 {
     ++m_metrics.requests;
     m_metrics.observeRequest(static_cast<double>(monotonicMs() - pending.startedMs) / 1000.0);
-    if (!pending.throttleUser.empty()) {
-        if (outcome.ok()) {
-            m_inviteFailures.refund(pending.throttleUser);
-            m_inviteFailures.refund(pending.throttleAddress);
-        } else if (outcome.error->code == protocol::ErrorCode::NotFound) {
+    if (pending.inviteTicket) {
+        if (!outcome.ok() && outcome.error->code == protocol::ErrorCode::NotFound)
             ++m_metrics.inviteLookupsFailed;
-        }
-        releaseInviteBudget(pending);
+        releaseInviteBudget(pending, outcome.ok());
     }
     for (const auto &event : outcome.ephemeral) {
         deliverEphemeral(event);
@@ -359,7 +333,7 @@ void Hub::sweep()
                static_cast<long long>(idleMs / 1000));
         connection->close(limits::kCloseIdleTimeout, QStringLiteral("no pong within the idle timeout"));
     }
-    m_inviteFailures.prune(now);
+    m_inviteBudget.prune(now);
     m_typing.prune(now);
     returnFreedMemory(now);
 }

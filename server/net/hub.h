@@ -6,6 +6,7 @@
 #include "server/net/connectionquota.h"
 #include "server/net/eventfeed.h"
 #include "server/net/presencebook.h"
+#include "server/net/invitebudget.h"
 #include "server/net/throttle.h"
 #include "shared/requests.h"
 
@@ -83,14 +84,12 @@ private:
         std::int64_t startedMs = 0;
         bool hello = false;
         bool join = false;
-        std::string throttleUser;      // invite look-ups: the failure budgets to refund on success
-        std::string throttleAddress;
+        std::optional<InviteBudget::Ticket> inviteTicket;   // invite look-ups: given back when done
     };
 
     void onFrame(Connection *connection, const QByteArray &frame);
     void onClosed(Connection *connection);
     void startRequest(Connection *connection, std::int64_t requestId, const protocol::Request &request);
-    bool throttleInvite(Connection *connection, Pending &pending);
     Executor::Done reply(Pending pending);
     void finish(const Pending &pending, Outcome &outcome);
     void finishHello(Connection *connection, const Pending &pending, Outcome &outcome);
@@ -138,18 +137,15 @@ private:
     std::size_t m_recentBytes = 0;
     std::int64_t m_evictedUpTo = 0;
     PresenceBook m_presence;
-    Throttle m_inviteFailures;
-    // Invite look-ups still running hold part of a budget until they are known good or bad; a
-    // look-up that finds only such held budget waits for them instead of being refused, so that
-    // many people joining at once from one address are not taken for a guesser.
+    InviteBudget m_inviteBudget;
+    // Look-ups that wait for a budget held by one still running (InviteBudget::Verdict::Wait).
     struct ParkedInvite {
         quint64 connectionId = 0;
         std::int64_t requestId = 0;
         protocol::Request request;
     };
-    std::unordered_map<std::string, int> m_inviteInFlight;
     std::vector<ParkedInvite> m_parkedInvites;
-    void releaseInviteBudget(const Pending &pending);
+    void releaseInviteBudget(const Pending &pending, bool codeWasGood);
     Throttle m_typing;
     QTimer m_sweepTimer;
     std::size_t m_connectionsPeak = 0;

@@ -106,7 +106,7 @@ private:
             owned.opened = true;
             owned.upgradeDeadlineMs = 0;
             emitEvent({Event::Kind::Opened, id, {}, std::make_unique<AccessClaims>(owned.claims),
-                       raw->peerAddress().toString().toStdString()});
+                       clientAddressOf(*raw, m_lane.m_settings.trustedProxies)});
         };
         raw->onText = [this, id](const QByteArray &text) { emitEvent({Event::Kind::Text, id, text, {}, {}}); };
         raw->onBinary = [this, id](const QByteArray &data) { emitEvent({Event::Kind::Binary, id, data, {}, {}}); };

@@ -74,6 +74,7 @@ public:
         std::size_t maxSendQueueBytes = 4 * 1024 * 1024;
         std::uint16_t slowConsumerCode = 4003;
         std::string slowConsumerReason;
+        std::set<std::string> trustedProxies;   // whose X-Forwarded-For names the client
     };
 
     NetworkLane(int index, Settings settings, Admit admit, Opened opened, QObject *parent = nullptr);

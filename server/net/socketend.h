@@ -7,10 +7,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 
 namespace chatterbox::server {
+
+// The client an upgraded socket is for: its peer, or who a trusted proxy forwarded it for.
+std::string clientAddressOf(const ws::WebSocket &socket, const std::set<std::string> &trustedProxies);
 
 // A connection's WebSocket as the hub's thread sees it, wherever the socket itself lives: on the
 // hub's thread (LocalSocketEnd), or on a network thread (NetworkLane's ends). The callbacks run

@@ -36,6 +36,12 @@ bool Throttle::wouldAllow(const std::string &key, std::int64_t nowMs)
     return refill(key, nowMs).tokens >= 1.0;
 }
 
+bool Throttle::isFull(const std::string &key, std::int64_t nowMs)
+{
+    const auto it = m_buckets.find(key);
+    return it == m_buckets.end() || refill(key, nowMs).tokens >= m_burst;
+}
+
 void Throttle::prune(std::int64_t nowMs)
 {
     for (auto it = m_buckets.begin(); it != m_buckets.end();) {

@@ -18,6 +18,8 @@ public:
     // Gives back a token taken for something that turned out fine.
     void refund(const std::string &key);
     bool wouldAllow(const std::string &key, std::int64_t nowMs);
+    // Whether the key has every token (nothing taken lately).
+    bool isFull(const std::string &key, std::int64_t nowMs);
     // Forgets keys whose buckets are full again, so the map does not grow without end.
     void prune(std::int64_t nowMs);
 

@@ -1,5 +1,6 @@
 #include "server/net/wslistener.h"
 
+
 #include "server/logging.h"
 #include "server/metrics.h"
 #include "server/net/hub.h"
@@ -46,13 +47,14 @@ std::optional<ws::Refusal> admitUpgrade(TokenService &tokens, ConnectionQuota &q
 }
 
 WebSocketListener::WebSocketListener(TokenService &tokens, Hub &hub, Metrics &metrics, ConnectionQuota &quota,
-                                     std::vector<NetworkLane *> lanes, QObject *parent)
+                                     std::vector<NetworkLane *> lanes, std::set<std::string> trustedProxies, QObject *parent)
     : QTcpServer(parent)
     , m_tokens(tokens)
     , m_hub(hub)
     , m_metrics(metrics)
     , m_quota(quota)
     , m_lanes(std::move(lanes))
+    , m_trustedProxies(std::move(trustedProxies))
     , m_poller(std::make_shared<ws::SocketPoller>())
 {
     setListenBacklogSize(4096);
@@ -92,7 +94,9 @@ void WebSocketListener::handOver(ws::WebSocket *socket)
     const auto it = m_upgrading.find(socket);
     Upgrading upgrading = std::move(it->second);
     m_upgrading.erase(it);
-    m_hub.adopt(std::make_unique<LocalSocketEnd>(std::move(upgrading.socket)), std::move(upgrading.claims));
+    auto end = std::make_unique<LocalSocketEnd>(std::move(upgrading.socket));
+    end->peerAddress = clientAddressOf(*socket, m_trustedProxies);
+    m_hub.adopt(std::move(end), std::move(upgrading.claims));
 }
 
 // Called from inside the socket: it is destroyed after it returns, from the event loop.

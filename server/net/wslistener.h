@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -38,7 +39,7 @@ class WebSocketListener final : public QTcpServer {
 
 public:
     WebSocketListener(TokenService &tokens, Hub &hub, Metrics &metrics, ConnectionQuota &quota,
-                      std::vector<NetworkLane *> lanes, QObject *parent = nullptr);
+                      std::vector<NetworkLane *> lanes, std::set<std::string> trustedProxies = {}, QObject *parent = nullptr);
     ~WebSocketListener() override;
 
 protected:
@@ -61,6 +62,7 @@ private:
     ConnectionQuota &m_quota;
     const std::vector<NetworkLane *> m_lanes;
     std::size_t m_nextLane = 0;
+    const std::set<std::string> m_trustedProxies;
     std::shared_ptr<ws::SocketPoller> m_poller;
     std::unordered_map<ws::WebSocket *, Upgrading> m_upgrading;   // not yet handed over, or refused
     std::vector<std::unique_ptr<ws::WebSocket>> m_released;      // destroyed once their callbacks return

@@ -52,6 +52,14 @@ void SocketPoller::remove(std::uint64_t handle, int fd)
         ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
 }
 
+void SocketPoller::setInterest(std::uint64_t handle, int fd, bool read, bool write)
+{
+    epoll_event event{};
+    event.events = (read ? EPOLLIN | EPOLLRDHUP : 0u) | (write ? EPOLLOUT : 0u);
+    event.data.u64 = handle;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event);
+}
+
 void SocketPoller::setWriteInterest(std::uint64_t handle, int fd, bool wanted)
 {
     epoll_event event{};

@@ -42,6 +42,8 @@ public:
     std::uint64_t add(int fd, Watcher *watcher);
     void remove(std::uint64_t handle, int fd);
     void setWriteInterest(std::uint64_t handle, int fd, bool wanted);
+    // Both at once: a socket whose peer has finished sending stops being read.
+    void setInterest(std::uint64_t handle, int fd, bool read, bool write);
     // flush() is called for this watcher once the current pass of the event loop is done.
     void scheduleFlush(std::uint64_t handle);
 

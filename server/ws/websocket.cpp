@@ -150,6 +150,7 @@ void WebSocket::readUpgrade(const char *data, std::size_t size, std::size_t &use
         break;
     }
     used = parse.headBytes;
+    m_forwardedFor = parse.request.header("X-Forwarded-For").left(1024);
     if (onUpgradeRequest) {
         if (const std::optional<Refusal> refusal = onUpgradeRequest(parse.request))
             return refuse(*refusal);

@@ -62,6 +62,8 @@ public:
     State state() const { return m_state; }
     bool isOpen() const { return m_state == State::Open; }
     const QHostAddress &peerAddress() const { return m_peer; }
+    // What the upgrade request's X-Forwarded-For said (believed only of trusted proxies).
+    const QByteArray &forwardedFor() const { return m_forwardedFor; }
     // Bytes queued and not yet taken by the kernel.
     std::size_t bytesQueued() const { return m_queuedBytes; }
 
@@ -92,6 +94,7 @@ private:
     int m_fd;
     std::uint64_t m_handle = 0;
     QHostAddress m_peer;
+    QByteArray m_forwardedFor;
     State m_state = State::Upgrading;
     FrameReader m_reader;
     SocketLimits m_limits;

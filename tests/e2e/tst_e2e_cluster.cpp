@@ -295,7 +295,7 @@ private Q_SLOTS:
         QVERIFY(members[0].client->waitForEvent("presence.updated", presenceOf(dave.login.userId, "offline"), 10000));
         Person erin = connectTo(2, QStringLiteral("erin-load"));
         const json invite = members[0].client->request("invite.create", {{"partyId", partyId}});
-        QVERIFY(isOk(invite));
+        QVERIFY2(isOk(invite), invite.dump().c_str());
         const json joined = erin->request("invite.join", {{"code", invite["result"]["invite"]["code"]}});
         QVERIFY(isOk(joined));
         QCOMPARE(joined["result"]["presence"][members[1].login.userId].get<std::string>(), std::string("online"));

@@ -29,7 +29,14 @@ TestClient::~TestClient()
 
 bool TestClient::open(const QUrl &url, const QByteArray &token)
 {
+    return open(url, token, {});
+}
+
+bool TestClient::open(const QUrl &url, const QByteArray &token, const QList<std::pair<QByteArray, QByteArray>> &headers)
+{
     QNetworkRequest request(url);
+    for (const auto &[name, value] : headers)
+        request.setRawHeader(name, value);
     if (!token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + token);
     m_closed = false;

@@ -27,6 +27,8 @@ public:
 
     // Opens the WebSocket with "Authorization: Bearer <token>" (none when empty).
     bool open(const QUrl &url, const QByteArray &token);
+    // The same with more request headers (as a proxy adds them).
+    bool open(const QUrl &url, const QByteArray &token, const QList<std::pair<QByteArray, QByteArray>> &headers);
     // Sends hello and returns the ready result (empty on failure).
     json hello();
     // Sends a request (type + fields), waits for its reply: {"type":"result",...} or {"type":"error",...}.

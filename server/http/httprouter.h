@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "server/http/httpmessage.h"
+
+#include <functional>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace chatterbox::server::http {
+
+// Which handler answers a request: by method and path, a path written out or a regular
+// expression matched against the whole path (its groups land in Request::matches). A path
+// nothing answers is 404; a path that another method answers is 405 with Allow.
+class Router final {
+public:
+    using Handler = std::function<void(const Request &, Response &)>;
+
+    void get(const std::string &pattern, Handler handler) { add("GET", pattern, std::move(handler)); }
+    void post(const std::string &pattern, Handler handler) { add("POST", pattern, std::move(handler)); }
+
+    // Runs the matching handler; a handler that throws answers 500.
+    Response handle(Request &request) const;
+    // Asked before any route: an answer here is the answer (a request refused whatever it asks).
+    void setGuard(std::function<std::optional<Response>(const Request &)> guard) { m_guard = std::move(guard); }
+
+private:
+    struct Route {
+        std::string method;
+        std::string path;        // written out, or empty
+        std::regex pattern;      // when path is empty
+        Handler handler;
+    };
+    void add(const std::string &method, const std::string &pattern, Handler handler);
+
+    std::vector<Route> m_routes;
+    std::function<std::optional<Response>(const Request &)> m_guard;
+};
+
+} // namespace chatterbox::server::http

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "server/http/httpserver.h"
+
+#include "server/http/clientaddress.h"
+
+#include "server/logging.h"
+#include "server/ws/socketpoller.h"
+
+#include <QDateTime>
+#include <QPointer>
+#include <QTcpServer>
+#include <QThread>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <unordered_map>
+#include <vector>
+
+namespace chatterbox::server::http {
+
+namespace {
+
+constexpr int kSweepMs = 250;
+constexpr std::size_t kReadChunk = 16 * 1024;
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+// An answer the network thread makes itself (the request never reached a route).
+Response plain(int status, const std::string &text)
+{
+    Response response;
+    response.status = status;
+    response.setContent(text + "\n", "text/plain; charset=utf-8");
+    response.setHeader("Cache-Control", "no-store");
+    return response;
+}
+
+} // namespace
+
+class Server::Loop final : public QObject {
+public:
+    Loop(std::shared_ptr<const Router> router, ServerLimits limits, std::set<std::string> trustedProxies,
+         std::shared_ptr<Stats> stats, QThreadPool &workers)
+        : m_router(std::move(router)), m_limits(limits), m_trusted(std::move(trustedProxies)), m_stats(std::move(stats)), m_workers(workers)
+    {
+    }
+
+    // On the loop's thread.
+    quint16 listen(const QHostAddress &address, quint16 port, QString *error)
+    {
+        m_poller = std::make_shared<ws::SocketPoller>(this);
+        m_listener = new Listener(*this);
+        m_listener->setMaxPendingConnections(1024);
+        if (!m_listener->listen(address, port)) {
+            *error = m_listener->errorString();
+            return 0;
+        }
+        m_sweep = new QTimer(this);
+        connect(m_sweep, &QTimer::timeout, this, &Loop::sweep);
+        m_sweep->start(kSweepMs);
+        return m_listener->serverPort();
+    }
+
+    void shutdown()
+    {
+        if (m_listener)
+            m_listener->close();
+        m_connections.clear();
+        m_dead.clear();
+    }
+
+    void deliver(quint64 id, const Response &response, bool keepAlive)
+    {
+        --m_waiting;
+        const auto it = m_connections.find(id);
+        if (it != m_connections.end() && it->second->state == State::Handling)
+            send(*it->second, response, keepAlive);
+    }
+
+private:
+    enum class State { Reading, Handling, Writing };
+
+    struct Connection final : ws::SocketPoller::Watcher {
+        Loop &loop;
+        int fd = -1;
+        quint64 id = 0;
+        std::uint64_t handle = 0;
+        std::string peer;
+        std::string local;
+        unsigned localPort = 0;
+        std::string input;
+        std::string output;
+        std::size_t written = 0;
+        State state = State::Reading;
+        bool keepAlive = true;
+        bool peerDone = false;
+        qint64 deadline = 0;
+
+        Connection(Loop &l, int descriptor, quint64 connectionId, std::string address)
+            : loop(l), fd(descriptor), id(connectionId), peer(std::move(address))
+        {
+        }
+        ~Connection() override
+        {
+            if (handle != 0)
+                loop.m_poller->remove(handle, fd);
+            ::close(fd);
+        }
+        void readable() override { loop.readFrom(*this); }
+        void writable() override { loop.writeTo(*this); }
+        void flush() override {}
+    };
+
+    class Listener final : public QTcpServer {
+    public:
+        explicit Listener(Loop &loop) : QTcpServer(&loop), m_loop(loop) {}
+
+    protected:
+        void incomingConnection(qintptr descriptor) override { m_loop.accept(static_cast<int>(descriptor)); }
+
+    private:
+        Loop &m_loop;
+    };
+
+    void accept(int fd)
+    {
+        sockaddr_storage address{};
+        socklen_t length = sizeof address;
+        ::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length);
+        std::string peer = QHostAddress(reinterpret_cast<const sockaddr *>(&address)).toString().toStdString();
+        if (peer.rfind("::ffff:", 0) == 0)
+            peer = peer.substr(7);   // an IPv4 client on a dual-stack socket
+        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+        const int one = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        // A cap per address, so that one client cannot take every connection; proxies are
+        // trusted to hold their own clients to one.
+        const bool trusted = m_trusted.count(peer) > 0;
+        if (static_cast<int>(m_connections.size()) >= m_limits.maxConnections
+            || (!trusted && m_perAddress[peer] >= m_limits.maxConnectionsPerAddress)) {
+            ++m_stats->refusedPerAddress;
+            const std::string refusal = plain(429, "too many connections from this address").serialize(false);
+            (void)::send(fd, refusal.data(), refusal.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            ::close(fd);
+            return;
+        }
+        auto connection = std::make_unique<Connection>(*this, fd, ++m_nextId, peer);
+        sockaddr_storage own{};
+        socklen_t ownLength = sizeof own;
+        if (::getsockname(fd, reinterpret_cast<sockaddr *>(&own), &ownLength) == 0) {
+            const QHostAddress local(reinterpret_cast<const sockaddr *>(&own));
+            connection->local = local.toString().toStdString();
+            if (connection->local.rfind("::ffff:", 0) == 0)
+                connection->local = connection->local.substr(7);
+            connection->localPort = own.ss_family == AF_INET6 ? ntohs(reinterpret_cast<const sockaddr_in6 *>(&own)->sin6_port)
+                                                              : ntohs(reinterpret_cast<const sockaddr_in *>(&own)->sin_port);
+        }
+        connection->handle = m_poller->add(fd, connection.get());
+        if (connection->handle == 0)
+            return;
+        connection->deadline = nowMs() + m_limits.requestDeadlineMs;
+        ++m_perAddress[peer];
+        m_connections.emplace(connection->id, std::move(connection));
+    }
+
+    void readFrom(Connection &c)
+    {
+        thread_local std::string chunk(kReadChunk, '\0');
+        for (int round = 0; round < 4; ++round) {
+            const ssize_t n = ::recv(c.fd, chunk.data(), chunk.size(), 0);
+            if (n == 0) {
+                // The client has said all it will. An answer on its way is still written.
+                c.peerDone = true;
+                if (c.state == State::Reading)
+                    return finish(c);
+                m_poller->setInterest(c.handle, c.fd, false, c.state == State::Writing);
+                return;
+            }
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                if (errno != EAGAIN && errno != EWOULDBLOCK)
+                    finish(c);
+                break;
+            }
+            if (c.input.empty() && c.state == State::Reading && c.output.empty())
+                c.deadline = nowMs() + m_limits.requestDeadlineMs;   // a kept-alive connection's next request starts
+            c.input.append(chunk.data(), static_cast<std::size_t>(n));
+            // More than one request can hold means a client that is not speaking HTTP.
+            if (c.input.size() > m_limits.parse.maxHeadBytes + m_limits.parse.maxBodyBytes + 1024 && c.state != State::Reading)
+                return finish(c);
+        }
+        if (c.state == State::Reading)
+            process(c);
+    }
+
+    void process(Connection &c)
+    {
+        Parse parse = parseRequest(c.input, m_limits.parse);
+        if (parse.status == Parse::Status::Incomplete)
+            return;
+        if (parse.status != Parse::Status::Complete) {
+            c.input.clear();
+            return send(c, plain(statusFor(parse.status), parse.problem), false);
+        }
+        c.input.erase(0, parse.consumed);
+        Request request = std::move(parse.request);
+        request.remoteAddress = c.peer;
+        request.localAddress = c.local;
+        request.localPort = c.localPort;
+        request.clientAddress = clientAddressOf(request, m_trusted);
+        const std::string connection = request.header("connection");
+        const bool keepAlive = request.minorVersion >= 1 ? connection.find("close") == std::string::npos
+                                                         : connection.find("keep-alive") != std::string::npos;
+        ++m_stats->requests;
+        if (m_waiting >= m_limits.maxWaiting) {
+            ++m_stats->busy;
+            return send(c, plain(503, "the server is busy; try again in a moment"), false);
+        }
+        c.state = State::Handling;
+        ++m_waiting;
+        QPointer<Loop> self(this);
+        const quint64 id = c.id;
+        m_workers.start([self, router = m_router, request = std::move(request), id, keepAlive]() mutable {
+            Response response = router->handle(request);
+            if (self)
+                QMetaObject::invokeMethod(self, [self, id, response = std::move(response), keepAlive] {
+                    if (self)
+                        self->deliver(id, response, keepAlive);
+                }, Qt::QueuedConnection);
+        });
+    }
+
+    void send(Connection &c, const Response &response, bool keepAlive)
+    {
+        c.keepAlive = keepAlive && !c.peerDone;
+        c.output = response.serialize(c.keepAlive);
+        c.written = 0;
+        c.state = State::Writing;
+        c.deadline = nowMs() + m_limits.writeDeadlineMs;
+        writeTo(c);
+    }
+
+    void writeTo(Connection &c)
+    {
+        while (c.written < c.output.size()) {
+            const ssize_t n = ::send(c.fd, c.output.data() + c.written, c.output.size() - c.written, MSG_NOSIGNAL);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    m_poller->setInterest(c.handle, c.fd, !c.peerDone, true);
+                    return;
+                }
+                return finish(c);
+            }
+            c.written += static_cast<std::size_t>(n);
+        }
+        if (!c.keepAlive) {
+            // Let the answer leave before the connection goes (RFC 9112 §9.6).
+            ::shutdown(c.fd, SHUT_WR);
+            return finish(c);
+        }
+        c.output.clear();
+        c.written = 0;
+        c.state = State::Reading;
+        c.deadline = nowMs() + m_limits.idleMs;
+        m_poller->setInterest(c.handle, c.fd, true, false);
+        if (!c.input.empty()) {
+            c.deadline = nowMs() + m_limits.requestDeadlineMs;
+            process(c);   // one that came right behind the last
+        }
+    }
+
+    void finish(Connection &c)
+    {
+        const auto it = m_connections.find(c.id);
+        if (it == m_connections.end())
+            return;
+        if (--m_perAddress[c.peer] <= 0)
+            m_perAddress.erase(c.peer);
+        m_poller->remove(c.handle, c.fd);
+        c.handle = 0;
+        // Destroyed later: this may run inside the connection's own callback.
+        m_dead.push_back(std::move(it->second));
+        m_connections.erase(it);
+        if (m_dead.size() == 1)
+            QMetaObject::invokeMethod(this, [this] { m_dead.clear(); }, Qt::QueuedConnection);
+    }
+
+    void sweep()
+    {
+        const qint64 now = nowMs();
+        std::vector<Connection *> late;
+        for (auto &[id, c] : m_connections) {
+            if (c->state != State::Handling && now >= c->deadline)
+                late.push_back(c.get());
+        }
+        for (Connection *c : late) {
+            // Quiet between requests: just closed. Halfway through one, or not taking its
+            // answer: told (if it can still hear) and closed.
+            if (c->state == State::Reading && !c->input.empty()) {
+                ++m_stats->timedOut;
+                send(*c, plain(408, "the request took too long to arrive"), false);
+            } else {
+                if (c->state == State::Writing)
+                    ++m_stats->timedOut;
+                finish(*c);
+            }
+        }
+    }
+
+    std::shared_ptr<const Router> m_router;
+    const ServerLimits m_limits;
+    const std::set<std::string> m_trusted;
+    std::shared_ptr<Stats> m_stats;
+    QThreadPool &m_workers;
+    std::shared_ptr<ws::SocketPoller> m_poller;
+    Listener *m_listener = nullptr;
+    QTimer *m_sweep = nullptr;
+    std::unordered_map<quint64, std::unique_ptr<Connection>> m_connections;
+    std::unordered_map<std::string, int> m_perAddress;
+    std::vector<std::unique_ptr<Connection>> m_dead;
+    quint64 m_nextId = 0;
+    int m_waiting = 0;
+};
+
+Server::Server(Router router, ServerLimits limits)
+    : m_router(std::make_shared<const Router>(std::move(router))), m_limits(limits), m_stats(std::make_shared<Stats>())
+{
+}
+
+Server::~Server()
+{
+    stop();
+}
+
+void Server::setTrustedProxies(std::set<std::string> proxies)
+{
+    m_trustedProxies = std::move(proxies);
+}
+
+quint16 Server::listen(const QHostAddress &address, quint16 port)
+{
+    m_workers = std::make_unique<QThreadPool>();
+    m_workers->setMaxThreadCount(m_limits.workers);
+    m_thread = std::make_unique<QThread>();
+    m_thread->setObjectName(QStringLiteral("http"));
+    m_loop = new Loop(m_router, m_limits, m_trustedProxies, m_stats, *m_workers);
+    m_loop->moveToThread(m_thread.get());
+    QObject::connect(m_thread.get(), &QThread::finished, m_loop, &QObject::deleteLater);
+    m_thread->start();
+    quint16 bound = 0;
+    QString error;
+    QMetaObject::invokeMethod(m_loop, [&] { bound = m_loop->listen(address, port, &error); }, Qt::BlockingQueuedConnection);
+    if (bound == 0) {
+        m_error = error;
+        stop();
+    }
+    return bound;
+}
+
+void Server::stop()
+{
+    if (!m_thread)
+        return;
+    // No new requests, and the ones being answered finish before their connections go.
+    QMetaObject::invokeMethod(m_loop, [this] { m_loop->shutdown(); }, Qt::BlockingQueuedConnection);
+    m_workers->waitForDone();
+    m_thread->quit();
+    m_thread->wait();
+    m_thread.reset();
+    m_workers.reset();
+    m_loop = nullptr;
+}
+
+std::string Server::clientAddressOf(const Request &request, const std::set<std::string> &trustedProxies)
+{
+    return clientAddressFor(request.remoteAddress, request.header("x-forwarded-for"), trustedProxies);
+}
+
+} // namespace chatterbox::server::http
