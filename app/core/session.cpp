@@ -185,6 +185,7 @@ void Session::refresh(std::function<void(bool)> done)
     m_refreshing = true;
     QUrlQuery form;
     form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("refresh_token"));
+    form.addQueryItem(QStringLiteral("client_id"), QStringLiteral("chatterbox"));
     form.addQueryItem(QStringLiteral("refresh_token"), QString::fromLatin1(QUrl::toPercentEncoding(m_refreshToken)));
     postForm(m_server.tokenUrl, form.toString(QUrl::FullyEncoded).toLatin1(), [this](int status, const QByteArray &body) {
         const auto finish = [this](bool ok) {

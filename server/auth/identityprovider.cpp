@@ -152,6 +152,27 @@ std::optional<std::string> IdentityProvider::authorizationUrl(const std::string 
     return withQuery(stringOr(*doc, "authorization_endpoint"), query);
 }
 
+bool IdentityProvider::acceptsIssuerParameter(const std::optional<std::string> &iss, std::string *error)
+{
+    if (m_config.type == ProviderConfig::Type::GitHub)
+        return true;   // no discovery, no issuer to compare with
+    const auto doc = discovery(error);
+    if (!doc)
+        return false;
+    const auto promised = doc->find("authorization_response_iss_parameter_supported");
+    const bool required = promised != doc->end() && promised->is_boolean() && promised->get<bool>();
+    if (!iss) {
+        if (required)
+            *error = "the provider promises an iss parameter and sent none";
+        return !required;
+    }
+    if (*iss != m_config.issuer) {
+        *error = "the answer names another issuer (" + iss->substr(0, 100) + ")";
+        return false;
+    }
+    return true;
+}
+
 std::optional<ExternalIdentity> IdentityProvider::complete(const std::string &code, const std::string &callbackUrl,
                                                            const std::string &codeVerifier, const std::string &nonce,
                                                            std::string *error)

@@ -32,6 +32,11 @@ public:
     std::optional<ExternalIdentity> complete(const std::string &code, const std::string &callbackUrl,
                                              const std::string &codeVerifier, const std::string &nonce, std::string *error);
 
+    // RFC 9207: the iss parameter of the provider's answer, when sent, must be its issuer; a
+    // provider whose discovery says it always sends one must have sent it. (GitHub has no
+    // discovery and is not checked.)
+    bool acceptsIssuerParameter(const std::optional<std::string> &iss, std::string *error);
+
     // Checks an OpenID Connect ID token: signature against the provider's published keys (RS256
     // or ES256 only), issuer, audience, expiry and nonce. Returns its claims.
     std::optional<nlohmann::json> verifyIdToken(const std::string &idToken, const std::string &nonce, std::string *error);

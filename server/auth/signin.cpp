@@ -17,6 +17,7 @@ namespace {
 
 constexpr int kAttemptLifetimeSeconds = 600;   // time to get through the provider's pages
 constexpr int kCodeLifetimeSeconds = 60;       // the app redeems at once
+constexpr const char *kClientId = "chatterbox";  // the one client: the app (a public client, RFC 6749 2.1)
 
 std::string randomToken() { return crypto::base64UrlEncode(crypto::randomBytes(32)); }
 
@@ -92,6 +93,9 @@ std::string SignInService::callbackUrl(const std::string &baseUrl, const std::st
 
 OAuthResult<std::string> SignInService::authorize(const AuthorizeRequest &r, const std::string &baseUrl)
 {
+    // RFC 6749 4.1.2.1: with an unknown client or a bad redirect_uri, say so; never redirect.
+    if (r.clientId != kClientId)
+        return {std::nullopt, {"invalid_client", "client_id must be " + std::string(kClientId)}};
     if (!isLoopbackRedirect(r.redirectUri))
         return {std::nullopt, {"invalid_request", "redirect_uri must be http://127.0.0.1:<port>/... or http://[::1]:<port>/..."}};
     const auto refuse = [&](const char *code, const std::string &why) -> OAuthResult<std::string> {
@@ -140,7 +144,8 @@ OAuthResult<std::string> SignInService::authorize(const AuthorizeRequest &r, con
 }
 
 OAuthResult<std::string> SignInService::callback(const std::string &provider, const std::string &state, const std::string &code,
-                                                 const std::string &providerError, const std::string &)
+                                                 const std::string &providerError, const std::optional<std::string> &iss,
+                                                 const std::string &)
 {
     const auto found = m_providers.find(provider);
     if (found == m_providers.end() || state.empty() || state.size() > 64)
@@ -166,6 +171,11 @@ OAuthResult<std::string> SignInService::callback(const std::string &provider, co
     const auto toApp = [&](const char *error, const std::string &why) -> OAuthResult<std::string> {
         return {appendQuery(redirect, {{"error", error}, {"error_description", why}, {"state", appState}}), {error, why}};
     };
+    std::string issuerError;
+    if (!found->second->acceptsIssuerParameter(iss, &issuerError)) {
+        qCWarning(lcAuth, "sign-in with %s refused: %s", provider.c_str(), issuerError.c_str());
+        return toApp("access_denied", "the answer did not come from the sign-in provider");
+    }
     if (!providerError.empty())
         return toApp("access_denied", "the sign-in was cancelled at the provider");
     if (code.empty() || code.size() > 2048)

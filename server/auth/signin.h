@@ -55,8 +55,11 @@ public:
 
     // The provider sent the browser back. Returns the app's loopback URL with a code or an error.
     // std::nullopt (with error) when the attempt is unknown or used: nothing to redirect to.
+    // iss is RFC 9207's parameter: when the provider sends it (or says it always does), it must
+    // be the provider's issuer, so an answer from another provider is not taken for its.
     OAuthResult<std::string> callback(const std::string &provider, const std::string &state, const std::string &code,
-                                      const std::string &providerError, const std::string &baseUrl);
+                                      const std::string &providerError, const std::optional<std::string> &iss,
+                                      const std::string &baseUrl);
 
     // The development provider's page posted a name for this attempt.
     OAuthResult<std::string> completeDev(const std::string &attempt, const std::string &name);

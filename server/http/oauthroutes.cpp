@@ -134,7 +134,7 @@ void OAuthRoutes::install(http::Router &router)
     router.get(R"(/oauth/callback/([a-z0-9-]{1,32}))", [this](const http::Request &req, http::Response &res) {
         try {
             const auto result = signIn.callback(req.matches[1], req.param("state"), req.param("code"),
-                                                req.param("error"), baseUrl(req));
+                                                req.param("error"), req.hasParam("iss") ? std::optional(req.param("iss")) : std::nullopt, baseUrl(req));
             if (result.value)
                 return redirect(res, *result.value);
             sendPage(res, 400, "Sign-in did not finish", result.error.description);
@@ -147,6 +147,9 @@ void OAuthRoutes::install(http::Router &router)
     // RFC 6749 section 3.2, for a public native client: no client secret, PKCE instead.
     router.post("/oauth/token", [this](const http::Request &req, http::Response &res) {
         const std::string grant = req.param("grant_type");
+        // The app is a public client (RFC 6749 2.1, 3.2.1): it names itself on every grant.
+        if (req.param("client_id") != "chatterbox")
+            return oauthError(res, 401, "invalid_client", "client_id must be chatterbox");
         try {
             auto lease = pool.acquire();
             if (grant == "authorization_code") {

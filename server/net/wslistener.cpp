@@ -1,10 +1,12 @@
 #include "server/net/wslistener.h"
 
-
 #include "server/logging.h"
 #include "server/metrics.h"
 #include "server/net/hub.h"
 #include "shared/limits.h"
+
+#include <optional>
+#include <string>
 
 #include <unistd.h>
 
@@ -13,6 +15,20 @@ namespace chatterbox::server {
 namespace {
 
 constexpr int kUpgradeTimeoutMs = 10000;
+
+// The credentials of "Authorization: Bearer <token>" (RFC 6750 2.1). The scheme is
+// case-insensitive (RFC 9110 11.1), so "bearer" and "BEARER" are Bearer too.
+std::optional<std::string> bearerToken(const QByteArray &authorization)
+{
+    constexpr QByteArrayView scheme("Bearer");
+    if (authorization.size() <= scheme.size() || authorization.at(scheme.size()) != ' '
+        || QByteArrayView(authorization).first(scheme.size()).compare(scheme, Qt::CaseInsensitive) != 0)
+        return std::nullopt;
+    const QByteArray token = authorization.mid(scheme.size()).trimmed();
+    if (token.isEmpty())
+        return std::nullopt;
+    return token.toStdString();
+}
 
 } // namespace
 
@@ -28,10 +44,14 @@ ws::SocketLimits serverSocketLimits()
 std::optional<ws::Refusal> admitUpgrade(TokenService &tokens, ConnectionQuota &quota, Metrics &metrics,
                                         const ws::UpgradeRequest &request, AccessClaims &claims)
 {
-    const QByteArray authorization = request.header("Authorization");
+    // Two Authorization headers leave it open which one a proxy checked and which one we do.
+    if (request.headerCount("Authorization") > 1) {
+        ++metrics.handshakesRejected;
+        return ws::Refusal{400, "Bad Request", "send one Authorization header\n", {}};
+    }
     std::optional<AccessClaims> verified;
-    if (authorization.startsWith("Bearer "))
-        verified = tokens.verifyAccessToken(authorization.mid(7).trimmed().toStdString());
+    if (const auto token = bearerToken(request.header("Authorization")))
+        verified = tokens.verifyAccessToken(*token);
     if (!verified) {
         ++metrics.handshakesRejected;
         qCDebug(lcAuth, "refused a WebSocket upgrade without a valid token");

@@ -49,6 +49,14 @@ QByteArray UpgradeRequest::header(QByteArrayView name) const
     return {};
 }
 
+int UpgradeRequest::headerCount(QByteArrayView name) const
+{
+    int count = 0;
+    for (const auto &header : headers)
+        count += header.first.compare(name, Qt::CaseInsensitive) == 0 ? 1 : 0;
+    return count;
+}
+
 UpgradeParse parseUpgradeRequest(QByteArrayView data, std::size_t maxHeadBytes)
 {
     const qsizetype end = data.indexOf(QByteArrayView("\r\n\r\n"));

@@ -18,6 +18,8 @@ struct UpgradeRequest {
 
     // The value of a header, or empty. Names are case-insensitive (RFC 9110 §5.1).
     QByteArray header(QByteArrayView name) const;
+    // How many times a header was sent (for those that must come once).
+    int headerCount(QByteArrayView name) const;
 };
 
 struct UpgradeParse {

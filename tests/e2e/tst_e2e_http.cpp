@@ -73,6 +73,7 @@ private Q_SLOTS:
         const auto refresh = [&](const QByteArray &token) {
             QUrlQuery form;
             form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("refresh_token"));
+            form.addQueryItem(QStringLiteral("client_id"), QStringLiteral("chatterbox"));
             form.addQueryItem(QStringLiteral("refresh_token"), QString::fromLatin1(token));
             return m_harness.server().http("POST", QStringLiteral("/oauth/token"), form.toString(QUrl::FullyEncoded).toLatin1(),
                                            "application/x-www-form-urlencoded");

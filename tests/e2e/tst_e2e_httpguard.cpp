@@ -110,7 +110,7 @@ private Q_SLOTS:
             QTest::qWait(1500);
         }
         QCOMPARE(statusWithin("POST", QStringLiteral("/oauth/token"), 1000,
-                              "grant_type=refresh_token&refresh_token=" + QUrl::toPercentEncoding(QString::fromLatin1(login.refreshToken))),
+                              "grant_type=refresh_token&client_id=chatterbox&refresh_token=" + QUrl::toPercentEncoding(QString::fromLatin1(login.refreshToken))),
                  200);
         // Their deadline (a few seconds for a whole request) passes: each is told and closed.
         QVERIFY(QTest::qWaitFor([&] {

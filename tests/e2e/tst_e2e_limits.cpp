@@ -168,6 +168,34 @@ private Q_SLOTS:
         QVERIFY(isOk(m_alice->request("party.list")));
     }
 
+    // RFC 9110 11.1: the scheme is case-insensitive. And one Authorization header only: with two,
+    // a proxy in front may have checked the other one.
+    void authorizationHeader_anyCase_once()
+    {
+        const QUrl url = m_harness.server().webSocketUrl();
+        const QByteArray token = m_alice.login.accessToken;
+        const QByteArray upgrade = "GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+        for (const QByteArray &scheme : QByteArrayList{"Bearer", "bearer", "BEARER", "bEaReR"}) {
+            RawPeer peer;
+            const QByteArray answer = peer.upgradeWith(url, upgrade + "Authorization: " + scheme + " " + token + "\r\n\r\n");
+            QVERIFY2(answer.startsWith("HTTP/1.1 101 "), (scheme + ": " + answer).constData());
+        }
+        for (const QByteArray &bad : {QByteArray("Basic ") + token, QByteArray("Bearer"), QByteArray("Bearer "),
+                                     QByteArray("Bearer") + token, QByteArray("Bearerx ") + token, token}) {
+            RawPeer peer;
+            const QByteArray answer = peer.upgradeWith(url, upgrade + "Authorization: " + bad + "\r\n\r\n");
+            QVERIFY2(answer.startsWith("HTTP/1.1 401 "), (bad.left(20) + ": " + answer).constData());
+        }
+        const QByteArray good = "Authorization: Bearer " + token + "\r\n";
+        for (const QByteArray &twice : {good + good, good + "Authorization: Bearer forged\r\n",
+                                        "authorization: Bearer forged\r\n" + good}) {
+            RawPeer peer;
+            const QByteArray answer = peer.upgradeWith(url, upgrade + twice + "\r\n");
+            QVERIFY2(answer.startsWith("HTTP/1.1 400 ") && answer.contains("one Authorization header"), answer.constData());
+        }
+    }
+
     void flood_rateLimited()
     {
         Person p = m_harness.reconnect(m_alice);

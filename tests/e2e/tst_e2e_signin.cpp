@@ -37,6 +37,7 @@ class TestE2eSignIn : public QObject {
 
     std::unique_ptr<TestIdentityProvider> m_oidc;
     std::unique_ptr<TestIdentityProvider> m_github;
+    std::unique_ptr<TestIdentityProvider> m_promisesIss;   // its discovery says it always sends iss
     std::unique_ptr<Harness> m_harness;
     QNetworkAccessManager m_net;
 
@@ -81,6 +82,7 @@ class TestE2eSignIn : public QObject {
     {
         QUrlQuery form;
         form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("authorization_code"));
+        form.addQueryItem(QStringLiteral("client_id"), QStringLiteral("chatterbox"));
         form.addQueryItem(QStringLiteral("code"), code);
         form.addQueryItem(QStringLiteral("code_verifier"), verifier);
         form.addQueryItem(QStringLiteral("redirect_uri"), QString::fromLatin1(QUrl::toPercentEncoding(redirect)));
@@ -94,7 +96,7 @@ class TestE2eSignIn : public QObject {
     json refresh(const std::string &token, int *status = nullptr)
     {
         const auto step = httpStep(m_net, "POST", m_harness->server().httpUrl(QStringLiteral("/oauth/token")),
-                                   "grant_type=refresh_token&refresh_token=" + QUrl::toPercentEncoding(QString::fromStdString(token)));
+                                   "grant_type=refresh_token&client_id=chatterbox&refresh_token=" + QUrl::toPercentEncoding(QString::fromStdString(token)));
         if (status)
             *status = step.status;
         return json::parse(step.body.toStdString(), nullptr, false);
@@ -134,13 +136,25 @@ private Q_SLOTS:
         m_github = std::make_unique<TestIdentityProvider>(TestIdentityProvider::Kind::GitHub, QStringLiteral("gh-client"),
                                                           QStringLiteral("gh-secret"));
         QVERIFY2(m_github->start(), qPrintable(m_github->error()));
+        m_promisesIss = std::make_unique<TestIdentityProvider>(TestIdentityProvider::Kind::Oidc, QStringLiteral("chatterbox-strict"),
+                                                               QStringLiteral("strict-secret"), QStringList{QStringLiteral("promise-iss")});
+        QVERIFY2(m_promisesIss->start(), qPrintable(m_promisesIss->error()));
         m_harness = std::make_unique<Harness>(QStringList{
             QStringLiteral("--provider"),
             QStringLiteral("type=oidc,id=acme,name=Acme SSO,issuer=%1,client-id=chatterbox-test,client-secret=oidc-secret").arg(m_oidc->url()),
             QStringLiteral("--provider"),
             QStringLiteral("type=github,client-id=gh-client,client-secret=gh-secret,authorize-url=%1/login/oauth/authorize,"
-                           "token-url=%1/login/oauth/access_token,api-url=%1").arg(m_github->url())});
+                           "token-url=%1/login/oauth/access_token,api-url=%1").arg(m_github->url()),
+            QStringLiteral("--provider"),
+            QStringLiteral("type=oidc,id=strict,name=Strict SSO,issuer=%1,client-id=chatterbox-strict,client-secret=strict-secret").arg(m_promisesIss->url())});
         QVERIFY(m_harness->start());
+    }
+
+    // Whatever a test told a provider (who signs in, how it misbehaves) ends with it.
+    void cleanup()
+    {
+        QVERIFY(m_oidc->setNext(json::object()));
+        QVERIFY(m_promisesIss->setNext(json::object()));
     }
 
     void discovery_listsProviders()
@@ -150,7 +164,7 @@ private Q_SLOTS:
         QStringList ids;
         for (const auto &p : j["providers"])
             ids << QString::fromStdString(p["id"].get<std::string>());
-        QCOMPARE(ids, (QStringList{"acme", "github", "dev"}));
+        QCOMPARE(ids, (QStringList{"acme", "github", "strict", "dev"}));
         QCOMPARE(j["authorization_endpoint"].get<std::string>(), std::string("/oauth/authorize"));
     }
 
@@ -271,6 +285,80 @@ private Q_SLOTS:
         }
     }
 
+    // RFC 6749 2.1 and 4.1.2.1: the one client is the app, and it says so; any other is told,
+    // never redirected, and a code stays good for the client it was made for.
+    void unknownClient_refused()
+    {
+        AppSide app;
+        for (const QString &clientId : {QString(), QStringLiteral("someone-else"), QStringLiteral("chatterbox ")}) {
+            QUrl url = authorizeUrl(QStringLiteral("acme"), app);
+            QUrlQuery q(url);
+            q.removeQueryItem(QStringLiteral("client_id"));
+            if (!clientId.isNull())
+                q.addQueryItem(QStringLiteral("client_id"), QString::fromLatin1(QUrl::toPercentEncoding(clientId)));
+            url.setQuery(q);
+            const auto step = httpStep(m_net, "GET", url);
+            QCOMPARE(step.status, 400);
+            QVERIFY(step.location.isEmpty());
+            QVERIFY2(step.body.contains("client_id"), step.body.constData());
+        }
+
+        QVERIFY(m_oidc->setNext({{"sub", "client-check"}, {"name", "Client Check"}}));
+        const QUrl back = browse(QStringLiteral("acme"), app);
+        const QString code = query(back, "code");
+        QVERIFY(!code.isEmpty());
+        const QUrl tokenUrl = m_harness->server().httpUrl(QStringLiteral("/oauth/token"));
+        const QByteArray codeForm = "grant_type=authorization_code&code=" + QUrl::toPercentEncoding(code) + "&code_verifier="
+                                    + app.verifier.toLatin1() + "&redirect_uri=" + QUrl::toPercentEncoding(kRedirect);
+        for (const QByteArray &client : {QByteArray(), QByteArray("&client_id=other"), QByteArray("&client_id=")}) {
+            const auto step = httpStep(m_net, "POST", tokenUrl, codeForm + client);
+            QCOMPARE(step.status, 401);
+            QCOMPARE(json::parse(step.body.toStdString(), nullptr, false).value("error", std::string()), std::string("invalid_client"));
+        }
+        // Nothing was spent on the wrong client: the app still redeems its code, and refreshes.
+        const json tokens = redeem(code, app.verifier);
+        QVERIFY2(tokens.contains("refresh_token"), tokens.dump().c_str());
+        const auto wrongRefresh = httpStep(m_net, "POST", tokenUrl, "grant_type=refresh_token&refresh_token="
+                                           + QUrl::toPercentEncoding(QString::fromStdString(tokens["refresh_token"].get<std::string>())));
+        QCOMPARE(wrongRefresh.status, 401);
+        QVERIFY(refresh(tokens["refresh_token"]).contains("access_token"));
+    }
+
+    // RFC 9207: an answer that names another issuer is not taken for this provider's, and a
+    // provider that promises to name itself must have.
+    void issParameter_checked_data()
+    {
+        QTest::addColumn<QString>("provider");
+        QTest::addColumn<QString>("tamper");
+        QTest::addColumn<bool>("signsIn");
+        QTest::newRow("none sent, none promised") << "acme" << "" << true;
+        QTest::newRow("its own") << "acme" << "iss-right" << true;
+        QTest::newRow("another's") << "acme" << "iss-other" << false;
+        QTest::newRow("promised, its own") << "strict" << "" << true;
+        QTest::newRow("promised, another's") << "strict" << "iss-other" << false;
+        QTest::newRow("promised, none sent") << "strict" << "iss-none" << false;
+    }
+    void issParameter_checked()
+    {
+        QFETCH(QString, provider);
+        QFETCH(QString, tamper);
+        QFETCH(bool, signsIn);
+        TestIdentityProvider &idp = provider == QStringLiteral("strict") ? *m_promisesIss : *m_oidc;
+        QVERIFY(idp.setNext({{"sub", "iss-" + tamper.toStdString()}, {"name", "Iss Check"}, {"tamper", tamper.toStdString()}}));
+        const int usersBefore = userCount();
+        AppSide app;
+        const QUrl back = browse(provider, app);
+        QVERIFY(back.toString().startsWith(kRedirect));
+        QCOMPARE(query(back, "state"), app.state);
+        if (signsIn) {
+            QVERIFY(redeem(query(back, "code"), app.verifier).contains("access_token"));
+        } else {
+            QCOMPARE(query(back, "error"), QStringLiteral("access_denied"));
+            QVERIFY(query(back, "code").isEmpty());
+            QCOMPARE(userCount(), usersBefore);
+        }
+    }
+
     void wrongState_atCallback_refused()
     {
         AppSide app;
@@ -374,7 +462,7 @@ private Q_SLOTS:
             threads.emplace_back([&] {
                 QNetworkAccessManager manager;
                 const auto step = httpStep(manager, "POST", m_harness->server().httpUrl(QStringLiteral("/oauth/token")),
-                                           "grant_type=refresh_token&refresh_token=" + QByteArray::fromStdString(token));
+                                           "grant_type=refresh_token&client_id=chatterbox&refresh_token=" + QByteArray::fromStdString(token));
                 if (step.status == 200)
                     ++wins;
             });

@@ -59,7 +59,7 @@ class TestE2eTokenRaces : public QObject {
 
     int refreshStatus(const std::string &token)
     {
-        return httpStep(m_net, "POST", tokenUrl(), "grant_type=refresh_token&refresh_token=" + QUrl::toPercentEncoding(QString::fromStdString(token))).status;
+        return httpStep(m_net, "POST", tokenUrl(), "grant_type=refresh_token&client_id=chatterbox&refresh_token=" + QUrl::toPercentEncoding(QString::fromStdString(token))).status;
     }
 
     bool accessWorks(const std::string &token)
@@ -101,7 +101,7 @@ private Q_SLOTS:
         for (int round = 0; round < 50; ++round) {
             const Login login = m_harness.server().login(QStringLiteral("racer %1").arg(round));
             QVERIFY(!login.refreshToken.isEmpty());
-            const QByteArray form = "grant_type=refresh_token&refresh_token=" + QUrl::toPercentEncoding(QString::fromLatin1(login.refreshToken));
+            const QByteArray form = "grant_type=refresh_token&client_id=chatterbox&refresh_token=" + QUrl::toPercentEncoding(QString::fromLatin1(login.refreshToken));
             const auto answers = atOnce(tokenUrl(), {form, form});
             std::vector<json> won;
             for (const auto &answer : answers) {

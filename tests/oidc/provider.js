@@ -2,13 +2,18 @@
 // small control endpoint so a test can choose who signs in next and make the provider misbehave
 // (wrong issuer, audience or nonce, expired token, "alg: none", HS256 signed with the public key),
 // or keep the profile for userinfo ("userinfo", and "userinfo-other-sub" for one about someone else).
+// RFC 9207's iss parameter on the way back: "iss-right" sends the provider's own, "iss-other" another
+// provider's, "iss-none" none at all; started with promise-iss, its discovery promises the parameter
+// and it sends its own unless told otherwise.
 //
-//   node provider.js CLIENT_ID CLIENT_SECRET   prints {"issuer": "http://127.0.0.1:PORT"} and runs
+//   node provider.js CLIENT_ID CLIENT_SECRET [promise-iss]
+//                                        prints {"issuer": "http://127.0.0.1:PORT"} and runs
 'use strict';
 const crypto = require('node:crypto');
 const { OAuth2Server } = require('oauth2-mock-server');
 
-const [clientId, clientSecret] = process.argv.slice(2);
+const [clientId, clientSecret, mode] = process.argv.slice(2);
+const promisesIss = mode === 'promise-iss';
 let next = { sub: 'subject-1', name: 'Ada Lovelace', email: 'ada@example.org', tamper: '' };
 
 function b64url(data) {
@@ -27,6 +32,23 @@ function decodePart(token, index) {
   app.post('/__test/next', (req, res) => {
     next = Object.assign({ sub: 'subject-1', name: 'Ada Lovelace', email: 'ada@example.org', tamper: '' }, req.body);
     res.json(next);
+  });
+
+  if (promisesIss) {
+    // Ahead of the mock's own discovery handler, which then answers with the promise added.
+    app.get('/.well-known/openid-configuration', (req, res, nextHandler) => {
+      const send = res.json.bind(res);
+      res.json = (body) => send(Object.assign(body, { authorization_response_iss_parameter_supported: true }));
+      nextHandler();
+    });
+    const stack = app._router.stack;   // after express's own middleware, before the routes
+    stack.splice(stack.findIndex((layer) => layer.route), 0, stack.pop());
+  }
+
+  server.service.on('beforeAuthorizeRedirect', ({ url }) => {
+    const sendsOwn = next.tamper === 'iss-right' || (promisesIss && next.tamper !== 'iss-none');
+    if (next.tamper === 'iss-other') url.searchParams.set('iss', 'https://evil.example.org');
+    else if (sendsOwn) url.searchParams.set('iss', server.issuer.url);
   });
 
   server.service.on('beforeTokenSigning', (token) => {

@@ -8,8 +8,8 @@
 
 namespace chatterbox::test {
 
-TestIdentityProvider::TestIdentityProvider(Kind kind, QString clientId, QString clientSecret)
-    : m_kind(kind), m_clientId(std::move(clientId)), m_clientSecret(std::move(clientSecret))
+TestIdentityProvider::TestIdentityProvider(Kind kind, QString clientId, QString clientSecret, QStringList options)
+    : m_kind(kind), m_clientId(std::move(clientId)), m_clientSecret(std::move(clientSecret)), m_options(std::move(options))
 {
 }
 
@@ -36,7 +36,7 @@ bool TestIdentityProvider::start()
     const QString script = QStringLiteral(CHATTERBOX_TEST_IDP_SCRIPTS) + (m_kind == Kind::Oidc            ? QStringLiteral("/provider.js")
                                                                           : m_kind == Kind::OidcWithPages ? QStringLiteral("/oidc-provider.mjs")
                                                                                                           : QStringLiteral("/fake-github.js"));
-    m_process.start(QStringLiteral("node"), {script, m_clientId, m_clientSecret});
+    m_process.start(QStringLiteral("node"), QStringList{script, m_clientId, m_clientSecret} + m_options);
     if (!m_process.waitForStarted(5000)) {
         m_error = QStringLiteral("cannot run node: ") + m_process.errorString();
         return false;

@@ -4,6 +4,7 @@
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 #include <nlohmann/json.hpp>
@@ -17,7 +18,8 @@ namespace chatterbox::test {
 class TestIdentityProvider final {
 public:
     enum class Kind { Oidc, OidcWithPages, GitHub };
-    TestIdentityProvider(Kind kind, QString clientId, QString clientSecret);
+    // options: extra arguments for the provider's script (provider.js: "promise-iss").
+    TestIdentityProvider(Kind kind, QString clientId, QString clientSecret, QStringList options = {});
     ~TestIdentityProvider();
 
     bool start();
@@ -33,6 +35,7 @@ private:
     Kind m_kind;
     QString m_clientId;
     QString m_clientSecret;
+    QStringList m_options;
     QProcess m_process;
     QString m_url;
     QString m_error;
