@@ -5,6 +5,8 @@ set -euo pipefail
 
 packages=(
     cmake ninja-build g++ pkg-config
+    # The fuzz targets: clang with libFuzzer and the sanitizers.
+    clang libclang-rt-dev
     qt6-base-dev qt6-websockets-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools qtkeychain-qt6-dev
     libpqxx-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev
     postgresql xvfb xauth fonts-dejavu-core fonts-noto-color-emoji dbus-daemon

@@ -49,17 +49,19 @@ InviteLink parseInviteLink(const QString &input)
             return refuse(InviteLink::tr("The invite link names a server address that is not valid."));
         link.server = normalizeServerUrl(server);
     } else if (scheme == QLatin1String("https") || scheme == QLatin1String("http")) {
-        const QString path = url.path();
+        // The path as it was written: decoding it first would turn %2F into a separator and
+        // invalid escapes into U+FFFD, naming a server that the link did not name.
+        const QString path = url.path(QUrl::FullyEncoded);
         const qsizetype at = path.lastIndexOf(QLatin1String("/invite/"));
         if (at < 0 || url.host().isEmpty() || url.hasQuery())
             return refuse(InviteLink::tr("That web address is not an invite link. Invite links end in /invite/ and a code."));
         const QString prefix = path.left(at);
-        if (prefix.contains(QLatin1String("..")))
+        if (QUrl::fromPercentEncoding(prefix.toLatin1()).contains(QLatin1String("..")))
             return refuse(InviteLink::tr("That web address is not an invite link."));
         link.code = path.mid(at + 8);
         QUrl base = url;
-        base.setPath(prefix + QLatin1Char('/'));
-        link.server = normalizeServerUrl(base.toString());
+        base.setPath(prefix + QLatin1Char('/'), QUrl::StrictMode);
+        link.server = normalizeServerUrl(base.toString(QUrl::FullyEncoded));
     } else {
         return refuse(InviteLink::tr("That is not an invite link. Invite links start with https:// or chatterbox://."));
     }

@@ -19,10 +19,11 @@ QUrl normalizeServerUrl(const QString &typed)
     if (!url.isValid() || (url.scheme() != QStringLiteral("https") && url.scheme() != QStringLiteral("http"))
         || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasQuery() || url.hasFragment())
         return {};
-    QString path = url.path();
+    // Encoded, so that the escapes in the address stay as typed (%2F is not a separator).
+    QString path = url.path(QUrl::FullyEncoded);
     while (path.endsWith(QLatin1Char('/')))
         path.chop(1);
-    url.setPath(path);
+    url.setPath(path, QUrl::StrictMode);
     return url;
 }
 

@@ -11,6 +11,9 @@
 #include <QTextBlock>
 #include <QTextCursor>
 #include <QTextFrame>
+#include <QTextImageFormat>
+
+#include <vector>
 
 namespace chatterbox::ui {
 
@@ -29,10 +32,40 @@ bool looksLikeMarkdown(const QString &body)
     return markers.match(body).hasMatch();
 }
 
-// Images would be fetched and drawn; in chat they are shown as the link they point to.
-QString withoutImages(QString body)
+// Images would be fetched and drawn; in chat each is shown as a link to what it names, with its
+// alt text as the words (its address when it has none). This works on the parsed document:
+// escaping "![" in the text could be undone by a backslash of the sender's own, and would show
+// in code spans.
+void imagesAsLinks(QTextDocument &doc, const QColor &linkColor)
 {
-    return body.replace(QStringLiteral("!["), QStringLiteral("\\!["));
+    struct Image {
+        int position;
+        QTextImageFormat format;
+    };
+    std::vector<Image> images;
+    for (QTextBlock block = doc.begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextFragment fragment = it.fragment();
+            if (!fragment.charFormat().isImageFormat())
+                continue;
+            for (int i = 0; i < fragment.length(); ++i)   // adjacent images share one fragment
+                images.push_back({fragment.position() + i, fragment.charFormat().toImageFormat()});
+        }
+    }
+    // From the end, so that each replacement leaves the positions before it where they were.
+    for (auto image = images.rbegin(); image != images.rend(); ++image) {
+        const QString address = image->format.name();
+        const QString alt = image->format.stringProperty(QTextFormat::ImageAltText);
+        QTextCharFormat link;
+        link.setAnchor(true);
+        link.setAnchorHref(address);
+        link.setForeground(linkColor);
+        link.setFontUnderline(true);
+        QTextCursor cursor(&doc);
+        cursor.setPosition(image->position);
+        cursor.setPosition(image->position + 1, QTextCursor::KeepAnchor);
+        cursor.insertText(alt.trimmed().isEmpty() ? address : alt, link);
+    }
 }
 
 constexpr int kQuoteIndent = 14;
@@ -146,8 +179,9 @@ std::unique_ptr<QTextDocument> renderMessage(const QString &body, const MessageS
     doc->setUndoRedoEnabled(false);
     doc->setDefaultStyleSheet(QStringLiteral("a { color: %1; }").arg(style.palette->color(QPalette::Link).name()));
     if (looksLikeMarkdown(body)) {
-        doc->setMarkdown(withoutImages(body), QTextDocument::MarkdownFeatures(QTextDocument::MarkdownDialectGitHub
-                                                                             | QTextDocument::MarkdownNoHTML));
+        doc->setMarkdown(body, QTextDocument::MarkdownFeatures(QTextDocument::MarkdownDialectGitHub
+                                                               | QTextDocument::MarkdownNoHTML));
+        imagesAsLinks(*doc, style.palette->color(QPalette::Link));
         styleInlineCode(*doc, style.codeBackground);
         indentQuotes(*doc);
         boxCodeBlocks(*doc, style.codeBackground);

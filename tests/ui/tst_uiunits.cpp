@@ -237,10 +237,34 @@ private Q_SLOTS:
         QVERIFY(!r.anyFragment([](const QTextFragment &f) { return f.charFormat().fontWeight() >= QFont::Bold; }));
     }
 
+    void hostile_imagesAreNeverLoaded_data()
+    {
+        QTest::addColumn<QString>("body");
+        QTest::addColumn<QString>("shown");
+        QTest::addColumn<QStringList>("links");
+        const QString passwd = QStringLiteral("file:///etc/passwd");
+        const QString pixel = QStringLiteral("https://tracker.example/pixel.png");
+        QTest::newRow("two") << QStringLiteral("![secret](file:///etc/passwd) ![remote](https://tracker.example/pixel.png)")
+                             << QStringLiteral("secret remote") << QStringList{passwd, pixel};
+        // Found by fuzzing: the sender's own backslash used to undo the app's escape of "![".
+        QTest::newRow("escaped by the sender") << QStringLiteral("\\![remote](https://tracker.example/pixel.png)")
+                                               << QStringLiteral("!remote") << QStringList{pixel};
+        QTest::newRow("adjacent") << QStringLiteral("![a](https://tracker.example/pixel.png)![b](file:///etc/passwd)")
+                                  << QStringLiteral("ab") << QStringList{pixel, passwd};
+        QTest::newRow("reference") << QStringLiteral("![ref][r]\n\n[r]: https://tracker.example/pixel.png")
+                                   << QStringLiteral("ref") << QStringList{pixel};
+        QTest::newRow("in code, as written") << QStringLiteral("`![x](y)`") << QStringLiteral("![x](y)") << QStringList{};
+    }
+
     void hostile_imagesAreNeverLoaded()
     {
-        Rendered r(QStringLiteral("![secret](file:///etc/passwd) ![remote](https://tracker.example/pixel.png)"));
+        QFETCH(QString, body);
+        QFETCH(QString, shown);
+        QFETCH(QStringList, links);
+        Rendered r(body);
         QVERIFY(!r.anyFragment([](const QTextFragment &f) { return f.charFormat().isImageFormat(); }));
+        QCOMPARE(r.doc->toPlainText(), shown);
+        QCOMPARE(r.anchors(), links);
         // The document itself refuses to load anything a message names.
         QVERIFY(!r.doc->resource(QTextDocument::ImageResource, QUrl(QStringLiteral("file:///etc/passwd"))).isValid());
     }
@@ -287,6 +311,27 @@ private Q_SLOTS:
         QVERIFY2(app.ok(), qPrintable(app.error));
         QCOMPARE(app.server, QUrl(QStringLiteral("http://127.0.0.1:8080")));
         QCOMPARE(app.code, kCode);
+    }
+
+    // Found by fuzzing: the server's path was decoded and encoded again, so %2F became a
+    // separator and a broken escape became U+FFFD, naming a server the link did not name.
+    void inviteLink_keepsTheServersPathAsWritten_data()
+    {
+        QTest::addColumn<QString>("server");
+        QTest::newRow("encoded slash") << QStringLiteral("https://chat.example.org/a%2Fb");
+        QTest::newRow("broken escape") << QStringLiteral("https://chat.example.org/a/%1E%E2");
+        QTest::newRow("encoded space") << QStringLiteral("https://chat.example.org/my%20chat");
+    }
+
+    void inviteLink_keepsTheServersPathAsWritten()
+    {
+        QFETCH(QString, server);
+        const auto link = app::parseInviteLink(server + QStringLiteral("/invite/") + kCode);
+        QVERIFY2(link.ok(), qPrintable(link.error));
+        QCOMPARE(link.server.toString(QUrl::FullyEncoded), server);
+        const auto again = app::parseInviteLink(link.server.toString(QUrl::FullyEncoded) + QStringLiteral("/invite/") + kCode);
+        QVERIFY2(again.ok(), qPrintable(again.error));
+        QCOMPARE(again.server, link.server);
     }
 
     void inviteLink_refusesHostileInput_data()
