@@ -104,8 +104,11 @@ Options (each also read from the environment variable shown):
   --instance-timeout SEC  Another instance silent this long is   CHATTERBOX_INSTANCE_TIMEOUT
                           taken for dead (default 20)
   --max-connections-per-user N  (default 20)                      CHATTERBOX_MAX_CONNECTIONS_PER_USER
-  --max-send-queue-bytes N  Unsent bytes per connection before    CHATTERBOX_MAX_SEND_QUEUE_BYTES
-                          it is dropped as a slow consumer (default 4194304)
+  --slow-consumer-timeout SEC  Close a connection that leaves     CHATTERBOX_SLOW_CONSUMER_TIMEOUT
+                          what it is sent unread this long (default 30)
+  --max-send-queue-bytes N  Unsent bytes a connection may hold    CHATTERBOX_MAX_SEND_QUEUE_BYTES
+                          (default 67108864); its requests wait
+                          while it holds a sixteenth of that
   --help                  Show this help
   --version               Show the version
 
@@ -135,6 +138,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
         {"CHATTERBOX_ACCESS_TOKEN_TTL", "--access-token-ttl"}, {"CHATTERBOX_INSTANCE_TIMEOUT", "--instance-timeout"},
         {"CHATTERBOX_MAX_CONNECTIONS_PER_USER", "--max-connections-per-user"},
         {"CHATTERBOX_MAX_SEND_QUEUE_BYTES", "--max-send-queue-bytes"},
+        {"CHATTERBOX_SLOW_CONSUMER_TIMEOUT", "--slow-consumer-timeout"},
         {"CHATTERBOX_SIGNING_KEY_ROTATION_DAYS", "--signing-key-rotation-days"},
     };
     std::vector<std::pair<std::string, std::string>> options;
@@ -246,7 +250,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
             static const std::map<std::string, std::pair<long, long>> kRanges = {
                 {"--db-readers", {1, 64}}, {"--db-writers", {1, 16}}, {"--ping-interval", {1, 3600}}, {"--idle-timeout", {2, 7200}},
                 {"--access-token-ttl", {10, 24 * 3600}}, {"--max-connections-per-user", {1, 10000}},
-                {"--max-send-queue-bytes", {4096, 1L << 30}}, {"--signing-key-rotation-days", {1, 3650}},
+                {"--max-send-queue-bytes", {16L << 20, 1L << 32}}, {"--slow-consumer-timeout", {1, 3600}}, {"--signing-key-rotation-days", {1, 3650}},
                 {"--instance-timeout", {2, 3600}}, {"--network-threads", {0, 64}},
             };
             const auto range = kRanges.find(option);
@@ -264,6 +268,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
             else if (option == "--access-token-ttl") config.accessTokenLifetime = std::chrono::seconds(*n);
             else if (option == "--instance-timeout") config.instanceTimeout = std::chrono::seconds(*n);
             else if (option == "--max-send-queue-bytes") config.maxSendQueueBytes = static_cast<std::size_t>(*n);
+            else if (option == "--slow-consumer-timeout") config.slowConsumerTimeout = std::chrono::seconds(*n);
             else if (option == "--signing-key-rotation-days") config.keyRotation = std::chrono::seconds(*n * 24 * 3600);
             else config.maxConnectionsPerUser = static_cast<int>(*n);
         }

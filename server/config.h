@@ -35,7 +35,8 @@ struct ServerConfig {
     std::chrono::seconds accessTokenLifetime{15 * 60};
     std::chrono::seconds refreshTokenLifetime{30 * 24 * 3600};
     int maxConnectionsPerUser = 20;
-    std::size_t maxSendQueueBytes = 4 * 1024 * 1024;
+    std::size_t maxSendQueueBytes = 64 * 1024 * 1024;            // memory ceiling per connection
+    std::chrono::seconds slowConsumerTimeout{30};                  // oldest unsent frame's age
     std::vector<ProviderConfig> providers;
     std::chrono::seconds keyRotation{30 * 24 * 3600};
     // Other instances on the same database are taken for dead after this long without a

@@ -166,7 +166,8 @@ int main(int argc, char *argv[])
     HubSettings settings;
     settings.pingInterval = config.pingInterval;
     settings.idleTimeout = config.idleTimeout;
-    settings.maxSendQueueBytes = config.maxSendQueueBytes;
+    settings.slowConsumer.maxUnsentBytes = config.maxSendQueueBytes;
+    settings.slowConsumer.maxUnsentMs = std::chrono::duration_cast<std::chrono::milliseconds>(config.slowConsumerTimeout).count();
     ConnectionQuota quota(config.maxConnectionsPerUser);
     // Declared before the hub, so that they outlive the connections the hub holds.
     std::vector<std::unique_ptr<NetworkLane>> lanes;
@@ -234,8 +235,8 @@ int main(int argc, char *argv[])
     std::vector<NetworkLane *> lanePointers;
     for (int i = 0; i < networkThreads; ++i) {
         NetworkLane::Settings laneSettings;
-        laneSettings.limits = serverSocketLimits();
-        laneSettings.maxSendQueueBytes = config.maxSendQueueBytes;
+        laneSettings.limits = serverSocketLimits(settings.slowConsumer);
+        laneSettings.slowConsumer = settings.slowConsumer;
         laneSettings.slowConsumerCode = chatterbox::limits::kCloseSlowConsumer;
         laneSettings.slowConsumerReason = "client too slow to read its messages";
         laneSettings.trustedProxies = {config.trustedProxies.begin(), config.trustedProxies.end()};
@@ -247,7 +248,7 @@ int main(int argc, char *argv[])
             [&hub](std::unique_ptr<SocketEnd> socket, AccessClaims claims) { hub.adopt(std::move(socket), std::move(claims)); }));
         lanePointers.push_back(lanes.back().get());
     }
-    WebSocketListener listener(*tokens, hub, metrics, quota, lanePointers,
+    WebSocketListener listener(*tokens, hub, metrics, quota, lanePointers, serverSocketLimits(settings.slowConsumer),
                                {config.trustedProxies.begin(), config.trustedProxies.end()});
     if (!listener.listen(hostAddress(wsAddress.host), wsAddress.port)) {
         std::fprintf(stderr, "chatterbox-server: cannot listen for WebSocket on %s:%u: %s\n", wsAddress.host.c_str(),

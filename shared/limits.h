@@ -10,8 +10,10 @@ namespace chatterbox::limits {
 inline constexpr int kProtocolVersion = 1;
 
 // Transport.
-inline constexpr std::size_t kMaxFrameBytes = 64 * 1024;       // one WebSocket frame
-inline constexpr std::size_t kMaxMessageBytes = 64 * 1024;     // one reassembled WebSocket message
+// What a client may send: room for the largest request, a message.sync of kMaxSyncTopics
+// positions with 19-digit seqs and revs (113 KB).
+inline constexpr std::size_t kMaxFrameBytes = 128 * 1024;      // one WebSocket frame
+inline constexpr std::size_t kMaxMessageBytes = 128 * 1024;    // one reassembled WebSocket message
 
 // Content.
 inline constexpr std::size_t kMaxBodyChars = 4000;             // message body, in Unicode code points
@@ -52,6 +54,10 @@ inline constexpr int kDefaultHistoryPage = 50;
 inline constexpr int kMaxHistoryPage = 100;
 inline constexpr std::size_t kMaxSyncTopics = 1000;            // topics in one message.sync
 inline constexpr int kMaxSyncMessagesPerTopic = 500;           // then hasMore, and page with history
+// The messages of one history or sync reply, as JSON: a page ends early (hasMore) rather than
+// pass it, so that every such reply fits in 1 MiB, the frame limit many WebSocket libraries
+// start with. One message alone is far smaller (a body of 4000 escaped characters is 24 KB).
+inline constexpr std::size_t kMaxPageBytes = 768 * 1024;
 
 // Structure.
 inline constexpr std::size_t kMaxTopicsPerParty = 500;
@@ -60,7 +66,6 @@ inline constexpr std::size_t kMaxPartiesPerUser = 200;
 // Per connection (server side).
 inline constexpr double kRequestsPerSecond = 20.0;             // sustained request rate
 inline constexpr double kRequestBurst = 60.0;                  // requests allowed at once
-inline constexpr std::size_t kMaxSendQueueBytes = 4 * 1024 * 1024; // unsent bytes before "slow consumer"
 inline constexpr int kMaxConnectionsPerUser = 20;
 
 // Keep-alive: the server pings every interval and closes a connection silent for the timeout.
@@ -71,7 +76,7 @@ inline constexpr int kIdleTimeoutSeconds = 60;
 inline constexpr std::uint16_t kCloseProtocolError = 4000;     // hello missing or broken
 inline constexpr std::uint16_t kCloseUnauthorized = 4001;      // token expired or revoked
 inline constexpr std::uint16_t kCloseIdleTimeout = 4002;       // no pong within the idle timeout
-inline constexpr std::uint16_t kCloseSlowConsumer = 4003;      // send queue over kMaxSendQueueBytes
+inline constexpr std::uint16_t kCloseSlowConsumer = 4003;      // left what it was sent unread too long
 inline constexpr std::uint16_t kCloseRateLimited = 4004;       // kept flooding after rate_limited errors
 inline constexpr std::uint16_t kCloseServerShutdown = 1001;    // going away
 

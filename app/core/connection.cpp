@@ -134,6 +134,17 @@ void Connection::onOpened()
             });
 }
 
+protocol::SyncPosition continuedFrom(const protocol::SyncPosition &asked, const std::vector<protocol::Message> &got)
+{
+    protocol::SyncPosition next = asked;
+    for (const auto &message : got) {
+        next.afterSeq = std::max(next.afterSeq, message.seq);
+        if (next.afterRev)
+            next.afterRev = std::max(*next.afterRev, message.rev);
+    }
+    return next;
+}
+
 void Connection::sync(const std::vector<protocol::SyncPosition> &positions)
 {
     std::vector<protocol::SyncPosition> stillThere;
@@ -146,7 +157,7 @@ void Connection::sync(const std::vector<protocol::SyncPosition> &positions)
     json topics = json::array();
     for (const auto &p : stillThere)
         topics.push_back(p);
-    request("message.sync", {{"topics", topics}}, [this](const json *result, const protocol::Error *) {
+    request("message.sync", {{"topics", topics}}, [this, stillThere](const json *result, const protocol::Error *) {
         if (!result)
             return;
         protocol::SyncResult caughtUp;
@@ -155,11 +166,19 @@ void Connection::sync(const std::vector<protocol::SyncPosition> &positions)
         } catch (const std::exception &) {
             return;
         }
+        std::vector<protocol::SyncPosition> more;
         for (const auto &t : caughtUp.topics) {
             m_store.applyCatchUp(t);
-            if (t.hasMore) // a long absence: continue from where the catch-up stopped
-                sync({{t.topicId, t.messages.empty() ? 0 : t.messages.back().seq, std::nullopt}});
+            if (t.hasMore) {
+                // A long absence, or a reply full: go on from the newest seq and rev now held.
+                const auto asked = std::find_if(stillThere.begin(), stillThere.end(),
+                                                [&](const auto &p) { return p.topicId == t.topicId; });
+                if (asked != stillThere.end())
+                    more.push_back(continuedFrom(*asked, t.messages));
+            }
         }
+        if (!more.empty())
+            sync(more);
     });
 }
 

@@ -19,6 +19,10 @@
 
 namespace chatterbox::app {
 
+// Where a topic's message.sync goes on from when its reply said hasMore (replies are paged by
+// size as well as by count): the newest seq and rev that reply brought.
+protocol::SyncPosition continuedFrom(const protocol::SyncPosition &asked, const std::vector<protocol::Message> &got);
+
 // Exponential backoff with full jitter: 1 s, 2 s, 4 s ... capped at 30 s, each wait a random
 // point between half and all of that, so that clients cut off together do not come back together.
 class Backoff final {

@@ -32,6 +32,28 @@ std::vector<protocol::Message> messages(const pqxx::result &rows, const std::str
     return out;
 }
 
+// How much of a page's byte budget a message takes: its JSON, as the reply will carry it.
+std::size_t encodedSize(const protocol::Message &message)
+{
+    return nlohmann::json(message).dump().size() + 1;   // and the comma between
+}
+
+// Keeps the messages, in the order given, that fit in `budget` (always the first one, so that
+// a page always moves on), and takes what they use from it. False when some did not fit.
+bool keepWhatFits(std::vector<protocol::Message> &messages, std::size_t &budget, bool mayBeEmpty)
+{
+    std::size_t kept = 0;
+    for (; kept < messages.size(); ++kept) {
+        const std::size_t size = encodedSize(messages[kept]);
+        if (size > budget && (kept > 0 || mayBeEmpty))
+            break;
+        budget -= std::min(size, budget);
+    }
+    const bool all = kept == messages.size();
+    messages.resize(kept);
+    return all;
+}
+
 } // namespace
 
 Outcome ready(Tx &tx, const RequestContext &ctx, const std::vector<std::string> &features)
@@ -88,6 +110,10 @@ Outcome fetchHistory(Tx &tx, const RequestContext &ctx, const protocol::FetchHis
     history.hasMore = history.messages.size() > static_cast<std::size_t>(request.limit);
     if (history.hasMore)
         history.messages.pop_back();
+    // In the order fetched, so that a page cut short by size still starts where it was asked to.
+    std::size_t budget = limits::kMaxPageBytes;
+    if (!keepWhatFits(history.messages, budget, false))
+        history.hasMore = true;
     if (!ascending)
         std::reverse(history.messages.begin(), history.messages.end());
     return Outcome::reply(history);
@@ -110,28 +136,40 @@ Outcome syncTopics(Tx &tx, const RequestContext &ctx, const protocol::SyncTopics
     if (partyOfTopic.size() != ids.size())
         return Outcome::fail(ErrorCode::NotFound, "no such topic");
 
+    // One byte budget for the whole reply, spent topic by topic. Within a topic the older
+    // messages changed since afterRev come first, oldest change first, then the new ones
+    // oldest first, so that whatever is cut off is a continuation: the client syncs again from
+    // the newest seq and rev it now holds (or pages new messages with message.history).
     const std::string select = std::string("SELECT ") + queries::kMessageColumns + " FROM messages m WHERE m.topic_id = $1";
     const int cap = limits::kMaxSyncMessagesPerTopic;
+    std::size_t budget = limits::kMaxPageBytes;
     protocol::SyncResult result;
     for (const auto &position : request.topics) {
         const std::string &partyId = partyOfTopic.at(position.topicId);
+        // With the budget spent, one row is enough to learn whether there is more.
+        const int fetch = budget > 0 ? cap + 1 : 1;
         protocol::TopicCatchUp catchUp;
         catchUp.topicId = position.topicId;
-        catchUp.messages = messages(tx.exec_params(select + " AND m.seq > $2 ORDER BY m.seq LIMIT $3",
-                                                   position.topicId, position.afterSeq, cap + 1),
-                                    partyId);
-        catchUp.hasMore = catchUp.messages.size() > static_cast<std::size_t>(cap);
-        if (catchUp.hasMore)
-            catchUp.messages.pop_back();
+        std::vector<protocol::Message> changed;
         if (position.afterRev) {
-            // Older messages edited or deleted since the client's rev.
-            auto changed = messages(tx.exec_params(select + " AND m.seq <= $2 AND m.rev > $3 ORDER BY m.seq LIMIT $4",
-                                                   position.topicId, position.afterSeq, *position.afterRev, cap),
-                                    partyId);
-            changed.insert(changed.end(), std::make_move_iterator(catchUp.messages.begin()),
-                           std::make_move_iterator(catchUp.messages.end()));
-            catchUp.messages = std::move(changed);
+            changed = messages(tx.exec_params(select + " AND m.seq <= $2 AND m.rev > $3 ORDER BY m.rev LIMIT $4",
+                                              position.topicId, position.afterSeq, *position.afterRev, fetch),
+                               partyId);
+            catchUp.hasMore = changed.size() > static_cast<std::size_t>(cap);
+            changed.resize(std::min(changed.size(), static_cast<std::size_t>(cap)));
+            catchUp.hasMore = !keepWhatFits(changed, budget, true) || catchUp.hasMore;
+            std::sort(changed.begin(), changed.end(), [](const auto &a, const auto &b) { return a.seq < b.seq; });
         }
+        if (!catchUp.hasMore) {
+            auto added = messages(tx.exec_params(select + " AND m.seq > $2 ORDER BY m.seq LIMIT $3",
+                                                 position.topicId, position.afterSeq, fetch),
+                                  partyId);
+            catchUp.hasMore = added.size() > static_cast<std::size_t>(cap);
+            added.resize(std::min(added.size(), static_cast<std::size_t>(cap)));
+            catchUp.hasMore = !keepWhatFits(added, budget, true) || catchUp.hasMore;
+            changed.insert(changed.end(), std::make_move_iterator(added.begin()), std::make_move_iterator(added.end()));
+        }
+        catchUp.messages = std::move(changed);
         result.topics.push_back(std::move(catchUp));
     }
     return Outcome::reply(result);

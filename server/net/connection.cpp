@@ -16,13 +16,13 @@ std::int64_t monotonicMs()
     return clock.elapsed();
 }
 
-Connection::Connection(quint64 id, std::unique_ptr<SocketEnd> socket, AccessClaims claims, std::size_t maxSendQueueBytes,
+Connection::Connection(quint64 id, std::unique_ptr<SocketEnd> socket, AccessClaims claims, SlowConsumerRule slowConsumerRule,
                        QObject *parent)
     : QObject(parent)
     , m_id(id)
     , m_socket(std::move(socket))
     , m_claims(std::move(claims))
-    , m_maxSendQueueBytes(maxSendQueueBytes)
+    , m_slowConsumer(slowConsumerRule)
     , m_address(m_socket->peerAddress)
     , m_tokens(limits::kRequestBurst)
     , m_lastRefillMs(monotonicMs())
@@ -54,16 +54,36 @@ bool Connection::send(const ws::Frame &frame)
     if (!isOpen())
         return false;
     m_socket->send(frame);
-    if (m_socket->bytesQueued() > m_maxSendQueueBytes) {
-        qCInfo(lcNet, "closing connection %llu: client is not reading (%zu bytes queued)",
-               static_cast<unsigned long long>(m_id), m_socket->bytesQueued());
-        Q_EMIT slowConsumer();
-        // The close frame waits behind the queue; a client that never reads is cut off
-        // by close()'s timer instead.
-        close(limits::kCloseSlowConsumer, QStringLiteral("client too slow to read its messages"));
+    return !closeIfNotReading();
+}
+
+bool Connection::closeIfNotReading()
+{
+    if (!isOpen() || !m_slowConsumer.isSlow(m_socket->bytesQueued(), m_socket->unsentForMs()))
         return false;
-    }
+    qCInfo(lcNet, "closing connection %llu: client is not reading (%zu bytes unsent for %lld ms)",
+           static_cast<unsigned long long>(m_id), m_socket->bytesQueued(), static_cast<long long>(m_socket->unsentForMs()));
+    Q_EMIT slowConsumer();
+    // The close frame waits behind the queue; a client that never reads is cut off by close()'s
+    // timer instead.
+    close(limits::kCloseSlowConsumer, QStringLiteral("client too slow to read its messages"));
     return true;
+}
+
+void Connection::closeWhenAnswered(std::uint16_t code, const QString &reason)
+{
+    if (!isOpen() || m_closeWhenAnswered)
+        return;
+    m_closeWhenAnswered = PendingClose{code, reason};
+    if (m_requestsInFlight == 0)
+        close(code, reason);
+}
+
+void Connection::requestAnswered()
+{
+    m_requestsInFlight = std::max(0, m_requestsInFlight - 1);
+    if (m_requestsInFlight == 0 && m_closeWhenAnswered)
+        close(m_closeWhenAnswered->code, m_closeWhenAnswered->reason);
 }
 
 void Connection::close(std::uint16_t code, const QString &reason)

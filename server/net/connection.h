@@ -1,6 +1,7 @@
 #pragma once
 
 #include "server/auth/tokens.h"
+#include "server/net/slowconsumer.h"
 #include "server/net/socketend.h"
 #include "shared/types.h"
 
@@ -10,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 
@@ -24,7 +26,7 @@ class Connection final : public QObject {
 public:
     enum class State { AwaitingHello, Loading, Ready };
 
-    Connection(quint64 id, std::unique_ptr<SocketEnd> socket, AccessClaims claims, std::size_t maxSendQueueBytes,
+    Connection(quint64 id, std::unique_ptr<SocketEnd> socket, AccessClaims claims, SlowConsumerRule slowConsumerRule,
                QObject *parent = nullptr);
     ~Connection() override;
 
@@ -36,11 +38,22 @@ public:
     void setState(State state) { m_state = state; }
 
     // Queues a frame (shared, not copied: encode once, send to many). Returns false when the
-    // connection is closing (it may close now, when the client does not read fast enough and the
-    // queue passes its limit).
+    // connection is closing (it may close now, when the client is too slow to read).
     bool send(const ws::Frame &frame);
+    // Closes with 4003 when the client leaves what it was sent unread too long (SlowConsumerRule);
+    // the hub asks on every sweep, as well as on every send. True when it closed.
+    bool closeIfNotReading();
+    std::int64_t socketUnsentForMs() const { return m_socket->unsentForMs(); }
     void close(std::uint16_t code, const QString &reason);
     bool isOpen() const { return m_open && !m_closing; }
+    // Takes no more requests, sends the replies to those already taken, then closes: what a
+    // client was told it may rely on (an accepted send) is never left unanswered.
+    void closeWhenAnswered(std::uint16_t code, const QString &reason);
+    bool takesRequests() const { return isOpen() && !m_closeWhenAnswered; }
+    // Requests taken and not yet answered (on the database threads, or waiting for budget).
+    void requestStarted() { ++m_requestsInFlight; }
+    void requestAnswered();
+    int requestsInFlight() const { return m_requestsInFlight; }
 
     // Token bucket: true when the request may proceed.
     bool takeRequestToken(std::int64_t nowMs);
@@ -70,7 +83,7 @@ private:
     const quint64 m_id;
     std::unique_ptr<SocketEnd> m_socket;
     const AccessClaims m_claims;
-    const std::size_t m_maxSendQueueBytes;
+    const SlowConsumerRule m_slowConsumer;
     const std::string m_address;
     State m_state = State::AwaitingHello;
     bool m_open = true;
@@ -78,6 +91,12 @@ private:
     double m_tokens;
     std::int64_t m_lastRefillMs;
     int m_strikes = 0;
+    int m_requestsInFlight = 0;
+    struct PendingClose {
+        std::uint16_t code;
+        QString reason;
+    };
+    std::optional<PendingClose> m_closeWhenAnswered;
     std::int64_t m_lastHeardMs;
     std::int64_t m_lastPingMs;
 };

@@ -72,7 +72,7 @@ void Hub::startEvents(std::int64_t lastEventId)
 
 void Hub::adopt(std::unique_ptr<SocketEnd> socket, AccessClaims claims)
 {
-    auto *connection = new Connection(m_nextId++, std::move(socket), std::move(claims), m_settings.maxSendQueueBytes, this);
+    auto *connection = new Connection(m_nextId++, std::move(socket), std::move(claims), m_settings.slowConsumer, this);
     m_connections.emplace(connection->id(), connection);
     m_byUser[connection->userId()].insert(connection);
     ++m_metrics.connectionsOpen;
@@ -137,6 +137,8 @@ void Hub::sendResult(Connection *connection, std::int64_t requestId, const nlohm
 
 void Hub::onFrame(Connection *connection, const QByteArray &frame)
 {
+    if (!connection->takesRequests())
+        return;   // closing once what it already asked is answered
     auto decoded = protocol::decodeClientFrame(std::string_view(frame.constData(), static_cast<std::size_t>(frame.size())));
     if (auto *bad = std::get_if<protocol::FrameError>(&decoded)) {
         sendError(connection, bad->id, bad->error.code, bad->error.message);
@@ -145,7 +147,8 @@ void Hub::onFrame(Connection *connection, const QByteArray &frame)
     auto &request = std::get<protocol::ClientFrame>(decoded);
     if (!connection->takeRequestToken(monotonicMs())) {
         if (connection->rateLimitStrikes() >= limits::kMaxRateLimitStrikes) {
-            connection->close(limits::kCloseRateLimited, QStringLiteral("too many requests"));
+            // What it was already promised (an accepted send) still gets its answer.
+            connection->closeWhenAnswered(limits::kCloseRateLimited, QStringLiteral("too many requests"));
             return;
         }
         sendError(connection, request.id, protocol::ErrorCode::RateLimited, "too many requests; slow down");
@@ -165,8 +168,11 @@ void Hub::releaseInviteBudget(const Pending &pending, bool codeWasGood)
         auto parked = std::exchange(m_parkedInvites, {});
         for (auto &p : parked) {
             const auto it = m_connections.find(p.connectionId);
-            if (it != m_connections.end())
-                startRequest(it->second, p.requestId, p.request);
+            if (it == m_connections.end())
+                continue;
+            Connection *connection = it->second;
+            startRequest(connection, p.requestId, p.request);
+            connection->requestAnswered();   // the park is over; the request counts on its own now
         }
     }, Qt::QueuedConnection);
 }
@@ -223,6 +229,7 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
         } else {
             if (start.verdict == InviteBudget::Verdict::Wait && m_parkedInvites.size() < limits::kMaxParkedInviteLookups) {
                 m_parkedInvites.push_back({connection->id(), requestId, request});
+                connection->requestStarted();
                 return;
             }
             ++m_metrics.inviteLookupsThrottled;
@@ -244,6 +251,8 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
 
 Executor::Done Hub::reply(Pending pending)
 {
+    if (const auto it = m_connections.find(pending.connectionId); it != m_connections.end())
+        it->second->requestStarted();
     return [this, pending = std::move(pending)](Outcome outcome) {
         auto shared = std::make_shared<Outcome>(std::move(outcome));
         QMetaObject::invokeMethod(this, [this, pending, shared] { finish(pending, *shared); }, Qt::QueuedConnection);
@@ -268,6 +277,12 @@ void Hub::finish(const Pending &pending, Outcome &outcome)
     if (it == m_connections.end())
         return; // the client went away; its change (if any) is committed and was published
     Connection *connection = it->second;
+    answer(connection, pending, outcome);
+    connection->requestAnswered();
+}
+
+void Hub::answer(Connection *connection, const Pending &pending, Outcome &outcome)
+{
     if (pending.hello)
         return finishHello(connection, pending, outcome);
     if (!outcome.ok())
@@ -318,7 +333,10 @@ void Hub::sweep()
     const std::int64_t nowSeconds = QDateTime::currentSecsSinceEpoch();
     std::vector<Connection *> silent;
     std::vector<Connection *> expired;
+    std::vector<Connection *> behind;
     for (const auto &[id, connection] : m_connections) {
+        if (connection->isOpen() && connection->socketUnsentForMs() > 0)
+            behind.push_back(connection);
         if (connection->expiresAt() <= nowSeconds)
             expired.push_back(connection);
         else if (now - connection->lastHeardMs() >= idleMs)
@@ -326,6 +344,8 @@ void Hub::sweep()
         else if (now - connection->lastPingMs() >= pingMs)
             connection->ping(now);
     }
+    for (Connection *connection : behind)
+        connection->closeIfNotReading();
     for (Connection *connection : expired)
         connection->close(limits::kCloseUnauthorized, QStringLiteral("access token expired"));
     for (Connection *connection : silent) {

@@ -2,6 +2,7 @@
 
 #include "server/db/clusterlink.h"
 #include "server/db/executor.h"
+#include "server/net/slowconsumer.h"
 #include "server/net/connection.h"
 #include "server/net/connectionquota.h"
 #include "server/net/eventfeed.h"
@@ -29,7 +30,7 @@ class TokenService;
 struct HubSettings {
     std::chrono::seconds pingInterval{25};
     std::chrono::seconds idleTimeout{60};
-    std::size_t maxSendQueueBytes = 4 * 1024 * 1024;
+    SlowConsumerRule slowConsumer;
     // The backstop for a lost wake-up from another instance: the change log is read this often.
     std::chrono::milliseconds eventPollInterval{2000};
 };
@@ -92,6 +93,7 @@ private:
     void startRequest(Connection *connection, std::int64_t requestId, const protocol::Request &request);
     Executor::Done reply(Pending pending);
     void finish(const Pending &pending, Outcome &outcome);
+    void answer(Connection *connection, const Pending &pending, Outcome &outcome);
     void finishHello(Connection *connection, const Pending &pending, Outcome &outcome);
     void sendError(Connection *connection, std::int64_t requestId, protocol::ErrorCode code, const std::string &message);
     void sendResult(Connection *connection, std::int64_t requestId, const nlohmann::json &result);

@@ -84,11 +84,17 @@ private:
             return;
         Owned &owned = it->second;
         owned.socket->send(frame);
-        if (owned.socket->bytesQueued() > m_lane.m_settings.maxSendQueueBytes && !owned.slow) {
-            owned.slow = true;
-            emitEvent({Event::Kind::Slow, id, {}, {}, {}});
-            owned.socket->close(m_lane.m_settings.slowConsumerCode, m_lane.m_settings.slowConsumerReason);
-        }
+        closeIfNotReading(id, owned);
+    }
+
+    void closeIfNotReading(std::uint64_t id, Owned &owned)
+    {
+        if (owned.slow || !owned.opened
+            || !m_lane.m_settings.slowConsumer.isSlow(owned.socket->bytesQueued(), owned.socket->unsentForMs()))
+            return;
+        owned.slow = true;
+        emitEvent({Event::Kind::Slow, id, {}, {}, {}});
+        owned.socket->close(m_lane.m_settings.slowConsumerCode, m_lane.m_settings.slowConsumerReason);
     }
 
     void adopt(int fd)
@@ -133,9 +139,17 @@ private:
     {
         const std::int64_t now = monotonicMs();
         std::vector<std::uint64_t> late;
+        std::vector<std::uint64_t> behind;
         for (const auto &[id, owned] : m_sockets) {
             if (owned.upgradeDeadlineMs != 0 && now >= owned.upgradeDeadlineMs)
                 late.push_back(id);
+            else if (owned.socket->unsentForMs() > 0)
+                behind.push_back(id);
+        }
+        for (const std::uint64_t id : behind) {
+            const auto it = m_sockets.find(id);
+            if (it != m_sockets.end())
+                closeIfNotReading(id, it->second);
         }
         for (const std::uint64_t id : late) {
             const auto it = m_sockets.find(id);
@@ -187,6 +201,7 @@ public:
     }
     void abort() override { m_lane.command({Command::Kind::Abort, m_id, {}, {}, 0, {}, -1}); }
     std::size_t bytesQueued() const override { return 0; }
+    std::int64_t unsentForMs() const override { return 0; }
 
     bool m_live = true;   // false once the lane said it closed
 

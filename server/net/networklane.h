@@ -1,6 +1,7 @@
 #pragma once
 
 #include "server/auth/tokens.h"
+#include "server/net/slowconsumer.h"
 #include "server/net/socketend.h"
 #include "server/ws/websocket.h"
 
@@ -71,7 +72,7 @@ public:
 
     struct Settings {
         ws::SocketLimits limits;
-        std::size_t maxSendQueueBytes = 4 * 1024 * 1024;
+        SlowConsumerRule slowConsumer;
         std::uint16_t slowConsumerCode = 4003;
         std::string slowConsumerReason;
         std::set<std::string> trustedProxies;   // whose X-Forwarded-For names the client

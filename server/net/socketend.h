@@ -27,9 +27,11 @@ public:
     virtual void ping() = 0;
     virtual void close(std::uint16_t code, std::string_view reason) = 0;
     virtual void abort() = 0;
-    // Bytes queued for the client, or 0 where the socket's own thread watches the queue (a
-    // network thread closes a slow consumer itself and says so through onSlowConsumer).
+    // Bytes queued for the client, and how long the oldest has waited; 0 where the socket's own
+    // thread watches the queue (a network thread closes a slow consumer itself and says so
+    // through onSlowConsumer).
     virtual std::size_t bytesQueued() const = 0;
+    virtual std::int64_t unsentForMs() const = 0;
 
     std::string peerAddress;
     std::function<void(const QByteArray &)> onText;
@@ -49,6 +51,7 @@ public:
     void close(std::uint16_t code, std::string_view reason) override { m_socket->close(code, reason); }
     void abort() override { m_socket->abort(); }
     std::size_t bytesQueued() const override { return m_socket->bytesQueued(); }
+    std::int64_t unsentForMs() const override { return m_socket->unsentForMs(); }
 
 private:
     std::unique_ptr<ws::WebSocket> m_socket;

@@ -32,9 +32,10 @@ std::optional<std::string> bearerToken(const QByteArray &authorization)
 
 } // namespace
 
-ws::SocketLimits serverSocketLimits()
+ws::SocketLimits serverSocketLimits(const SlowConsumerRule &slowConsumer)
 {
     ws::SocketLimits limits;
+    limits.pauseReadingAboveBytes = slowConsumer.pauseReadingAboveBytes();
     limits.maxUpgradeBytes = 8192;
     limits.maxFrameBytes = limits::kMaxFrameBytes;
     limits.maxMessageBytes = limits::kMaxMessageBytes;
@@ -67,13 +68,15 @@ std::optional<ws::Refusal> admitUpgrade(TokenService &tokens, ConnectionQuota &q
 }
 
 WebSocketListener::WebSocketListener(TokenService &tokens, Hub &hub, Metrics &metrics, ConnectionQuota &quota,
-                                     std::vector<NetworkLane *> lanes, std::set<std::string> trustedProxies, QObject *parent)
+                                     std::vector<NetworkLane *> lanes, ws::SocketLimits limits, std::set<std::string> trustedProxies,
+                                     QObject *parent)
     : QTcpServer(parent)
     , m_tokens(tokens)
     , m_hub(hub)
     , m_metrics(metrics)
     , m_quota(quota)
     , m_lanes(std::move(lanes))
+    , m_limits(limits)
     , m_trustedProxies(std::move(trustedProxies))
     , m_poller(std::make_shared<ws::SocketPoller>())
 {
@@ -95,7 +98,7 @@ void WebSocketListener::incomingConnection(qintptr descriptor)
         ::close(static_cast<int>(descriptor));
         return;
     }
-    auto socket = std::make_unique<ws::WebSocket>(m_poller, static_cast<int>(descriptor), serverSocketLimits());
+    auto socket = std::make_unique<ws::WebSocket>(m_poller, static_cast<int>(descriptor), m_limits);
     if (socket->state() == ws::WebSocket::State::Closed)
         return;
     ws::WebSocket *raw = socket.get();

@@ -25,7 +25,8 @@ class TokenService;
 std::optional<ws::Refusal> admitUpgrade(TokenService &tokens, ConnectionQuota &quota, Metrics &metrics,
                                         const ws::UpgradeRequest &request, AccessClaims &claims);
 
-ws::SocketLimits serverSocketLimits();
+// The limits of a client's socket; its reading pauses where the slow-consumer rule says.
+ws::SocketLimits serverSocketLimits(const SlowConsumerRule &slowConsumer);
 
 // Accepts WebSocket clients on its own QTcpServer (a large listen backlog). With network threads,
 // each accepted socket goes to the next NetworkLane in turn, which reads its upgrade; without,
@@ -39,7 +40,8 @@ class WebSocketListener final : public QTcpServer {
 
 public:
     WebSocketListener(TokenService &tokens, Hub &hub, Metrics &metrics, ConnectionQuota &quota,
-                      std::vector<NetworkLane *> lanes, std::set<std::string> trustedProxies = {}, QObject *parent = nullptr);
+                      std::vector<NetworkLane *> lanes, ws::SocketLimits limits, std::set<std::string> trustedProxies = {},
+                      QObject *parent = nullptr);
     ~WebSocketListener() override;
 
 protected:
@@ -62,6 +64,7 @@ private:
     ConnectionQuota &m_quota;
     const std::vector<NetworkLane *> m_lanes;
     std::size_t m_nextLane = 0;
+    const ws::SocketLimits m_limits;
     const std::set<std::string> m_trustedProxies;
     std::shared_ptr<ws::SocketPoller> m_poller;
     std::unordered_map<ws::WebSocket *, Upgrading> m_upgrading;   // not yet handed over, or refused

@@ -1,6 +1,8 @@
 #include "server/ws/websocket.h"
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <cerrno>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -30,6 +32,11 @@ const Frame &sharedPing()
 {
     static const Frame frame = pingFrame();
     return frame;
+}
+
+std::int64_t steadyMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 } // namespace
@@ -82,8 +89,21 @@ void WebSocket::abort() { finish(); }
 void WebSocket::queue(QByteArray bytes)
 {
     m_queuedBytes += static_cast<std::size_t>(bytes.size());
-    m_queue.push_back(std::move(bytes));
+    m_queue.push_back({std::move(bytes), steadyMs()});
     scheduleFlush();
+}
+
+std::int64_t WebSocket::unsentForMs() const
+{
+    if (m_queueHead >= m_queue.size())
+        return 0;
+    return std::max<std::int64_t>(1, steadyMs() - m_queue[m_queueHead].queuedAtMs);
+}
+
+void WebSocket::updateInterest()
+{
+    if (m_handle != 0)
+        m_poller->setInterest(m_handle, m_fd, !m_readPaused, m_writeBlocked);
 }
 
 // A blocked socket is flushed when the kernel can take more; otherwise at the end of the pass.
@@ -99,6 +119,12 @@ void WebSocket::readable()
 {
     char *buffer = readScratch();
     for (int round = 0; round < kReadsPerPass && m_state != State::Closed; ++round) {
+        if (m_queuedBytes > m_limits.pauseReadingAboveBytes && m_state == State::Open) {
+            // Its requests wait in the kernel (and then on its side) until it reads.
+            m_readPaused = true;
+            updateInterest();
+            return;
+        }
         const ssize_t n = ::recv(m_fd, buffer, kReadChunk, 0);
         if (n == 0) {
             finish();
@@ -251,8 +277,8 @@ void WebSocket::flush()
         std::size_t count = 0;
         for (std::size_t i = m_queueHead; i < m_queue.size() && count < kFramesPerWrite; ++i, ++count) {
             const std::size_t skip = i == m_queueHead ? m_headOffset : 0;
-            parts[count].iov_base = const_cast<char *>(m_queue[i].constData()) + skip;
-            parts[count].iov_len = static_cast<std::size_t>(m_queue[i].size()) - skip;
+            parts[count].iov_base = const_cast<char *>(m_queue[i].bytes.constData()) + skip;
+            parts[count].iov_len = static_cast<std::size_t>(m_queue[i].bytes.size()) - skip;
         }
         msghdr message{};
         message.msg_iov = parts.data();
@@ -264,8 +290,9 @@ void WebSocket::flush()
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 if (!m_writeBlocked) {
                     m_writeBlocked = true;
-                    m_poller->setWriteInterest(m_handle, m_fd, true);
+                    updateInterest();
                 }
+                resumeReadingIfDrained();
                 return;
             }
             finish();
@@ -274,32 +301,42 @@ void WebSocket::flush()
         auto left = static_cast<std::size_t>(written);
         m_queuedBytes -= left;
         while (left > 0) {
-            const std::size_t rest = static_cast<std::size_t>(m_queue[m_queueHead].size()) - m_headOffset;
+            const std::size_t rest = static_cast<std::size_t>(m_queue[m_queueHead].bytes.size()) - m_headOffset;
             if (left < rest) {
                 m_headOffset += left;
                 break;
             }
             left -= rest;
-            m_queue[m_queueHead++] = QByteArray();
+            m_queue[m_queueHead++] = Queued{};
             m_headOffset = 0;
         }
     }
     // All written: let go of the queue's storage too, if it grew for a burst.
     if (m_queue.capacity() > 16)
-        std::vector<QByteArray>().swap(m_queue);
+        std::vector<Queued>().swap(m_queue);
     else
         m_queue.clear();
     m_queueHead = 0;
     m_headOffset = 0;
     if (m_writeBlocked) {
         m_writeBlocked = false;
-        m_poller->setWriteInterest(m_handle, m_fd, false);
+        updateInterest();
     }
+    resumeReadingIfDrained();
     if (m_peerSaidClose) {
         finish();
     } else if (m_shutdownAfterFlush) {
         m_shutdownAfterFlush = false;
         ::shutdown(m_fd, SHUT_WR);
+    }
+}
+
+// Level-triggered epoll reports what waited in the kernel on its next pass.
+void WebSocket::resumeReadingIfDrained()
+{
+    if (m_readPaused && m_state != State::Closed && m_queuedBytes <= m_limits.pauseReadingAboveBytes / 2) {
+        m_readPaused = false;
+        updateInterest();
     }
 }
 

@@ -28,6 +28,10 @@ struct SocketLimits {
     std::size_t maxUpgradeBytes = 8192;
     std::size_t maxFrameBytes = 64 * 1024;
     std::size_t maxMessageBytes = 64 * 1024;
+    // Back-pressure: with more than this unsent, the peer's frames are not read until it has
+    // read its way down to half of it, so a peer that asks faster than it reads is slowed, not
+    // buried in replies.
+    std::size_t pauseReadingAboveBytes = 4 * 1024 * 1024;
 };
 
 // The server's end of one WebSocket (RFC 6455) on a connected TCP socket of its own: it reads
@@ -66,6 +70,10 @@ public:
     const QByteArray &forwardedFor() const { return m_forwardedFor; }
     // Bytes queued and not yet taken by the kernel.
     std::size_t bytesQueued() const { return m_queuedBytes; }
+    // How long the oldest frame still queued has waited for the kernel to take it, 0 when none
+    // waits: how far behind the peer is in reading.
+    std::int64_t unsentForMs() const;
+    bool isReadingPaused() const { return m_readPaused; }
 
     void send(const Frame &frame);
     void ping();
@@ -81,6 +89,8 @@ private:
 
     void queue(QByteArray bytes);
     void scheduleFlush();
+    void updateInterest();
+    void resumeReadingIfDrained();
     void readUpgrade(const char *data, std::size_t size, std::size_t &used);
     void readFrames(const char *data, std::size_t size, std::size_t &used);
     void handle(FrameReader::Message &message);
@@ -99,12 +109,17 @@ private:
     FrameReader m_reader;
     SocketLimits m_limits;
     QByteArray m_pending;                 // bytes read that do not yet make a whole frame
-    std::vector<QByteArray> m_queue;      // frames waiting for the kernel, from m_queueHead
+    struct Queued {
+        QByteArray bytes;
+        std::int64_t queuedAtMs = 0;      // steady clock
+    };
+    std::vector<Queued> m_queue;          // frames waiting for the kernel, from m_queueHead
     std::size_t m_queueHead = 0;
     std::size_t m_headOffset = 0;         // bytes of m_queue[m_queueHead] already written
     std::size_t m_queuedBytes = 0;
     bool m_flushScheduled = false;
     bool m_writeBlocked = false;
+    bool m_readPaused = false;            // too much unsent: the peer's frames wait
     bool m_shutdownAfterFlush = false;    // our last word is queued
     bool m_peerSaidClose = false;
     bool m_discardInput = false;          // after a protocol failure the stream cannot be read

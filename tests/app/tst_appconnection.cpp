@@ -125,6 +125,39 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(transport.lastOf("message.send")["clientMsgId"].get<std::string>()), id);
     }
 
+    // A reply cut short by size (hasMore) is continued from the newest seq and rev it brought,
+    // keeping afterRev, so that edits past the cut are not lost (it once went on from seq 0
+    // when the topic's part of the reply was empty, and dropped afterRev).
+    void sync_hasMore_continuesFromWhatItGot()
+    {
+        Rig rig;
+        auto &[transport, tokens, store, outbox, connection] = rig;
+        connection.start();
+        QVERIFY(bringOnline(transport, connection, 2));
+        connection.openTopic(QString::fromStdString(kTopic));
+        transport.reply(transport.lastOf("message.history"), {{"topicId", kTopic}, {"messages", {messageJson(1), messageJson(2)}}, {"hasMore", false}});
+        transport.drop(1006);
+        QVERIFY(QTest::qWaitFor([&] { return transport.opens == 2; }, 3000));
+        QVERIFY(bringOnline(transport, connection, 9));
+        const json first = transport.lastOf("message.sync");
+        QCOMPARE(first["topics"][0]["afterSeq"].get<int>(), 2);
+        json edited = messageJson(1);
+        edited["rev"] = 7;
+        transport.reply(first, {{"topics", {{{"topicId", kTopic}, {"messages", {edited, messageJson(3)}}, {"hasMore", true}}}}});
+        const json second = transport.lastOf("message.sync");
+        QVERIFY(second != first);
+        QCOMPARE(second["topics"][0]["afterSeq"].get<int>(), 3);
+        QCOMPARE(second["topics"][0]["afterRev"].get<int>(), 7);
+        // Nothing of this topic fitted: it goes on from where it asked, not from the start.
+        transport.reply(second, {{"topics", {{{"topicId", kTopic}, {"messages", json::array()}, {"hasMore", true}}}}});
+        const json third = transport.lastOf("message.sync");
+        QCOMPARE(third["topics"][0]["afterSeq"].get<int>(), 3);
+        QCOMPARE(third["topics"][0]["afterRev"].get<int>(), 7);
+        transport.reply(third, {{"topics", {{{"topicId", kTopic}, {"messages", {messageJson(4)}}, {"hasMore", false}}}}});
+        QCOMPARE(transport.countOf("message.sync"), 3);
+        QCOMPARE(store.messages(kTopic)->messages.size(), std::size_t(4));
+    }
+
     void gap_inLiveEvents_triggersSync()
     {
         Rig rig;

@@ -5,6 +5,7 @@
 #include "e2efixture.h"
 
 #include "rawpeer.h"
+#include "shared/limits.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -83,7 +84,7 @@ private Q_SLOTS:
     {
         Person p = m_harness.reconnect(m_alice);
         QVERIFY(p.ready.is_object());
-        const QByteArray huge = "{\"type\":\"party.create\",\"id\":1,\"name\":\"" + QByteArray(70 * 1024, 'a') + "\"}";
+        const QByteArray huge = "{\"type\":\"party.create\",\"id\":1,\"name\":\"" + QByteArray(qsizetype(chatterbox::limits::kMaxMessageBytes) + 1024, 'a') + "\"}";
         p->sendRaw(huge, 3000);
         QVERIFY(p->waitForClose(5000));
         QCOMPARE(p->closeCode(), 1009);
@@ -208,6 +209,38 @@ private Q_SLOTS:
         QVERIFY(p->isOpen());
         QTest::qWait(200);
         QVERIFY(isOk(p->request("party.list")));
+    }
+
+    // A flood closes the connection with 4004, but what it was already given stays given: each
+    // send it took before is answered first (they were once lost with the close), and stored
+    // exactly when it was acknowledged.
+    void flood_closed4004_afterAnsweringWhatItTook()
+    {
+        Person p = m_harness.reconnect(m_alice);
+        const auto [partyId, topicId] = Harness::createParty(p, "Flood");
+        QVERIFY(!topicId.empty());
+        QTest::qWait(3000);   // a full bucket again
+        std::vector<std::pair<std::int64_t, std::string>> sends;
+        for (int i = 0; i < 50; ++i) {
+            const std::string clientMsgId = uuid();
+            sends.emplace_back(p->post("message.send", {{"topicId", topicId}, {"clientMsgId", clientMsgId}, {"body", "n" + std::to_string(i)}}),
+                               clientMsgId);
+        }
+        for (int i = 0; i < 200; ++i)
+            p->post("party.list");
+        QVERIFY(p->waitForClose(15000));
+        QCOMPARE(p->closeCode(), 4004);
+        int acknowledged = 0;
+        for (const auto &[id, clientMsgId] : sends) {
+            const auto reply = std::find_if(p->replies.begin(), p->replies.end(), [&](const json &r) { return r["id"] == id; });
+            QVERIFY2(reply != p->replies.end(), qPrintable(QStringLiteral("send %1 was never answered").arg(id)));
+            if ((*reply)["type"] == "result")
+                ++acknowledged;
+        }
+        QCOMPARE(acknowledged, 50);
+        pqxx::connection db(m_harness.databaseUrl());
+        pqxx::work tx(db);
+        QCOMPARE(tx.exec_params1("SELECT count(*) FROM messages WHERE topic_id = $1", topicId)[0].as<int>(), acknowledged);
     }
 
     void tooManyConnections_refused()

@@ -43,6 +43,13 @@ public:
     // True when no matching event arrives within the time (after processing what is queued).
     bool noEvent(const std::string &name, int waitMs = 500);
     bool waitForClose(int timeoutMs = 10000);
+    // Refuses (closing with 1009) any message from the server larger than this, as many
+    // WebSocket libraries do by default at 1 MiB.
+    void limitIncomingMessageBytes(qint64 bytes)
+    {
+        m_socket.setMaxAllowedIncomingMessageSize(static_cast<quint64>(bytes));
+        m_socket.setMaxAllowedIncomingFrameSize(static_cast<quint64>(bytes));
+    }
     void close();
     void abort();
 

@@ -56,6 +56,18 @@ private Q_SLOTS:
         QCOMPARE(parsed.config->httpListen.port, std::uint16_t(7000));
     }
 
+    void slowConsumer_timeAndCeiling()
+    {
+        const auto defaults = parse({"--database-url", "x"});
+        QVERIFY(defaults.config);
+        QCOMPARE(defaults.config->slowConsumerTimeout, std::chrono::seconds(30));
+        QCOMPARE(defaults.config->maxSendQueueBytes, std::size_t(64) << 20);
+        const auto set = parse({"--database-url", "x", "--slow-consumer-timeout", "5"}, {{"CHATTERBOX_MAX_SEND_QUEUE_BYTES", "33554432"}});
+        QVERIFY(set.config);
+        QCOMPARE(set.config->slowConsumerTimeout, std::chrono::seconds(5));
+        QCOMPARE(set.config->maxSendQueueBytes, std::size_t(32) << 20);
+    }
+
     void badInput_refusedWithMessage_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -69,6 +81,9 @@ private Q_SLOTS:
         QTest::newRow("not a number") << QStringList{"--database-url", "x", "--db-readers", "many"} << "--db-readers";
         QTest::newRow("stray argument") << QStringList{"--database-url", "x", "serve"} << "serve";
         QTest::newRow("idle below ping") << QStringList{"--database-url", "x", "--ping-interval", "30", "--idle-timeout", "10"} << "--idle-timeout";
+        // Below the largest snapshot a reply can be, a ceiling would drop clients that read.
+        QTest::newRow("send queue too small") << QStringList{"--database-url", "x", "--max-send-queue-bytes", "65536"} << "--max-send-queue-bytes";
+        QTest::newRow("slow consumer zero") << QStringList{"--database-url", "x", "--slow-consumer-timeout", "0"} << "--slow-consumer-timeout";
         QTest::newRow("public url scheme") << QStringList{"--database-url", "x", "--public-url", "ftp://x"} << "--public-url";
     }
     void badInput_refusedWithMessage()
