@@ -4,6 +4,7 @@
 #
 #   scripts/postgres.sh start DATA_DIR   initialise if needed, start, print the connection URL
 #   scripts/postgres.sh stop DATA_DIR    stop it (fast shutdown)
+#   scripts/postgres.sh crash DATA_DIR   stop it as a crash would (immediate: no checkpoint)
 #   scripts/postgres.sh url DATA_DIR     print the connection URL of the "postgres" database
 #
 # PostgreSQL refuses to run as root; when run as root, the cluster runs as the "postgres" system
@@ -13,7 +14,7 @@ set -euo pipefail
 cmd=${1:-}
 data=${2:-}
 if [[ -z "$cmd" || -z "$data" ]]; then
-    echo "usage: $0 start|stop|url DATA_DIR" >&2
+    echo "usage: $0 start|stop|crash|url DATA_DIR" >&2
     exit 2
 fi
 
@@ -64,11 +65,14 @@ stop)
         as_owner "$bindir/pg_ctl" stop --pgdata="$data" --mode=fast --wait >/dev/null 2>&1 || true
     fi
     ;;
+crash)
+    as_owner "$bindir/pg_ctl" stop --pgdata="$data" --mode=immediate --wait >/dev/null
+    ;;
 url)
     url
     ;;
 *)
-    echo "usage: $0 start|stop|url DATA_DIR" >&2
+    echo "usage: $0 start|stop|crash|url DATA_DIR" >&2
     exit 2
     ;;
 esac

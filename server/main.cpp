@@ -275,11 +275,15 @@ int main(int argc, char *argv[])
 
     qCInfo(lcNet, "shutting down");
     listener.close();
-    hub.closeAll(chatterbox::limits::kCloseServerShutdown, QStringLiteral("server shutting down"));
+    // Requests already taken are finished and answered before their connections close, so a
+    // send is either acknowledged or never stored. The database gets a few seconds for them.
+    hub.closeAllWhenAnswered(chatterbox::limits::kCloseServerShutdown, QStringLiteral("server shutting down"));
     QElapsedTimer drain;
     drain.start();
-    while (hub.connectionCount() > 0 && drain.elapsed() < 2000)
+    while (hub.connectionCount() > 0 && drain.elapsed() < 10000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    if (hub.connectionCount() > 0)
+        qCWarning(lcNet, "stopping with %zu connection(s) still open", hub.connectionCount());
     http.stop();
     cluster.stop();
     executor.stop();

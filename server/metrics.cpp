@@ -33,6 +33,11 @@ std::string Metrics::render(const ExecutorStats &db, bool databaseUp) const
     gauge("chatterbox_invite_lookups_failed_total", "Invite codes looked up that did not work.", "counter", inviteLookupsFailed);
     gauge("chatterbox_invite_lookups_throttled_total", "Invite look-ups refused for too many failures.", "counter", inviteLookupsThrottled);
     gauge("chatterbox_db_up", "1 when the database answered the last health check.", "gauge", databaseUp ? 1 : 0);
+    gauge("chatterbox_db_reachable", "1 unless the database threads found the database unreachable.", "gauge",
+          db.health.isUp() ? 1 : 0);
+    gauge("chatterbox_db_outages_total", "Times the database threads found the database gone.", "counter", db.health.outages());
+    gauge("chatterbox_db_unavailable_total", "Requests refused as unavailable because the database was unreachable.",
+          "counter", db.health.refusedTotal());
     gauge("chatterbox_db_write_queue", "Writes waiting for the writer thread.", "gauge", db.writeQueue);
     gauge("chatterbox_db_read_queue", "Reads waiting for a reader thread.", "gauge", db.readQueue);
     gauge("chatterbox_db_commits_total", "Write transactions committed (each may hold several requests).", "counter", db.commits);

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <utility>
+
 namespace chatterbox::server {
 
 namespace {
@@ -309,11 +311,14 @@ void ClusterLink::listenLoop()
         void operator()(const std::string &payload, int) override { link.handleNotification(payload); }
         ClusterLink &link;
     };
+    bool lost = false;   // said once per outage, not once per attempt
     while (!m_stopping) {
         try {
             pqxx::connection connection(m_url);
             // Named, so an operator can tell it apart in pg_stat_activity.
             pqxx::nontransaction(connection).exec0("SET application_name = 'chatterbox listener'");
+            if (std::exchange(lost, false))
+                qCInfo(lcDb, "cluster listener connected again");
             Receiver receiver(connection, *this);
             // Listening from here on; whatever happened before is read from the tables.
             std::vector<InstancePresence> everyone;
@@ -327,7 +332,8 @@ void ClusterLink::listenLoop()
         } catch (const std::exception &e) {
             if (m_stopping)
                 return;
-            qCWarning(lcDb, "cluster listener lost its connection, reconnecting: %s", e.what());
+            if (!std::exchange(lost, true))
+                qCWarning(lcDb, "cluster listener lost its connection, reconnecting: %s", e.what());
             for (int i = 0; i < 10 && !m_stopping; ++i)
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }

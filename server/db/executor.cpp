@@ -20,15 +20,31 @@ constexpr std::size_t kMaxReadBatch = 1;
 
 using ReadTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 
-// Opens a connection, or returns nothing and logs why (the jobs then get "unavailable").
-std::unique_ptr<pqxx::connection> connect(const std::string &url)
+// Opens a connection, or returns nothing (the jobs then get "unavailable"). While the database
+// is away, only when the shared backoff says it is time to try again.
+std::unique_ptr<pqxx::connection> connect(const std::string &url, DatabaseHealth &health)
 {
+    if (!health.mayConnect(steadyNowMs()))
+        return nullptr;
     try {
-        return std::make_unique<pqxx::connection>(url);
+        auto connection = std::make_unique<pqxx::connection>(url);
+        health.reached(steadyNowMs());
+        return connection;
     } catch (const std::exception &e) {
-        qCWarning(lcDb, "cannot connect to the database: %s", e.what());
+        health.lost(e.what(), steadyNowMs());
         return nullptr;
     }
+}
+
+Outcome unavailable(DatabaseHealth &health)
+{
+    health.refused();
+    return Outcome::fail(protocol::ErrorCode::Unavailable, "the server cannot reach its database; try again shortly");
+}
+
+bool isConnectionLoss(const std::exception &e)
+{
+    return dynamic_cast<const pqxx::broken_connection *>(&e) || dynamic_cast<const pqxx::in_doubt_error *>(&e);
 }
 
 bool usable(const std::unique_ptr<pqxx::connection> &c)
@@ -55,10 +71,9 @@ std::size_t endOfRun(const JobList &batch, std::size_t first)
 Outcome outcomeForDatabaseError(const std::exception &error)
 {
     using protocol::ErrorCode;
-    if (dynamic_cast<const pqxx::broken_connection *>(&error) || dynamic_cast<const pqxx::in_doubt_error *>(&error)) {
-        qCWarning(lcDb, "database connection lost: %s", error.what());
+    // Logged by DatabaseHealth, once per outage, not once per request.
+    if (dynamic_cast<const pqxx::broken_connection *>(&error) || dynamic_cast<const pqxx::in_doubt_error *>(&error))
         return Outcome::fail(ErrorCode::Unavailable, "the server cannot reach its database; try again shortly");
-    }
     if (dynamic_cast<const pqxx::unique_violation *>(&error))
         return Outcome::fail(ErrorCode::Conflict, "that already exists");
     if (const auto *sql = dynamic_cast<const pqxx::sql_error *>(&error)) {
@@ -158,10 +173,10 @@ void Executor::writerLoop(Queue &queue)
             return; // stopping, and nothing left to do
         m_stats.writeQueue -= static_cast<std::int64_t>(batch.size());
         if (!usable(connection))
-            connection = connect(m_url);
+            connection = connect(m_url, m_stats.health);
         if (!usable(connection)) {
             for (auto &job : batch)
-                job.done(Outcome::fail(protocol::ErrorCode::Unavailable, "the server cannot reach its database; try again shortly"));
+                job.done(unavailable(m_stats.health));
             continue;
         }
         if (!runWriteBatch(*connection, batch))
@@ -265,7 +280,12 @@ bool Executor::runWriteBatch(pqxx::connection &connection, std::vector<Job> &bat
     } catch (const std::exception &e) {
         // Nothing of the batch is committed: every request in it fails, and no event goes out.
         ++m_stats.failures;
-        connectionHealthy = dynamic_cast<const pqxx::broken_connection *>(&e) == nullptr;
+        connectionHealthy = !isConnectionLoss(e);
+        if (!connectionHealthy) {
+            m_stats.health.lost(e.what(), steadyNowMs());
+            for (std::size_t i = 0; i < batch.size(); ++i)
+                m_stats.health.refused();
+        }
         const Outcome failed = outcomeForDatabaseError(e);
         for (auto &o : outcomes)
             o = failed;
@@ -288,20 +308,23 @@ void Executor::readerLoop()
             return;
         for (auto &job : batch) {
             if (!usable(connection))
-                connection = connect(m_url);
+                connection = connect(m_url, m_stats.health);
             if (job.maintenance) {
                 try {
                     if (connection)
                         job.maintenance(*connection);
                 } catch (const std::exception &e) {
-                    qCWarning(lcDb, "housekeeping failed: %s", e.what());
+                    if (isConnectionLoss(e))
+                        m_stats.health.lost(e.what(), steadyNowMs());
+                    else
+                        qCWarning(lcDb, "housekeeping failed: %s", e.what());
                     connection.reset();
                 }
                 continue;
             }
             --m_stats.readQueue;
             if (!usable(connection)) {
-                job.done(Outcome::fail(protocol::ErrorCode::Unavailable, "the server cannot reach its database; try again shortly"));
+                job.done(unavailable(m_stats.health));
                 continue;
             }
             Outcome outcome;
@@ -311,8 +334,11 @@ void Executor::readerLoop()
                 tx.commit();
             } catch (const std::exception &e) {
                 outcome = outcomeForDatabaseError(e);
-                if (dynamic_cast<const pqxx::broken_connection *>(&e))
+                if (isConnectionLoss(e)) {
+                    m_stats.health.lost(e.what(), steadyNowMs());
+                    m_stats.health.refused();
                     connection.reset();
+                }
             }
             job.done(std::move(outcome));
         }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "server/db/databasehealth.h"
 #include "server/db/eventlog.h"
 #include "server/handlers/outcome.h"
 
@@ -21,6 +22,7 @@
 namespace chatterbox::server {
 
 struct ExecutorStats {
+    DatabaseHealth health;
     std::atomic<std::int64_t> writeQueue{0};
     std::atomic<std::int64_t> readQueue{0};
     std::atomic<std::int64_t> commits{0};

@@ -93,8 +93,9 @@ bool HttpApi::databaseAnswers()
             throw;
         }
     } catch (const std::exception &e) {
-        qCWarning(lcDb, "health check failed: %s", e.what());
-        m_databaseUp = false;
+        // Once per outage: a monitor asking every few seconds must not fill the log.
+        if (m_databaseUp.exchange(false))
+            qCWarning(lcDb, "health check failed: %s", e.what());
         return false;
     }
 }

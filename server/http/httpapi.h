@@ -61,7 +61,7 @@ private:
     std::unique_ptr<http::Server> m_server;
     std::unique_ptr<OAuthRoutes> m_oauth;
     std::atomic<int> m_wsPort{0};
-    std::atomic<bool> m_databaseUp{false};
+    std::atomic<bool> m_databaseUp{true};   // the server checked it on start
 };
 
 } // namespace chatterbox::server

@@ -108,11 +108,11 @@ void Hub::onClosed(Connection *connection)
     connection->deleteLater();
 }
 
-void Hub::closeAll(std::uint16_t code, const QString &reason)
+void Hub::closeAllWhenAnswered(std::uint16_t code, const QString &reason)
 {
     const auto connections = m_connections;
     for (const auto &[id, connection] : connections)
-        connection->close(code, reason);
+        connection->closeWhenAnswered(code, reason);
 }
 
 void Hub::closeFamily(const std::string &familyId)

@@ -62,7 +62,9 @@ public:
     // A socket just upgraded, for a person checked (a valid token, and a share of the quota
     // taken for it).
     void adopt(std::unique_ptr<SocketEnd> socket, AccessClaims claims);
-    void closeAll(std::uint16_t code, const QString &reason);
+    // A clean stop: every connection takes no more requests, gets the replies to those it sent
+    // (the writes in flight finish), then closes with `code`.
+    void closeAllWhenAnswered(std::uint16_t code, const QString &reason);
     // A sign-in was revoked (sign-out, or a stolen refresh token): its connections end now.
     void closeFamily(const std::string &familyId);
     std::size_t connectionCount() const { return m_connections.size(); }

@@ -70,6 +70,21 @@ void TestServer::stop()
     m_output += m_process.readAll();
 }
 
+bool TestServer::terminateAndWait(int timeoutMs)
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return false;
+    m_process.terminate();
+    const bool exited = QTest::qWaitFor([&] { return m_process.state() == QProcess::NotRunning; }, timeoutMs);
+    m_output += m_process.readAll();
+    if (!exited) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+        return false;
+    }
+    return m_process.exitStatus() == QProcess::NormalExit && m_process.exitCode() == 0;
+}
+
 void TestServer::kill()
 {
     if (m_process.state() == QProcess::NotRunning)

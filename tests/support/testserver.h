@@ -28,6 +28,9 @@ public:
     bool restart();
     void stop();              // SIGTERM, wait
     void kill();              // SIGKILL
+    // SIGTERM, then wait on the event loop (so that the test's clients go on reading while the
+    // server drains); true when it exited by itself within the time, with exit code 0.
+    bool terminateAndWait(int timeoutMs);
     QString output() const;   // what it printed, for failure messages
 
     QUrl httpUrl(const QString &path = QStringLiteral("/")) const;
