@@ -3,6 +3,7 @@
 #include "server/auth/tokens.h"
 #include "server/net/slowconsumer.h"
 #include "server/net/socketend.h"
+#include "shared/requests.h"
 #include "shared/types.h"
 
 #include <QByteArray>
@@ -12,6 +13,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
+#include <vector>
 #include <string>
 #include <unordered_set>
 
@@ -68,6 +71,8 @@ public:
     // Events with ids up to this are already in the snapshot the client was given.
     std::int64_t snapshotEventId = 0;
     std::unordered_set<std::string> parties;
+    // Requests that came after hello, before its reply went out: served right after it.
+    std::vector<std::pair<std::int64_t, protocol::Request>> heldUntilReady;
     // What the app last reported (online until it says idle).
     protocol::Presence presence = protocol::Presence::Online;
 

@@ -19,6 +19,9 @@ namespace chatterbox::server {
 
 namespace {
 
+// Requests a client may pipeline after hello before its reply (the rate limit's burst).
+constexpr std::size_t kMaxHeldUntilReady = 60;
+
 const std::vector<std::string> kServerFeatures = {"message.sync", "message.edit", "topic.reorder", "invites",
                                                   "presence", "typing", "read-state", "mentions"};
 
@@ -189,7 +192,14 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
         return;
     }
     if (connection->state() == Connection::State::Loading) {
-        sendError(connection, requestId, protocol::ErrorCode::NotReady, "wait for the reply to hello");
+        // Pipelined after hello: served once the ready snapshot is out, in order, so that it is
+        // answered the same whether or not the snapshot was read quickly.
+        if (connection->heldUntilReady.size() < kMaxHeldUntilReady) {
+            connection->heldUntilReady.push_back({requestId, request});
+            connection->requestStarted();
+        } else {
+            sendError(connection, requestId, protocol::ErrorCode::NotReady, "wait for the reply to hello");
+        }
         return;
     }
     Pending pending;
@@ -298,6 +308,7 @@ void Hub::finishHello(Connection *connection, const Pending &pending, Outcome &o
         connection->setState(Connection::State::AwaitingHello);
         if (outcome.error)
             sendError(connection, pending.requestId, outcome.error->code, outcome.error->message);
+        refuseHeld(connection);
         return;
     }
     const Snapshot &snapshot = *outcome.snapshot;
@@ -306,19 +317,37 @@ void Hub::finishHello(Connection *connection, const Pending &pending, Outcome &o
         // from memory: the client must ask again.
         connection->setState(Connection::State::AwaitingHello);
         sendError(connection, pending.requestId, protocol::ErrorCode::Unavailable, "the server is busy; send hello again");
+        refuseHeld(connection);
         return;
     }
     connection->snapshotEventId = snapshot.eventId;
     for (const auto &partyId : snapshot.partyIds)
         follow(connection, partyId);
     connection->setState(Connection::State::Ready);
-    setPresence(connection, protocol::Presence::Online);
-    outcome.result["presence"] = presenceOfMembers(outcome.result["parties"]);
+    // The reply comes first: events start after it (protocol.md), the person's own coming online
+    // included. The snapshot already shows them online.
+    auto presence = presenceOfMembers(outcome.result["parties"]);
+    if (!outcome.result["parties"].empty())
+        presence[connection->userId()] = protocol::presenceName(protocol::Presence::Online);
+    outcome.result["presence"] = std::move(presence);
     sendResult(connection, pending.requestId, outcome.result);
+    setPresence(connection, protocol::Presence::Online);
     // Whatever committed after the snapshot and already went out to others.
     for (const auto &event : m_recent) {
         if (event->id > snapshot.eventId && connection->isOpen())
             deliver(connection, *event, ws::textFrame(event->frame));
+    }
+    for (auto &held : std::exchange(connection->heldUntilReady, {})) {
+        startRequest(connection, held.first, held.second);
+        connection->requestAnswered();   // held no more; it counts on its own now
+    }
+}
+
+void Hub::refuseHeld(Connection *connection)
+{
+    for (auto &held : std::exchange(connection->heldUntilReady, {})) {
+        sendError(connection, held.first, protocol::ErrorCode::NotReady, "hello failed; send hello again");
+        connection->requestAnswered();
     }
 }
 
@@ -335,7 +364,9 @@ void Hub::sweep()
     std::vector<Connection *> expired;
     std::vector<Connection *> behind;
     for (const auto &[id, connection] : m_connections) {
-        if (connection->isOpen() && connection->socketUnsentForMs() > 0)
+        if (!connection->isOpen())
+            continue;   // already closing: judged, and logged, once
+        if (connection->socketUnsentForMs() > 0)
             behind.push_back(connection);
         if (connection->expiresAt() <= nowSeconds)
             expired.push_back(connection);

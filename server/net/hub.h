@@ -96,6 +96,8 @@ private:
     Executor::Done reply(Pending pending);
     void finish(const Pending &pending, Outcome &outcome);
     void answer(Connection *connection, const Pending &pending, Outcome &outcome);
+    // Requests pipelined after a hello that did not succeed get not_ready.
+    void refuseHeld(Connection *connection);
     void finishHello(Connection *connection, const Pending &pending, Outcome &outcome);
     void sendError(Connection *connection, std::int64_t requestId, protocol::ErrorCode code, const std::string &message);
     void sendResult(Connection *connection, std::int64_t requestId, const nlohmann::json &result);

@@ -80,6 +80,33 @@ private Q_SLOTS:
         QVERIFY(client.hello().is_object());
     }
 
+    // Requests pipelined right after hello are served after its reply, however quickly
+    // the snapshot is read; no event, not even the person's own coming online, comes before it.
+    void pipelinedAfterHello_servedAfterReady_eventsAfterIt()
+    {
+        for (int round = 0; round < 20; ++round) {
+            TestClient client;
+            QVERIFY(client.open(m_harness.server().webSocketUrl(), m_alice.login.accessToken));
+            const std::int64_t hello = client.post("hello", {{"protocol", 1}});
+            const std::int64_t list = client.post("party.list");
+            const std::int64_t presence = client.post("presence.set", {{"status", "online"}});
+            QVERIFY(QTest::qWaitFor([&] { return client.replies.size() >= 3; }, 10000));
+            QCOMPARE(client.received.front()["type"].get<std::string>(), std::string("result"));
+            QCOMPARE(client.received.front()["id"].get<std::int64_t>(), hello);
+            QCOMPARE(client.received.front()["result"]["presence"].value(m_alice.login.userId, std::string()), std::string("online"));
+            // Replies may come in any order (protocol.md); each is a result.
+            for (const std::int64_t id : {list, presence}) {
+                const auto reply = std::find_if(client.replies.begin(), client.replies.end(), [&](const json &r) { return r["id"] == id; });
+                QVERIFY(reply != client.replies.end());
+                QVERIFY2(isOk(*reply), reply->dump().c_str());
+            }
+        }
+        // Before hello it is still not_ready.
+        TestClient early;
+        QVERIFY(early.open(m_harness.server().webSocketUrl(), m_alice.login.accessToken));
+        QCOMPARE(errorCode(early.request("party.list")), std::string("not_ready"));
+    }
+
     void oversizedFrame_closedWith1009()
     {
         Person p = m_harness.reconnect(m_alice);

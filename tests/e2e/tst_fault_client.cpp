@@ -70,6 +70,8 @@ private Q_SLOTS:
                  out.constData());
         process.kill();
         process.waitForFinished(5000);
+        // Its idle close is logged once, not on every sweep until the connection is gone.
+        QCOMPARE(m_harness.server().output().count(QStringLiteral("silent for")), 1);
     }
 };
 

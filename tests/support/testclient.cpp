@@ -11,6 +11,7 @@ TestClient::TestClient()
         const json frame = json::parse(text.toStdString(), nullptr, false);
         if (!frame.is_object())
             return;
+        received.push_back(frame);
         if (frame.value("type", std::string()) == "event")
             events.push_back({{"event", frame["event"]}, {"data", frame["data"]}});
         else

@@ -57,6 +57,7 @@ public:
     int closeCode() const { return m_closeCode; }
     QList<json> events;        // every event received, in order: {"event": name, "data": {...}}
     QList<json> replies;       // every reply received, in order
+    QList<json> received;      // every frame, replies and events, in the order they came
 
 private:
     QWebSocket m_socket;
