@@ -10,7 +10,6 @@ namespace chatterbox::app {
 using nlohmann::json;
 
 namespace {
-constexpr int kWakeCheckMs = 5000;
 constexpr int kWakeGapMs = 15000;   // a tick this late means the machine was asleep
 } // namespace
 
@@ -35,8 +34,10 @@ Connection::Connection(Transport &transport, TokenSource &session, Store &store,
         if (m_ready)
             sendEntry(id);
     });
+    connect(&m_transport, &Transport::pongReceived, this, [this] { m_lastHeard.restart(); });
     connect(&m_wakeCheck, &QTimer::timeout, this, &Connection::checkForWake);
-    m_wakeCheck.start(kWakeCheckMs);
+    connect(&m_wakeCheck, &QTimer::timeout, this, &Connection::checkLiveness);
+    m_wakeCheck.start(m_liveness.tickMs);
     m_lastTick = QDateTime::currentDateTimeUtc();
     // Back on the network: try at once rather than at the end of the backoff.
     if (QNetworkInformation::loadDefaultBackend()) {
@@ -93,6 +94,31 @@ void Connection::checkForWake()
     }
 }
 
+void Connection::setLiveness(Liveness liveness)
+{
+    m_liveness = liveness;
+    m_wakeCheck.start(liveness.tickMs);
+}
+
+void Connection::checkLiveness()
+{
+    if (m_transportOpen) {
+        if (m_lastHeard.elapsed() >= m_liveness.silentMs)
+            return declareDead(tr("The server stopped answering."));
+        m_transport.ping();
+    } else if (m_opening && m_openingSince.elapsed() >= m_liveness.connectMs) {
+        declareDead(tr("The server could not be reached."));
+    }
+}
+
+void Connection::declareDead(const QString &why)
+{
+    m_transport.close();
+    // The transport may have said so itself (a real socket reports its abort).
+    if (m_transportOpen || m_opening)
+        onClosed(1006, why);
+}
+
 void Connection::connectNow()
 {
     if (!m_running)
@@ -102,11 +128,16 @@ void Connection::connectNow()
         return;
     }
     setState(State::Connecting, tr("Connecting…"));
+    m_opening = true;
+    m_openingSince.restart();
     m_transport.open(m_session.webSocketUrl(), m_session.currentAccessToken());
 }
 
 void Connection::onOpened()
 {
+    m_opening = false;
+    m_transportOpen = true;
+    m_lastHeard.restart();
     request("hello", {{"protocol", limits::kProtocolVersion},
                       {"features", {"message.sync", "message.edit", "presence", "typing", "read-state", "mentions"}}},
             [this](const json *result, const protocol::Error *error) {
@@ -298,6 +329,7 @@ void Connection::loadOlder(const QString &topicId, std::function<void(bool)> don
 
 void Connection::onText(const QString &text)
 {
+    m_lastHeard.restart();
     const auto frame = protocol::decodeServerFrame(text.toStdString());
     if (!frame.ok())
         return; // unknown events from a newer server are skipped
@@ -330,6 +362,8 @@ void Connection::onText(const QString &text)
 void Connection::onClosed(int code, const QString &reason)
 {
     m_ready = false;
+    m_transportOpen = false;
+    m_opening = false;
     m_inFlight.clear();
     // Requests on the dead connection will never be answered: tell their callers.
     const auto pending = std::exchange(m_pending, {});

@@ -60,6 +60,17 @@ public:
     // Reconnects now instead of waiting for the backoff.
     void reconnectNow();
 
+    // How often it pings an open connection (and checks for a machine that slept), how long a
+    // connection may be silent (no frame, no pong) before it counts as dead, and how long an
+    // open may take. A dead connection is not always closed by the network: a partition drops
+    // traffic both ways and tells no one.
+    struct Liveness {
+        int tickMs = 5000;
+        int silentMs = 20000;
+        int connectMs = 15000;
+    };
+    void setLiveness(Liveness liveness);
+
     void request(const std::string &type, nlohmann::json fields, Reply reply = {});
     // Pages older history into the store; done(true) when a page arrived.
     void loadOlder(const QString &topicId, std::function<void(bool)> done = {});
@@ -81,6 +92,9 @@ private:
     void sendEntry(const QString &clientMsgId);
     void sync(const std::vector<protocol::SyncPosition> &positions);
     void checkForWake();
+    void checkLiveness();
+    // The connection is dead without having said so: end it and go on as if it had closed.
+    void declareDead(const QString &why);
 
     Transport &m_transport;
     TokenSource &m_session;
@@ -98,6 +112,11 @@ private:
     QTimer m_retry;
     QTimer m_wakeCheck;
     QDateTime m_lastTick;
+    Liveness m_liveness;
+    bool m_transportOpen = false;
+    bool m_opening = false;
+    QElapsedTimer m_lastHeard;
+    QElapsedTimer m_openingSince;
 };
 
 } // namespace chatterbox::app

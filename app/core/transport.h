@@ -19,10 +19,14 @@ public:
 
     virtual void open(const QUrl &url, const QByteArray &accessToken) = 0;
     virtual void sendText(const QString &text) = 0;
+    // A WebSocket ping; the answer comes as pongReceived().
+    virtual void ping() = 0;
+    // Ends the connection now; closed() follows, unless it never opened.
     virtual void close() = 0;
 
 Q_SIGNALS:
     void opened();
+    void pongReceived();
     void textReceived(const QString &text);
     // code is the WebSocket close code (1006 when the connection just dropped).
     void closed(int code, const QString &reason);

@@ -16,6 +16,7 @@ WebSocketTransport::WebSocketTransport(QObject *parent) : Transport(parent)
         Q_EMIT opened();
     });
     connect(&m_socket, &QWebSocket::textMessageReceived, this, &Transport::textReceived);
+    connect(&m_socket, &QWebSocket::pong, this, [this] { Q_EMIT pongReceived(); });
     connect(&m_socket, &QWebSocket::disconnected, this, [this] {
         m_open = false;
         const int code = m_socket.closeCode() == QWebSocketProtocol::CloseCodeNormal && m_socket.closeReason().isEmpty()
@@ -35,6 +36,12 @@ void WebSocketTransport::sendText(const QString &text)
 {
     if (m_open)
         m_socket.sendTextMessage(text);
+}
+
+void WebSocketTransport::ping()
+{
+    if (m_open)
+        m_socket.ping();
 }
 
 void WebSocketTransport::close()

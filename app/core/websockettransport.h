@@ -14,6 +14,7 @@ public:
     explicit WebSocketTransport(QObject *parent = nullptr);
     void open(const QUrl &url, const QByteArray &accessToken) override;
     void sendText(const QString &text) override;
+    void ping() override;
     void close() override;
 
 private:

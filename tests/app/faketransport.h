@@ -18,12 +18,22 @@ public:
     QByteArray lastToken;
     std::vector<nlohmann::json> sent;
 
+    int pings = 0;
+    bool answersOpen = true;   // false: an open that hangs, as a connect to a partitioned host does
+
     void open(const QUrl &, const QByteArray &token) override
     {
         ++opens;
         lastToken = token;
+        if (!answersOpen)
+            return;
         m_open = true;
         QMetaObject::invokeMethod(this, [this] { Q_EMIT opened(); }, Qt::QueuedConnection);
+    }
+    void ping() override
+    {
+        if (m_open)
+            ++pings;
     }
     void sendText(const QString &text) override
     {
@@ -38,6 +48,7 @@ public:
     {
         deliver(protocol::encodeResult(request["id"].get<std::int64_t>(), result));
     }
+    void pong() { Q_EMIT pongReceived(); }
     void drop(int code = 1006)
     {
         m_open = false;

@@ -4,6 +4,7 @@
 #include "app/core/connection.h"
 #include "faketransport.h"
 
+#include <QElapsedTimer>
 #include <QTest>
 
 using namespace chatterbox;
@@ -156,6 +157,47 @@ private Q_SLOTS:
         transport.reply(third, {{"topics", {{{"topicId", kTopic}, {"messages", {messageJson(4)}}, {"hasMore", false}}}}});
         QCOMPARE(transport.countOf("message.sync"), 3);
         QCOMPARE(store.messages(kTopic)->messages.size(), std::size_t(4));
+    }
+
+    // Traffic dropped both ways tells no one: the app pings, and a connection that answers
+    // nothing (no frame, no pong) for the silent time is given up and reconnected.
+    void silentConnection_declaredDead_andReconnected()
+    {
+        Rig rig;
+        auto &[transport, tokens, store, outbox, connection] = rig;
+        connection.setLiveness({50, 400, 400});
+        connection.start();
+        QVERIFY(bringOnline(transport, connection, 1));
+        // Answered pings keep it alive well past the silent time.
+        QElapsedTimer alive;
+        alive.start();
+        while (alive.elapsed() < 1000) {
+            transport.pong();
+            QTest::qWait(50);
+        }
+        QCOMPARE(connection.state(), Connection::State::Online);
+        QVERIFY(transport.pings > 5);
+        // Then nothing comes back.
+        QVERIFY(QTest::qWaitFor([&] { return connection.state() != Connection::State::Online; }, 2000));
+        QVERIFY2(connection.reason().contains(QStringLiteral("stopped answering")), qPrintable(connection.reason()));
+        QVERIFY(QTest::qWaitFor([&] { return transport.opens == 2; }, 3000));
+        QVERIFY(bringOnline(transport, connection, 1));
+    }
+
+    // A connect into a partition hangs rather than fails: it is given up after the connect time
+    // and tried again, so the app is back soon after the network is.
+    void hangingConnect_givenUp_andRetried()
+    {
+        Rig rig;
+        auto &[transport, tokens, store, outbox, connection] = rig;
+        connection.setLiveness({50, 400, 300});
+        transport.answersOpen = false;
+        connection.start();
+        QCOMPARE(transport.opens, 1);
+        QVERIFY(QTest::qWaitFor([&] { return connection.reason().contains(QStringLiteral("could not be reached")); }, 2000));
+        transport.answersOpen = true;
+        QVERIFY(QTest::qWaitFor([&] { return transport.opens >= 2; }, 3000));
+        QVERIFY(bringOnline(transport, connection, 1));
     }
 
     void gap_inLiveEvents_triggersSync()
