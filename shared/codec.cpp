@@ -404,6 +404,9 @@ void from_json(const json &j, SetPresence &v) { read(j, "status", v.status); }
 void to_json(json &j, const StartTyping &v) { j = {{"topicId", v.topicId}}; }
 void from_json(const json &j, StartTyping &v) { read(j, "topicId", v.topicId); }
 
+void to_json(json &j, const RenewAccess &v) { j = {{"accessToken", v.accessToken}}; }
+void from_json(const json &j, RenewAccess &v) { read(j, "accessToken", v.accessToken); }
+
 void to_json(json &j, const MarkRead &v) { j = {{"topicId", v.topicId}, {"seq", v.seq}}; }
 void from_json(const json &j, MarkRead &v) { read(j, "topicId", v.topicId); read(j, "seq", v.seq); }
 
@@ -500,6 +503,9 @@ void from_json(const json &j, ReadStateReply &v) { read(j, "readState", v.readSt
 
 void to_json(json &j, const ProfileReply &v) { j = {{"user", v.user}}; }
 void from_json(const json &j, ProfileReply &v) { read(j, "user", v.user); }
+
+void to_json(json &j, const RenewedAccess &v) { j = {{"expiresAt", v.expiresAt}}; }
+void from_json(const json &j, RenewedAccess &v) { read(j, "expiresAt", v.expiresAt); }
 
 // Events.
 

@@ -38,6 +38,9 @@ inline constexpr double kInviteAddressFailureRefillSeconds = 1.0;
 // Look-ups waiting for budget that running look-ups hold (many people joining from one address).
 inline constexpr std::size_t kMaxParkedInviteLookups = 1000;
 
+// An access token, as session.renew carries it (the server's are about 300 bytes).
+inline constexpr std::size_t kMaxAccessTokenBytes = 4096;
+
 // Profiles.
 inline constexpr std::size_t kMaxAvatarUrlBytes = 2048;
 

@@ -44,5 +44,6 @@ struct InviteList { std::vector<Invite> invites; };
 struct InvitePreviewReply { InvitePreview preview; };
 struct ReadStateReply { ReadState readState; };
 struct ProfileReply { User user; };
+struct RenewedAccess { std::int64_t expiresAt = 0; };   // ms since the epoch
 
 } // namespace chatterbox::protocol

@@ -175,12 +175,19 @@ struct UpdateProfile {
     std::optional<std::string> avatarUrl;   // "" removes it
 };
 
+// Hands an open connection the access token its sign-in was refreshed to, so that the connection
+// lives as long as the sign-in instead of closing with 4001 when the token it opened with expires.
+struct RenewAccess {
+    static constexpr const char *kType = "session.renew";
+    std::string accessToken;
+};
+
 using Request = std::variant<Hello, ListParties, CreateParty, RenameParty, DeleteParty, LeaveParty,
                              TransferOwnership, SetMemberRole, KickMember, CreateTopic, RenameTopic,
                              DeleteTopic, ReorderTopics, SendMessage, EditMessage, DeleteMessage,
                              FetchHistory, SyncTopics, CreateInvite, ListInvites, RevokeInvite,
                              PreviewInvite, JoinInvite, SetPresence, StartTyping, MarkRead,
-                             UpdateProfile>;
+                             UpdateProfile, RenewAccess>;
 
 // A decoded client frame: the request and the id its reply must carry.
 struct ClientFrame {

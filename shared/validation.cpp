@@ -210,6 +210,12 @@ struct Validator {
         return std::nullopt;
     }
     std::optional<Error> operator()(StartTyping &r) const { return checkId(r.topicId, "topicId"); }
+    std::optional<Error> operator()(RenewAccess &r) const
+    {
+        if (r.accessToken.empty() || r.accessToken.size() > limits::kMaxAccessTokenBytes)
+            return invalid("accessToken must be 1 to " + std::to_string(limits::kMaxAccessTokenBytes) + " bytes");
+        return std::nullopt;
+    }
     std::optional<Error> operator()(MarkRead &r) const
     {
         if (auto e = checkId(r.topicId, "topicId")) return e;

@@ -20,6 +20,7 @@ Client::Client(SecretStore &secrets, UrlOpener &browser, const QString &outboxPa
       m_typing(m_store)
 {
     connect(&m_session, &Session::signedIn, &m_connection, &Connection::start);
+    connect(&m_session, &Session::accessTokenChanged, &m_connection, &Connection::renewAccess);
     // A party or topic that goes away (deleted, or the person was removed) leaves the screen.
     connect(&m_store, &Store::partiesReset, this, [this] {
         if (!currentPartyId().isEmpty() && !m_store.party(currentPartyId().toStdString()))

@@ -94,6 +94,14 @@ void Connection::checkForWake()
     }
 }
 
+void Connection::renewAccess()
+{
+    if (!m_ready)
+        return;   // the next connection opens with the new token anyway
+    // A refusal is not fatal: the connection then ends with 4001 and is opened again.
+    request("session.renew", {{"accessToken", m_session.currentAccessToken().toStdString()}});
+}
+
 void Connection::setLiveness(Liveness liveness)
 {
     m_liveness = liveness;

@@ -76,6 +76,9 @@ public:
     void loadOlder(const QString &topicId, std::function<void(bool)> done = {});
     // Loads the newest page of a topic the first time it is opened.
     void openTopic(const QString &topicId);
+    // Hands the open connection the session's new access token (session.renew), so that it is
+    // not closed when the token it opened with expires.
+    void renewAccess();
 
 Q_SIGNALS:
     void stateChanged(chatterbox::app::Connection::State state, const QString &reason);

@@ -152,6 +152,7 @@ void Session::acceptTokens(const QByteArray &json, std::function<void(bool)> don
         m_refreshTimer.start(std::max(5, lifetime * 4 / 5) * 1000);
         m_error.clear();
         setState(State::SignedIn);
+        Q_EMIT accessTokenChanged();
         done(true);
     });
 }

@@ -61,6 +61,8 @@ Q_SIGNALS:
     void stateChanged(chatterbox::app::Session::State state);
     void serverReady();
     void signedIn();
+    // A new access token, from a sign-in or a refresh; currentAccessToken() has it.
+    void accessTokenChanged();
     // Something went wrong; the text says what to do next.
     void failed(const QString &message);
     // The sign-in worked but no keychain took it, so it is kept in memory for this run only.

@@ -66,7 +66,9 @@ public:
     std::int64_t lastPingMs() const { return m_lastPingMs; }
     void ping(std::int64_t nowMs);
     // Seconds since the epoch when the access token it was opened with expires.
-    std::int64_t expiresAt() const { return m_claims.expiresAt; }
+    std::int64_t expiresAt() const { return m_expiresAt; }
+    // session.renew: the sign-in's newer token, checked by the hub, expires later.
+    void renewAccess(std::int64_t expiresAt) { m_expiresAt = std::max(m_expiresAt, expiresAt); }
 
     // Events with ids up to this are already in the snapshot the client was given.
     std::int64_t snapshotEventId = 0;
@@ -97,6 +99,7 @@ private:
     std::int64_t m_lastRefillMs;
     int m_strikes = 0;
     int m_requestsInFlight = 0;
+    std::int64_t m_expiresAt = m_claims.expiresAt;
     struct PendingClose {
         std::uint16_t code;
         QString reason;

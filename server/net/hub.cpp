@@ -220,6 +220,19 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
         }, reply(std::move(pending)));
         return;
     }
+    if (const auto *renew = std::get_if<protocol::RenewAccess>(&request)) {
+        // Checked as the upgrade checks a token, and it must be the same person's same sign-in:
+        // a connection cannot be handed over to someone else, or to another sign-in.
+        const auto claims = m_tokens.verifyAccessToken(renew->accessToken);
+        if (!claims || claims->userId != connection->userId() || claims->familyId != connection->familyId()) {
+            sendError(connection, requestId, protocol::ErrorCode::InvalidRequest,
+                      "that access token is not a valid one of this connection's sign-in");
+            return;
+        }
+        connection->renewAccess(claims->expiresAt);
+        sendResult(connection, requestId, protocol::RenewedAccess{claims->expiresAt * 1000});
+        return;
+    }
     if (const auto *presence = std::get_if<protocol::SetPresence>(&request)) {
         setPresence(connection, presence->status);
         sendResult(connection, requestId, nlohmann::json::object());

@@ -59,7 +59,14 @@ struct Router {
     Route operator()(const protocol::StartTyping &r) const { return bind(RouteKind::Read, handlers::startTyping, r, ctx); }
     Route operator()(const protocol::MarkRead &r) const { return bind(RouteKind::Write, handlers::markRead, r, ctx); }
     Route operator()(const protocol::UpdateProfile &r) const { return bind(RouteKind::Write, handlers::updateProfile, r, ctx); }
-    // Presence is live state held by the hub, which answers it itself.
+    // Presence is live state held by the hub, and a connection's token is the hub's to check:
+    // it answers both itself.
+    Route operator()(const protocol::RenewAccess &) const
+    {
+        return Route{RouteKind::Read, [](pqxx::transaction_base &) {
+                         return Outcome::fail(protocol::ErrorCode::Internal, "session.renew is answered by the hub");
+                     }};
+    }
     Route operator()(const protocol::SetPresence &) const
     {
         return Route{RouteKind::Read, [](pqxx::transaction_base &) { return Outcome::reply(nlohmann::json::object()); }};

@@ -200,6 +200,25 @@ private Q_SLOTS:
         QVERIFY(bringOnline(transport, connection, 1));
     }
 
+    // A refreshed token goes to the open connection (session.renew), so it is not closed with
+    // 4001 when the one it opened with expires; offline there is nothing to renew.
+    void renewAccess_sendsTheNewTokenWhenOnline()
+    {
+        Rig rig;
+        auto &[transport, tokens, store, outbox, connection] = rig;
+        connection.renewAccess();
+        QVERIFY(transport.lastOf("session.renew").is_null());
+        connection.start();
+        QVERIFY(bringOnline(transport, connection, 1));
+        tokens.token = "token-2";
+        connection.renewAccess();
+        const json renew = transport.lastOf("session.renew");
+        QVERIFY(!renew.is_null());
+        QCOMPARE(renew["accessToken"].get<std::string>(), std::string("token-2"));
+        transport.reply(renew, {{"expiresAt", 1795800000000}});
+        QCOMPARE(connection.state(), Connection::State::Online);
+    }
+
     void gap_inLiveEvents_triggersSync()
     {
         Rig rig;

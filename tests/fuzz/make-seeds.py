@@ -120,6 +120,7 @@ def protocol():
         {"type": "presence.set", "id": 27, "status": "idle"},
         {"type": "topic.markRead", "id": 29, "topicId": T, "seq": 42},
         {"type": "profile.update", "id": 30, "displayName": "Alice B.", "avatarUrl": "https://example.org/a.png"},
+        {"type": "session.renew", "id": 31, "accessToken": "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2ln"},
     ]
     for r in requests:
         write("fuzz_protocol", "request-" + r["type"], json.dumps(r, ensure_ascii=False, separators=(",", ":")))
