@@ -141,6 +141,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
         {"CHATTERBOX_SLOW_CONSUMER_TIMEOUT", "--slow-consumer-timeout"},
         {"CHATTERBOX_SIGNING_KEY_ROTATION_DAYS", "--signing-key-rotation-days"},
     };
+    bool slowConsumerTimeoutGiven = false;
     std::vector<std::pair<std::string, std::string>> options;
     for (const auto &[name, value] : environment) {
         const auto it = kEnvToOption.find(name);
@@ -268,13 +269,22 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
             else if (option == "--access-token-ttl") config.accessTokenLifetime = std::chrono::seconds(*n);
             else if (option == "--instance-timeout") config.instanceTimeout = std::chrono::seconds(*n);
             else if (option == "--max-send-queue-bytes") config.maxSendQueueBytes = static_cast<std::size_t>(*n);
-            else if (option == "--slow-consumer-timeout") config.slowConsumerTimeout = std::chrono::seconds(*n);
+            else if (option == "--slow-consumer-timeout") {
+                config.slowConsumerTimeout = std::chrono::seconds(*n);
+                slowConsumerTimeoutGiven = true;
+            }
             else if (option == "--signing-key-rotation-days") config.keyRotation = std::chrono::seconds(*n * 24 * 3600);
             else config.maxConnectionsPerUser = static_cast<int>(*n);
         }
     }
     if (config.idleTimeout <= config.pingInterval)
         return fail("--idle-timeout must be longer than --ping-interval");
+    // A client too far behind is not read (back-pressure), so its pongs wait too: the slow
+    // consumer rule must judge it before silence does.
+    if (!slowConsumerTimeoutGiven)
+        config.slowConsumerTimeout = std::max(std::chrono::seconds(1), std::min(config.slowConsumerTimeout, config.idleTimeout / 2));
+    if (config.slowConsumerTimeout >= config.idleTimeout)
+        return fail("--slow-consumer-timeout must be shorter than --idle-timeout");
     result.config = std::move(config);
     return result;
 }

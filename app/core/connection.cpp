@@ -138,7 +138,8 @@ void Connection::connectNow()
     setState(State::Connecting, tr("Connecting…"));
     m_opening = true;
     m_openingSince.restart();
-    m_transport.open(m_session.webSocketUrl(), m_session.currentAccessToken());
+    m_openedWithToken = m_session.currentAccessToken();
+    m_transport.open(m_session.webSocketUrl(), m_openedWithToken);
 }
 
 void Connection::onOpened()
@@ -169,6 +170,9 @@ void Connection::onOpened()
                 for (const auto &topicId : std::exchange(m_wantedTopics, {}))
                     openTopic(topicId);
                 sendOutbox();
+                // Refreshed while this connection was opening: hand it the new token too.
+                if (m_session.currentAccessToken() != m_openedWithToken)
+                    renewAccess();
                 Q_EMIT this->ready();
             });
 }

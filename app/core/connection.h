@@ -120,6 +120,7 @@ private:
     bool m_opening = false;
     QElapsedTimer m_lastHeard;
     QElapsedTimer m_openingSince;
+    QByteArray m_openedWithToken;
 };
 
 } // namespace chatterbox::app

@@ -9,7 +9,7 @@ namespace chatterbox::app {
 WebSocketTransport::WebSocketTransport(QObject *parent) : Transport(parent)
 {
     // The server's frames are bounded too; refuse anything larger than the protocol allows.
-    m_socket.setMaxAllowedIncomingFrameSize(4 * 1024 * 1024);
+    m_socket.setMaxAllowedIncomingFrameSize(16 * 1024 * 1024);   // the server sends a message as one frame
     m_socket.setMaxAllowedIncomingMessageSize(16 * 1024 * 1024);
     connect(&m_socket, &QWebSocket::connected, this, [this] {
         m_open = true;

@@ -19,7 +19,7 @@ public:
     bool mayConnect(std::int64_t nowMs) const;
     // A connection opened, or a transaction went through.
     void reached(std::int64_t nowMs);
-    // A connection could not be opened, or broke.
+    // A connection could not be opened.
     void lost(const std::string &why, std::int64_t nowMs);
     // A request answered `unavailable`.
     void refused() { ++m_refused; ++m_refusedThisOutage; }

@@ -277,12 +277,14 @@ bool Executor::runWriteBatch(pqxx::connection &connection, std::vector<Job> &bat
             runBatchOnce(connection, batch, true, outcomes, committed);
         }
         ++m_stats.commits;
+        m_stats.health.reached(steadyNowMs());
     } catch (const std::exception &e) {
         // Nothing of the batch is committed: every request in it fails, and no event goes out.
         ++m_stats.failures;
+        // One broken connection is not an outage (a terminated backend, an idle timeout): the
+        // next batch reconnects at once, and only a failed connect counts as the database gone.
         connectionHealthy = !isConnectionLoss(e);
         if (!connectionHealthy) {
-            m_stats.health.lost(e.what(), steadyNowMs());
             for (std::size_t i = 0; i < batch.size(); ++i)
                 m_stats.health.refused();
         }
@@ -314,9 +316,7 @@ void Executor::readerLoop()
                     if (connection)
                         job.maintenance(*connection);
                 } catch (const std::exception &e) {
-                    if (isConnectionLoss(e))
-                        m_stats.health.lost(e.what(), steadyNowMs());
-                    else
+                    if (!isConnectionLoss(e))
                         qCWarning(lcDb, "housekeeping failed: %s", e.what());
                     connection.reset();
                 }
@@ -332,13 +332,11 @@ void Executor::readerLoop()
                 ReadTransaction tx(*connection);
                 outcome = job.work(tx);
                 tx.commit();
+                m_stats.health.reached(steadyNowMs());
             } catch (const std::exception &e) {
                 outcome = outcomeForDatabaseError(e);
-                if (isConnectionLoss(e)) {
-                    m_stats.health.lost(e.what(), steadyNowMs());
-                    m_stats.health.refused();
-                    connection.reset();
-                }
+                if (isConnectionLoss(e))
+                    connection.reset();   // reconnects for the next job; a failed connect is the outage
             }
             job.done(std::move(outcome));
         }

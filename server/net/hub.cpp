@@ -85,6 +85,9 @@ void Hub::adopt(std::unique_ptr<SocketEnd> socket, AccessClaims claims)
     connect(connection, &Connection::slowConsumer, this, [this] { ++m_metrics.slowConsumersClosed; });
     qCDebug(lcNet, "connection %llu opened for user %s", static_cast<unsigned long long>(connection->id()),
             connection->userId().c_str());
+    // An upgrade that finished while the server is stopping gets the same goodbye at once.
+    if (m_draining)
+        connection->closeWhenAnswered(m_draining->code, m_draining->reason);
 }
 
 void Hub::onClosed(Connection *connection)
@@ -113,6 +116,7 @@ void Hub::onClosed(Connection *connection)
 
 void Hub::closeAllWhenAnswered(std::uint16_t code, const QString &reason)
 {
+    m_draining = PendingCloseAll{code, reason};
     const auto connections = m_connections;
     for (const auto &[id, connection] : connections)
         connection->closeWhenAnswered(code, reason);
@@ -230,7 +234,7 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
             return;
         }
         connection->renewAccess(claims->expiresAt);
-        sendResult(connection, requestId, protocol::RenewedAccess{claims->expiresAt * 1000});
+        sendResult(connection, requestId, protocol::RenewedAccess{connection->expiresAt() * 1000});
         return;
     }
     if (const auto *presence = std::get_if<protocol::SetPresence>(&request)) {

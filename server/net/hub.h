@@ -17,6 +17,7 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -128,6 +129,11 @@ private:
     Metrics &m_metrics;
     ConnectionQuota &m_quota;
     const HubSettings m_settings;
+    struct PendingCloseAll {
+        std::uint16_t code;
+        QString reason;
+    };
+    std::optional<PendingCloseAll> m_draining;   // set once the server is stopping
     Executor *m_executor = nullptr;
     ClusterLink *m_cluster = nullptr;
     EventFeed m_feed;

@@ -97,7 +97,8 @@ std::int64_t WebSocket::unsentForMs() const
 {
     if (m_queueHead >= m_queue.size())
         return 0;
-    return std::max<std::int64_t>(1, steadyMs() - m_queue[m_queueHead].queuedAtMs);
+    const std::int64_t since = std::max(m_queue[m_queueHead].queuedAtMs, m_lastProgressMs);
+    return std::max<std::int64_t>(1, steadyMs() - since);
 }
 
 void WebSocket::updateInterest()
@@ -300,6 +301,8 @@ void WebSocket::flush()
         }
         auto left = static_cast<std::size_t>(written);
         m_queuedBytes -= left;
+        if (left > 0)
+            m_lastProgressMs = steadyMs();
         while (left > 0) {
             const std::size_t rest = static_cast<std::size_t>(m_queue[m_queueHead].bytes.size()) - m_headOffset;
             if (left < rest) {

@@ -70,8 +70,9 @@ public:
     const QByteArray &forwardedFor() const { return m_forwardedFor; }
     // Bytes queued and not yet taken by the kernel.
     std::size_t bytesQueued() const { return m_queuedBytes; }
-    // How long the oldest frame still queued has waited for the kernel to take it, 0 when none
-    // waits: how far behind the peer is in reading.
+    // How long the peer has left what is queued unread: since the oldest frame still queued was
+    // queued, or since the kernel last took any of it if that is later (a large frame being
+    // written out is progress); 0 when nothing waits.
     std::int64_t unsentForMs() const;
     bool isReadingPaused() const { return m_readPaused; }
 
@@ -120,6 +121,7 @@ private:
     bool m_flushScheduled = false;
     bool m_writeBlocked = false;
     bool m_readPaused = false;            // too much unsent: the peer's frames wait
+    std::int64_t m_lastProgressMs = 0;    // when the kernel last took bytes (steady clock)
     bool m_shutdownAfterFlush = false;    // our last word is queued
     bool m_peerSaidClose = false;
     bool m_discardInput = false;          // after a protocol failure the stream cannot be read

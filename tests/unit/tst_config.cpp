@@ -66,6 +66,11 @@ private Q_SLOTS:
         QVERIFY(set.config);
         QCOMPARE(set.config->slowConsumerTimeout, std::chrono::seconds(5));
         QCOMPARE(set.config->maxSendQueueBytes, std::size_t(32) << 20);
+        // Shorter than the idle timeout, which it must judge before (its pongs wait while it is
+        // not read): halved with a short idle timeout unless set.
+        const auto shortIdle = parse({"--database-url", "x", "--ping-interval", "1", "--idle-timeout", "10"});
+        QVERIFY(shortIdle.config);
+        QCOMPARE(shortIdle.config->slowConsumerTimeout, std::chrono::seconds(5));
     }
 
     void badInput_refusedWithMessage_data()
@@ -83,6 +88,7 @@ private Q_SLOTS:
         QTest::newRow("idle below ping") << QStringList{"--database-url", "x", "--ping-interval", "30", "--idle-timeout", "10"} << "--idle-timeout";
         // Below the largest snapshot a reply can be, a ceiling would drop clients that read.
         QTest::newRow("send queue too small") << QStringList{"--database-url", "x", "--max-send-queue-bytes", "65536"} << "--max-send-queue-bytes";
+        QTest::newRow("slow consumer past idle") << QStringList{"--database-url", "x", "--slow-consumer-timeout", "60"} << "--slow-consumer-timeout";
         QTest::newRow("slow consumer zero") << QStringList{"--database-url", "x", "--slow-consumer-timeout", "0"} << "--slow-consumer-timeout";
         QTest::newRow("public url scheme") << QStringList{"--database-url", "x", "--public-url", "ftp://x"} << "--public-url";
     }
