@@ -179,8 +179,10 @@ void Executor::writerLoop(Queue &queue)
                 job.done(unavailable(m_stats.health));
             continue;
         }
+        // A broken connection is replaced at once: that succeeds after a terminated backend, and
+        // failing is how an outage is found (and said, once).
         if (!runWriteBatch(*connection, batch))
-            connection.reset(); // reconnect before the next batch
+            connection = connect(m_url, m_stats.health);
     }
 }
 
@@ -336,7 +338,7 @@ void Executor::readerLoop()
             } catch (const std::exception &e) {
                 outcome = outcomeForDatabaseError(e);
                 if (isConnectionLoss(e))
-                    connection.reset();   // reconnects for the next job; a failed connect is the outage
+                    connection = connect(m_url, m_stats.health);   // failing is how an outage is found
             }
             job.done(std::move(outcome));
         }

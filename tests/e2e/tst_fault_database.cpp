@@ -6,6 +6,7 @@
 
 #include "faultaccounting.h"
 
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 
@@ -13,14 +14,17 @@ using namespace chatterbox::test;
 
 namespace {
 
+// Runs scripts/postgres.sh; `out` gets what it printed (the URL for start), or why it failed.
 bool postgres(const QString &command, const QString &dataDir, QByteArray *out = nullptr)
 {
     QProcess script;
-    script.setProcessChannelMode(QProcess::MergedChannels);
+    // Somewhere the postgres user may enter when the tests run as root (the build directory may
+    // not be); what it says about the directory goes to stderr, never into the URL.
+    script.setWorkingDirectory(QFileInfo(dataDir).absolutePath());
     script.start(QStringLiteral(CHATTERBOX_POSTGRES_SCRIPT), {command, dataDir});
-    const bool done = script.waitForFinished(60000) && script.exitCode() == 0;
+    const bool done = script.waitForFinished(60000) && script.exitStatus() == QProcess::NormalExit && script.exitCode() == 0;
     if (out)
-        *out = script.readAll().trimmed();
+        *out = done ? script.readAllStandardOutput().trimmed() : script.readAllStandardError().trimmed();
     return done;
 }
 
