@@ -47,11 +47,27 @@ private:
     QNetworkAccessManager m_network;
 };
 
+// The session as the connection sees it, with the WebSocket address optionally replaced, so
+// that a test can put something (a proxy) between the app and the server.
+class RoutedSession final : public TokenSource {
+public:
+    explicit RoutedSession(Session &session) : m_session(session) {}
+    QUrl webSocketAddress;   // empty: the server's own
+
+    bool isSignedIn() const override { return m_session.isSignedIn(); }
+    QByteArray currentAccessToken() const override { return m_session.currentAccessToken(); }
+    QUrl webSocketUrl() const override { return webSocketAddress.isEmpty() ? m_session.webSocketUrl() : webSocketAddress; }
+    void refreshAccess(std::function<void(bool ok)> done) override { m_session.refreshAccess(std::move(done)); }
+
+private:
+    Session &m_session;
+};
+
 // One app: everything app/core holds, wired as main() will wire it.
 struct App {
     App(const QString &name, SecretStore &secrets, const QString &outboxPath)
-        : browser(name), session(network, secrets, browser), outbox(outboxPath),
-          connection(transport, session, store, outbox),
+        : browser(name), session(network, secrets, browser), route(session), outbox(outboxPath),
+          connection(transport, route, store, outbox),
           timeline(store, outbox, [this](const QString &t, auto) { connection.openTopic(t); },
                    [this](const QString &t, auto done) { connection.loadOlder(t, done); })
     {
@@ -106,6 +122,7 @@ struct App {
     DevBrowser browser;
     QNetworkAccessManager network;
     Session session;
+    RoutedSession route;
     Store store;
     Outbox outbox;
     WebSocketTransport transport;
