@@ -423,31 +423,45 @@ void from_json(const json &j, UpdateProfile &v)
 
 // Replies.
 
-void to_json(json &j, const Ready &v)
+namespace {
+
+json presenceObject(const PresenceList &list)
 {
     json presence = json::object();
-    for (const auto &[userId, status] : v.presence)
+    for (const auto &[userId, status] : list)
         presence[userId] = presenceName(status);
+    return presence;
+}
+
+void readPresence(const json &j, PresenceList &out)
+{
+    out.clear();
+    if (!j.contains("presence"))
+        return;
+    const json &presence = field(j, "presence");
+    if (!presence.is_object())
+        throw CodecError("'presence' must be an object");
+    for (auto it = presence.begin(); it != presence.end(); ++it) {
+        Presence status = Presence::Offline;
+        if (!it->is_string() || !presenceFromName(it->get<std::string>(), status))
+            throw CodecError("'presence' values must be online, idle or offline");
+        out.emplace_back(it.key(), status);
+    }
+}
+
+} // namespace
+
+void to_json(json &j, const Ready &v)
+{
     j = {{"protocol", v.protocol}, {"features", v.features}, {"me", v.me}, {"parties", v.parties},
-         {"readStates", v.readStates}, {"presence", presence}, {"serverTime", v.serverTime}};
+         {"readStates", v.readStates}, {"presence", presenceObject(v.presence)}, {"serverTime", v.serverTime}};
 }
 void from_json(const json &j, Ready &v)
 {
     read(j, "protocol", v.protocol); read(j, "features", v.features); read(j, "me", v.me);
     read(j, "parties", v.parties); read(j, "serverTime", v.serverTime);
     readOr(j, "readStates", v.readStates, std::vector<ReadState>{});
-    v.presence.clear();
-    if (j.contains("presence")) {
-        const json &presence = field(j, "presence");
-        if (!presence.is_object())
-            throw CodecError("'presence' must be an object");
-        for (auto it = presence.begin(); it != presence.end(); ++it) {
-            Presence status = Presence::Offline;
-            if (!it->is_string() || !presenceFromName(it->get<std::string>(), status))
-                throw CodecError("'presence' values must be online, idle or offline");
-            v.presence.emplace_back(it.key(), status);
-        }
-    }
+    readPresence(j, v.presence);
 }
 
 void to_json(json &j, const PartyList &v) { j = {{"parties", v.parties}}; }
@@ -455,6 +469,13 @@ void from_json(const json &j, PartyList &v) { read(j, "parties", v.parties); }
 
 void to_json(json &j, const PartyReply &v) { j = {{"party", v.party}}; }
 void from_json(const json &j, PartyReply &v) { read(j, "party", v.party); }
+
+void to_json(json &j, const JoinedParty &v) { j = {{"party", v.party}, {"presence", presenceObject(v.presence)}}; }
+void from_json(const json &j, JoinedParty &v)
+{
+    read(j, "party", v.party);
+    readPresence(j, v.presence);
+}
 
 void to_json(json &j, const TopicReply &v) { j = {{"topic", v.topic}}; }
 void from_json(const json &j, TopicReply &v) { read(j, "topic", v.topic); }

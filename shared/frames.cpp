@@ -141,6 +141,16 @@ std::string encodeResult(std::int64_t id, const nlohmann::json &result)
     return nlohmann::json{{"type", "result"}, {"id", id}, {"result", result}}.dump();
 }
 
+nlohmann::json replyData(const Reply &reply)
+{
+    return std::visit([](const auto &r) { return nlohmann::json(r); }, reply);
+}
+
+std::string encodeResult(std::int64_t id, const Reply &reply)
+{
+    return encodeResult(id, replyData(reply));
+}
+
 std::string encodeError(std::int64_t id, const Error &error)
 {
     nlohmann::json j{{"type", "error"}, {"code", errorCodeName(error.code)}, {"message", error.message}};

@@ -33,6 +33,8 @@ std::variant<ClientFrame, FrameError> decodeClientFrame(std::string_view text);
 std::string encodeRequest(std::int64_t id, const Request &request);
 
 std::string encodeResult(std::int64_t id, const nlohmann::json &result);
+std::string encodeResult(std::int64_t id, const Reply &reply);
+nlohmann::json replyData(const Reply &reply);
 std::string encodeError(std::int64_t id, const Error &error);
 std::string encodeEvent(const Event &event);
 nlohmann::json eventData(const Event &event);

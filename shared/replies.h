@@ -3,10 +3,15 @@
 #include "shared/types.h"
 
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 // What a successful request returns, as the "result" of {"type":"result","id":N,"result":{...}}.
 namespace chatterbox::protocol {
+
+// Who of the members shown is not offline: (userId, status) pairs, an object on the wire.
+using PresenceList = std::vector<std::pair<std::string, Presence>>;
 
 // The reply to hello: everything a client needs to draw its first screen.
 struct Ready {
@@ -15,12 +20,14 @@ struct Ready {
     User me;
     std::vector<Party> parties;
     std::vector<ReadState> readStates;                  // one per topic of my parties
-    std::vector<std::pair<std::string, Presence>> presence; // members who are not offline
+    PresenceList presence;                              // members who are not offline
     std::int64_t serverTime = 0;
 };
 
 struct PartyList { std::vector<Party> parties; };
 struct PartyReply { Party party; };
+// The reply to invite.join: the party, and who of its members is online now.
+struct JoinedParty { Party party; PresenceList presence; };
 struct TopicReply { Topic topic; };
 struct TopicOrder { std::string partyId; std::vector<std::string> topicIds; };
 struct MessageReply { Message message; };
@@ -45,5 +52,10 @@ struct InvitePreviewReply { InvitePreview preview; };
 struct ReadStateReply { ReadState readState; };
 struct ProfileReply { User user; };
 struct RenewedAccess { std::int64_t expiresAt = 0; };   // ms since the epoch
+
+// Every reply a request can have; each request names its own as Request::Reply (requests.h).
+using Reply = std::variant<Empty, Ready, PartyList, PartyReply, JoinedParty, TopicReply, TopicOrder,
+                           MessageReply, History, SyncResult, InviteReply, InviteList,
+                           InvitePreviewReply, ReadStateReply, ProfileReply, RenewedAccess>;
 
 } // namespace chatterbox::protocol

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "shared/replies.h"
 #include "shared/types.h"
 
 #include <optional>
@@ -8,48 +9,56 @@
 #include <vector>
 
 // Client -> server requests. Each is sent as {"type": kType, "id": <int>, ...fields}
-// and answered by exactly one reply carrying the same id.
+// and answered by exactly one reply carrying the same id: a Reply (replies.h) or an error.
 namespace chatterbox::protocol {
 
 struct Hello {
     static constexpr const char *kType = "hello";
+    using Reply = Ready;
     int protocol = 0;
     std::vector<std::string> features;
 };
 
 struct ListParties {
     static constexpr const char *kType = "party.list";
+    using Reply = PartyList;
 };
 
 struct CreateParty {
     static constexpr const char *kType = "party.create";
+    using Reply = PartyReply;
     std::string name;
 };
 
 struct RenameParty {
     static constexpr const char *kType = "party.rename";
+    using Reply = PartyReply;
     std::string partyId;
     std::string name;
 };
 
 struct DeleteParty {
     static constexpr const char *kType = "party.delete";
+    using Reply = Empty;
     std::string partyId;
 };
 
 struct LeaveParty {
     static constexpr const char *kType = "party.leave";
+    using Reply = Empty;
     std::string partyId;
 };
 
 struct TransferOwnership {
     static constexpr const char *kType = "party.transfer";
+    using Reply = PartyReply;
     std::string partyId;
     std::string userId;
 };
 
 struct SetMemberRole {
     static constexpr const char *kType = "member.setRole";
+    using Reply = Empty;
     std::string partyId;
     std::string userId;
     Role role = Role::Member;   // admin or member; ownership moves with party.transfer
@@ -57,35 +66,41 @@ struct SetMemberRole {
 
 struct KickMember {
     static constexpr const char *kType = "member.kick";
+    using Reply = Empty;
     std::string partyId;
     std::string userId;
 };
 
 struct CreateTopic {
     static constexpr const char *kType = "topic.create";
+    using Reply = TopicReply;
     std::string partyId;
     std::string name;
 };
 
 struct RenameTopic {
     static constexpr const char *kType = "topic.rename";
+    using Reply = TopicReply;
     std::string topicId;
     std::string name;
 };
 
 struct DeleteTopic {
     static constexpr const char *kType = "topic.delete";
+    using Reply = Empty;
     std::string topicId;
 };
 
 struct ReorderTopics {
     static constexpr const char *kType = "topic.reorder";
+    using Reply = TopicOrder;
     std::string partyId;
     std::vector<std::string> topicIds;   // every topic of the party, in the new order
 };
 
 struct SendMessage {
     static constexpr const char *kType = "message.send";
+    using Reply = MessageReply;
     std::string topicId;
     std::string clientMsgId;   // UUID made by the client; a retry with the same id is a no-op
     std::string body;
@@ -93,12 +108,14 @@ struct SendMessage {
 
 struct EditMessage {
     static constexpr const char *kType = "message.edit";
+    using Reply = MessageReply;
     std::string messageId;
     std::string body;
 };
 
 struct DeleteMessage {
     static constexpr const char *kType = "message.delete";
+    using Reply = MessageReply;
     std::string messageId;
 };
 
@@ -106,6 +123,7 @@ struct DeleteMessage {
 // internally, returned oldest first), or after `afterSeq`, or the newest page when neither is given.
 struct FetchHistory {
     static constexpr const char *kType = "message.history";
+    using Reply = History;
     std::string topicId;
     std::optional<std::int64_t> beforeSeq;
     std::optional<std::int64_t> afterSeq;
@@ -121,11 +139,13 @@ struct SyncPosition {
 
 struct SyncTopics {
     static constexpr const char *kType = "message.sync";
+    using Reply = SyncResult;
     std::vector<SyncPosition> topics;
 };
 
 struct CreateInvite {
     static constexpr const char *kType = "invite.create";
+    using Reply = InviteReply;
     std::string partyId;
     std::optional<std::int64_t> expiresInSeconds;   // none: never expires
     std::optional<int> maxUses;                     // none: unlimited
@@ -133,44 +153,52 @@ struct CreateInvite {
 
 struct ListInvites {
     static constexpr const char *kType = "invite.list";
+    using Reply = InviteList;
     std::string partyId;
 };
 
 struct RevokeInvite {
     static constexpr const char *kType = "invite.revoke";
+    using Reply = Empty;
     std::string partyId;
     std::string code;
 };
 
 struct PreviewInvite {
     static constexpr const char *kType = "invite.preview";
+    using Reply = InvitePreviewReply;
     std::string code;
 };
 
 struct JoinInvite {
     static constexpr const char *kType = "invite.join";
+    using Reply = JoinedParty;
     std::string code;
 };
 
 // The app reports "idle" after inactivity and "online" when the person is back.
 struct SetPresence {
     static constexpr const char *kType = "presence.set";
+    using Reply = Empty;
     Presence status = Presence::Online;   // online or idle
 };
 
 struct StartTyping {
     static constexpr const char *kType = "typing.start";
+    using Reply = Empty;
     std::string topicId;
 };
 
 struct MarkRead {
     static constexpr const char *kType = "topic.markRead";
+    using Reply = ReadStateReply;
     std::string topicId;
     std::int64_t seq = 0;   // the newest seq read; the read position never moves back
 };
 
 struct UpdateProfile {
     static constexpr const char *kType = "profile.update";
+    using Reply = ProfileReply;
     std::optional<std::string> displayName;
     std::optional<std::string> avatarUrl;   // "" removes it
 };
@@ -179,6 +207,7 @@ struct UpdateProfile {
 // lives as long as the sign-in instead of closing with 4001 when the token it opened with expires.
 struct RenewAccess {
     static constexpr const char *kType = "session.renew";
+    using Reply = RenewedAccess;
     std::string accessToken;
 };
 

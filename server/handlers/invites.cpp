@@ -124,7 +124,7 @@ Outcome joinInvite(Tx &tx, const RequestContext &ctx, const protocol::JoinInvite
         return noSuchInvite();
     const std::string partyId = invite[0][0].as<std::string>();
     if (queries::roleOf(tx, partyId, ctx.userId))
-        return Outcome::reply(protocol::PartyReply{*queries::party(tx, partyId)}); // already in: spends nothing
+        return Outcome::reply(protocol::JoinedParty{*queries::party(tx, partyId), {}}); // already in: spends nothing
     const auto count = tx.exec_params1("SELECT count(*) FROM members WHERE user_id = $1", ctx.userId)[0].as<std::size_t>();
     if (count >= limits::kMaxPartiesPerUser)
         return Outcome::fail(ErrorCode::Conflict, "you are in too many parties; leave one first");
@@ -139,7 +139,7 @@ Outcome joinInvite(Tx &tx, const RequestContext &ctx, const protocol::JoinInvite
     queries::startReadStatesAtEnd(tx, ctx.userId, partyId);
     auto party = *queries::party(tx, partyId);
     auto member = *queries::member(tx, partyId, ctx.userId);
-    Outcome o = Outcome::reply(protocol::PartyReply{party});
+    Outcome o = Outcome::reply(protocol::JoinedParty{party, {}});
     o.events.push_back({partyId, protocol::PartyJoined{std::move(party)}, ctx.userId});
     o.events.push_back({partyId, protocol::MemberJoined{partyId, std::move(member)}});
     return o;

@@ -2,6 +2,8 @@
 
 #include "shared/errors.h"
 #include "shared/events.h"
+#include "shared/frames.h"
+#include "shared/replies.h"
 
 #include <nlohmann/json.hpp>
 
@@ -35,11 +37,12 @@ struct Snapshot {
     std::vector<std::string> partyIds;
 };
 
-// What a handler decided: a result or an error for the caller, and the events the change
-// causes. The executor writes the events in the same transaction as the change.
+// What a handler decided: a result (the request's Reply type) or an error for the caller, and
+// the events the change causes. The executor writes the events in the same transaction as the
+// change; the hub encodes the result once, when it sends it.
 struct Outcome {
     std::optional<protocol::Error> error;
-    nlohmann::json result;
+    protocol::Reply result;
     std::vector<PartyEvent> events;      // stored with the change, delivered after commit
     std::vector<PartyEvent> ephemeral;   // delivered once, never stored (typing)
     std::optional<Snapshot> snapshot;
@@ -53,12 +56,15 @@ struct Outcome {
         return o;
     }
     template <typename T>
-    static Outcome reply(const T &value)
+    static Outcome reply(T value)
     {
         Outcome o;
-        o.result = value;
+        o.result = std::move(value);
         return o;
     }
+
+    // The result as the wire carries it, for tests that check the wire form.
+    nlohmann::json resultJson() const { return protocol::replyData(result); }
 };
 
 } // namespace chatterbox::server

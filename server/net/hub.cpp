@@ -22,19 +22,6 @@ namespace {
 // Requests a client may pipeline after hello before its reply (the rate limit's burst).
 constexpr std::size_t kMaxHeldUntilReady = 60;
 
-const std::vector<std::string> kServerFeatures = {"message.sync", "message.edit", "topic.reorder", "invites",
-                                                  "presence", "typing", "read-state", "mentions"};
-
-std::vector<std::string> commonFeatures(const std::vector<std::string> &asked)
-{
-    std::vector<std::string> out;
-    for (const auto &f : asked) {
-        if (std::find(kServerFeatures.begin(), kServerFeatures.end(), f) != kServerFeatures.end())
-            out.push_back(f);
-    }
-    return out;
-}
-
 } // namespace
 
 Hub::Hub(TokenService &tokens, Metrics &metrics, ConnectionQuota &quota, HubSettings settings, QObject *parent)
@@ -137,7 +124,7 @@ void Hub::sendError(Connection *connection, std::int64_t requestId, protocol::Er
     connection->send(ws::textFrame(protocol::encodeError(requestId, {code, message})));
 }
 
-void Hub::sendResult(Connection *connection, std::int64_t requestId, const nlohmann::json &result)
+void Hub::sendResult(Connection *connection, std::int64_t requestId, const protocol::Reply &result)
 {
     connection->send(ws::textFrame(protocol::encodeResult(requestId, result)));
 }
@@ -206,11 +193,14 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
         }
         return;
     }
+    const RequestContext context{connection->userId(), m_baseUrl};
+    Route route = routeRequest(request, context);
+    if (route.kind == RouteKind::Hub)
+        return answerFromLiveState(connection, requestId, request);
     Pending pending;
     pending.connectionId = connection->id();
     pending.requestId = requestId;
     pending.startedMs = monotonicMs();
-    const RequestContext context{connection->userId(), m_baseUrl};
     if (hello) {
         if (hello->protocol != limits::kProtocolVersion) {
             sendError(connection, requestId, protocol::ErrorCode::ProtocolMismatch,
@@ -219,11 +209,20 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
         }
         connection->setState(Connection::State::Loading);
         pending.hello = true;
-        m_executor->read([context, features = commonFeatures(hello->features)](pqxx::transaction_base &tx) {
-            return handlers::ready(tx, context, features);
-        }, reply(std::move(pending)));
-        return;
     }
+    if (!passesThrottle(route.throttle, connection, requestId, request, pending))
+        return;
+    auto done = reply(std::move(pending));
+    if (route.combinable)
+        m_executor->write(connection->userId(), std::move(*route.combinable), std::move(done));
+    else if (route.kind == RouteKind::Write)
+        m_executor->write(connection->userId(), std::move(route.work), std::move(done));
+    else
+        m_executor->read(std::move(route.work), std::move(done));
+}
+
+void Hub::answerFromLiveState(Connection *connection, std::int64_t requestId, const protocol::Request &request)
+{
     if (const auto *renew = std::get_if<protocol::RenewAccess>(&request)) {
         // Checked as the upgrade checks a token, and it must be the same person's same sign-in:
         // a connection cannot be handed over to someone else, or to another sign-in.
@@ -235,45 +234,46 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
         }
         connection->renewAccess(claims->expiresAt);
         sendResult(connection, requestId, protocol::RenewedAccess{connection->expiresAt() * 1000});
-        return;
-    }
-    if (const auto *presence = std::get_if<protocol::SetPresence>(&request)) {
+    } else if (const auto *presence = std::get_if<protocol::SetPresence>(&request)) {
         setPresence(connection, presence->status);
-        sendResult(connection, requestId, nlohmann::json::object());
-        return;
+        sendResult(connection, requestId, protocol::Empty{});
+    } else {
+        sendError(connection, requestId, protocol::ErrorCode::Internal, "no live-state answer for this request");
     }
-    if (const auto *typing = std::get_if<protocol::StartTyping>(&request)) {
+}
+
+bool Hub::passesThrottle(ThrottleKind throttle, Connection *connection, std::int64_t requestId, const protocol::Request &request,
+                         Pending &pending)
+{
+    switch (throttle) {
+    case ThrottleKind::None:
+        return true;
+    case ThrottleKind::Typing: {
         // Within the interval, the earlier typing event still stands: nothing to send.
-        if (!m_typing.take(connection->userId() + '/' + typing->topicId, monotonicMs())) {
-            sendResult(connection, requestId, nlohmann::json::object());
-            return;
-        }
+        const auto &typing = std::get<protocol::StartTyping>(request);
+        if (m_typing.take(connection->userId() + '/' + typing.topicId, monotonicMs()))
+            return true;
+        sendResult(connection, requestId, protocol::Empty{});
+        return false;
     }
-    if (std::holds_alternative<protocol::PreviewInvite>(request) || std::holds_alternative<protocol::JoinInvite>(request)) {
+    case ThrottleKind::InviteLookup: {
         const InviteBudget::Start start = m_inviteBudget.start(connection->userId(), connection->address(), monotonicMs());
         if (start.verdict == InviteBudget::Verdict::Go) {
             pending.inviteTicket = start.ticket;
-        } else {
-            if (start.verdict == InviteBudget::Verdict::Wait && m_parkedInvites.size() < limits::kMaxParkedInviteLookups) {
-                m_parkedInvites.push_back({connection->id(), requestId, request});
-                connection->requestStarted();
-                return;
-            }
-            ++m_metrics.inviteLookupsThrottled;
-            sendError(connection, requestId, protocol::ErrorCode::RateLimited,
-                      "too many invite codes that did not work; wait a minute before trying another");
-            return;
+            return true;
         }
-        pending.join = std::holds_alternative<protocol::JoinInvite>(request);
+        if (start.verdict == InviteBudget::Verdict::Wait && m_parkedInvites.size() < limits::kMaxParkedInviteLookups) {
+            m_parkedInvites.push_back({connection->id(), requestId, request});
+            connection->requestStarted();
+            return false;
+        }
+        ++m_metrics.inviteLookupsThrottled;
+        sendError(connection, requestId, protocol::ErrorCode::RateLimited,
+                  "too many invite codes that did not work; wait a minute before trying another");
+        return false;
     }
-    Route route = routeRequest(request, context);
-    auto done = reply(std::move(pending));
-    if (route.combinable)
-        m_executor->write(connection->userId(), std::move(*route.combinable), std::move(done));
-    else if (route.kind == RouteKind::Write)
-        m_executor->write(connection->userId(), std::move(route.work), std::move(done));
-    else
-        m_executor->read(std::move(route.work), std::move(done));
+    }
+    return true;
 }
 
 Executor::Done Hub::reply(Pending pending)
@@ -314,8 +314,8 @@ void Hub::answer(Connection *connection, const Pending &pending, Outcome &outcom
         return finishHello(connection, pending, outcome);
     if (!outcome.ok())
         return sendError(connection, pending.requestId, outcome.error->code, outcome.error->message);
-    if (pending.join && outcome.result.contains("party"))
-        outcome.result["presence"] = presenceOfMembers(nlohmann::json::array({outcome.result["party"]}));
+    if (auto *joined = std::get_if<protocol::JoinedParty>(&outcome.result))
+        joined->presence = presenceOfMembers({joined->party});
     sendResult(connection, pending.requestId, outcome.result);
 }
 
@@ -343,10 +343,12 @@ void Hub::finishHello(Connection *connection, const Pending &pending, Outcome &o
     connection->setState(Connection::State::Ready);
     // The reply comes first: events start after it (protocol.md), the person's own coming online
     // included. The snapshot already shows them online.
-    auto presence = presenceOfMembers(outcome.result["parties"]);
-    if (!outcome.result["parties"].empty())
-        presence[connection->userId()] = protocol::presenceName(protocol::Presence::Online);
-    outcome.result["presence"] = std::move(presence);
+    auto &ready = std::get<protocol::Ready>(outcome.result);
+    ready.presence = presenceOfMembers(ready.parties);
+    if (!ready.parties.empty()) {
+        std::erase_if(ready.presence, [&](const auto &p) { return p.first == connection->userId(); });
+        ready.presence.emplace_back(connection->userId(), protocol::Presence::Online);
+    }
     sendResult(connection, pending.requestId, outcome.result);
     setPresence(connection, protocol::Presence::Online);
     // Whatever committed after the snapshot and already went out to others.

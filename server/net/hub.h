@@ -8,6 +8,7 @@
 #include "server/net/eventfeed.h"
 #include "server/net/presencebook.h"
 #include "server/net/invitebudget.h"
+#include "server/net/router.h"
 #include "server/net/throttle.h"
 #include "shared/requests.h"
 
@@ -87,7 +88,6 @@ private:
         std::int64_t requestId = 0;
         std::int64_t startedMs = 0;
         bool hello = false;
-        bool join = false;
         std::optional<InviteBudget::Ticket> inviteTicket;   // invite look-ups: given back when done
     };
 
@@ -101,7 +101,12 @@ private:
     void refuseHeld(Connection *connection);
     void finishHello(Connection *connection, const Pending &pending, Outcome &outcome);
     void sendError(Connection *connection, std::int64_t requestId, protocol::ErrorCode code, const std::string &message);
-    void sendResult(Connection *connection, std::int64_t requestId, const nlohmann::json &result);
+    void sendResult(Connection *connection, std::int64_t requestId, const protocol::Reply &result);
+    // Requests routed to the hub (RouteKind::Hub): answered from live state, no database.
+    void answerFromLiveState(Connection *connection, std::int64_t requestId, const protocol::Request &request);
+    // False when the throttle answered or parked the request itself.
+    bool passesThrottle(ThrottleKind throttle, Connection *connection, std::int64_t requestId, const protocol::Request &request,
+                        Pending &pending);
 
     // Every committed event, from here or elsewhere, once and in id order (the EventFeed's output).
     void publish(std::vector<CommittedEvent> events);
@@ -119,7 +124,7 @@ private:
     void announcePresence(const std::string &userId, protocol::Presence status, const std::vector<std::string> &partyIds);
     // People whose presence other instances changed: their parties are looked up, then told.
     void announceChangedElsewhere(std::vector<std::string> userIds);
-    nlohmann::json presenceOfMembers(const nlohmann::json &parties) const;
+    protocol::PresenceList presenceOfMembers(const std::vector<protocol::Party> &parties) const;
     void sendPresenceOf(Connection *connection, const protocol::Party &party);
 
     void sweep();

@@ -205,15 +205,15 @@ void Hub::announcePresence(const std::string &userId, protocol::Presence status,
     }
 }
 
-nlohmann::json Hub::presenceOfMembers(const nlohmann::json &parties) const
+protocol::PresenceList Hub::presenceOfMembers(const std::vector<protocol::Party> &parties) const
 {
-    nlohmann::json presence = nlohmann::json::object();
+    protocol::PresenceList presence;
+    std::set<std::string> seen;   // someone in two parties is listed once
     for (const auto &party : parties) {
-        for (const auto &member : party.value("members", nlohmann::json::array())) {
-            const std::string userId = member.value("userId", std::string());
-            const auto status = m_presence.of(userId);
-            if (status != protocol::Presence::Offline)
-                presence[userId] = protocol::presenceName(status);
+        for (const auto &member : party.members) {
+            const auto status = m_presence.of(member.userId);
+            if (status != protocol::Presence::Offline && seen.insert(member.userId).second)
+                presence.emplace_back(member.userId, status);
         }
     }
     return presence;

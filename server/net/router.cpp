@@ -1,6 +1,7 @@
 #include "server/net/router.h"
 
 #include "server/handlers/handlers.h"
+#include "shared/features.h"
 
 namespace chatterbox::server {
 
@@ -8,9 +9,15 @@ namespace {
 
 template <typename Request>
 Route bind(RouteKind kind, Outcome (*handler)(handlers::Tx &, const RequestContext &, const Request &),
-           const Request &request, const RequestContext &context)
+           const Request &request, const RequestContext &context, ThrottleKind throttle = ThrottleKind::None)
 {
-    return Route{kind, [handler, request, context](pqxx::transaction_base &tx) { return handler(tx, context, request); }};
+    return Route{kind, throttle, [handler, request, context](pqxx::transaction_base &tx) {
+                     Outcome outcome = handler(tx, context, request);
+                     // The reply must be the one the request declares: the app decodes it as that.
+                     if (outcome.ok() && !std::holds_alternative<typename Request::Reply>(outcome.result))
+                         return Outcome::fail(protocol::ErrorCode::Internal, std::string(Request::kType) + " answered with the wrong reply");
+                     return outcome;
+                 }};
 }
 
 std::vector<Outcome> sendAll(pqxx::transaction_base &tx, const std::vector<const std::any *> &requests)
@@ -25,9 +32,10 @@ std::vector<Outcome> sendAll(pqxx::transaction_base &tx, const std::vector<const
 struct Router {
     const RequestContext &ctx;
 
+    // The hub checks the protocol version and the connection's state first.
     Route operator()(const protocol::Hello &hello) const
     {
-        return Route{RouteKind::Read, [features = hello.features, ctx = ctx](pqxx::transaction_base &tx) {
+        return Route{RouteKind::Read, ThrottleKind::None, [features = protocol::commonFeatures(hello.features), ctx = ctx](pqxx::transaction_base &tx) {
                          return handlers::ready(tx, ctx, features);
                      }};
     }
@@ -47,30 +55,21 @@ struct Router {
     Route operator()(const protocol::ReorderTopics &r) const { return bind(RouteKind::Write, handlers::reorderTopics, r, ctx); }
     Route operator()(const protocol::SendMessage &r) const
     {
-        return Route{RouteKind::Write, {}, Executor::Combinable{sendAll, handlers::SendRequest{ctx, r}}};
+        return Route{RouteKind::Write, ThrottleKind::None, {}, Executor::Combinable{sendAll, handlers::SendRequest{ctx, r}}};
     }
     Route operator()(const protocol::EditMessage &r) const { return bind(RouteKind::Write, handlers::editMessage, r, ctx); }
     Route operator()(const protocol::DeleteMessage &r) const { return bind(RouteKind::Write, handlers::deleteMessage, r, ctx); }
     Route operator()(const protocol::CreateInvite &r) const { return bind(RouteKind::Write, handlers::createInvite, r, ctx); }
     Route operator()(const protocol::ListInvites &r) const { return bind(RouteKind::Read, handlers::listInvites, r, ctx); }
     Route operator()(const protocol::RevokeInvite &r) const { return bind(RouteKind::Write, handlers::revokeInvite, r, ctx); }
-    Route operator()(const protocol::PreviewInvite &r) const { return bind(RouteKind::Read, handlers::previewInvite, r, ctx); }
-    Route operator()(const protocol::JoinInvite &r) const { return bind(RouteKind::Write, handlers::joinInvite, r, ctx); }
-    Route operator()(const protocol::StartTyping &r) const { return bind(RouteKind::Read, handlers::startTyping, r, ctx); }
+    Route operator()(const protocol::PreviewInvite &r) const { return bind(RouteKind::Read, handlers::previewInvite, r, ctx, ThrottleKind::InviteLookup); }
+    Route operator()(const protocol::JoinInvite &r) const { return bind(RouteKind::Write, handlers::joinInvite, r, ctx, ThrottleKind::InviteLookup); }
+    Route operator()(const protocol::StartTyping &r) const { return bind(RouteKind::Read, handlers::startTyping, r, ctx, ThrottleKind::Typing); }
     Route operator()(const protocol::MarkRead &r) const { return bind(RouteKind::Write, handlers::markRead, r, ctx); }
     Route operator()(const protocol::UpdateProfile &r) const { return bind(RouteKind::Write, handlers::updateProfile, r, ctx); }
-    // Presence is live state held by the hub, and a connection's token is the hub's to check:
-    // it answers both itself.
-    Route operator()(const protocol::RenewAccess &) const
-    {
-        return Route{RouteKind::Read, [](pqxx::transaction_base &) {
-                         return Outcome::fail(protocol::ErrorCode::Internal, "session.renew is answered by the hub");
-                     }};
-    }
-    Route operator()(const protocol::SetPresence &) const
-    {
-        return Route{RouteKind::Read, [](pqxx::transaction_base &) { return Outcome::reply(nlohmann::json::object()); }};
-    }
+    // Presence is live state held by the hub, and a connection's token is the hub's to check.
+    Route operator()(const protocol::RenewAccess &) const { return Route{RouteKind::Hub}; }
+    Route operator()(const protocol::SetPresence &) const { return Route{RouteKind::Hub}; }
 };
 
 } // namespace

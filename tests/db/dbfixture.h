@@ -39,7 +39,7 @@ inline std::pair<std::string, std::string> makeParty(pqxx::connection &c, const 
                                                      const std::vector<std::string> &members = {})
 {
     const auto created = run(c, server::handlers::createParty, ownerId, protocol::CreateParty{"Test party"});
-    const auto party = created.result["party"];
+    const auto party = created.resultJson()["party"];
     const std::string partyId = party["id"];
     pqxx::work tx(c);
     for (const auto &m : members)

@@ -68,7 +68,7 @@ std::vector<Outcome> recordRun(pqxx::transaction_base &, const std::vector<const
         throw std::runtime_error("a request that throws");
     for (const int n : run) {
         outcomes.push_back(n < 0 ? Outcome::fail(protocol::ErrorCode::NotFound, "no")
-                                 : Outcome::reply(nlohmann::json{{"n", n}}));
+                                 : Outcome::reply(protocol::RenewedAccess{n}));   // any reply that carries a number
     }
     return outcomes;
 }
@@ -93,7 +93,7 @@ private Q_SLOTS:
     {
         pqxx::connection c(m_db.url());
         const auto [partyId, topicA] = test::makeParty(c, m_alice);
-        const auto topicB = test::run(c, handlers::createTopic, m_alice, protocol::CreateTopic{partyId, "b"}).result["topic"]["id"].get<std::string>();
+        const auto topicB = test::run(c, handlers::createTopic, m_alice, protocol::CreateTopic{partyId, "b"}).resultJson()["topic"]["id"].get<std::string>();
 
         Collected collected;
         Executor executor(m_db.url(), 2, [&](std::vector<CommittedEvent> events) {
@@ -165,7 +165,7 @@ private Q_SLOTS:
         QVERIFY(collected.waitForReplies(6));
         QCOMPARE(g_runs, (std::vector<std::vector<int>>{{1, 2, 3}, {4, 5}}));
         for (int n : {1, 2, 3, 4, 5})
-            QCOMPARE(outcomes[n].result["n"].get<int>(), n);
+            QCOMPARE(outcomes[n].resultJson()["expiresAt"].get<int>(), n);
 
         g_runs.clear();
         WriterHold again(executor);
@@ -174,9 +174,9 @@ private Q_SLOTS:
         again.release();
         QVERIFY(collected.waitForReplies(9));
         QCOMPARE(g_runs, (std::vector<std::vector<int>>{{6, -1, 8}}));
-        QCOMPARE(outcomes[6].result["n"].get<int>(), 6);
+        QCOMPARE(outcomes[6].resultJson()["expiresAt"].get<int>(), 6);
         QCOMPARE(outcomes[-1].error->code, protocol::ErrorCode::NotFound);
-        QCOMPARE(outcomes[8].result["n"].get<int>(), 8);
+        QCOMPARE(outcomes[8].resultJson()["expiresAt"].get<int>(), 8);
 
         g_runs.clear();
         WriterHold third(executor);
@@ -185,9 +185,9 @@ private Q_SLOTS:
         third.release();
         QVERIFY(collected.waitForReplies(12));
         QCOMPARE(g_runs, (std::vector<std::vector<int>>{{9, -2, 11}, {9}, {-2}, {11}}));
-        QCOMPARE(outcomes[9].result["n"].get<int>(), 9);
+        QCOMPARE(outcomes[9].resultJson()["expiresAt"].get<int>(), 9);
         QCOMPARE(outcomes[-2].error->code, protocol::ErrorCode::Internal);
-        QCOMPARE(outcomes[11].result["n"].get<int>(), 11);
+        QCOMPARE(outcomes[11].resultJson()["expiresAt"].get<int>(), 11);
     }
 
     // Sends as the server routes them, queued together: one transaction, every message in the
@@ -196,7 +196,7 @@ private Q_SLOTS:
     {
         pqxx::connection c(m_db.url());
         const auto [partyId, topicA] = test::makeParty(c, m_alice);
-        const auto topicB = test::run(c, handlers::createTopic, m_alice, protocol::CreateTopic{partyId, "b"}).result["topic"]["id"].get<std::string>();
+        const auto topicB = test::run(c, handlers::createTopic, m_alice, protocol::CreateTopic{partyId, "b"}).resultJson()["topic"]["id"].get<std::string>();
         const auto bob = test::createUser(m_db.url(), "Bob");
         const auto [bobsParty, closedTopic] = test::makeParty(c, bob);
         const std::string storedClientId = test::newUuid();
@@ -236,7 +236,7 @@ private Q_SLOTS:
                 QVERIFY2(o.ok(), o.error ? o.error->message.c_str() : "");
         }
         QCOMPARE(outcomes[30].error->code, protocol::ErrorCode::NotFound);
-        QVERIFY(outcomes[20].result["message"]["id"] == stored.result["message"]["id"]);
+        QVERIFY(outcomes[20].resultJson()["message"]["id"] == stored.resultJson()["message"]["id"]);
         QCOMPARE(int(collected.events.size()), kSends - 2);
         std::map<std::string, std::int64_t> lastSeq{{topicA, 1}};
         int previous = -1;
@@ -247,7 +247,7 @@ private Q_SLOTS:
             previous = n;
             QCOMPARE(message.seq, lastSeq[message.topicId] + 1);
             lastSeq[message.topicId] = message.seq;
-            QCOMPARE(outcomes[n].result["message"]["seq"].get<std::int64_t>(), message.seq);
+            QCOMPARE(outcomes[n].resultJson()["message"]["seq"].get<std::int64_t>(), message.seq);
         }
 
         // A send to a topic Alice is not in, and two sends with one clientMsgId: each is
@@ -267,11 +267,11 @@ private Q_SLOTS:
         QCOMPARE(executor.stats().retriedBatches.load(), std::int64_t(1));   // the unique key refused the run
         executor.stop();
         QCOMPARE(outcomes[101].error->code, protocol::ErrorCode::NotFound);
-        QVERIFY(outcomes[103].result["message"]["id"] == outcomes[102].result["message"]["id"]);
+        QVERIFY(outcomes[103].resultJson()["message"]["id"] == outcomes[102].resultJson()["message"]["id"]);
         QCOMPARE(int(collected.events.size()), 3);
         for (int n : {100, 102, 104})
             QVERIFY(outcomes[n].ok());
-        QCOMPARE(outcomes[104].result["message"]["seq"].get<int>(), outcomes[100].result["message"]["seq"].get<int>() + 1);
+        QCOMPARE(outcomes[104].resultJson()["message"]["seq"].get<int>(), outcomes[100].resultJson()["message"]["seq"].get<int>() + 1);
         pqxx::work tx(c);
         QCOMPARE(tx.exec_params1("SELECT count(*) FROM messages WHERE client_msg_id = $1", twiceId)[0].as<int>(), 1);
         QCOMPARE(tx.exec_params1("SELECT count(*) FROM messages WHERE topic_id = $1", closedTopic)[0].as<int>(), 0);
@@ -292,7 +292,7 @@ private Q_SLOTS:
                            [&, i](Outcome o) {
                                std::lock_guard lock(collected.mutex);
                                if (o.ok())
-                                   seqs[std::size_t(i)] = o.result["message"]["seq"].get<std::int64_t>();
+                                   seqs[std::size_t(i)] = o.resultJson()["message"]["seq"].get<std::int64_t>();
                                collected.replies.push_back(std::move(o));
                                collected.changed.notify_all();
                            });

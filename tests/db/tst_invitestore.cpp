@@ -46,24 +46,24 @@ private Q_SLOTS:
         const auto a = create(c, m_owner, partyId, 3600, 5);
         const auto b = create(c, m_owner, partyId);
         QVERIFY(a.ok() && b.ok());
-        const std::string code = a.result["invite"]["code"];
+        const std::string code = a.resultJson()["invite"]["code"];
         QCOMPARE(code.size(), std::size_t(22));
         QVERIFY(isInviteCode(code));
-        QVERIFY(code != b.result["invite"]["code"].get<std::string>());
-        QCOMPARE(a.result["invite"]["url"].get<std::string>(), "https://chat.example.org/invite/" + code);
-        QCOMPARE(a.result["invite"]["maxUses"].get<int>(), 5);
-        QVERIFY(a.result["invite"].contains("expiresAt"));
-        QVERIFY(!b.result["invite"].contains("expiresAt"));
+        QVERIFY(code != b.resultJson()["invite"]["code"].get<std::string>());
+        QCOMPARE(a.resultJson()["invite"]["url"].get<std::string>(), "https://chat.example.org/invite/" + code);
+        QCOMPARE(a.resultJson()["invite"]["maxUses"].get<int>(), 5);
+        QVERIFY(a.resultJson()["invite"].contains("expiresAt"));
+        QVERIFY(!b.resultJson()["invite"].contains("expiresAt"));
     }
 
     void preview_showsOnlyWhatAJoinerNeeds()
     {
         pqxx::connection c(m_db.url());
         const auto [partyId, topicId] = test::makeParty(c, m_owner, {m_member});
-        const std::string code = create(c, m_owner, partyId).result["invite"]["code"];
+        const std::string code = create(c, m_owner, partyId).resultJson()["invite"]["code"];
         const auto o = test::run(c, handlers::previewInvite, m_stranger, PreviewInvite{code});
         QVERIFY(o.ok());
-        const auto &p = o.result["preview"];
+        const auto p = o.resultJson()["preview"];
         QCOMPARE(p["partyName"].get<std::string>(), std::string("Test party"));
         QCOMPARE(p["memberCount"].get<int>(), 2);
         QCOMPARE(p["inviterName"].get<std::string>(), std::string("Owner"));
@@ -79,10 +79,10 @@ private Q_SLOTS:
         const auto [partyId, topicId] = test::makeParty(c, m_owner);
         for (int i = 0; i < 3; ++i)
             test::run(c, handlers::sendMessage, m_owner, SendMessage{topicId, test::newUuid(), "before you came"});
-        const std::string code = create(c, m_owner, partyId).result["invite"]["code"];
+        const std::string code = create(c, m_owner, partyId).resultJson()["invite"]["code"];
         const auto joined = test::run(c, handlers::joinInvite, m_stranger, JoinInvite{code});
         QVERIFY(joined.ok());
-        QCOMPARE(joined.result["party"]["id"].get<std::string>(), partyId);
+        QCOMPARE(joined.resultJson()["party"]["id"].get<std::string>(), partyId);
         QCOMPARE(joined.events.size(), std::size_t(2));
         QVERIFY(std::holds_alternative<PartyJoined>(joined.events[0].event));
         QCOMPARE(joined.events[0].recipientUserId, m_stranger);
@@ -102,7 +102,7 @@ private Q_SLOTS:
     {
         pqxx::connection c(m_db.url());
         const auto [partyId, topicId] = test::makeParty(c, m_owner);
-        const std::string code = create(c, m_owner, partyId, std::nullopt, 5).result["invite"]["code"];
+        const std::string code = create(c, m_owner, partyId, std::nullopt, 5).resultJson()["invite"]["code"];
         std::vector<std::string> joiners;
         for (int i = 0; i < 24; ++i)
             joiners.push_back(test::createUser(m_db.url(), "joiner " + std::to_string(i)));
@@ -133,8 +133,8 @@ private Q_SLOTS:
     {
         pqxx::connection c(m_db.url());
         const auto [partyId, topicId] = test::makeParty(c, m_owner);
-        const std::string expiring = create(c, m_owner, partyId, 60).result["invite"]["code"];
-        const std::string revoking = create(c, m_owner, partyId).result["invite"]["code"];
+        const std::string expiring = create(c, m_owner, partyId, 60).resultJson()["invite"]["code"];
+        const std::string revoking = create(c, m_owner, partyId).resultJson()["invite"]["code"];
         {
             pqxx::work tx(c);
             tx.exec_params0("UPDATE invites SET expires_at = now() - interval '1 second' WHERE code = $1", expiring);
@@ -147,7 +147,7 @@ private Q_SLOTS:
         pqxx::work tx(c);
         auto list = handlers::listInvites(tx, RequestContext{m_owner, "https://x"}, ListInvites{partyId});
         QVERIFY(list.ok());
-        QCOMPARE(int(list.result["invites"].size()), 0);
+        QCOMPARE(int(list.resultJson()["invites"].size()), 0);
     }
 };
 

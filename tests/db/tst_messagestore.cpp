@@ -69,12 +69,12 @@ private Q_SLOTS:
         QCOMPARE(first.events.size(), std::size_t(1));
         const auto retry = test::run(c, handlers::sendMessage, m_alice, SendMessage{topicId, clientId, "once"});
         QVERIFY(retry.ok());
-        QCOMPARE(QString::fromStdString(retry.result["message"]["id"].dump()), QString::fromStdString(first.result["message"]["id"].dump()));
-        QCOMPARE(QString::fromStdString(retry.result["message"]["seq"].dump()), QString::fromStdString(first.result["message"]["seq"].dump()));
+        QCOMPARE(QString::fromStdString(retry.resultJson()["message"]["id"].dump()), QString::fromStdString(first.resultJson()["message"]["id"].dump()));
+        QCOMPARE(QString::fromStdString(retry.resultJson()["message"]["seq"].dump()), QString::fromStdString(first.resultJson()["message"]["seq"].dump()));
         QVERIFY2(retry.events.empty(), "a retry must not announce the message again");
         // The seq after the retry continues with no gap.
         const auto next = test::run(c, handlers::sendMessage, m_alice, SendMessage{topicId, test::newUuid(), "twice"});
-        QCOMPARE(next.result["message"]["seq"].get<int>(), first.result["message"]["seq"].get<int>() + 1);
+        QCOMPARE(next.resultJson()["message"]["seq"].get<int>(), first.resultJson()["message"]["seq"].get<int>() + 1);
         pqxx::work tx(c);
         QCOMPARE(tx.exec_params1("SELECT count(*) FROM messages WHERE topic_id = $1", topicId)[0].as<int>(), 2);
     }
@@ -85,7 +85,7 @@ private Q_SLOTS:
     {
         pqxx::connection c(m_db.url());
         const auto [partyId, topicA] = test::makeParty(c, m_alice, {m_bob});
-        const auto topicB = test::run(c, handlers::createTopic, m_alice, protocol::CreateTopic{partyId, "b"}).result["topic"]["id"].get<std::string>();
+        const auto topicB = test::run(c, handlers::createTopic, m_alice, protocol::CreateTopic{partyId, "b"}).resultJson()["topic"]["id"].get<std::string>();
         const auto [otherParty, closedTopic] = test::makeParty(c, m_mallory);
         const std::string storedClientId = test::newUuid();
         const auto stored = test::run(c, handlers::sendMessage, m_alice, SendMessage{topicA, storedClientId, "stored"});
@@ -111,7 +111,7 @@ private Q_SLOTS:
             tx.commit();
         }
         QCOMPARE(outcomes.size(), sends.size());
-        const auto seqOf = [&](std::size_t i) { return outcomes[i].result["message"]["seq"].get<int>(); };
+        const auto seqOf = [&](std::size_t i) { return outcomes[i].resultJson()["message"]["seq"].get<int>(); };
         QCOMPARE(seqOf(0), 2);
         QCOMPARE(seqOf(3), 3);
         QCOMPARE(seqOf(7), 4);
@@ -122,7 +122,7 @@ private Q_SLOTS:
             QCOMPARE(outcomes[i].error->code, protocol::ErrorCode::NotFound);
             QVERIFY(outcomes[i].events.empty());
         }
-        QVERIFY(outcomes[4].result["message"]["id"] == stored.result["message"]["id"]);
+        QVERIFY(outcomes[4].resultJson()["message"]["id"] == stored.resultJson()["message"]["id"]);
         QVERIFY2(outcomes[4].events.empty(), "a retry must not announce the message again");
         for (std::size_t i : {0, 1, 3, 5, 7}) {
             QCOMPARE(outcomes[i].events.size(), std::size_t(1));
@@ -133,7 +133,7 @@ private Q_SLOTS:
             QCOMPARE(outcomes[i].events[0].partyId, partyId);
             QCOMPARE(message.rev, message.seq);   // nothing edited yet: each new message moves rev too
         }
-        QVERIFY(outcomes[3].result["message"]["mentions"] == nlohmann::json::array({m_alice}));
+        QVERIFY(outcomes[3].resultJson()["message"]["mentions"] == nlohmann::json::array({m_alice}));
 
         pqxx::work tx(c);
         QCOMPARE(tx.exec_params1("SELECT last_seq FROM topics WHERE id = $1", topicA)[0].as<int>(), 4);
@@ -153,7 +153,7 @@ private Q_SLOTS:
         const auto [partyId, topicId] = test::makeParty(c, m_alice);
         std::vector<std::string> ids;
         for (int i = 0; i < 3; ++i) {
-            ids.push_back(test::run(c, handlers::sendMessage, m_alice, SendMessage{topicId, test::newUuid(), "m"}).result["message"]["id"]);
+            ids.push_back(test::run(c, handlers::sendMessage, m_alice, SendMessage{topicId, test::newUuid(), "m"}).resultJson()["message"]["id"]);
             QTest::qWait(2);
         }
         for (const std::string &id : ids)
@@ -181,7 +181,7 @@ private Q_SLOTS:
                     auto o = test::run(c, handlers::sendMessage, m_alice, SendMessage{topicId, clientId, "same"});
                     std::lock_guard lock(mutex);
                     if (o.ok())
-                        ids.insert(o.result["message"]["id"].get<std::string>());
+                        ids.insert(o.resultJson()["message"]["id"].get<std::string>());
                 } catch (const pqxx::unique_violation &) {
                     // The loser of the race is refused by the unique key; the writer answers it
                     // with the original on its next try.
@@ -210,13 +210,13 @@ private Q_SLOTS:
         while (true) {
             const auto o = test::run(c, handlers::fetchHistory, m_alice, page);
             QVERIFY(o.ok());
-            const auto &messages = o.result["messages"];
+            const auto messages = o.resultJson()["messages"];
             std::vector<int> seqs;
             for (const auto &m : messages)
                 seqs.push_back(m["seq"].get<int>());
             QVERIFY(std::is_sorted(seqs.begin(), seqs.end()));
             seen.insert(seen.begin(), seqs.begin(), seqs.end());
-            if (!o.result["hasMore"].get<bool>())
+            if (!o.resultJson()["hasMore"].get<bool>())
                 break;
             QCOMPARE(int(messages.size()), 50);
             page.beforeSeq = seqs.front();
@@ -227,10 +227,10 @@ private Q_SLOTS:
 
         // Forwards from a point.
         const auto after = test::run(c, handlers::fetchHistory, m_alice, FetchHistory{topicId, std::nullopt, 200, 100});
-        QCOMPARE(int(after.result["messages"].size()), 37);
-        QCOMPARE(after.result["messages"][0]["seq"].get<int>(), 201);
-        QCOMPARE(after.result["messages"][0]["body"].get<std::string>(), std::string("m201"));
-        QVERIFY(!after.result["hasMore"].get<bool>());
+        QCOMPARE(int(after.resultJson()["messages"].size()), 37);
+        QCOMPARE(after.resultJson()["messages"][0]["seq"].get<int>(), 201);
+        QCOMPARE(after.resultJson()["messages"][0]["body"].get<std::string>(), std::string("m201"));
+        QVERIFY(!after.resultJson()["hasMore"].get<bool>());
     }
 
     void history_nonMember_notFound()
@@ -250,7 +250,7 @@ private Q_SLOTS:
         std::vector<std::string> ids;
         for (int i = 0; i < 5; ++i)
             ids.push_back(test::run(c, handlers::sendMessage, m_alice, SendMessage{topicId, test::newUuid(), "m" + std::to_string(i + 1)})
-                              .result["message"]["id"].get<std::string>());
+                              .resultJson()["message"]["id"].get<std::string>());
         // Bob was here up to seq 3, rev 3. Then message 2 is edited, 1 deleted, and 6 posted.
         QVERIFY(test::run(c, handlers::editMessage, m_alice, protocol::EditMessage{ids[1], "m2 edited"}).ok());
         QVERIFY(test::run(c, handlers::deleteMessage, m_alice, protocol::DeleteMessage{ids[0]}).ok());
@@ -261,10 +261,11 @@ private Q_SLOTS:
         const auto o = test::run(c, handlers::syncTopics, m_bob, sync);
         QVERIFY(o.ok());
         std::vector<int> seqs;
-        for (const auto &m : o.result["topics"][0]["messages"])
+        const nlohmann::json result = o.resultJson();
+        for (const auto &m : result["topics"][0]["messages"])
             seqs.push_back(m["seq"].get<int>());
         QCOMPARE(seqs, (std::vector<int>{1, 2, 4, 5, 6}));
-        const auto &messages = o.result["topics"][0]["messages"];
+        const auto messages = o.resultJson()["topics"][0]["messages"];
         QVERIFY(messages[0]["deleted"].get<bool>());
         QCOMPARE(messages[0]["body"].get<std::string>(), std::string());
         QCOMPARE(messages[1]["body"].get<std::string>(), std::string("m2 edited"));
@@ -274,7 +275,7 @@ private Q_SLOTS:
         protocol::SyncTopics plain;
         plain.topics.push_back({topicId, 3, std::nullopt});
         const auto p = test::run(c, handlers::syncTopics, m_bob, plain);
-        QCOMPARE(int(p.result["topics"][0]["messages"].size()), 3);
+        QCOMPARE(int(p.resultJson()["topics"][0]["messages"].size()), 3);
 
         // A topic the caller cannot see fails the whole request the same way as a missing one.
         plain.topics.push_back({test::newUuid(), 0, std::nullopt});
@@ -286,9 +287,9 @@ private Q_SLOTS:
         pqxx::connection c(m_db.url());
         const auto [partyId, topicId] = test::makeParty(c, m_alice, {m_bob});
         const auto bobs = test::run(c, handlers::sendMessage, m_bob, SendMessage{topicId, test::newUuid(), "bob's"})
-                              .result["message"]["id"].get<std::string>();
+                              .resultJson()["message"]["id"].get<std::string>();
         const auto alices = test::run(c, handlers::sendMessage, m_alice, SendMessage{topicId, test::newUuid(), "alice's"})
-                                .result["message"]["id"].get<std::string>();
+                                .resultJson()["message"]["id"].get<std::string>();
         // Nobody edits another's words, not even the owner.
         QCOMPARE(test::errorCode(test::run(c, handlers::editMessage, m_alice, protocol::EditMessage{bobs, "x"})), std::string("forbidden"));
         // A member cannot delete the owner's message; the owner can delete a member's.

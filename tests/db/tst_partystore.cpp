@@ -47,7 +47,7 @@ private Q_SLOTS:
         pqxx::connection c(m_db.url());
         const auto o = test::run(c, handlers::createParty, m_owner, CreateParty{"Book club"});
         QVERIFY(o.ok());
-        const auto &party = o.result["party"];
+        const auto party = o.resultJson()["party"];
         QCOMPARE(party["name"].get<std::string>(), std::string("Book club"));
         QCOMPARE(party["ownerId"].get<std::string>(), m_owner);
         QCOMPARE(int(party["topics"].size()), 1);
@@ -120,7 +120,7 @@ private Q_SLOTS:
         QVERIFY(o.ok());
         QCOMPARE(role(c, partyId, m_member), std::string("owner"));
         QCOMPARE(role(c, partyId, m_owner), std::string("admin"));
-        QCOMPARE(o.result["party"]["ownerId"].get<std::string>(), m_member);
+        QCOMPARE(o.resultJson()["party"]["ownerId"].get<std::string>(), m_member);
         QCOMPARE(o.events.size(), std::size_t(3));
     }
 
@@ -154,8 +154,8 @@ private Q_SLOTS:
         QCOMPARE(test::errorCode(test::run(c, handlers::createTopic, m_member, CreateTopic{partyId, "random"})), std::string("forbidden"));
         const auto created = test::run(c, handlers::createTopic, m_admin, CreateTopic{partyId, "random"});
         QVERIFY(created.ok());
-        const std::string topicId = created.result["topic"]["id"];
-        QCOMPARE(created.result["topic"]["position"].get<int>(), 1);
+        const std::string topicId = created.resultJson()["topic"]["id"];
+        QCOMPARE(created.resultJson()["topic"]["position"].get<int>(), 1);
         QCOMPARE(test::errorCode(test::run(c, handlers::createTopic, m_admin, CreateTopic{partyId, "RANDOM"})), std::string("conflict"));
         QCOMPARE(test::errorCode(test::run(c, handlers::renameTopic, m_admin, RenameTopic{topicId, "General"})), std::string("conflict"));
         QVERIFY(test::run(c, handlers::renameTopic, m_admin, RenameTopic{topicId, "Random"}).ok());
@@ -186,9 +186,9 @@ private Q_SLOTS:
         test::makeParty(c, you, {me});
         const auto o = test::run(c, handlers::ready, me, std::vector<std::string>{"message.sync"});
         QVERIFY(o.ok());
-        QCOMPARE(o.result["me"]["displayName"].get<std::string>(), std::string("Me"));
-        QCOMPARE(int(o.result["parties"].size()), 2);
-        QCOMPARE(int(o.result["parties"][1]["members"].size()), 2);
+        QCOMPARE(o.resultJson()["me"]["displayName"].get<std::string>(), std::string("Me"));
+        QCOMPARE(int(o.resultJson()["parties"].size()), 2);
+        QCOMPARE(int(o.resultJson()["parties"][1]["members"].size()), 2);
         QVERIFY(o.snapshot);
         QCOMPARE(o.snapshot->partyIds.size(), std::size_t(2));
     }

@@ -18,7 +18,8 @@ class TestReadState : public QObject {
     static json stateOf(pqxx::connection &c, const std::string &user, const std::string &topicId)
     {
         const auto o = test::run(c, handlers::ready, user, std::vector<std::string>{});
-        for (const auto &rs : o.result["readStates"]) {
+        const json result = o.resultJson();
+        for (const auto &rs : result["readStates"]) {
             if (rs["topicId"] == topicId)
                 return rs;
         }
@@ -27,7 +28,7 @@ class TestReadState : public QObject {
 
     static std::string post(pqxx::connection &c, const std::string &user, const std::string &topicId, const std::string &body)
     {
-        return test::run(c, handlers::sendMessage, user, SendMessage{topicId, test::newUuid(), body}).result["message"]["id"];
+        return test::run(c, handlers::sendMessage, user, SendMessage{topicId, test::newUuid(), body}).resultJson()["message"]["id"];
     }
 
 private Q_SLOTS:
@@ -52,17 +53,17 @@ private Q_SLOTS:
 
         const auto marked = test::run(c, handlers::markRead, m_bob, MarkRead{topicId, 3});
         QVERIFY(marked.ok());
-        QCOMPARE(marked.result["readState"]["unread"].get<int>(), 2);
+        QCOMPARE(marked.resultJson()["readState"]["unread"].get<int>(), 2);
         QCOMPARE(marked.events.size(), std::size_t(1));
         QCOMPARE(marked.events[0].recipientUserId, m_bob);
         // The position never moves back, and a repeat announces nothing.
         const auto back = test::run(c, handlers::markRead, m_bob, MarkRead{topicId, 1});
-        QCOMPARE(back.result["readState"]["lastReadSeq"].get<int>(), 3);
+        QCOMPARE(back.resultJson()["readState"]["lastReadSeq"].get<int>(), 3);
         QVERIFY(back.events.empty());
         // Past the end means "all of it".
         const auto all = test::run(c, handlers::markRead, m_bob, MarkRead{topicId, 999});
-        QCOMPARE(all.result["readState"]["lastReadSeq"].get<int>(), 5);
-        QCOMPARE(all.result["readState"]["unread"].get<int>(), 0);
+        QCOMPARE(all.resultJson()["readState"]["lastReadSeq"].get<int>(), 5);
+        QCOMPARE(all.resultJson()["readState"]["unread"].get<int>(), 0);
     }
 
     void mentions_countedUntilRead()
@@ -78,8 +79,8 @@ private Q_SLOTS:
         QCOMPARE(state["mentions"].get<int>(), 2);
         // The message says whom it mentions.
         const auto history = test::run(c, handlers::fetchHistory, m_bob, FetchHistory{topicId, std::nullopt, std::nullopt, 10});
-        QCOMPARE(history.result["messages"][1]["mentions"][0].get<std::string>(), m_bob);
-        QVERIFY(history.result["messages"][3]["mentions"].empty());
+        QCOMPARE(history.resultJson()["messages"][1]["mentions"][0].get<std::string>(), m_bob);
+        QVERIFY(history.resultJson()["messages"][3]["mentions"].empty());
         // A deleted message is neither unread nor a mention.
         QVERIFY(test::run(c, handlers::deleteMessage, m_alice, DeleteMessage{mention}).ok());
         state = stateOf(c, m_bob, topicId);
@@ -96,7 +97,7 @@ private Q_SLOTS:
         const std::string id = post(c, m_alice, topicId, "hi everyone");
         QCOMPARE(stateOf(c, m_bob, topicId)["mentions"].get<int>(), 0);
         const auto edited = test::run(c, handlers::editMessage, m_alice, EditMessage{id, "hi @Bob"});
-        QCOMPARE(edited.result["message"]["mentions"][0].get<std::string>(), m_bob);
+        QCOMPARE(edited.resultJson()["message"]["mentions"][0].get<std::string>(), m_bob);
         QCOMPARE(stateOf(c, m_bob, topicId)["mentions"].get<int>(), 1);
     }
 
@@ -107,13 +108,13 @@ private Q_SLOTS:
         test::makeParty(c, m_bob, {m_alice});
         const auto o = test::run(c, handlers::updateProfile, m_bob, UpdateProfile{"Robert", "https://example.org/bob.png"});
         QVERIFY(o.ok());
-        QCOMPARE(o.result["user"]["displayName"].get<std::string>(), std::string("Robert"));
+        QCOMPARE(o.resultJson()["user"]["displayName"].get<std::string>(), std::string("Robert"));
         QCOMPARE(o.events.size(), std::size_t(1));
         QVERIFY(o.events[0].moreParties.size() >= 1);
         // Only the avatar: the name stays.
         const auto cleared = test::run(c, handlers::updateProfile, m_bob, UpdateProfile{std::nullopt, ""});
-        QCOMPARE(cleared.result["user"]["displayName"].get<std::string>(), std::string("Robert"));
-        QVERIFY(!cleared.result["user"].contains("avatarUrl"));
+        QCOMPARE(cleared.resultJson()["user"]["displayName"].get<std::string>(), std::string("Robert"));
+        QVERIFY(!cleared.resultJson()["user"].contains("avatarUrl"));
     }
 };
 
