@@ -347,6 +347,9 @@ void from_json(const json &j, EditMessage &v) { read(j, "messageId", v.messageId
 void to_json(json &j, const DeleteMessage &v) { j = {{"messageId", v.messageId}}; }
 void from_json(const json &j, DeleteMessage &v) { read(j, "messageId", v.messageId); }
 
+void to_json(json &j, const GetMessage &v) { j = {{"messageId", v.messageId}}; }
+void from_json(const json &j, GetMessage &v) { read(j, "messageId", v.messageId); }
+
 void to_json(json &j, const FetchHistory &v)
 {
     j = {{"topicId", v.topicId}, {"limit", v.limit}};

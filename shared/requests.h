@@ -119,6 +119,13 @@ struct DeleteMessage {
     std::string messageId;
 };
 
+// One message by id, wherever it is in history (permalinks, the original of a reply).
+struct GetMessage {
+    static constexpr const char *kType = "message.get";
+    using Reply = MessageReply;
+    std::string messageId;
+};
+
 // Keyset pagination on seq: at most `limit` messages before `beforeSeq` (newest first
 // internally, returned oldest first), or after `afterSeq`, or the newest page when neither is given.
 struct FetchHistory {
@@ -214,7 +221,7 @@ struct RenewAccess {
 using Request = std::variant<Hello, ListParties, CreateParty, RenameParty, DeleteParty, LeaveParty,
                              TransferOwnership, SetMemberRole, KickMember, CreateTopic, RenameTopic,
                              DeleteTopic, ReorderTopics, SendMessage, EditMessage, DeleteMessage,
-                             FetchHistory, SyncTopics, CreateInvite, ListInvites, RevokeInvite,
+                             GetMessage, FetchHistory, SyncTopics, CreateInvite, ListInvites, RevokeInvite,
                              PreviewInvite, JoinInvite, SetPresence, StartTyping, MarkRead,
                              UpdateProfile, RenewAccess>;
 

@@ -160,6 +160,7 @@ struct Validator {
         return checkBody(r.body);
     }
     std::optional<Error> operator()(DeleteMessage &r) const { return checkId(r.messageId, "messageId"); }
+    std::optional<Error> operator()(GetMessage &r) const { return checkId(r.messageId, "messageId"); }
     std::optional<Error> operator()(FetchHistory &r) const
     {
         if (auto e = checkId(r.topicId, "topicId")) return e;

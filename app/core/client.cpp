@@ -86,11 +86,115 @@ void Client::moveTopic(const QString &topicId, int to, std::function<void(const 
     }
     const auto at = std::clamp<std::ptrdiff_t>(to, 0, static_cast<std::ptrdiff_t>(reorder.topicIds.size()));
     reorder.topicIds.insert(reorder.topicIds.begin() + at, topic->id);
-    nlohmann::json fields = reorder;
-    m_connection.request(protocol::ReorderTopics::kType, std::move(fields), [done](const nlohmann::json *, const protocol::Error *error) {
+    m_connection.call(std::move(reorder), [done](const protocol::Result<protocol::TopicOrder> &answer) {
         if (done)
-            done(error ? QString::fromStdString(error->message) : QString());
+            done(answer ? QString() : QString::fromStdString(answer.error().message));
     });
+}
+
+namespace {
+std::string utf8(const QString &text) { return text.toStdString(); }
+} // namespace
+
+void Client::createParty(const QString &name, Callback<protocol::PartyReply> done)
+{
+    m_connection.call(protocol::CreateParty{utf8(name)}, std::move(done));
+}
+
+void Client::renameParty(const QString &partyId, const QString &name, Callback<protocol::PartyReply> done)
+{
+    m_connection.call(protocol::RenameParty{utf8(partyId), utf8(name)}, std::move(done));
+}
+
+void Client::deleteParty(const QString &partyId, Callback<protocol::Empty> done)
+{
+    m_connection.call(protocol::DeleteParty{utf8(partyId)}, std::move(done));
+}
+
+void Client::leaveParty(const QString &partyId, Callback<protocol::Empty> done)
+{
+    m_connection.call(protocol::LeaveParty{utf8(partyId)}, std::move(done));
+}
+
+void Client::transferOwnership(const QString &partyId, const QString &userId, Callback<protocol::PartyReply> done)
+{
+    m_connection.call(protocol::TransferOwnership{utf8(partyId), utf8(userId)}, std::move(done));
+}
+
+void Client::setMemberRole(const QString &partyId, const QString &userId, protocol::Role role, Callback<protocol::Empty> done)
+{
+    m_connection.call(protocol::SetMemberRole{utf8(partyId), utf8(userId), role}, std::move(done));
+}
+
+void Client::kickMember(const QString &partyId, const QString &userId, Callback<protocol::Empty> done)
+{
+    m_connection.call(protocol::KickMember{utf8(partyId), utf8(userId)}, std::move(done));
+}
+
+void Client::createTopic(const QString &partyId, const QString &name, Callback<protocol::TopicReply> done)
+{
+    m_connection.call(protocol::CreateTopic{utf8(partyId), utf8(name)}, std::move(done));
+}
+
+void Client::renameTopic(const QString &topicId, const QString &name, Callback<protocol::TopicReply> done)
+{
+    m_connection.call(protocol::RenameTopic{utf8(topicId), utf8(name)}, std::move(done));
+}
+
+void Client::deleteTopic(const QString &topicId, Callback<protocol::Empty> done)
+{
+    m_connection.call(protocol::DeleteTopic{utf8(topicId)}, std::move(done));
+}
+
+void Client::editMessage(const QString &messageId, const QString &body, Callback<protocol::MessageReply> done)
+{
+    m_connection.call(protocol::EditMessage{utf8(messageId), utf8(body)}, std::move(done));
+}
+
+void Client::deleteMessage(const QString &messageId, Callback<protocol::MessageReply> done)
+{
+    m_connection.call(protocol::DeleteMessage{utf8(messageId)}, std::move(done));
+}
+
+void Client::getMessage(const QString &messageId, Callback<protocol::MessageReply> done)
+{
+    m_connection.call(protocol::GetMessage{utf8(messageId)}, std::move(done));
+}
+
+void Client::startTyping(const QString &topicId)
+{
+    m_connection.call(protocol::StartTyping{utf8(topicId)});
+}
+
+void Client::createInvite(const QString &partyId, std::optional<qint64> expiresIn, std::optional<int> maxUses,
+                          Callback<protocol::InviteReply> done)
+{
+    m_connection.call(protocol::CreateInvite{utf8(partyId), expiresIn, maxUses}, std::move(done));
+}
+
+void Client::listInvites(const QString &partyId, Callback<protocol::InviteList> done)
+{
+    m_connection.call(protocol::ListInvites{utf8(partyId)}, std::move(done));
+}
+
+void Client::revokeInvite(const QString &partyId, const QString &code, Callback<protocol::Empty> done)
+{
+    m_connection.call(protocol::RevokeInvite{utf8(partyId), utf8(code)}, std::move(done));
+}
+
+void Client::previewInvite(const QString &code, Callback<protocol::InvitePreviewReply> done)
+{
+    m_connection.call(protocol::PreviewInvite{utf8(code)}, std::move(done));
+}
+
+void Client::joinInvite(const QString &code, Callback<protocol::JoinedParty> done)
+{
+    m_connection.call(protocol::JoinInvite{utf8(code)}, std::move(done));
+}
+
+void Client::setDisplayName(const QString &name, Callback<protocol::ProfileReply> done)
+{
+    m_connection.call(protocol::UpdateProfile{utf8(name), std::nullopt}, std::move(done));
 }
 
 void Client::send(const QString &topicId, const QString &body)
@@ -108,21 +212,15 @@ void Client::markRead(const QString &topicId)
         return;
     const qint64 seq = topic->lastSeq;
     m_markedRead.insert(topicId, seq);
-    m_connection.request("topic.markRead", {{"topicId", topicId.toStdString()}, {"seq", seq}},
-                         [this, topicId, seq](const nlohmann::json *result, const protocol::Error *) {
-                             protocol::ReadStateReply reply;
-                             try {
-                                 if (result) {
-                                     from_json(*result, reply);
-                                     // The server tells this person's other apps; this one learns from the reply.
-                                     m_store.applyEvent(protocol::ReadStateUpdated{reply.readState});
-                                     return;
-                                 }
-                             } catch (const std::exception &) {
-                             }
-                             if (m_markedRead.value(topicId) == seq)
-                                 m_markedRead.remove(topicId); // try again next time
-                         });
+    m_connection.call(protocol::MarkRead{topicId.toStdString(), seq}, [this, topicId, seq](const protocol::Result<protocol::ReadStateReply> &answer) {
+        if (answer) {
+            // The server tells this person's other apps; this one learns from the reply.
+            m_store.applyEvent(protocol::ReadStateUpdated{answer.value().readState});
+            return;
+        }
+        if (m_markedRead.value(topicId) == seq)
+            m_markedRead.remove(topicId); // try again next time
+    });
 }
 
 void Client::signOut()

@@ -56,6 +56,32 @@ public:
     // refusal, or an empty text once it is done; the list changes with the server's event.
     void moveTopic(const QString &topicId, int to, std::function<void(const QString &error)> done = {});
 
+    // What a person does, one request each. The answer is the request's typed reply or the
+    // server's refusal; the store changes with the server's events, not with these replies.
+    void createParty(const QString &name, Callback<protocol::PartyReply> done = {});
+    void renameParty(const QString &partyId, const QString &name, Callback<protocol::PartyReply> done = {});
+    void deleteParty(const QString &partyId, Callback<protocol::Empty> done = {});
+    void leaveParty(const QString &partyId, Callback<protocol::Empty> done = {});
+    void transferOwnership(const QString &partyId, const QString &userId, Callback<protocol::PartyReply> done = {});
+    void setMemberRole(const QString &partyId, const QString &userId, protocol::Role role, Callback<protocol::Empty> done = {});
+    void kickMember(const QString &partyId, const QString &userId, Callback<protocol::Empty> done = {});
+    void createTopic(const QString &partyId, const QString &name, Callback<protocol::TopicReply> done = {});
+    void renameTopic(const QString &topicId, const QString &name, Callback<protocol::TopicReply> done = {});
+    void deleteTopic(const QString &topicId, Callback<protocol::Empty> done = {});
+    void editMessage(const QString &messageId, const QString &body, Callback<protocol::MessageReply> done = {});
+    void deleteMessage(const QString &messageId, Callback<protocol::MessageReply> done = {});
+    // One message by id, wherever it is in history (for permalinks and reply quotes).
+    void getMessage(const QString &messageId, Callback<protocol::MessageReply> done);
+    void startTyping(const QString &topicId);
+    // expiresIn: seconds, none for never; maxUses: none for unlimited.
+    void createInvite(const QString &partyId, std::optional<qint64> expiresIn, std::optional<int> maxUses,
+                      Callback<protocol::InviteReply> done = {});
+    void listInvites(const QString &partyId, Callback<protocol::InviteList> done);
+    void revokeInvite(const QString &partyId, const QString &code, Callback<protocol::Empty> done = {});
+    void previewInvite(const QString &code, Callback<protocol::InvitePreviewReply> done);
+    void joinInvite(const QString &code, Callback<protocol::JoinedParty> done = {});
+    void setDisplayName(const QString &name, Callback<protocol::ProfileReply> done = {});
+
     // Sends a message through the outbox: it shows at once as pending.
     void send(const QString &topicId, const QString &body);
     // Tells the server the person has read the topic up to its newest message.

@@ -1,5 +1,6 @@
 #include "app/core/connection.h"
 
+#include "shared/features.h"
 #include "shared/frames.h"
 #include "shared/limits.h"
 
@@ -99,7 +100,7 @@ void Connection::renewAccess()
     if (!m_ready)
         return;   // the next connection opens with the new token anyway
     // A refusal is not fatal: the connection then ends with 4001 and is opened again.
-    request("session.renew", {{"accessToken", m_session.currentAccessToken().toStdString()}});
+    call(protocol::RenewAccess{m_session.currentAccessToken().toStdString()});
 }
 
 void Connection::setLiveness(Liveness liveness)
@@ -147,20 +148,14 @@ void Connection::onOpened()
     m_opening = false;
     m_transportOpen = true;
     m_lastHeard.restart();
-    request("hello", {{"protocol", limits::kProtocolVersion},
-                      {"features", {"message.sync", "message.edit", "presence", "typing", "read-state", "mentions"}}},
-            [this](const json *result, const protocol::Error *error) {
-                if (!result) {
+    call(protocol::Hello{limits::kProtocolVersion, protocol::allFeatures()}, [this](const protocol::Result<protocol::Ready> &answer) {
+                if (!answer) {
                     m_transport.close();
-                    return scheduleReconnect(tr("The server refused the connection: %1").arg(QString::fromStdString(error->message)));
+                    if (answer.error().code == protocol::ErrorCode::BadFrame)
+                        return scheduleReconnect(tr("The server sent something this app does not understand. Update the app."));
+                    return scheduleReconnect(tr("The server refused the connection: %1").arg(QString::fromStdString(answer.error().message)));
                 }
-                protocol::Ready ready;
-                try {
-                    from_json(*result, ready);
-                } catch (const std::exception &) {
-                    m_transport.close();
-                    return scheduleReconnect(tr("The server sent something this app does not understand. Update the app."));
-                }
+                const protocol::Ready &ready = answer.value();
                 const auto positions = m_store.syncPositions();
                 m_store.applyReady(ready);
                 m_ready = true;
@@ -197,18 +192,17 @@ void Connection::sync(const std::vector<protocol::SyncPosition> &positions)
     }
     if (stillThere.empty())
         return;
-    json topics = json::array();
-    for (const auto &p : stillThere)
-        topics.push_back(p);
-    request("message.sync", {{"topics", topics}}, [this, stillThere](const json *result, const protocol::Error *) {
-        if (!result)
-            return;
-        protocol::SyncResult caughtUp;
-        try {
-            from_json(*result, caughtUp);
-        } catch (const std::exception &) {
+    call(protocol::SyncTopics{stillThere}, [this, stillThere](const protocol::Result<protocol::SyncResult> &answer) {
+        if (!answer) {
+            // Cut off: the next connection syncs again from the same positions. Refused: say so.
+            if (!m_ready)
+                return;
+            qCWarning(lcApp, "catching up failed: %s", answer.error().message.c_str());
+            for (const auto &p : stillThere)
+                Q_EMIT topicLoadFailed(QString::fromStdString(p.topicId), tr("Could not catch up with new messages: %1").arg(QString::fromStdString(answer.error().message)));
             return;
         }
+        const protocol::SyncResult &caughtUp = answer.value();
         std::vector<protocol::SyncPosition> more;
         for (const auto &t : caughtUp.topics) {
             m_store.applyCatchUp(t);
@@ -240,11 +234,12 @@ void Connection::sendEntry(const QString &clientMsgId)
         if (e.clientMsgId != clientMsgId || e.failed)
             continue;
         m_inFlight.insert(clientMsgId);
-        request("message.send", {{"topicId", e.topicId.toStdString()}, {"clientMsgId", clientMsgId.toStdString()}, {"body", e.body.toStdString()}},
-                [this, clientMsgId](const json *result, const protocol::Error *error) {
+        call(protocol::SendMessage{e.topicId.toStdString(), clientMsgId.toStdString(), e.body.toStdString()},
+                [this, clientMsgId](const protocol::Result<protocol::MessageReply> &answer) {
                     m_inFlight.remove(clientMsgId);
-                    if (result)
+                    if (answer)
                         return m_outbox.confirm(clientMsgId);
+                    const protocol::Error *error = &answer.error();
                     switch (error->code) {
                     case protocol::ErrorCode::InvalidRequest:
                     case protocol::ErrorCode::NotFound:
@@ -264,10 +259,10 @@ void Connection::sendEntry(const QString &clientMsgId)
     }
 }
 
-void Connection::request(const std::string &type, json fields, Reply reply)
+void Connection::sendRequest(const protocol::Request &request, RawReply reply)
 {
     // Nothing is queued behind a connection that is not there: the caller hears at once.
-    if (!m_ready && type != "hello") {
+    if (!m_ready && !std::holds_alternative<protocol::Hello>(request)) {
         if (reply) {
             const protocol::Error offline{protocol::ErrorCode::Unavailable, "not connected to the server"};
             reply(nullptr, &offline);
@@ -275,11 +270,9 @@ void Connection::request(const std::string &type, json fields, Reply reply)
         return;
     }
     const std::int64_t id = m_nextId++;
-    fields["type"] = type;
-    fields["id"] = id;
     if (reply)
         m_pending.insert(id, std::move(reply));
-    m_transport.sendText(QString::fromStdString(fields.dump()));
+    m_transport.sendText(QString::fromStdString(protocol::encodeRequest(id, request)));
 }
 
 void Connection::openTopic(const QString &topicId)
@@ -291,16 +284,17 @@ void Connection::openTopic(const QString &topicId)
         m_wantedTopics.insert(topicId); // loaded as soon as the connection is ready
         return;
     }
-    request("message.history", {{"topicId", topicId.toStdString()}, {"limit", limits::kDefaultHistoryPage}},
-            [this](const json *result, const protocol::Error *) {
-                protocol::History page;
-                if (!result)
-                    return;
-                try {
-                    from_json(*result, page);
-                } catch (const std::exception &) {
+    call(protocol::FetchHistory{topicId.toStdString(), std::nullopt, std::nullopt, limits::kDefaultHistoryPage},
+            [this, topicId](const protocol::Result<protocol::History> &answer) {
+                if (!answer && !m_ready) {
+                    m_wantedTopics.insert(topicId);   // cut off: loaded when the connection is back
                     return;
                 }
+                if (!answer) {
+                    qCWarning(lcApp, "loading a topic failed: %s", answer.error().message.c_str());
+                    return Q_EMIT topicLoadFailed(topicId, tr("Could not load the messages: %1").arg(QString::fromStdString(answer.error().message)));
+                }
+                const protocol::History &page = answer.value();
                 m_store.applyHistory(page, true);
                 // The page was read a moment ago; messages posted since may have arrived as
                 // events before it and been skipped (the topic was not loaded yet).
@@ -309,7 +303,19 @@ void Connection::openTopic(const QString &topicId)
                 const std::int64_t newest = loaded && !loaded->messages.empty() ? loaded->messages.back().seq : 0;
                 if (topic && topic->lastSeq > newest)
                     sync({{page.topicId, newest, loaded ? std::optional(loaded->lastRev) : std::nullopt}});
+                Q_EMIT topicLoaded(topicId);
             });
+}
+
+void Connection::retryTopic(const QString &topicId)
+{
+    const auto *loaded = m_store.messages(topicId.toStdString());
+    if (!loaded || !loaded->loaded)
+        return openTopic(topicId);
+    for (const auto &p : m_store.syncPositions()) {
+        if (p.topicId == topicId.toStdString())
+            sync({p});
+    }
 }
 
 void Connection::loadOlder(const QString &topicId, std::function<void(bool)> done)
@@ -321,21 +327,14 @@ void Connection::loadOlder(const QString &topicId, std::function<void(bool)> don
             done(false);
         return;
     }
-    request("message.history", {{"topicId", topicId.toStdString()}, {"beforeSeq", loaded->messages.front().seq},
-                                {"limit", limits::kDefaultHistoryPage}},
-            [this, done](const json *result, const protocol::Error *) {
-                protocol::History page;
-                bool ok = false;
-                if (result) {
-                    try {
-                        from_json(*result, page);
-                        m_store.applyHistory(page, true);
-                        ok = true;
-                    } catch (const std::exception &) {
-                    }
-                }
+    call(protocol::FetchHistory{topicId.toStdString(), loaded->messages.front().seq, std::nullopt, limits::kDefaultHistoryPage},
+            [this, topicId, done](const protocol::Result<protocol::History> &answer) {
+                if (answer)
+                    m_store.applyHistory(answer.value(), true);
+                else if (m_ready)
+                    Q_EMIT topicLoadFailed(topicId, tr("Could not load older messages: %1").arg(QString::fromStdString(answer.error().message)));
                 if (done)
-                    done(ok);
+                    done(answer.ok());
             });
 }
 
@@ -346,13 +345,13 @@ void Connection::onText(const QString &text)
     if (!frame.ok())
         return; // unknown events from a newer server are skipped
     if (const auto *reply = std::get_if<protocol::ReplyFrame>(&frame.value())) {
-        const Reply callback = m_pending.take(reply->id);
+        const RawReply callback = m_pending.take(reply->id);
         if (callback)
             callback(&reply->result, nullptr);
         return;
     }
     if (const auto *error = std::get_if<protocol::ErrorFrame>(&frame.value())) {
-        const Reply callback = m_pending.take(error->id);
+        const RawReply callback = m_pending.take(error->id);
         if (callback)
             callback(nullptr, &error->error);
         return;

@@ -1,10 +1,13 @@
 #pragma once
 
+#include "app/core/logging.h"
 #include "app/core/outbox.h"
 #include "app/core/store.h"
 #include "app/core/transport.h"
+#include "shared/codec.h"
 #include "shared/errors.h"
 #include "shared/requests.h"
+#include "shared/result.h"
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +21,12 @@
 #include <random>
 
 namespace chatterbox::app {
+
+// Where the answer to a request goes: the reply its request declares (Request::Reply), or the
+// error that stopped it: the server's, "unavailable" when there was no connection or it closed
+// first, or "bad_frame" when the reply could not be read. Called exactly once.
+template <typename Reply>
+using Callback = std::function<void(const protocol::Result<Reply> &answer)>;
 
 // Where a topic's message.sync goes on from when its reply said hasMore (replies are paged by
 // size as well as by count): the newest seq and rev that reply brought.
@@ -47,7 +56,6 @@ class Connection final : public QObject {
 public:
     enum class State { Offline, Connecting, Online };
     Q_ENUM(State)
-    using Reply = std::function<void(const nlohmann::json *result, const protocol::Error *error)>;
 
     Connection(Transport &transport, TokenSource &session, Store &store, Outbox &outbox, QObject *parent = nullptr);
 
@@ -71,11 +79,32 @@ public:
     };
     void setLiveness(Liveness liveness);
 
-    void request(const std::string &type, nlohmann::json fields, Reply reply = {});
+    // Sends one request and hands its typed reply, or the error, to done. Offline, it is not
+    // queued: done hears "unavailable" at once (the outbox is what waits for a connection).
+    template <typename Request>
+    void call(Request request, Callback<typename Request::Reply> done = {})
+    {
+        sendRequest(protocol::Request(std::move(request)), [done = std::move(done)](const nlohmann::json *result, const protocol::Error *error) {
+            if (!done)
+                return;
+            if (error)
+                return done(*error);
+            typename Request::Reply reply;
+            try {
+                from_json(*result, reply);
+            } catch (const std::exception &e) {
+                qCWarning(lcApp, "could not read the reply to %s: %s", Request::kType, e.what());
+                return done(protocol::Error{protocol::ErrorCode::BadFrame, "the server's reply could not be read; the app may need an update"});
+            }
+            done(std::move(reply));
+        });
+    }
     // Pages older history into the store; done(true) when a page arrived.
     void loadOlder(const QString &topicId, std::function<void(bool)> done = {});
     // Loads the newest page of a topic the first time it is opened.
     void openTopic(const QString &topicId);
+    // After topicLoadFailed: loads the topic if it is not loaded, or catches it up if it is.
+    void retryTopic(const QString &topicId);
     // Hands the open connection the session's new access token (session.renew), so that it is
     // not closed when the token it opened with expires.
     void renewAccess();
@@ -83,8 +112,14 @@ public:
 Q_SIGNALS:
     void stateChanged(chatterbox::app::Connection::State state, const QString &reason);
     void ready();
+    // A topic's messages could not be loaded or caught up (openTopic, loadOlder, message.sync):
+    // what happened, in words. Opening the topic again tries again.
+    void topicLoadFailed(const QString &topicId, const QString &problem);
+    void topicLoaded(const QString &topicId);
 
 private:
+    using RawReply = std::function<void(const nlohmann::json *result, const protocol::Error *error)>;
+    void sendRequest(const protocol::Request &request, RawReply reply);
     void connectNow();
     void onOpened();
     void onText(const QString &text);
@@ -108,7 +143,7 @@ private:
     bool m_running = false;
     bool m_ready = false;
     std::int64_t m_nextId = 1;
-    QHash<std::int64_t, Reply> m_pending;
+    QHash<std::int64_t, RawReply> m_pending;
     QSet<QString> m_inFlight;   // outbox entries sent on this connection
     QSet<QString> m_wantedTopics; // opened while offline
     Backoff m_backoff;

@@ -166,122 +166,166 @@ void Store::upsertMessage(const Message &message, std::vector<std::string> &gaps
 
 std::vector<std::string> Store::applyEvent(const Event &event)
 {
-    std::vector<std::string> gaps;
-    std::visit([&](const auto &e) {
-        using E = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<E, PartyCreated> || std::is_same_v<E, PartyJoined>) {
-            applyJoined(e.party);
-        } else if constexpr (std::is_same_v<E, PartyUpdated>) {
-            if (auto *p = mutableParty(e.partyId)) {
-                p->name = e.name;
-                p->ownerId = e.ownerId;
-                Q_EMIT partyChanged(q(e.partyId));
-            }
-        } else if constexpr (std::is_same_v<E, PartyDeleted>) {
-            if (const auto *p = party(e.partyId)) {
-                for (const auto &t : p->topics) {
-                    m_messages.erase(t.id);
-                    m_readStates.erase(t.id);
-                }
-                eraseIf(m_parties, [&](const Party &x) { return x.id == e.partyId; });
-                Q_EMIT partiesReset();
-            }
-        } else if constexpr (std::is_same_v<E, MemberJoined> || std::is_same_v<E, MemberUpdated>) {
-            if (auto *p = mutableParty(e.partyId)) {
-                auto it = std::find_if(p->members.begin(), p->members.end(), [&](const Member &m) { return m.userId == e.member.userId; });
-                if (it == p->members.end())
-                    p->members.push_back(e.member);
-                else
-                    *it = e.member;
-                Q_EMIT membersChanged(q(e.partyId));
-            }
-        } else if constexpr (std::is_same_v<E, MemberLeft>) {
-            if (e.userId == m_me.id) {
-                applyEvent(PartyDeleted{e.partyId});
-            } else if (auto *p = mutableParty(e.partyId)) {
-                eraseIf(p->members, [&](const Member &m) { return m.userId == e.userId; });
-                Q_EMIT membersChanged(q(e.partyId));
-            }
-        } else if constexpr (std::is_same_v<E, TopicCreated>) {
-            if (auto *p = mutableParty(e.topic.partyId); p && !topic(e.topic.id)) {
-                p->topics.push_back(e.topic);
-                sortTopics(*p);
-                m_readStates[e.topic.id] = ReadState{e.topic.id, e.topic.lastSeq, 0, 0};
-                Q_EMIT topicsChanged(q(p->id));
-            }
-        } else if constexpr (std::is_same_v<E, TopicUpdated>) {
-            if (auto *t = mutableTopic(e.topic.id)) {
-                t->name = e.topic.name;
-                t->position = e.topic.position;
-                Q_EMIT topicsChanged(q(t->partyId));
-            }
-        } else if constexpr (std::is_same_v<E, TopicDeleted>) {
-            if (auto *p = mutableParty(e.partyId)) {
-                eraseIf(p->topics, [&](const Topic &t) { return t.id == e.topicId; });
-                m_messages.erase(e.topicId);
-                m_readStates.erase(e.topicId);
-                Q_EMIT topicsChanged(q(e.partyId));
-            }
-        } else if constexpr (std::is_same_v<E, TopicsReordered>) {
-            if (auto *p = mutableParty(e.partyId)) {
-                for (std::size_t i = 0; i < e.topicIds.size(); ++i) {
-                    if (auto *t = mutableTopic(e.topicIds[i]))
-                        t->position = static_cast<int>(i);
-                }
-                sortTopics(*p);
-                Q_EMIT topicsChanged(q(e.partyId));
-            }
-        } else if constexpr (std::is_same_v<E, MessageCreated>) {
-            const Message &m = e.message;
-            if (auto *t = mutableTopic(m.topicId)) {
-                const bool fresh = m.seq > t->lastSeq;
-                t->lastSeq = std::max(t->lastSeq, m.seq);
-                t->lastRev = std::max(t->lastRev, m.rev);
-                ReadState &rs = m_readStates[m.topicId];
-                rs.topicId = m.topicId;
-                if (m.authorId == m_me.id) {
-                    rs = ReadState{m.topicId, std::max(rs.lastReadSeq, m.seq), 0, 0};
-                } else if (m.seq > rs.lastReadSeq) {
-                    rs.unread = std::min<std::int64_t>(rs.unread + 1, 1000);
-                    if (std::find(m.mentions.begin(), m.mentions.end(), m_me.id) != m.mentions.end())
-                        ++rs.mentions;
-                }
-                Q_EMIT readStateChanged(q(m.topicId));
-                upsertMessage(m, gaps);
-                if (fresh)
-                    Q_EMIT messageArrived(m);
-            }
-        } else if constexpr (std::is_same_v<E, MessageUpdated> || std::is_same_v<E, MessageDeleted>) {
-            if (auto *t = mutableTopic(e.message.topicId)) {
-                t->lastRev = std::max(t->lastRev, e.message.rev);
-                upsertMessage(e.message, gaps);
-            }
-        } else if constexpr (std::is_same_v<E, PresenceUpdated>) {
-            if (e.status == Presence::Offline)
-                m_presence.erase(e.userId);
-            else
-                m_presence[e.userId] = e.status;
-            Q_EMIT presenceChanged(q(e.userId));
-        } else if constexpr (std::is_same_v<E, Typing>) {
-            Q_EMIT typing(q(e.topicId), q(e.userId));
-        } else if constexpr (std::is_same_v<E, ReadStateUpdated>) {
-            m_readStates[e.readState.topicId] = e.readState;
-            Q_EMIT readStateChanged(q(e.readState.topicId));
-        } else if constexpr (std::is_same_v<E, ProfileUpdated>) {
-            if (e.user.id == m_me.id)
-                m_me = e.user;
-            for (auto &p : m_parties) {
-                for (auto &m : p.members) {
-                    if (m.userId == e.user.id) {
-                        m.displayName = e.user.displayName;
-                        m.avatarUrl = e.user.avatarUrl;
-                        Q_EMIT membersChanged(q(p.id));
-                    }
-                }
+    Gaps gaps;
+    std::visit([&](const auto &e) { apply(e, gaps); }, event);
+    return gaps;
+}
+
+void Store::apply(const PartyCreated &e, Gaps &) { applyJoined(e.party); }
+void Store::apply(const PartyJoined &e, Gaps &) { applyJoined(e.party); }
+
+void Store::apply(const PartyUpdated &e, Gaps &)
+{
+    if (auto *p = mutableParty(e.partyId)) {
+        p->name = e.name;
+        p->ownerId = e.ownerId;
+        Q_EMIT partyChanged(q(e.partyId));
+    }
+}
+
+void Store::apply(const PartyDeleted &e, Gaps &)
+{
+    if (const auto *p = party(e.partyId)) {
+        for (const auto &t : p->topics) {
+            m_messages.erase(t.id);
+            m_readStates.erase(t.id);
+        }
+        eraseIf(m_parties, [&](const Party &x) { return x.id == e.partyId; });
+        Q_EMIT partiesReset();
+    }
+}
+
+void Store::upsertMember(const std::string &partyId, const Member &member)
+{
+    if (auto *p = mutableParty(partyId)) {
+        auto it = std::find_if(p->members.begin(), p->members.end(), [&](const Member &m) { return m.userId == member.userId; });
+        if (it == p->members.end())
+            p->members.push_back(member);
+        else
+            *it = member;
+        Q_EMIT membersChanged(q(partyId));
+    }
+}
+
+void Store::apply(const MemberJoined &e, Gaps &) { upsertMember(e.partyId, e.member); }
+void Store::apply(const MemberUpdated &e, Gaps &) { upsertMember(e.partyId, e.member); }
+
+void Store::apply(const MemberLeft &e, Gaps &gaps)
+{
+    if (e.userId == m_me.id) {
+        apply(PartyDeleted{e.partyId}, gaps);
+    } else if (auto *p = mutableParty(e.partyId)) {
+        eraseIf(p->members, [&](const Member &m) { return m.userId == e.userId; });
+        Q_EMIT membersChanged(q(e.partyId));
+    }
+}
+
+void Store::apply(const TopicCreated &e, Gaps &)
+{
+    if (auto *p = mutableParty(e.topic.partyId); p && !topic(e.topic.id)) {
+        p->topics.push_back(e.topic);
+        sortTopics(*p);
+        m_readStates[e.topic.id] = ReadState{e.topic.id, e.topic.lastSeq, 0, 0};
+        Q_EMIT topicsChanged(q(p->id));
+    }
+}
+
+void Store::apply(const TopicUpdated &e, Gaps &)
+{
+    if (auto *t = mutableTopic(e.topic.id)) {
+        t->name = e.topic.name;
+        t->position = e.topic.position;
+        Q_EMIT topicsChanged(q(t->partyId));
+    }
+}
+
+void Store::apply(const TopicDeleted &e, Gaps &)
+{
+    if (auto *p = mutableParty(e.partyId)) {
+        eraseIf(p->topics, [&](const Topic &t) { return t.id == e.topicId; });
+        m_messages.erase(e.topicId);
+        m_readStates.erase(e.topicId);
+        Q_EMIT topicsChanged(q(e.partyId));
+    }
+}
+
+void Store::apply(const TopicsReordered &e, Gaps &)
+{
+    if (auto *p = mutableParty(e.partyId)) {
+        for (std::size_t i = 0; i < e.topicIds.size(); ++i) {
+            if (auto *t = mutableTopic(e.topicIds[i]))
+                t->position = static_cast<int>(i);
+        }
+        sortTopics(*p);
+        Q_EMIT topicsChanged(q(e.partyId));
+    }
+}
+
+void Store::apply(const MessageCreated &e, Gaps &gaps)
+{
+    const Message &m = e.message;
+    auto *t = mutableTopic(m.topicId);
+    if (!t)
+        return;
+    const bool fresh = m.seq > t->lastSeq;
+    t->lastSeq = std::max(t->lastSeq, m.seq);
+    t->lastRev = std::max(t->lastRev, m.rev);
+    ReadState &rs = m_readStates[m.topicId];
+    rs.topicId = m.topicId;
+    if (m.authorId == m_me.id) {
+        rs = ReadState{m.topicId, std::max(rs.lastReadSeq, m.seq), 0, 0};
+    } else if (m.seq > rs.lastReadSeq) {
+        rs.unread = std::min<std::int64_t>(rs.unread + 1, 1000);
+        if (std::find(m.mentions.begin(), m.mentions.end(), m_me.id) != m.mentions.end())
+            ++rs.mentions;
+    }
+    Q_EMIT readStateChanged(q(m.topicId));
+    upsertMessage(m, gaps);
+    if (fresh)
+        Q_EMIT messageArrived(m);
+}
+
+void Store::applyChangedMessage(const Message &message, Gaps &gaps)
+{
+    if (auto *t = mutableTopic(message.topicId)) {
+        t->lastRev = std::max(t->lastRev, message.rev);
+        upsertMessage(message, gaps);
+    }
+}
+
+void Store::apply(const MessageUpdated &e, Gaps &gaps) { applyChangedMessage(e.message, gaps); }
+void Store::apply(const MessageDeleted &e, Gaps &gaps) { applyChangedMessage(e.message, gaps); }
+
+void Store::apply(const PresenceUpdated &e, Gaps &)
+{
+    if (e.status == Presence::Offline)
+        m_presence.erase(e.userId);
+    else
+        m_presence[e.userId] = e.status;
+    Q_EMIT presenceChanged(q(e.userId));
+}
+
+void Store::apply(const Typing &e, Gaps &) { Q_EMIT typing(q(e.topicId), q(e.userId)); }
+
+void Store::apply(const ReadStateUpdated &e, Gaps &)
+{
+    m_readStates[e.readState.topicId] = e.readState;
+    Q_EMIT readStateChanged(q(e.readState.topicId));
+}
+
+void Store::apply(const ProfileUpdated &e, Gaps &)
+{
+    if (e.user.id == m_me.id)
+        m_me = e.user;
+    for (auto &p : m_parties) {
+        for (auto &m : p.members) {
+            if (m.userId == e.user.id) {
+                m.displayName = e.user.displayName;
+                m.avatarUrl = e.user.avatarUrl;
+                Q_EMIT membersChanged(q(p.id));
             }
         }
-    }, event);
-    return gaps;
+    }
 }
 
 void Store::applyHistory(const History &page, bool older)

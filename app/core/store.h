@@ -72,6 +72,30 @@ Q_SIGNALS:
     void messageArrived(const chatterbox::protocol::Message &message);
 
 private:
+    // One per event (applyEvent visits the variant: an event with none does not compile).
+    // Gaps collects topics where a seq was skipped.
+    using Gaps = std::vector<std::string>;
+    void apply(const protocol::PartyCreated &e, Gaps &gaps);
+    void apply(const protocol::PartyJoined &e, Gaps &gaps);
+    void apply(const protocol::PartyUpdated &e, Gaps &gaps);
+    void apply(const protocol::PartyDeleted &e, Gaps &gaps);
+    void apply(const protocol::MemberJoined &e, Gaps &gaps);
+    void apply(const protocol::MemberUpdated &e, Gaps &gaps);
+    void apply(const protocol::MemberLeft &e, Gaps &gaps);
+    void apply(const protocol::TopicCreated &e, Gaps &gaps);
+    void apply(const protocol::TopicUpdated &e, Gaps &gaps);
+    void apply(const protocol::TopicDeleted &e, Gaps &gaps);
+    void apply(const protocol::TopicsReordered &e, Gaps &gaps);
+    void apply(const protocol::MessageCreated &e, Gaps &gaps);
+    void apply(const protocol::MessageUpdated &e, Gaps &gaps);
+    void apply(const protocol::MessageDeleted &e, Gaps &gaps);
+    void apply(const protocol::PresenceUpdated &e, Gaps &gaps);
+    void apply(const protocol::Typing &e, Gaps &gaps);
+    void apply(const protocol::ReadStateUpdated &e, Gaps &gaps);
+    void apply(const protocol::ProfileUpdated &e, Gaps &gaps);
+    void upsertMember(const std::string &partyId, const protocol::Member &member);
+    void applyChangedMessage(const protocol::Message &message, Gaps &gaps);
+
     protocol::Party *mutableParty(const std::string &partyId);
     protocol::Topic *mutableTopic(const std::string &topicId);
     void upsertMessage(const protocol::Message &message, std::vector<std::string> &gaps);

@@ -249,26 +249,20 @@ void ChatPage::fitMembers()
 
 void ChatPage::openCreateParty()
 {
-    auto *dialog = new NameDialog(m_client.connection(),
-                                  {tr("Create a Party"), tr("Party name"), tr("Book Club"), {}, tr("Create"), "party.create", nlohmann::json::object()},
-                                  this);
-    connect(dialog, &NameDialog::succeeded, this, [this](const nlohmann::json &result) {
-        protocol::PartyReply reply;
-        try {
-            from_json(result, reply);
-        } catch (const std::exception &) {
-            return;
-        }
-        const QString id = QString::fromStdString(reply.party.id);
-        // The party arrives as an event; open it once the store has it.
-        QMetaObject::invokeMethod(this, [this, id] { goToTopic(id, {}); }, Qt::QueuedConnection);
-    });
-    dialog->open();
+    NameDialog::Spec spec{tr("Create a Party"), tr("Party name"), tr("Book Club"), {}, tr("Create"), [this](NameDialog &dialog, const QString &name) {
+        m_client.createParty(name, dialog.answer<protocol::PartyReply>([this, &dialog](const protocol::PartyReply &created) {
+            const QString id = QString::fromStdString(created.party.id);
+            // The party arrives as an event; open it once the store has it.
+            QMetaObject::invokeMethod(this, [this, id] { goToTopic(id, {}); }, Qt::QueuedConnection);
+            dialog.accept();
+        }));
+    }};
+    (new NameDialog(m_client, std::move(spec), this))->open();
 }
 
 void ChatPage::openJoinParty(const QString &link)
 {
-    auto *dialog = new JoinPartyDialog(m_client.connection(), m_client.session().server().baseUrl, this);
+    auto *dialog = new JoinPartyDialog(m_client, m_client.session().server().baseUrl, this);
     connect(dialog, &JoinPartyDialog::joined, this, [this](const QString &partyId) {
         QMetaObject::invokeMethod(this, [this, partyId] { goToTopic(partyId, {}); }, Qt::QueuedConnection);
     });
@@ -284,14 +278,14 @@ void ChatPage::openInvites()
     const auto *party = m_client.store().party(m_client.currentPartyId().toStdString());
     if (!party)
         return;
-    (new InvitesDialog(m_client.connection(), QString::fromStdString(party->id), QString::fromStdString(party->name), this))->open();
+    (new InvitesDialog(m_client, QString::fromStdString(party->id), QString::fromStdString(party->name), this))->open();
 }
 
 void ChatPage::openPartySettings()
 {
     if (m_client.currentPartyId().isEmpty())
         return;
-    (new PartySettingsDialog(m_client.connection(), m_client.store(), m_client.currentPartyId(), m_theme, this))->open();
+    (new PartySettingsDialog(m_client, m_client.currentPartyId(), m_theme, this))->open();
 }
 
 void ChatPage::openCreateTopic()
@@ -300,22 +294,17 @@ void ChatPage::openCreateTopic()
         return;
     if (m_client.currentPartyId().isEmpty())
         return;
-    auto *dialog = new NameDialog(m_client.connection(),
-                                  {tr("New Topic"), tr("Topic name"), tr("announcements"), {}, tr("Create"), "topic.create",
-                                   {{"partyId", m_client.currentPartyId().toStdString()}}},
-                                  this);
-    connect(dialog, &NameDialog::succeeded, this, [this](const nlohmann::json &result) {
-        protocol::TopicReply reply;
-        try {
-            from_json(result, reply);
-        } catch (const std::exception &) {
-            return;
-        }
-        QMetaObject::invokeMethod(this, [this, reply] {
-            goToTopic(QString::fromStdString(reply.topic.partyId), QString::fromStdString(reply.topic.id));
-        }, Qt::QueuedConnection);
-    });
-    dialog->open();
+    const QString partyId = m_client.currentPartyId();
+    NameDialog::Spec spec{tr("New Topic"), tr("Topic name"), tr("announcements"), {}, tr("Create"), [this, partyId](NameDialog &dialog, const QString &name) {
+        m_client.createTopic(partyId, name, dialog.answer<protocol::TopicReply>([this, &dialog](const protocol::TopicReply &created) {
+            const protocol::Topic topic = created.topic;
+            QMetaObject::invokeMethod(this, [this, topic] {
+                goToTopic(QString::fromStdString(topic.partyId), QString::fromStdString(topic.id));
+            }, Qt::QueuedConnection);
+            dialog.accept();
+        }));
+    }};
+    (new NameDialog(m_client, std::move(spec), this))->open();
 }
 
 void ChatPage::openRenameTopic()
@@ -325,11 +314,12 @@ void ChatPage::openRenameTopic()
     const auto *topic = m_client.store().topic(m_client.currentTopicId().toStdString());
     if (!topic)
         return;
-    (new NameDialog(m_client.connection(),
-                    {tr("Rename Topic"), tr("Topic name"), {}, QString::fromStdString(topic->name), tr("Rename"), "topic.rename",
-                     {{"topicId", topic->id}}},
-                    this))
-        ->open();
+    const QString topicId = QString::fromStdString(topic->id);
+    NameDialog::Spec spec{tr("Rename Topic"), tr("Topic name"), {}, QString::fromStdString(topic->name), tr("Rename"),
+                          [this, topicId](NameDialog &dialog, const QString &name) {
+                              m_client.renameTopic(topicId, name, dialog.answer<protocol::TopicReply>());
+                          }};
+    (new NameDialog(m_client, std::move(spec), this))->open();
 }
 
 void ChatPage::openDeleteTopic()
@@ -340,15 +330,16 @@ void ChatPage::openDeleteTopic()
     if (!topic)
         return;
     const QString name = app::isolated(QString::fromStdString(topic->name));
-    (new ConfirmDialog(m_client.connection(), tr("Delete #%1?").arg(name),
+    const QString topicId = QString::fromStdString(topic->id);
+    (new ConfirmDialog(m_client, tr("Delete #%1?").arg(name),
                        tr("All messages in #%1 will be deleted for everyone. This cannot be undone.").arg(name), tr("Delete Topic"),
-                       "topic.delete", {{"topicId", topic->id}}, this))
+                       [this, topicId](ConfirmDialog &dialog) { m_client.deleteTopic(topicId, dialog.answer<protocol::Empty>()); }, this))
         ->open();
 }
 
 void ChatPage::openSettings()
 {
-    auto *dialog = new SettingsDialog(m_client.connection(), m_client.store(), m_preferences, m_theme, this);
+    auto *dialog = new SettingsDialog(m_client, m_preferences, m_theme, this);
     connect(dialog, &SettingsDialog::startupChanged, this, &ChatPage::startupChanged);
     dialog->open();
 }

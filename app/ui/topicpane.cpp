@@ -17,6 +17,7 @@
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QPointer>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QToolButton>
@@ -79,16 +80,16 @@ TopicPane::TopicPane(app::Client &client, const Theme &theme, QWidget *parent) :
         m_timeline->scrollToBottom();
     });
     connect(m_composer, &Composer::editSubmitted, this, [this](const QString &messageId, const QString &text) {
-        m_client.connection().request("message.edit", {{"messageId", messageId.toStdString()}, {"body", text.toStdString()}},
-                                      [this](const nlohmann::json *, const protocol::Error *error) {
-                                          if (error)
-                                              showProblem(tr("Could not edit the message: %1").arg(QString::fromStdString(error->message)));
-                                      });
+        QPointer<TopicPane> self(this);
+        m_client.editMessage(messageId, text, [self](const protocol::Result<protocol::MessageReply> &answer) {
+            if (self && !answer)
+                self->showProblem(tr("Could not edit the message: %1").arg(QString::fromStdString(answer.error().message)));
+        });
     });
     connect(m_composer, &Composer::editLastRequested, this, &TopicPane::editLast);
     connect(m_composer, &Composer::typing, this, [this] {
         if (!m_client.currentTopicId().isEmpty())
-            m_client.connection().request("typing.start", {{"topicId", m_client.currentTopicId().toStdString()}});
+            m_client.startTyping(m_client.currentTopicId());
     });
     connect(m_composer, &Composer::problem, this, &TopicPane::showProblem);
     m_problem = new QLabel(this);
@@ -112,6 +113,7 @@ TopicPane::TopicPane(app::Client &client, const Theme &theme, QWidget *parent) :
     layout->addWidget(m_banner);
     layout->addWidget(buildHeader());
     layout->addWidget(line);
+    layout->addWidget(buildLoadProblem(theme));
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_typing);
     layout->addWidget(editBar);
@@ -175,6 +177,41 @@ QWidget *TopicPane::buildEmptyState()
     return empty;
 }
 
+QWidget *TopicPane::buildLoadProblem(const Theme &theme)
+{
+    m_loadProblem = new QWidget(this);
+    m_loadProblem->setObjectName(QStringLiteral("loadProblem"));
+    m_loadProblemText = new QLabel(m_loadProblem);
+    m_loadProblemText->setObjectName(QStringLiteral("loadProblemText"));
+    m_loadProblemText->setTextFormat(Qt::PlainText);   // carries the server's words
+    m_loadProblemText->setWordWrap(true);
+    QPalette ink = m_loadProblemText->palette();
+    ink.setColor(QPalette::WindowText, theme.danger());
+    m_loadProblemText->setPalette(ink);
+    auto *retry = new QPushButton(tr("Try Again"), m_loadProblem);
+    retry->setObjectName(QStringLiteral("loadRetryButton"));
+    connect(retry, &QPushButton::clicked, this, [this] {
+        m_loadProblem->hide();
+        m_client.connection().retryTopic(m_client.currentTopicId());
+    });
+    auto *layout = new QHBoxLayout(m_loadProblem);
+    layout->setContentsMargins(16, 6, 12, 6);
+    layout->addWidget(m_loadProblemText, 1);
+    layout->addWidget(retry);
+    m_loadProblem->hide();
+    connect(&m_client.connection(), &app::Connection::topicLoadFailed, this, [this](const QString &topicId, const QString &problem) {
+        if (topicId != m_client.currentTopicId())
+            return;
+        m_loadProblemText->setText(problem);
+        m_loadProblem->show();
+    });
+    connect(&m_client.connection(), &app::Connection::topicLoaded, this, [this](const QString &topicId) {
+        if (topicId == m_client.currentTopicId())
+            m_loadProblem->hide();
+    });
+    return m_loadProblem;
+}
+
 QWidget *TopicPane::buildEditBar()
 {
     m_editBar = new QWidget(this);
@@ -227,6 +264,7 @@ void TopicPane::topicOpened()
 {
     m_composer->endEdit();
     m_problem->hide();
+    m_loadProblem->hide();
     refresh();
     if (!m_client.currentTopicId().isEmpty() && isVisible())
         m_composer->setFocus();
@@ -266,9 +304,9 @@ void TopicPane::editMessage(const QModelIndex &index)
 
 void TopicPane::deleteMessage(const QModelIndex &index)
 {
-    auto *dialog = new ConfirmDialog(m_client.connection(), tr("Delete Message?"),
-                                     tr("The message is removed for everyone in the topic."), tr("Delete"), "message.delete",
-                                     {{"messageId", index.data(TimelineModel::MessageIdRole).toString().toStdString()}}, this);
+    const QString messageId = index.data(TimelineModel::MessageIdRole).toString();
+    auto *dialog = new ConfirmDialog(m_client, tr("Delete Message?"), tr("The message is removed for everyone in the topic."), tr("Delete"),
+                                     [this, messageId](ConfirmDialog &d) { m_client.deleteMessage(messageId, d.answer<protocol::MessageReply>()); }, this);
     dialog->open();
 }
 

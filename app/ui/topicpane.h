@@ -32,6 +32,7 @@ public:
     TimelineView *timeline() const { return m_timeline; }
     Composer *composer() const { return m_composer; }
     NoticeBar *notice() const { return m_notice; }
+    QWidget *loadProblem() const { return m_loadProblem; }
 
     // The open topic's name, the composer's placeholder, and the empty state.
     void refresh();
@@ -54,6 +55,8 @@ private:
     QWidget *buildHeader();
     QWidget *buildEmptyState();
     QWidget *buildEditBar();
+    // What stopped the open topic from loading or catching up, with Try Again.
+    QWidget *buildLoadProblem(const Theme &theme);
     void updateEmptyState();
     void editMessage(const QModelIndex &index);
     void deleteMessage(const QModelIndex &index);
@@ -71,6 +74,8 @@ private:
     QWidget *m_editBar = nullptr;
     Composer *m_composer = nullptr;
     QLabel *m_problem = nullptr;
+    QWidget *m_loadProblem = nullptr;
+    QLabel *m_loadProblemText = nullptr;
 };
 
 } // namespace chatterbox::ui

@@ -19,6 +19,8 @@ using Tx = pqxx::transaction_base;
 Outcome ready(Tx &tx, const RequestContext &ctx, const std::vector<std::string> &features);
 Outcome listParties(Tx &tx, const RequestContext &ctx, const protocol::ListParties &request);
 Outcome fetchHistory(Tx &tx, const RequestContext &ctx, const protocol::FetchHistory &request);
+// A message of a party the caller is in; a deleted one as its tombstone.
+Outcome getMessage(Tx &tx, const RequestContext &ctx, const protocol::GetMessage &request);
 Outcome syncTopics(Tx &tx, const RequestContext &ctx, const protocol::SyncTopics &request);
 Outcome listInvites(Tx &tx, const RequestContext &ctx, const protocol::ListInvites &request);
 Outcome previewInvite(Tx &tx, const RequestContext &ctx, const protocol::PreviewInvite &request);

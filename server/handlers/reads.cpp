@@ -85,6 +85,15 @@ Outcome listParties(Tx &tx, const RequestContext &ctx, const protocol::ListParti
     return Outcome::reply(protocol::PartyList{queries::partiesOf(tx, ctx.userId)});
 }
 
+Outcome getMessage(Tx &tx, const RequestContext &ctx, const protocol::GetMessage &request)
+{
+    // Not a member (any more), or no such message: the same answer, so ids reveal nothing.
+    const auto access = queries::messageAccess(tx, request.messageId, ctx.userId);
+    if (!access)
+        return Outcome::fail(protocol::ErrorCode::NotFound, "no such message");
+    return Outcome::reply(protocol::MessageReply{access->message});
+}
+
 Outcome fetchHistory(Tx &tx, const RequestContext &ctx, const protocol::FetchHistory &request)
 {
     const auto access = queries::topicAccess(tx, request.topicId, ctx.userId);

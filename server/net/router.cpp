@@ -40,6 +40,7 @@ struct Router {
                      }};
     }
     Route operator()(const protocol::ListParties &r) const { return bind(RouteKind::Read, handlers::listParties, r, ctx); }
+    Route operator()(const protocol::GetMessage &r) const { return bind(RouteKind::Read, handlers::getMessage, r, ctx); }
     Route operator()(const protocol::FetchHistory &r) const { return bind(RouteKind::Read, handlers::fetchHistory, r, ctx); }
     Route operator()(const protocol::SyncTopics &r) const { return bind(RouteKind::Read, handlers::syncTopics, r, ctx); }
     Route operator()(const protocol::CreateParty &r) const { return bind(RouteKind::Write, handlers::createParty, r, ctx); }

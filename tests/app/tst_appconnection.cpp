@@ -98,6 +98,42 @@ private Q_SLOTS:
         QCOMPARE(outbox.entries().at(0).clientMsgId, bad);
     }
 
+    // A topic that cannot be loaded says so (with the server's words) instead of staying an
+    // empty timeline, and trying again sends the load again; a reply the app cannot read is an
+    // error, not a silent nothing.
+    void topicLoadRefused_reported_andRetried()
+    {
+        Rig rig;
+        auto &[transport, tokens, store, outbox, connection] = rig;
+        std::vector<std::pair<QString, QString>> failures;
+        int loaded = 0;
+        connect(&connection, &Connection::topicLoadFailed, &connection, [&](const QString &t, const QString &why) { failures.emplace_back(t, why); });
+        connect(&connection, &Connection::topicLoaded, &connection, [&] { ++loaded; });
+        connection.start();
+        QVERIFY(bringOnline(transport, connection, 2));
+        const QString topic = QString::fromStdString(kTopic);
+        connection.openTopic(topic);
+        json history = transport.lastOf("message.history");
+        transport.deliver(protocol::encodeError(history["id"].get<std::int64_t>(), {protocol::ErrorCode::Unavailable, "the database is unreachable"}));
+        QCOMPARE(failures.size(), std::size_t(1));
+        QCOMPARE(failures[0].first, topic);
+        QVERIFY(failures[0].second.contains(QStringLiteral("the database is unreachable")));
+        QVERIFY(!store.messages(kTopic) || !store.messages(kTopic)->loaded);
+
+        connection.retryTopic(topic);
+        history = transport.lastOf("message.history");
+        transport.reply(history, {{"topicId", kTopic}, {"messages", "not a list"}, {"hasMore", false}});
+        QCOMPARE(failures.size(), std::size_t(2));
+        QVERIFY(failures[1].second.contains(QStringLiteral("could not be read")));
+
+        connection.retryTopic(topic);
+        QCOMPARE(transport.countOf("message.history"), 3);
+        transport.reply(transport.lastOf("message.history"), {{"topicId", kTopic}, {"messages", {messageJson(1), messageJson(2)}}, {"hasMore", false}});
+        QCOMPARE(store.messages(kTopic)->messages.size(), std::size_t(2));
+        QCOMPARE(loaded, 1);
+        QCOMPARE(failures.size(), std::size_t(2));
+    }
+
     void reconnect_syncsFromWhereItWas_andResends()
     {
         Rig rig;
@@ -260,7 +296,9 @@ private Q_SLOTS:
         connection.start();
         QVERIFY(bringOnline(transport, connection, 0));
         std::optional<protocol::ErrorCode> code;
-        connection.request("party.list", json::object(), [&](const json *, const protocol::Error *e) { code = e ? e->code : protocol::ErrorCode::Internal; });
+        connection.call(protocol::ListParties{}, [&](const protocol::Result<protocol::PartyList> &answer) {
+            code = answer ? protocol::ErrorCode::Internal : answer.error().code;
+        });
         transport.drop(1001);
         QCOMPARE(code, std::optional(protocol::ErrorCode::Unavailable));
         QVERIFY(connection.reason().contains(QStringLiteral("restarting")));

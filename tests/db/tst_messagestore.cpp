@@ -196,6 +196,35 @@ private Q_SLOTS:
         QCOMPARE(tx.exec_params1("SELECT last_seq FROM topics WHERE id = $1", topicId)[0].as<int>(), 1);
     }
 
+    // message.get: a member gets the message wherever it is in history, a deleted one as its
+    // tombstone; anyone else gets what a made-up id gets.
+    void getMessage_membersOnly_tombstoneWhenDeleted()
+    {
+        pqxx::connection c(m_db.url());
+        const auto [partyId, topicId] = test::makeParty(c, m_alice, {m_bob});
+        const auto sent = test::run(c, handlers::sendMessage, m_alice, SendMessage{topicId, test::newUuid(), "find me"});
+        const std::string id = std::get<protocol::MessageReply>(sent.result).message.id;
+        for (int i = 0; i < 60; ++i)   // well past one history page
+            QVERIFY(test::run(c, handlers::sendMessage, m_bob, SendMessage{topicId, test::newUuid(), "later"}).ok());
+
+        const auto got = test::run(c, handlers::getMessage, m_bob, protocol::GetMessage{id});
+        QVERIFY(got.ok());
+        const auto &message = std::get<protocol::MessageReply>(got.result).message;
+        QCOMPARE(message.body, std::string("find me"));
+        QCOMPARE(message.seq, std::int64_t(1));
+
+        const auto stranger = test::run(c, handlers::getMessage, m_mallory, protocol::GetMessage{id});
+        const auto madeUp = test::run(c, handlers::getMessage, m_bob, protocol::GetMessage{test::newUuid()});
+        QCOMPARE(test::errorCode(stranger), std::string("not_found"));
+        QCOMPARE(stranger.error->message, madeUp.error->message);
+
+        QVERIFY(test::run(c, handlers::deleteMessage, m_alice, protocol::DeleteMessage{id}).ok());
+        const auto tombstone = test::run(c, handlers::getMessage, m_bob, protocol::GetMessage{id});
+        QVERIFY(tombstone.ok());
+        QVERIFY(std::get<protocol::MessageReply>(tombstone.result).message.deleted);
+        QVERIFY(std::get<protocol::MessageReply>(tombstone.result).message.body.empty());
+    }
+
     void history_keysetPages_coverEverySeqOnce()
     {
         pqxx::connection c(m_db.url());

@@ -1,6 +1,8 @@
 // The schema comes from numbered migrations applied once each, also when instances start together.
 
 #include "server/db/migrations.h"
+
+#include <QDir>
 #include "support/testdatabase.h"
 
 #include <QTest>
@@ -22,6 +24,17 @@ private Q_SLOTS:
         QVERIFY(!migrations.empty());
         for (std::size_t i = 0; i < migrations.size(); ++i)
             QCOMPARE(migrations[i].version, int(i + 1));
+    }
+
+    // Every file in server/sql/ is in the binary (the build collects them; none is listed by hand).
+    void bundled_everyFileOfTheSource()
+    {
+        const QStringList files = QDir(QStringLiteral(CHATTERBOX_SQL_DIR)).entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
+        QVERIFY(!files.isEmpty());
+        QStringList bundled;
+        for (const auto &m : server::bundledMigrations())
+            bundled << QString::fromStdString(m.name);
+        QCOMPARE(bundled, files);
     }
 
     void emptyDatabase_migratedOnce()

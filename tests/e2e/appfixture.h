@@ -12,6 +12,7 @@
 #include "app/core/session.h"
 #include "app/core/store.h"
 #include "app/core/websockettransport.h"
+#include "shared/frames.h"
 
 #include <QNetworkAccessManager>
 #include <QTimer>
@@ -63,6 +64,28 @@ private:
     Session &m_session;
 };
 
+// One request written as the wire's JSON, sent through the app's typed call (so the reply is
+// decoded as the request's Reply type) and handed back as JSON for the test to read; a
+// refusal comes back as {"error": message}. Waits up to 10 s.
+inline json callThrough(Connection &connection, const std::string &type, json fields)
+{
+    fields["type"] = type;
+    fields["id"] = 1;
+    const auto decoded = protocol::decodeClientFrame(fields.dump());
+    if (const auto *bad = std::get_if<protocol::FrameError>(&decoded))
+        return json{{"error", bad->error.message}};
+    // Shared: the answer may come after a timeout here, and must not land on a dead stack.
+    auto answer = std::make_shared<std::optional<json>>();
+    std::visit([&](auto request) {
+        using Reply = typename decltype(request)::Reply;
+        connection.call(std::move(request), [answer](const protocol::Result<Reply> &r) {
+            *answer = r ? json(r.value()) : json{{"error", r.error().message}};
+        });
+    }, std::get<protocol::ClientFrame>(decoded).request);
+    (void)QTest::qWaitFor([&] { return answer->has_value(); }, 10000);
+    return answer->value_or(json{{"error", "no answer"}});
+}
+
 // One app: everything app/core holds, wired as main() will wire it.
 struct App {
     App(const QString &name, SecretStore &secrets, const QString &outboxPath)
@@ -91,16 +114,7 @@ struct App {
         return QTest::qWaitFor([&] { return connection.state() == Connection::State::Online; }, 15000);
     }
 
-    json call(const std::string &type, json fields)
-    {
-        // Shared: the answer may come after a timeout here, and must not land on a dead stack.
-        auto answer = std::make_shared<std::optional<json>>();
-        connection.request(type, std::move(fields), [answer](const json *result, const protocol::Error *error) {
-            *answer = result ? *result : json{{"error", error->message}};
-        });
-        (void)QTest::qWaitFor([&] { return answer->has_value(); }, 10000);
-        return answer->value_or(json{{"error", "no answer"}});
-    }
+    json call(const std::string &type, json fields) { return callThrough(connection, type, std::move(fields)); }
 
     bool online(int timeoutMs = 20000)
     {

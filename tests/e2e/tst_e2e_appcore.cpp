@@ -85,6 +85,19 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return contiguous(m_bob->delivered(), m_sent); }, 5000));
     }
 
+    // message.get through the app's typed call and the real server: the message by its id for a
+    // member, and the same refusal for an id that is not there.
+    void getMessage_byId()
+    {
+        const QString id = m_alice->timeline.data(m_alice->timeline.index(0), TimelineModel::MessageIdRole).toString();
+        const json got = m_alice->call("message.get", {{"messageId", id.toStdString()}});
+        QVERIFY2(got.contains("message"), got.dump().c_str());
+        QCOMPARE(got["message"]["body"].get<std::string>(), std::string("hello from bob"));
+        QCOMPARE(got["message"]["seq"].get<int>(), 1);
+        const json missing = m_alice->call("message.get", {{"messageId", "0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30"}});
+        QCOMPARE(missing.value("error", std::string()), std::string("no such message"));
+    }
+
     void connectionLostMidStream_nothingMissed()
     {
         // For ~25 s alice posts steadily; the server ends both connections at least twice on the

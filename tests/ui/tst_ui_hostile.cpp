@@ -7,6 +7,8 @@
 
 #include "uifixture.h"
 
+#include "app/ui/topicpane.h"
+
 #include "app/ui/dialogs/invitesdialog.h"
 #include "app/ui/dialogs/joinpartydialog.h"
 #include "app/ui/dialogs/partysettingsdialog.h"
@@ -202,6 +204,23 @@ private Q_SLOTS:
         QCOMPARE(box->textFormat(), Qt::PlainText);
         checkShownPlainly(box, "refused link");
         box->close();
+    }
+
+    // What stopped a topic from loading is shown as text (it carries the server's words, and
+    // here the topic's name), with Try Again, which asks again and puts the strip away.
+    void loadProblem_saysWhyAsText_andRetries()
+    {
+        m_dana->chat().goToTopic(QString::fromStdString(m_party.partyId), QString::fromStdString(m_party.topicId));
+        ui::TopicPane *pane = m_dana->chat().pane();
+        QVERIFY(!pane->loadProblem()->isVisible());
+        const QString why = QStringLiteral("Could not catch up with new messages in ") + QString::fromStdString(m_topicName);
+        Q_EMIT m_dana->client.connection().topicLoadFailed(m_dana->client.currentTopicId(), why);
+        QVERIFY(pane->loadProblem()->isVisible());
+        QCOMPARE(pane->loadProblem()->findChild<QLabel *>(QStringLiteral("loadProblemText"))->text(), why);
+        checkShownPlainly(&m_dana->window, "load problem");
+        pane->loadProblem()->findChild<QPushButton *>(QStringLiteral("loadRetryButton"))->click();
+        QVERIFY(!pane->loadProblem()->isVisible());
+        QVERIFY(m_dana->client.timeline().rowCount() >= 1);
     }
 };
 

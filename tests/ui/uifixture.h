@@ -73,15 +73,7 @@ struct UiApp {
     }
 
     // One request on the app's own connection, answered synchronously.
-    json call(const std::string &type, json fields)
-    {
-        auto answer = std::make_shared<std::optional<json>>();
-        client.connection().request(type, std::move(fields), [answer](const json *result, const protocol::Error *error) {
-            *answer = result ? *result : json{{"error", error->message}};
-        });
-        (void)QTest::qWaitFor([&] { return answer->has_value(); }, 10000);
-        return answer->value_or(json{{"error", "no answer"}});
-    }
+    json call(const std::string &type, json fields) { return callThrough(client.connection(), type, std::move(fields)); }
 
     ui::ChatPage &chat() { return *window.chatPage(); }
     QListView *list(const char *name) { return window.findChild<QListView *>(QString::fromLatin1(name)); }

@@ -2,7 +2,7 @@
 
 #include "app/core/displaytext.h"
 
-#include "app/core/connection.h"
+#include "app/core/client.h"
 #include "app/ui/dialogs/dialogparts.h"
 #include "app/ui/icons.h"
 #include "shared/codec.h"
@@ -24,10 +24,9 @@
 
 namespace chatterbox::ui {
 
-using nlohmann::json;
 
-InvitesDialog::InvitesDialog(app::Connection &connection, const QString &partyId, const QString &partyName, QWidget *parent)
-    : QDialog(parent), m_connection(connection), m_partyId(partyId)
+InvitesDialog::InvitesDialog(app::Client &client, const QString &partyId, const QString &partyName, QWidget *parent)
+    : QDialog(parent), m_client(client), m_partyId(partyId)
 {
     setObjectName(QStringLiteral("invitesDialog"));
     setAttribute(Qt::WA_DeleteOnClose);
@@ -150,27 +149,22 @@ void InvitesDialog::copy(const QString &link)
 
 void InvitesDialog::create()
 {
-    json fields{{"partyId", m_partyId.toStdString()}};
+    std::optional<qint64> expiresIn;
+    std::optional<int> maxUses;
     if (const int seconds = m_expiry->currentData().toInt())
-        fields["expiresInSeconds"] = seconds;
+        expiresIn = seconds;
     if (const int uses = m_uses->currentData().toInt())
-        fields["maxUses"] = uses;
+        maxUses = uses;
     m_create->setEnabled(false);
     showError({});
     QPointer<InvitesDialog> self(this);
-    m_connection.request("invite.create", fields, [self](const json *result, const protocol::Error *error) {
+    m_client.createInvite(m_partyId, expiresIn, maxUses, [self](const protocol::Result<protocol::InviteReply> &answer) {
         if (!self)
             return;
         self->m_create->setEnabled(true);
-        if (error)
-            return self->showError(QString::fromStdString(error->message));
-        protocol::InviteReply reply;
-        try {
-            from_json(*result, reply);
-        } catch (const std::exception &) {
-            return self->showError(tr("The server sent an answer this app does not understand."));
-        }
-        self->m_link->setText(QString::fromStdString(reply.invite.url));
+        if (!answer)
+            return self->showError(QString::fromStdString(answer.error().message));
+        self->m_link->setText(QString::fromStdString(answer.value().invite.url));
         self->m_copy->setEnabled(true);
         self->m_copy->setText(tr("Copy"));
         self->m_copy->setFocus();
@@ -181,19 +175,13 @@ void InvitesDialog::create()
 void InvitesDialog::reload()
 {
     QPointer<InvitesDialog> self(this);
-    m_connection.request("invite.list", {{"partyId", m_partyId.toStdString()}}, [self](const json *result, const protocol::Error *error) {
+    m_client.listInvites(m_partyId, [self](const protocol::Result<protocol::InviteList> &answer) {
         if (!self)
             return;
-        if (error)
-            return self->showError(QString::fromStdString(error->message));
-        protocol::InviteList list;
-        try {
-            from_json(*result, list);
-        } catch (const std::exception &) {
-            return;
-        }
+        if (!answer)
+            return self->showError(QString::fromStdString(answer.error().message));
         self->m_list->clear();
-        for (const auto &invite : list.invites) {
+        for (const auto &invite : answer.value().invites) {
             auto *item = new QTreeWidgetItem(self->m_list);
             item->setText(0, QString::fromStdString(invite.url));
             item->setData(0, Qt::UserRole, QString::fromStdString(invite.code));
@@ -211,14 +199,13 @@ void InvitesDialog::revokeSelected()
         return;
     const QString code = item->data(0, Qt::UserRole).toString();
     QPointer<InvitesDialog> self(this);
-    m_connection.request("invite.revoke", {{"partyId", m_partyId.toStdString()}, {"code", code.toStdString()}},
-                         [self](const json *, const protocol::Error *error) {
-                             if (!self)
-                                 return;
-                             if (error)
-                                 return self->showError(QString::fromStdString(error->message));
-                             self->reload();
-                         });
+    m_client.revokeInvite(m_partyId, code, [self](const protocol::Result<protocol::Empty> &answer) {
+        if (!self)
+            return;
+        if (!answer)
+            return self->showError(QString::fromStdString(answer.error().message));
+        self->reload();
+    });
 }
 
 } // namespace chatterbox::ui

@@ -9,7 +9,7 @@ class QPushButton;
 class QTreeWidget;
 
 namespace chatterbox::app {
-class Connection;
+class Client;
 }
 
 namespace chatterbox::ui {
@@ -21,7 +21,7 @@ class InvitesDialog final : public QDialog {
     Q_DISABLE_COPY_MOVE(InvitesDialog)
 
 public:
-    InvitesDialog(app::Connection &connection, const QString &partyId, const QString &partyName, QWidget *parent);
+    InvitesDialog(app::Client &client, const QString &partyId, const QString &partyName, QWidget *parent);
 
     QString lastLink() const;
 
@@ -32,7 +32,7 @@ private:
     void copy(const QString &link);
     void showError(const QString &message);
 
-    app::Connection &m_connection;
+    app::Client &m_client;
     QString m_partyId;
     QComboBox *m_expiry = nullptr;
     QComboBox *m_uses = nullptr;

@@ -1,8 +1,7 @@
 #include "app/ui/dialogs/joinpartydialog.h"
 
-#include "app/core/connection.h"
+#include "app/core/client.h"
 #include "app/core/displaytext.h"
-#include "shared/codec.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -24,8 +23,8 @@ bool sameServer(const QUrl &a, const QUrl &b)
 }
 } // namespace
 
-JoinPartyDialog::JoinPartyDialog(app::Connection &connection, const QUrl &currentServer, QWidget *parent)
-    : RequestDialog(connection, tr("Join a Party"), parent), m_currentServer(currentServer)
+JoinPartyDialog::JoinPartyDialog(app::Client &client, const QUrl &currentServer, QWidget *parent)
+    : RequestDialog(client, tr("Join a Party"), parent), m_currentServer(currentServer)
 {
     setObjectName(QStringLiteral("joinPartyDialog"));
     auto *label = new QLabel(tr("Invite link"), this);
@@ -82,21 +81,14 @@ void JoinPartyDialog::onLinkChanged()
     }
     m_preview->setText(tr("Looking up the invite…"));
     QPointer<JoinPartyDialog> self(this);
-    m_connection.request("invite.preview", {{"code", m_link.code.toStdString()}}, [self, lookup](const json *result, const protocol::Error *error) {
+    m_client.previewInvite(m_link.code, [self, lookup](const protocol::Result<protocol::InvitePreviewReply> &answer) {
         if (!self || lookup != self->m_lookup)
             return;
-        if (error) {
-            self->m_preview->setText(QString::fromStdString(error->message));
+        if (!answer) {
+            self->m_preview->setText(QString::fromStdString(answer.error().message));
             return;
         }
-        protocol::InvitePreviewReply reply;
-        try {
-            from_json(*result, reply);
-        } catch (const std::exception &) {
-            self->m_preview->setText(tr("The server sent an answer this app does not understand."));
-            return;
-        }
-        const auto &p = reply.preview;
+        const auto &p = answer.value().preview;
         const QString party = app::isolated(QString::fromStdString(p.partyName));
         if (p.alreadyMember) {
             self->m_preview->setText(tr("You are already in %1.").arg(party));
@@ -119,15 +111,10 @@ void JoinPartyDialog::submit()
     }
     if (!m_previewed)
         return;
-    send("invite.join", {{"code", m_link.code.toStdString()}}, [this](const json &result) {
-        protocol::PartyReply reply;
-        try {
-            from_json(result, reply);
-            Q_EMIT joined(QString::fromStdString(reply.party.id));
-        } catch (const std::exception &) {
-        }
+    m_client.joinInvite(m_link.code, answer<protocol::JoinedParty>([this](const protocol::JoinedParty &joined) {
+        Q_EMIT this->joined(QString::fromStdString(joined.party.id));
         accept();
-    });
+    }));
 }
 
 } // namespace chatterbox::ui

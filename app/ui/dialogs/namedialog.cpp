@@ -8,8 +8,8 @@
 
 namespace chatterbox::ui {
 
-NameDialog::NameDialog(app::Connection &connection, Spec spec, QWidget *parent)
-    : RequestDialog(connection, spec.title, parent), m_spec(std::move(spec))
+NameDialog::NameDialog(app::Client &client, Spec spec, QWidget *parent)
+    : RequestDialog(client, spec.title, parent), m_spec(std::move(spec))
 {
     setObjectName(QStringLiteral("nameDialog"));
     auto *label = new QLabel(m_spec.label, this);
@@ -34,12 +34,7 @@ void NameDialog::submit()
         showError(tr("Type a name first."));
         return;
     }
-    nlohmann::json fields = m_spec.fields;
-    fields["name"] = name.toStdString();
-    send(m_spec.type, fields, [this](const nlohmann::json &result) {
-        Q_EMIT succeeded(result);
-        accept();
-    });
+    m_spec.send(*this, name);
 }
 
 } // namespace chatterbox::ui

@@ -18,15 +18,13 @@ public:
         QString placeholder;
         QString initial;
         QString okText;
-        std::string type;
-        nlohmann::json fields;    // the name is added as "name"
+        // Makes the app::Client call with the name typed (trimmed, not empty) and
+        // dialog.answer<Reply>().
+        std::function<void(NameDialog &dialog, const QString &name)> send;
     };
 
-    NameDialog(app::Connection &connection, Spec spec, QWidget *parent);
+    NameDialog(app::Client &client, Spec spec, QWidget *parent);
     QLineEdit *nameEdit() const { return m_name; }
-
-Q_SIGNALS:
-    void succeeded(const nlohmann::json &result);
 
 protected:
     void submit() override;

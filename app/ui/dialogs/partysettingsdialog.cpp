@@ -2,7 +2,7 @@
 
 #include "app/core/displaytext.h"
 
-#include "app/core/connection.h"
+#include "app/core/client.h"
 #include "app/core/models/memberlistmodel.h"
 #include "app/core/store.h"
 #include "app/ui/dialogs/dialogparts.h"
@@ -23,10 +23,9 @@
 namespace chatterbox::ui {
 
 using app::MemberListModel;
-using nlohmann::json;
 
-PartySettingsDialog::PartySettingsDialog(app::Connection &connection, app::Store &store, const QString &partyId, const Theme &theme, QWidget *parent)
-    : QDialog(parent), m_connection(connection), m_store(store), m_partyId(partyId)
+PartySettingsDialog::PartySettingsDialog(app::Client &client, const QString &partyId, const Theme &theme, QWidget *parent)
+    : QDialog(parent), m_client(client), m_store(client.store()), m_partyId(partyId)
 {
     setObjectName(QStringLiteral("partySettingsDialog"));
     setAttribute(Qt::WA_DeleteOnClose);
@@ -70,7 +69,7 @@ PartySettingsDialog::PartySettingsDialog(app::Connection &connection, app::Store
     tabs->addTab(general, tr("General"));
 
     auto *membersTab = new QWidget(tabs);
-    m_members = new MemberListModel(store, this);
+    m_members = new MemberListModel(m_store, this);
     m_members->setPartyId(partyId);
     m_memberList = new QListView(membersTab);
     m_memberList->setObjectName(QStringLiteral("partyMembers"));
@@ -105,28 +104,31 @@ PartySettingsDialog::PartySettingsDialog(app::Connection &connection, app::Store
     connect(closeBox, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_saveName, &QPushButton::clicked, this, &PartySettingsDialog::rename);
     connect(m_name, &QLineEdit::returnPressed, this, &PartySettingsDialog::rename);
-    connect(m_makeAdmin, &QPushButton::clicked, this, [this] { setRole(QStringLiteral("admin")); });
-    connect(m_makeMember, &QPushButton::clicked, this, [this] { setRole(QStringLiteral("member")); });
+    connect(m_makeAdmin, &QPushButton::clicked, this, [this] { setRole(protocol::Role::Admin); });
+    connect(m_makeMember, &QPushButton::clicked, this, [this] { setRole(protocol::Role::Member); });
     connect(m_kick, &QPushButton::clicked, this, [this] {
+        const QString userId = selectedUserId();
         confirm(tr("Remove %1?").arg(selectedName()),
                 tr("%1 will leave the party at once. They can come back only with a new invite.").arg(selectedName()),
-                tr("Remove"), "member.kick", selectedUserId());
+                tr("Remove"), [this, userId](ConfirmDialog &d) { m_client.kickMember(m_partyId, userId, d.answer<protocol::Empty>()); });
     });
     connect(m_transfer, &QPushButton::clicked, this, [this] {
+        const QString userId = selectedUserId();
         confirm(tr("Make %1 the owner?").arg(selectedName()),
                 tr("%1 will own the party and you will become an admin. Only they can give it back.").arg(selectedName()),
-                tr("Make Owner"), "party.transfer", selectedUserId());
+                tr("Make Owner"), [this, userId](ConfirmDialog &d) { m_client.transferOwnership(m_partyId, userId, d.answer<protocol::PartyReply>()); });
     });
     connect(m_delete, &QPushButton::clicked, this, [this] {
         const auto *party = m_store.party(m_partyId.toStdString());
         const QString name = party ? app::isolated(QString::fromStdString(party->name)) : QString();
         confirm(tr("Delete %1?").arg(name), tr("All of %1's topics and messages will be deleted for everyone. This cannot be undone.").arg(name),
-                tr("Delete Party"), "party.delete", {});
+                tr("Delete Party"), [this](ConfirmDialog &d) { m_client.deleteParty(m_partyId, d.answer<protocol::Empty>()); });
     });
     connect(m_leave, &QPushButton::clicked, this, [this] {
         const auto *party = m_store.party(m_partyId.toStdString());
         const QString name = party ? app::isolated(QString::fromStdString(party->name)) : QString();
-        confirm(tr("Leave %1?").arg(name), tr("You will need a new invite to come back."), tr("Leave"), "party.leave", {});
+        confirm(tr("Leave %1?").arg(name), tr("You will need a new invite to come back."), tr("Leave"),
+                [this](ConfirmDialog &d) { m_client.leaveParty(m_partyId, d.answer<protocol::Empty>()); });
     });
     connect(m_memberList->selectionModel(), &QItemSelectionModel::currentChanged, this, &PartySettingsDialog::refresh);
     connect(&m_store, &app::Store::partyChanged, this, &PartySettingsDialog::refresh);
@@ -135,7 +137,7 @@ PartySettingsDialog::PartySettingsDialog(app::Connection &connection, app::Store
         if (!m_store.party(m_partyId.toStdString()))
             close(); // deleted, or the person left
     });
-    const auto *party = store.party(partyId.toStdString());
+    const auto *party = m_store.party(partyId.toStdString());
     m_name->setText(party ? QString::fromStdString(party->name) : QString());
     refresh();
 }
@@ -197,34 +199,29 @@ void PartySettingsDialog::rename()
     showError({});
     m_saveName->setEnabled(false);
     QPointer<PartySettingsDialog> self(this);
-    m_connection.request("party.rename", {{"partyId", m_partyId.toStdString()}, {"name", name.toStdString()}},
-                         [self](const json *, const protocol::Error *error) {
-                             if (!self)
-                                 return;
-                             self->m_saveName->setEnabled(true);
-                             if (error)
-                                 self->showError(QString::fromStdString(error->message));
-                         });
+    m_client.renameParty(m_partyId, name, [self](const protocol::Result<protocol::PartyReply> &answer) {
+        if (!self)
+            return;
+        self->m_saveName->setEnabled(true);
+        if (!answer)
+            self->showError(QString::fromStdString(answer.error().message));
+    });
 }
 
-void PartySettingsDialog::setRole(const QString &role)
+void PartySettingsDialog::setRole(protocol::Role role)
 {
     showError({});
     QPointer<PartySettingsDialog> self(this);
-    m_connection.request("member.setRole", {{"partyId", m_partyId.toStdString()}, {"userId", selectedUserId().toStdString()}, {"role", role.toStdString()}},
-                         [self](const json *, const protocol::Error *error) {
-                             if (self && error)
-                                 self->showError(QString::fromStdString(error->message));
-                         });
+    m_client.setMemberRole(m_partyId, selectedUserId(), role, [self](const protocol::Result<protocol::Empty> &answer) {
+        if (self && !answer)
+            self->showError(QString::fromStdString(answer.error().message));
+    });
 }
 
-void PartySettingsDialog::confirm(const QString &title, const QString &question, const QString &okText, const std::string &type,
-                                  const QString &userId)
+void PartySettingsDialog::confirm(const QString &title, const QString &question, const QString &okText,
+                                  std::function<void(ConfirmDialog &)> action)
 {
-    json fields{{"partyId", m_partyId.toStdString()}};
-    if (!userId.isEmpty())
-        fields["userId"] = userId.toStdString();
-    auto *dialog = new ConfirmDialog(m_connection, title, question, okText, type, fields, this);
+    auto *dialog = new ConfirmDialog(m_client, title, question, okText, std::move(action), this);
     dialog->open();
 }
 

@@ -1,6 +1,10 @@
 #pragma once
 
+#include "shared/types.h"
+
 #include <QDialog>
+
+#include <functional>
 
 class QLabel;
 class QLineEdit;
@@ -8,13 +12,14 @@ class QListView;
 class QPushButton;
 
 namespace chatterbox::app {
-class Connection;
+class Client;
 class MemberListModel;
 class Store;
 } // namespace chatterbox::app
 
 namespace chatterbox::ui {
 
+class ConfirmDialog;
 class Theme;
 
 // A party's settings: its name; its members with their roles (make admin, remove, hand over
@@ -25,20 +30,20 @@ class PartySettingsDialog final : public QDialog {
     Q_DISABLE_COPY_MOVE(PartySettingsDialog)
 
 public:
-    PartySettingsDialog(app::Connection &connection, app::Store &store, const QString &partyId, const Theme &theme, QWidget *parent);
+    PartySettingsDialog(app::Client &client, const QString &partyId, const Theme &theme, QWidget *parent);
 
 private:
     void refresh();
     void rename();
-    void setRole(const QString &role);
-    void confirm(const QString &title, const QString &question, const QString &okText, const std::string &type,
-                 const QString &userId);
+    void setRole(protocol::Role role);
+    // Asks, then runs action (which makes the app::Client call with the dialog's answer()).
+    void confirm(const QString &title, const QString &question, const QString &okText, std::function<void(ConfirmDialog &)> action);
     QString selectedUserId() const;
     QString selectedName() const;
     QString myRole() const;
     void showError(const QString &message);
 
-    app::Connection &m_connection;
+    app::Client &m_client;
     app::Store &m_store;
     QString m_partyId;
     app::MemberListModel *m_members = nullptr;

@@ -1,6 +1,6 @@
 #include "app/ui/dialogs/requestdialog.h"
 
-#include "app/core/connection.h"
+#include "app/core/client.h"
 #include "app/ui/dialogs/dialogparts.h"
 #include "app/ui/taborder.h"
 
@@ -12,8 +12,8 @@
 
 namespace chatterbox::ui {
 
-RequestDialog::RequestDialog(app::Connection &connection, const QString &title, QWidget *parent)
-    : QDialog(parent), m_connection(connection)
+RequestDialog::RequestDialog(app::Client &client, const QString &title, QWidget *parent)
+    : QDialog(parent), m_client(client)
 {
     setAttribute(Qt::WA_DeleteOnClose);
     setWindowModality(Qt::WindowModal);
@@ -67,21 +67,12 @@ void RequestDialog::setOkText(const QString &text, bool destructive)
         ok->setStyleSheet(QStringLiteral("QPushButton { background: #d93d42; color: white; border: none; padding: 5px 14px; border-radius: 4px; }"));
 }
 
-void RequestDialog::send(const std::string &type, nlohmann::json fields, Success onSuccess)
+void RequestDialog::setBusy(bool busy)
 {
-    clearError();
-    m_busy = true;
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
-    QPointer<RequestDialog> self(this);
-    m_connection.request(type, std::move(fields), [self, onSuccess](const nlohmann::json *result, const protocol::Error *error) {
-        if (!self)
-            return; // closed while the server was answering
-        self->m_busy = false;
-        self->m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
-        if (error)
-            return self->showError(QString::fromStdString(error->message));
-        onSuccess(*result);
-    });
+    if (busy)
+        clearError();
+    m_busy = busy;
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!busy);
 }
 
 void RequestDialog::showError(const QString &message)
@@ -98,9 +89,9 @@ void RequestDialog::clearError()
     m_error->hide();
 }
 
-ConfirmDialog::ConfirmDialog(app::Connection &connection, const QString &title, const QString &question,
-                             const QString &okText, std::string type, nlohmann::json fields, QWidget *parent)
-    : RequestDialog(connection, title, parent), m_type(std::move(type)), m_fields(std::move(fields))
+ConfirmDialog::ConfirmDialog(app::Client &client, const QString &title, const QString &question,
+                             const QString &okText, Action action, QWidget *parent)
+    : RequestDialog(client, title, parent), m_action(std::move(action))
 {
     setObjectName(QStringLiteral("confirmDialog"));
     auto *text = new QLabel(question, this);
@@ -113,7 +104,7 @@ ConfirmDialog::ConfirmDialog(app::Connection &connection, const QString &title, 
 
 void ConfirmDialog::submit()
 {
-    send(m_type, m_fields, [this](const nlohmann::json &) { accept(); });
+    m_action(*this);
 }
 
 } // namespace chatterbox::ui

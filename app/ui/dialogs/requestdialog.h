@@ -1,8 +1,9 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "app/core/connection.h"
 
 #include <QDialog>
+#include <QPointer>
 
 #include <functional>
 #include <string>
@@ -12,25 +13,45 @@ class QLabel;
 class QVBoxLayout;
 
 namespace chatterbox::app {
-class Connection;
+class Client;
 }
 
 namespace chatterbox::ui {
 
-// A dialog whose OK sends one request: while the server answers the buttons wait; a refusal
-// is shown in the dialog in the server's words and nothing closes; success runs the caller's
-// step (usually accept()). Dialogs open window-modal and delete themselves when closed, with the
-// keyboard in their first field, Enter for OK and Escape for Cancel.
+// A dialog whose OK sends one request through app::Client: while the server answers the
+// buttons wait; a refusal is shown in the dialog in the server's words and nothing closes;
+// success runs the caller's step (by default the dialog closes). Dialogs open window-modal and
+// delete themselves when closed, with the keyboard in their first field, Enter for OK and
+// Escape for Cancel.
 class RequestDialog : public QDialog {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RequestDialog)
 
 public:
-    RequestDialog(app::Connection &connection, const QString &title, QWidget *parent);
+    RequestDialog(app::Client &client, const QString &title, QWidget *parent);
+
+    // Where the answer to the request OK sent goes: pass it to the app::Client call. Safe when
+    // the dialog was closed before the answer came.
+    template <typename Reply>
+    app::Callback<Reply> answer(std::function<void(const Reply &reply)> onSuccess = {})
+    {
+        setBusy(true);
+        QPointer<RequestDialog> self(this);
+        return [self, onSuccess = std::move(onSuccess)](const protocol::Result<Reply> &result) {
+            if (!self)
+                return;
+            self->setBusy(false);
+            if (!result)
+                return self->showError(QString::fromStdString(result.error().message));
+            if (onSuccess)
+                onSuccess(result.value());
+            else
+                self->accept();
+        };
+    }
 
 protected:
-    using Success = std::function<void(const nlohmann::json &result)>;
-    void send(const std::string &type, nlohmann::json fields, Success onSuccess);
+    void setBusy(bool busy);
     void showError(const QString &message);
     void clearError();
 
@@ -43,7 +64,7 @@ protected:
     void setInitialFocus(QWidget *widget) { m_initialFocus = widget; }
     void showEvent(QShowEvent *event) override;
 
-    app::Connection &m_connection;
+    app::Client &m_client;
 
 private:
     QVBoxLayout *m_body = nullptr;
@@ -54,20 +75,21 @@ private:
     bool m_focusPlaced = false;
 };
 
-// Asks before something that cannot be undone (delete, remove, hand over), then sends it.
+// Asks before something that cannot be undone (delete, remove, hand over), then does it: the
+// action makes the app::Client call with dialog.answer<Reply>().
 class ConfirmDialog final : public RequestDialog {
     Q_OBJECT
 
 public:
-    ConfirmDialog(app::Connection &connection, const QString &title, const QString &question, const QString &okText,
-                  std::string type, nlohmann::json fields, QWidget *parent);
+    using Action = std::function<void(ConfirmDialog &dialog)>;
+    ConfirmDialog(app::Client &client, const QString &title, const QString &question, const QString &okText,
+                  Action action, QWidget *parent);
 
 protected:
     void submit() override;
 
 private:
-    std::string m_type;
-    nlohmann::json m_fields;
+    Action m_action;
 };
 
 } // namespace chatterbox::ui

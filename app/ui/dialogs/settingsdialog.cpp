@@ -1,5 +1,7 @@
 #include "app/ui/dialogs/settingsdialog.h"
 
+#include "app/core/client.h"
+
 #include "app/core/preferences.h"
 #include "app/core/store.h"
 #include "app/ui/theme.h"
@@ -16,15 +18,14 @@ namespace chatterbox::ui {
 
 using app::Preferences;
 
-SettingsDialog::SettingsDialog(app::Connection &connection, const app::Store &store, Preferences &preferences, Theme &theme,
-                               QWidget *parent)
-    : RequestDialog(connection, tr("Settings"), parent), m_store(store), m_preferences(preferences), m_theme(theme)
+SettingsDialog::SettingsDialog(app::Client &client, Preferences &preferences, Theme &theme, QWidget *parent)
+    : RequestDialog(client, tr("Settings"), parent), m_store(client.store()), m_preferences(preferences), m_theme(theme)
 {
     setObjectName(QStringLiteral("settingsDialog"));
     setMinimumWidth(460);
 
     auto *profile = new QGroupBox(tr("Profile"), this);
-    m_displayName = new QLineEdit(QString::fromStdString(store.me().displayName), profile);
+    m_displayName = new QLineEdit(QString::fromStdString(m_store.me().displayName), profile);
     m_displayName->setObjectName(QStringLiteral("displayNameEdit"));
     m_displayName->setAccessibleName(tr("Display name"));
     m_displayName->setMaxLength(static_cast<int>(limits::kMaxDisplayNameChars));
@@ -106,10 +107,10 @@ void SettingsDialog::submit()
         accept();
         return;
     }
-    send("profile.update", {{"displayName", name.toStdString()}}, [this](const nlohmann::json &) {
+    m_client.setDisplayName(name, answer<protocol::ProfileReply>([this](const protocol::ProfileReply &) {
         saveLocal();
         accept();
-    });
+    }));
 }
 
 } // namespace chatterbox::ui

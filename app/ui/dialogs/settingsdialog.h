@@ -21,7 +21,7 @@ class SettingsDialog final : public RequestDialog {
     Q_OBJECT
 
 public:
-    SettingsDialog(app::Connection &connection, const app::Store &store, app::Preferences &preferences, Theme &theme,
+    SettingsDialog(app::Client &client, app::Preferences &preferences, Theme &theme,
                    QWidget *parent);
 
 Q_SIGNALS:
