@@ -257,12 +257,12 @@ void ChatPage::openCreateParty()
             dialog.accept();
         }));
     }};
-    (new NameDialog(m_client, std::move(spec), this))->open();
+    (new NameDialog(m_client, m_theme, std::move(spec), this))->open();
 }
 
 void ChatPage::openJoinParty(const QString &link)
 {
-    auto *dialog = new JoinPartyDialog(m_client, m_client.session().server().baseUrl, this);
+    auto *dialog = new JoinPartyDialog(m_client, m_theme, m_client.session().server().baseUrl, this);
     connect(dialog, &JoinPartyDialog::joined, this, [this](const QString &partyId) {
         QMetaObject::invokeMethod(this, [this, partyId] { goToTopic(partyId, {}); }, Qt::QueuedConnection);
     });
@@ -278,7 +278,7 @@ void ChatPage::openInvites()
     const auto *party = m_client.store().party(m_client.currentPartyId().toStdString());
     if (!party)
         return;
-    (new InvitesDialog(m_client, QString::fromStdString(party->id), QString::fromStdString(party->name), this))->open();
+    (new InvitesDialog(m_client, m_theme, QString::fromStdString(party->id), QString::fromStdString(party->name), this))->open();
 }
 
 void ChatPage::openPartySettings()
@@ -304,7 +304,7 @@ void ChatPage::openCreateTopic()
             dialog.accept();
         }));
     }};
-    (new NameDialog(m_client, std::move(spec), this))->open();
+    (new NameDialog(m_client, m_theme, std::move(spec), this))->open();
 }
 
 void ChatPage::openRenameTopic()
@@ -319,7 +319,7 @@ void ChatPage::openRenameTopic()
                           [this, topicId](NameDialog &dialog, const QString &name) {
                               m_client.renameTopic(topicId, name, dialog.answer<protocol::TopicReply>());
                           }};
-    (new NameDialog(m_client, std::move(spec), this))->open();
+    (new NameDialog(m_client, m_theme, std::move(spec), this))->open();
 }
 
 void ChatPage::openDeleteTopic()
@@ -331,7 +331,7 @@ void ChatPage::openDeleteTopic()
         return;
     const QString name = app::isolated(QString::fromStdString(topic->name));
     const QString topicId = QString::fromStdString(topic->id);
-    (new ConfirmDialog(m_client, tr("Delete #%1?").arg(name),
+    (new ConfirmDialog(m_client, m_theme, tr("Delete #%1?").arg(name),
                        tr("All messages in #%1 will be deleted for everyone. This cannot be undone.").arg(name), tr("Delete Topic"),
                        [this, topicId](ConfirmDialog &dialog) { m_client.deleteTopic(topicId, dialog.answer<protocol::Empty>()); }, this))
         ->open();

@@ -31,7 +31,7 @@ MainWindow::MainWindow(app::Client &client, app::Preferences &preferences, Theme
     resize(1200, 760);
     setMinimumSize(720, 480);
     m_pages = new QStackedWidget(this);
-    m_signIn = new SignInPage(client.session(), preferences, m_pages);
+    m_signIn = new SignInPage(client.session(), preferences, theme, m_pages);
     m_chat = new ChatPage(client, preferences, theme, m_pages);
     m_pages->addWidget(m_signIn);
     m_pages->addWidget(m_chat);

@@ -1,5 +1,7 @@
 #include "app/ui/signinpage.h"
 
+#include "app/ui/theme.h"
+
 #include "app/core/preferences.h"
 #include "app/core/serverinfo.h"
 #include "app/core/session.h"
@@ -19,7 +21,7 @@ namespace chatterbox::ui {
 
 using app::Session;
 
-SignInPage::SignInPage(Session &session, app::Preferences &preferences, QWidget *parent)
+SignInPage::SignInPage(Session &session, app::Preferences &preferences, const Theme &theme, QWidget *parent)
     : QWidget(parent), m_session(session), m_preferences(preferences)
 {
     setObjectName(QStringLiteral("signInPage"));
@@ -75,7 +77,9 @@ SignInPage::SignInPage(Session &session, app::Preferences &preferences, QWidget 
     m_error->setWordWrap(true);
     m_error->setTextFormat(Qt::PlainText);
     m_error->setAlignment(Qt::AlignCenter);
-    m_error->setStyleSheet(QStringLiteral("color: #e5484d;"));
+    QPalette ink = m_error->palette();
+    ink.setColor(QPalette::WindowText, theme.danger());
+    m_error->setPalette(ink);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_noBrowser = new QPushButton(tr("Browser did not open?"), card);

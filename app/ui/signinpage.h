@@ -15,6 +15,8 @@ class Session;
 
 namespace chatterbox::ui {
 
+class Theme;
+
 // The first screen: which server, then one button per sign-in provider the server offers, then
 // a wait while the browser is open. When no browser opens, the sign-in address is there to copy
 // and open by hand while the app keeps waiting. Every failure says what to do next.
@@ -23,7 +25,7 @@ class SignInPage final : public QWidget {
     Q_DISABLE_COPY_MOVE(SignInPage)
 
 public:
-    SignInPage(app::Session &session, app::Preferences &preferences, QWidget *parent = nullptr);
+    SignInPage(app::Session &session, app::Preferences &preferences, const Theme &theme, QWidget *parent = nullptr);
 
     // Starts at the remembered server (or the given one).
     void start(const QString &serverUrl = {});

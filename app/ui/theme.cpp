@@ -15,7 +15,6 @@ static void registerResources()
 namespace chatterbox::ui {
 
 namespace {
-Theme *g_theme = nullptr;
 
 // Fusion, without the stock icons on dialog buttons and in menus: the app draws its own.
 class ChatterboxStyle final : public QProxyStyle {
@@ -84,14 +83,11 @@ QPalette darkPalette()
 
 Theme::Theme(QApplication &app) : QObject(&app), m_app(app)
 {
-    g_theme = this;
     registerResources();
     QApplication::setStyle(new ChatterboxStyle);
     app.installEventFilter(this);
     apply();
 }
-
-Theme *Theme::instance() { return g_theme; }
 
 void Theme::setChoice(app::Preferences::Theme choice)
 {
@@ -137,7 +133,10 @@ QColor Theme::mentionPillOfMe() const { return m_dark ? QColor(0x7a, 0x5f, 0x1a)
 QColor Theme::codeBackground() const { return m_dark ? QColor(0x35, 0x36, 0x3f) : QColor(0xee, 0xef, 0xf3); }
 QColor Theme::quoteBar() const { return m_dark ? QColor(0x5a, 0x5b, 0x66) : QColor(0xc9, 0xc9, 0xd3); }
 QColor Theme::danger() const { return QColor(0xe5, 0x48, 0x4d); }
+QColor Theme::destructive() const { return QColor(0xd9, 0x3d, 0x42); }
+QColor Theme::badge() { return QColor(0xe5, 0x48, 0x4d); }
 QColor Theme::focusRing() const { return m_dark ? QColor(0x9d, 0x8f, 0xff) : QColor(0x5b, 0x45, 0xff); }
+QColor Theme::mentionBar() const { return QColor(0xe0, 0xa8, 0x2e); }
 QColor Theme::mentionBackground() const { return m_dark ? QColor(0x4a, 0x3f, 0x1c) : QColor(0xff, 0xf4, 0xd6); }
 
 QColor Theme::presenceColor(protocol::Presence presence) const

@@ -23,7 +23,6 @@ public:
     app::Preferences::Theme choice() const { return m_choice; }
     bool isDark() const { return m_dark; }
 
-    static Theme *instance();
 
     // Colours beyond the palette.
     QColor accent() const;
@@ -33,6 +32,7 @@ public:
     QColor separator() const;
     QColor unreadLine() const;
     QColor mentionBackground() const;
+    QColor mentionBar() const;    // the edge of a message that mentions me
     // Behind "@Someone" in a message, and stronger behind the reader's own name.
     QColor mentionPill() const;
     QColor mentionPillOfMe() const;
@@ -40,7 +40,10 @@ public:
     QColor codeBackground() const;
     QColor quoteBar() const;
     // Errors, failed messages and mention counts.
-    QColor danger() const;
+    QColor danger() const;        // errors, the unread line
+    QColor destructive() const;   // buttons that delete or remove
+    // The tray's unread badge: the same in light and dark (it sits on the desktop's panel).
+    static QColor badge();
     // Where the keyboard is, in every list.
     QColor focusRing() const;
     QColor presenceColor(protocol::Presence presence) const;

@@ -257,7 +257,7 @@ void TimelineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
 {
     const Theme *theme = &m_theme;
     const QPalette &palette = option.palette;
-    const QColor muted = theme ? theme->mutedText() : palette.color(QPalette::PlaceholderText);
+    const QColor muted = theme->mutedText();
     const QRect row = option.rect;
     const Layout l = layoutOf(index, row.width());
     const QFontMetrics fm(option.font);
@@ -270,7 +270,7 @@ void TimelineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
         QFont bold = option.font;
         bold.setBold(true);
         const int labelWidth = QFontMetrics(bold).horizontalAdvance(label) + 24;
-        painter->setPen(theme ? theme->separator() : palette.color(QPalette::Mid));
+        painter->setPen(theme->separator());
         painter->drawLine(row.left() + kSideMargin, y, row.right() - kSideMargin, y);
         const QRect pill(row.center().x() - labelWidth / 2, y - fm.height() / 2 - 3, labelWidth, fm.height() + 6);
         painter->setBrush(palette.color(QPalette::Base));
@@ -281,7 +281,7 @@ void TimelineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
         painter->setFont(option.font);
     }
     if (l.unreadHeight) {
-        const QColor red = theme ? theme->unreadLine() : QColor(Qt::red);
+        const QColor red = theme->unreadLine();
         const int y = row.top() + l.dayHeight + l.unreadHeight / 2;
         QFont small = option.font;
         small.setBold(true);
@@ -298,10 +298,10 @@ void TimelineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     const QRect message(row.left(), row.top() + l.top - (isGroupStart(index) ? kGroupGap / 2 : kRowGap),
                         row.width(), row.bottom() - (row.top() + l.top) + (isGroupStart(index) ? kGroupGap / 2 : kRowGap));
     if (index.data(TimelineModel::MentionsMeRole).toBool()) {
-        painter->fillRect(message, theme ? theme->mentionBackground() : QColor(Qt::yellow));
-        painter->fillRect(QRect(message.left(), message.top(), 3, message.height()), QColor(0xe0, 0xa8, 0x2e));
+        painter->fillRect(message, theme->mentionBackground());
+        painter->fillRect(QRect(message.left(), message.top(), 3, message.height()), theme->mentionBar());
     } else if (option.state & (QStyle::State_MouseOver | QStyle::State_Selected)) {
-        painter->fillRect(message, theme ? theme->subtleBackground() : palette.color(QPalette::AlternateBase));
+        painter->fillRect(message, theme->subtleBackground());
     }
     if ((option.state & QStyle::State_HasFocus) && m_view.hasFocus())
         paintFocusRing(*painter, QRectF(message).adjusted(2, 1, -3, -1), m_theme, 4);
@@ -350,7 +350,7 @@ void TimelineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     painter->translate(-body.topLeft());
 
     if (delivery == TimelineModel::DeliveryState::Failed) {
-        const QColor red = theme ? theme->unreadLine() : QColor(Qt::red);
+        const QColor red = theme->unreadLine();
         const QString error = index.data(TimelineModel::ErrorRole).toString();
         const int y = body.bottom() + 3;
         painter->setPen(red);

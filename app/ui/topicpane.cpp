@@ -27,7 +27,7 @@ namespace chatterbox::ui {
 
 using app::TimelineModel;
 
-TopicPane::TopicPane(app::Client &client, const Theme &theme, QWidget *parent) : QWidget(parent), m_client(client)
+TopicPane::TopicPane(app::Client &client, const Theme &theme, QWidget *parent) : QWidget(parent), m_client(client), m_theme(theme)
 {
     setObjectName(QStringLiteral("center"));
     setAutoFillBackground(true);
@@ -305,7 +305,7 @@ void TopicPane::editMessage(const QModelIndex &index)
 void TopicPane::deleteMessage(const QModelIndex &index)
 {
     const QString messageId = index.data(TimelineModel::MessageIdRole).toString();
-    auto *dialog = new ConfirmDialog(m_client, tr("Delete Message?"), tr("The message is removed for everyone in the topic."), tr("Delete"),
+    auto *dialog = new ConfirmDialog(m_client, m_theme, tr("Delete Message?"), tr("The message is removed for everyone in the topic."), tr("Delete"),
                                      [this, messageId](ConfirmDialog &d) { m_client.deleteMessage(messageId, d.answer<protocol::MessageReply>()); }, this);
     dialog->open();
 }

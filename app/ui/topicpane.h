@@ -63,6 +63,7 @@ private:
     void markReadIfVisible();
 
     app::Client &m_client;
+    const Theme &m_theme;
     ConnectionBanner *m_banner = nullptr;
     NoticeBar *m_notice = nullptr;
     QLabel *m_topicTitle = nullptr;

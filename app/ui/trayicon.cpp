@@ -1,5 +1,7 @@
 #include "app/ui/trayicon.h"
 
+#include "app/ui/theme.h"
+
 #include "app/core/preferences.h"
 #include "app/core/store.h"
 #include "app/core/unreadcount.h"
@@ -69,7 +71,7 @@ QIcon TrayIcon::iconFor(int count)
         const QRectF badge(size - width, 0, width, size * 11.0 / 20);
         QPainterPath path;
         path.addRoundedRect(badge, badge.height() / 2, badge.height() / 2);
-        painter.fillPath(path, QColor(0xe5, 0x48, 0x4d));
+        painter.fillPath(path, Theme::badge());
         painter.setPen(Qt::white);
         painter.drawText(badge, Qt::AlignCenter, text);
         painter.end();

@@ -1,5 +1,7 @@
 #include "app/ui/dialogs/dialogparts.h"
 
+#include "app/ui/theme.h"
+
 #include <QLabel>
 #include <QMessageBox>
 
@@ -16,13 +18,15 @@ QLabel *dialogHeading(const QString &text, QWidget *parent)
     return heading;
 }
 
-QLabel *dialogErrorLabel(QWidget *parent)
+QLabel *dialogErrorLabel(const Theme &theme, QWidget *parent)
 {
     auto *error = new QLabel(parent);
     error->setObjectName(QStringLiteral("dialogError"));
     error->setTextFormat(Qt::PlainText);
     error->setWordWrap(true);
-    error->setStyleSheet(QStringLiteral("color: #e5484d;"));
+    QPalette ink = error->palette();
+    ink.setColor(QPalette::WindowText, theme.danger());
+    error->setPalette(ink);
     error->hide();
     return error;
 }

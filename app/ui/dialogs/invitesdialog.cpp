@@ -25,7 +25,7 @@
 namespace chatterbox::ui {
 
 
-InvitesDialog::InvitesDialog(app::Client &client, const QString &partyId, const QString &partyName, QWidget *parent)
+InvitesDialog::InvitesDialog(app::Client &client, const Theme &theme, const QString &partyId, const QString &partyName, QWidget *parent)
     : QDialog(parent), m_client(client), m_partyId(partyId)
 {
     setObjectName(QStringLiteral("invitesDialog"));
@@ -80,7 +80,7 @@ InvitesDialog::InvitesDialog(app::Client &client, const QString &partyId, const 
     auto *copySelected = new QPushButton(icon(QStringLiteral("copy")), tr("Copy Link"), this);
     copySelected->setEnabled(false);
 
-    m_error = dialogErrorLabel(this);
+    m_error = dialogErrorLabel(theme, this);
 
     auto *form = new QHBoxLayout;
     form->addWidget(new QLabel(tr("Expires after"), this));

@@ -14,6 +14,8 @@ class Client;
 
 namespace chatterbox::ui {
 
+class Theme;
+
 // Invites to one party: make a link (how long it lasts, how many may use it), copy it, see the
 // links that are out, and revoke them.
 class InvitesDialog final : public QDialog {
@@ -21,7 +23,7 @@ class InvitesDialog final : public QDialog {
     Q_DISABLE_COPY_MOVE(InvitesDialog)
 
 public:
-    InvitesDialog(app::Client &client, const QString &partyId, const QString &partyName, QWidget *parent);
+    InvitesDialog(app::Client &client, const Theme &theme, const QString &partyId, const QString &partyName, QWidget *parent);
 
     QString lastLink() const;
 

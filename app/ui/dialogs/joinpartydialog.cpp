@@ -23,8 +23,8 @@ bool sameServer(const QUrl &a, const QUrl &b)
 }
 } // namespace
 
-JoinPartyDialog::JoinPartyDialog(app::Client &client, const QUrl &currentServer, QWidget *parent)
-    : RequestDialog(client, tr("Join a Party"), parent), m_currentServer(currentServer)
+JoinPartyDialog::JoinPartyDialog(app::Client &client, const Theme &theme, const QUrl &currentServer, QWidget *parent)
+    : RequestDialog(client, theme, tr("Join a Party"), parent), m_currentServer(currentServer)
 {
     setObjectName(QStringLiteral("joinPartyDialog"));
     auto *label = new QLabel(tr("Invite link"), this);

@@ -17,7 +17,7 @@ class JoinPartyDialog final : public RequestDialog {
     Q_OBJECT
 
 public:
-    JoinPartyDialog(app::Client &client, const QUrl &currentServer, QWidget *parent);
+    JoinPartyDialog(app::Client &client, const Theme &theme, const QUrl &currentServer, QWidget *parent);
     void setLink(const QString &link);
 
 Q_SIGNALS:

@@ -8,8 +8,8 @@
 
 namespace chatterbox::ui {
 
-NameDialog::NameDialog(app::Client &client, Spec spec, QWidget *parent)
-    : RequestDialog(client, spec.title, parent), m_spec(std::move(spec))
+NameDialog::NameDialog(app::Client &client, const Theme &theme, Spec spec, QWidget *parent)
+    : RequestDialog(client, theme, spec.title, parent), m_spec(std::move(spec))
 {
     setObjectName(QStringLiteral("nameDialog"));
     auto *label = new QLabel(m_spec.label, this);

@@ -23,7 +23,7 @@ public:
         std::function<void(NameDialog &dialog, const QString &name)> send;
     };
 
-    NameDialog(app::Client &client, Spec spec, QWidget *parent);
+    NameDialog(app::Client &client, const Theme &theme, Spec spec, QWidget *parent);
     QLineEdit *nameEdit() const { return m_name; }
 
 protected:

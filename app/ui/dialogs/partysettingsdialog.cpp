@@ -8,6 +8,7 @@
 #include "app/ui/dialogs/dialogparts.h"
 #include "app/ui/dialogs/requestdialog.h"
 #include "app/ui/listdelegates.h"
+#include "app/ui/theme.h"
 #include "shared/limits.h"
 
 #include <QDialogButtonBox>
@@ -25,7 +26,7 @@ namespace chatterbox::ui {
 using app::MemberListModel;
 
 PartySettingsDialog::PartySettingsDialog(app::Client &client, const QString &partyId, const Theme &theme, QWidget *parent)
-    : QDialog(parent), m_client(client), m_store(client.store()), m_partyId(partyId)
+    : QDialog(parent), m_client(client), m_store(client.store()), m_theme(theme), m_partyId(partyId)
 {
     setObjectName(QStringLiteral("partySettingsDialog"));
     setAttribute(Qt::WA_DeleteOnClose);
@@ -51,7 +52,7 @@ PartySettingsDialog::PartySettingsDialog(app::Client &client, const QString &par
     m_leave->setObjectName(QStringLiteral("leaveParty"));
     m_delete = new QPushButton(tr("Delete Party…"), general);
     m_delete->setObjectName(QStringLiteral("deleteParty"));
-    m_delete->setStyleSheet(QStringLiteral("QPushButton { color: #d93d42; }"));
+    m_delete->setStyleSheet(QStringLiteral("QPushButton { color: %1; }").arg(theme.destructive().name()));
     m_danger = new QLabel(general);
     m_danger->setTextFormat(Qt::PlainText);
     m_danger->setWordWrap(true);
@@ -94,7 +95,7 @@ PartySettingsDialog::PartySettingsDialog(app::Client &client, const QString &par
     membersLayout->addLayout(memberButtons);
     tabs->addTab(membersTab, tr("Members"));
 
-    m_error = dialogErrorLabel(this);
+    m_error = dialogErrorLabel(theme, this);
     auto *closeBox = new QDialogButtonBox(QDialogButtonBox::Close, this);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(tabs, 1);
@@ -221,7 +222,7 @@ void PartySettingsDialog::setRole(protocol::Role role)
 void PartySettingsDialog::confirm(const QString &title, const QString &question, const QString &okText,
                                   std::function<void(ConfirmDialog &)> action)
 {
-    auto *dialog = new ConfirmDialog(m_client, title, question, okText, std::move(action), this);
+    auto *dialog = new ConfirmDialog(m_client, m_theme, title, question, okText, std::move(action), this);
     dialog->open();
 }
 

@@ -45,6 +45,7 @@ private:
 
     app::Client &m_client;
     app::Store &m_store;
+    const Theme &m_theme;
     QString m_partyId;
     app::MemberListModel *m_members = nullptr;
     QLineEdit *m_name = nullptr;

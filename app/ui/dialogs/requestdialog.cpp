@@ -3,6 +3,7 @@
 #include "app/core/client.h"
 #include "app/ui/dialogs/dialogparts.h"
 #include "app/ui/taborder.h"
+#include "app/ui/theme.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -12,8 +13,8 @@
 
 namespace chatterbox::ui {
 
-RequestDialog::RequestDialog(app::Client &client, const QString &title, QWidget *parent)
-    : QDialog(parent), m_client(client)
+RequestDialog::RequestDialog(app::Client &client, const Theme &theme, const QString &title, QWidget *parent)
+    : QDialog(parent), m_client(client), m_theme(theme)
 {
     setAttribute(Qt::WA_DeleteOnClose);
     setWindowModality(Qt::WindowModal);
@@ -26,7 +27,7 @@ RequestDialog::RequestDialog(app::Client &client, const QString &title, QWidget 
     m_body = new QVBoxLayout;
     m_body->setSpacing(8);
     layout->addLayout(m_body);
-    m_error = dialogErrorLabel(this);
+    m_error = dialogErrorLabel(theme, this);
     layout->addWidget(m_error);
     layout->addStretch();
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -64,7 +65,8 @@ void RequestDialog::setOkText(const QString &text, bool destructive)
     QPushButton *ok = m_buttons->button(QDialogButtonBox::Ok);
     ok->setText(text);   // callers pass names through app::withoutMnemonics
     if (destructive)
-        ok->setStyleSheet(QStringLiteral("QPushButton { background: #d93d42; color: white; border: none; padding: 5px 14px; border-radius: 4px; }"));
+        ok->setStyleSheet(QStringLiteral("QPushButton { background: %1; color: white; border: none; padding: 5px 14px; border-radius: 4px; }")
+                              .arg(m_theme.destructive().name()));
 }
 
 void RequestDialog::setBusy(bool busy)
@@ -89,9 +91,9 @@ void RequestDialog::clearError()
     m_error->hide();
 }
 
-ConfirmDialog::ConfirmDialog(app::Client &client, const QString &title, const QString &question,
+ConfirmDialog::ConfirmDialog(app::Client &client, const Theme &theme, const QString &title, const QString &question,
                              const QString &okText, Action action, QWidget *parent)
-    : RequestDialog(client, title, parent), m_action(std::move(action))
+    : RequestDialog(client, theme, title, parent), m_action(std::move(action))
 {
     setObjectName(QStringLiteral("confirmDialog"));
     auto *text = new QLabel(question, this);

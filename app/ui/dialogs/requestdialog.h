@@ -18,6 +18,8 @@ class Client;
 
 namespace chatterbox::ui {
 
+class Theme;
+
 // A dialog whose OK sends one request through app::Client: while the server answers the
 // buttons wait; a refusal is shown in the dialog in the server's words and nothing closes;
 // success runs the caller's step (by default the dialog closes). Dialogs open window-modal and
@@ -28,7 +30,7 @@ class RequestDialog : public QDialog {
     Q_DISABLE_COPY_MOVE(RequestDialog)
 
 public:
-    RequestDialog(app::Client &client, const QString &title, QWidget *parent);
+    RequestDialog(app::Client &client, const Theme &theme, const QString &title, QWidget *parent);
 
     // Where the answer to the request OK sent goes: pass it to the app::Client call. Safe when
     // the dialog was closed before the answer came.
@@ -65,6 +67,7 @@ protected:
     void showEvent(QShowEvent *event) override;
 
     app::Client &m_client;
+    const Theme &m_theme;
 
 private:
     QVBoxLayout *m_body = nullptr;
@@ -82,7 +85,7 @@ class ConfirmDialog final : public RequestDialog {
 
 public:
     using Action = std::function<void(ConfirmDialog &dialog)>;
-    ConfirmDialog(app::Client &client, const QString &title, const QString &question, const QString &okText,
+    ConfirmDialog(app::Client &client, const Theme &theme, const QString &title, const QString &question, const QString &okText,
                   Action action, QWidget *parent);
 
 protected:

@@ -19,7 +19,7 @@ namespace chatterbox::ui {
 using app::Preferences;
 
 SettingsDialog::SettingsDialog(app::Client &client, Preferences &preferences, Theme &theme, QWidget *parent)
-    : RequestDialog(client, tr("Settings"), parent), m_store(client.store()), m_preferences(preferences), m_theme(theme)
+    : RequestDialog(client, theme, tr("Settings"), parent), m_store(client.store()), m_preferences(preferences), m_theme(theme)
 {
     setObjectName(QStringLiteral("settingsDialog"));
     setMinimumWidth(460);
