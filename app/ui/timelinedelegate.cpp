@@ -1,20 +1,10 @@
 #include "app/ui/timelinedelegate.h"
 
-#include "app/core/displaytext.h"
-
-#include "app/ui/listdelegates.h"
-
-#include "app/core/models/partylistmodel.h"
 #include "app/core/models/timelinemodel.h"
-#include "app/ui/avatar.h"
-#include "app/ui/messagedocument.h"
+#include "app/ui/listdelegates.h"
 #include "app/ui/theme.h"
 
 #include <QAbstractItemView>
-#include <QAbstractTextDocumentLayout>
-#include <QApplication>
-#include <QDateTime>
-#include <QLocale>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QTextBrowser>
@@ -24,38 +14,18 @@ namespace chatterbox::ui {
 using app::TimelineModel;
 
 namespace {
-constexpr int kSideMargin = 16;
-constexpr int kAvatarSize = 36;
-constexpr int kTextLeft = kSideMargin + kAvatarSize + 12;
 constexpr int kGroupGap = 10;
 constexpr int kRowGap = 2;
-constexpr int kDayHeight = 36;
-constexpr int kUnreadHeight = 22;
-
-QString dayLabel(const QDate &day)
-{
-    const QDate today = QDate::currentDate();
-    if (day == today)
-        return TimelineDelegate::tr("Today");
-    if (day == today.addDays(-1))
-        return TimelineDelegate::tr("Yesterday");
-    return QLocale().toString(day, QLocale::LongFormat);
-}
 
 bool isGroupStart(const QModelIndex &index)
 {
     return index.data(TimelineModel::GroupStartRole).toBool();
 }
-
-TimelineModel::DeliveryState deliveryOf(const QModelIndex &index)
-{
-    return index.data(TimelineModel::DeliveryStateRole).value<TimelineModel::DeliveryState>();
-}
 } // namespace
 
-TimelineDelegate::TimelineDelegate(QAbstractItemView &view, const Theme &theme) : QStyledItemDelegate(&view), m_view(view), m_theme(theme)
+TimelineDelegate::TimelineDelegate(QAbstractItemView &view, const Theme &theme)
+    : QStyledItemDelegate(&view), m_view(view), m_theme(theme), m_body(theme)
 {
-    m_documents.setMaxCost(400);
 }
 
 void TimelineDelegate::setMyName(const QString &name)
@@ -63,13 +33,13 @@ void TimelineDelegate::setMyName(const QString &name)
     if (name == m_myName)
         return;
     m_myName = name;
+    m_body.setMyName(name);
     invalidate();
 }
 
 void TimelineDelegate::invalidate()
 {
-    m_documents.clear();
-    m_heights.clear();
+    m_body.invalidate();
     for (auto &row : m_rows)
         row.width = 0; // keep the heights as estimates; rows are measured again when seen
 }
@@ -128,7 +98,7 @@ bool TimelineDelegate::measureRows(int first, int last)
         RowHeight &h = m_rows[static_cast<std::size_t>(row)];
         if (h.width == width)
             continue;
-        const int height = layoutOf(model->index(row, 0), width).total;
+        const int height = layoutOf(model->index(row, 0), QRect(0, 0, width, 0)).total;
         changed = changed || height != h.height;
         m_measuredTotal += height;
         ++m_measuredCount;
@@ -137,71 +107,49 @@ bool TimelineDelegate::measureRows(int first, int last)
     return changed;
 }
 
-int TimelineDelegate::bodyWidth(int rowWidth) const
+RowContext TimelineDelegate::contextOf(const QModelIndex &index, bool hovered) const
 {
-    return qMax(80, rowWidth - kTextLeft - kSideMargin);
+    return RowContext{index, m_view.font(), m_view.palette(), m_theme, hovered};
 }
 
-QString TimelineDelegate::bodyText(const QModelIndex &index) const
+const TimelinePart &TimelineDelegate::part(Part which) const
 {
-    if (index.data(TimelineModel::DeletedRole).toBool())
-        return tr("*This message was deleted.*");
-    return index.data(TimelineModel::BodyRole).toString();
-}
-
-QString TimelineDelegate::cacheKey(const QModelIndex &index) const
-{
-    const QString id = index.data(TimelineModel::MessageIdRole).toString();
-    const QString key = id.isEmpty() ? index.data(TimelineModel::ClientMsgIdRole).toString() : id;
-    const QString body = bodyText(index);
-    return key + QLatin1Char(':') + QString::number(qHash(body)) + QLatin1Char(':') + QString::number(body.size())
-           + (index.data(TimelineModel::EditedRole).toBool() ? QLatin1String(":e") : QLatin1String(""));
-}
-
-QTextDocument *TimelineDelegate::document(const QModelIndex &index, int width) const
-{
-    const QString key = cacheKey(index);
-    QTextDocument *doc = m_documents.object(key);
-    if (!doc) {
-        const Theme *theme = &m_theme;
-        const QFont font = m_view.font();
-        const QPalette palette = m_view.palette();
-        MessageStyle style{&font, &palette, theme->mutedText(), theme->codeBackground(), theme->mentionPill(), theme->mentionPillOfMe(),
-                           index.data(TimelineModel::MentionNamesRole).toStringList(), m_myName};
-        doc = renderMessage(bodyText(index), style, index.data(TimelineModel::EditedRole).toBool()).release();
-        m_documents.insert(key, doc);
+    switch (which) {
+    case Day: return m_day;
+    case Unread: return m_unread;
+    case Header: return m_header;
+    case Body: return m_body;
+    case Failure:
+    case PartCount: break;
     }
-    if (!qFuzzyCompare(doc->textWidth(), qreal(width)))
-        doc->setTextWidth(width);
-    return doc;
+    return m_failure;
 }
 
-TimelineDelegate::Layout TimelineDelegate::layoutOf(const QModelIndex &index, int width) const
+TimelineDelegate::Layout TimelineDelegate::layoutOf(const QModelIndex &index, const QRect &rowRect) const
 {
     Layout l;
+    const RowContext row = contextOf(index);
     const bool groupStart = isGroupStart(index);
-    const QFontMetrics fm(m_view.font());
-    if (index.data(TimelineModel::DayStartRole).toBool())
-        l.dayHeight = kDayHeight;
-    if (index.data(TimelineModel::FirstUnreadRole).toBool())
-        l.unreadHeight = kUnreadHeight;
-    l.top = l.dayHeight + l.unreadHeight + (groupStart ? kGroupGap : kRowGap);
+    int y = rowRect.top();
+    const auto stack = [&](Part which) {
+        const int h = part(which).height(row, rowRect.width());
+        if (h > 0)
+            l.parts[which] = QRect(rowRect.left(), y, rowRect.width(), h);
+        y += h;
+    };
+    stack(Day);
+    stack(Unread);
+    const int gap = groupStart ? kGroupGap : kRowGap;
+    y += gap;
+    const int messageTop = y;
+    stack(Header);
+    stack(Body);
+    stack(Failure);
+    l.total = y + kRowGap - rowRect.top();
     if (groupStart)
-        l.headerHeight = fm.height() + 2;
-    const int bw = bodyWidth(width);
-    const QString key = cacheKey(index);
-    const auto cached = m_heights.constFind(key);
-    if (cached != m_heights.constEnd() && cached->first == bw) {
-        l.bodyHeight = cached->second;
-    } else {
-        l.bodyHeight = qCeil(document(index, bw)->size().height());
-        m_heights.insert(key, {bw, l.bodyHeight});
-    }
-    if (deliveryOf(index) == TimelineModel::DeliveryState::Failed)
-        l.statusHeight = fm.height() + 6;
-    l.total = l.top + l.headerHeight + l.bodyHeight + l.statusHeight + kRowGap;
-    if (groupStart)
-        l.total = qMax(l.total, l.top + kAvatarSize + kRowGap);
+        l.total = qMax(l.total, messageTop - rowRect.top() + timeline::kAvatarSize + kRowGap);
+    const int halfGap = groupStart ? kGroupGap / 2 : kRowGap;
+    l.message = QRect(rowRect.left(), messageTop - halfGap, rowRect.width(), rowRect.bottom() - messageTop + halfGap);
     return l;
 }
 
@@ -219,150 +167,45 @@ QSize TimelineDelegate::sizeHint(const QStyleOptionViewItem &, const QModelIndex
 
 QRect TimelineDelegate::bodyRect(const QRect &rowRect, const QModelIndex &index) const
 {
-    const Layout l = layoutOf(index, rowRect.width());
-    return {rowRect.left() + kTextLeft, rowRect.top() + l.top + l.headerHeight, bodyWidth(rowRect.width()), l.bodyHeight};
+    return BodyPart::textRect(layoutOf(index, rowRect).parts[Body]);
 }
 
 QRect TimelineDelegate::retryRect(const QRect &rowRect, const QModelIndex &index) const
 {
-    const Layout l = layoutOf(index, rowRect.width());
-    if (!l.statusHeight)
-        return {};
-    const QFontMetrics fm(m_view.font());
-    const QString error = index.data(TimelineModel::ErrorRole).toString();
-    const int x = rowRect.left() + kTextLeft + fm.horizontalAdvance(tr("Not sent: %1").arg(error)) + 12;
-    const int y = rowRect.top() + l.top + l.headerHeight + l.bodyHeight + 2;
-    return {x, y, fm.horizontalAdvance(tr("Retry")) + 8, fm.height() + 2};
+    const QRect failure = layoutOf(index, rowRect).parts[Failure];
+    return failure.isNull() ? QRect() : m_failure.retryRect(contextOf(index), failure);
 }
 
 QRect TimelineDelegate::cancelRect(const QRect &rowRect, const QModelIndex &index) const
 {
-    const QRect retry = retryRect(rowRect, index);
-    if (retry.isNull())
-        return {};
-    const QFontMetrics fm(m_view.font());
-    return {retry.right() + 8, retry.top(), fm.horizontalAdvance(tr("Cancel")) + 8, retry.height()};
+    const QRect failure = layoutOf(index, rowRect).parts[Failure];
+    return failure.isNull() ? QRect() : m_failure.cancelRect(contextOf(index), failure);
 }
 
 QString TimelineDelegate::linkAt(const QRect &rowRect, const QModelIndex &index, const QPoint &pos) const
 {
-    const QRect body = bodyRect(rowRect, index);
-    if (!body.contains(pos))
-        return {};
-    QTextDocument *doc = document(index, body.width());
-    return doc->documentLayout()->anchorAt(pos - body.topLeft());
+    return m_body.actionAt(contextOf(index), layoutOf(index, rowRect).parts[Body], pos).link;
 }
 
 void TimelineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
-    const Theme *theme = &m_theme;
-    const QPalette &palette = option.palette;
-    const QColor muted = theme->mutedText();
-    const QRect row = option.rect;
-    const Layout l = layoutOf(index, row.width());
-    const QFontMetrics fm(option.font);
+    const Layout l = layoutOf(index, option.rect);
+    const RowContext row = contextOf(index, option.state & QStyle::State_MouseOver);
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
-
-    if (l.dayHeight) {
-        const int y = row.top() + l.dayHeight / 2;
-        const QString label = dayLabel(index.data(TimelineModel::SentAtRole).toDateTime().date());
-        QFont bold = option.font;
-        bold.setBold(true);
-        const int labelWidth = QFontMetrics(bold).horizontalAdvance(label) + 24;
-        painter->setPen(theme->separator());
-        painter->drawLine(row.left() + kSideMargin, y, row.right() - kSideMargin, y);
-        const QRect pill(row.center().x() - labelWidth / 2, y - fm.height() / 2 - 3, labelWidth, fm.height() + 6);
-        painter->setBrush(palette.color(QPalette::Base));
-        painter->drawRoundedRect(pill, pill.height() / 2.0, pill.height() / 2.0);
-        painter->setFont(bold);
-        painter->setPen(palette.color(QPalette::Text));
-        painter->drawText(pill, Qt::AlignCenter, label);
-        painter->setFont(option.font);
-    }
-    if (l.unreadHeight) {
-        const QColor red = theme->unreadLine();
-        const int y = row.top() + l.dayHeight + l.unreadHeight / 2;
-        QFont small = option.font;
-        small.setBold(true);
-        small.setPointSizeF(option.font.pointSizeF() * 0.85);
-        const QString label = tr("New messages");
-        const int labelWidth = QFontMetrics(small).horizontalAdvance(label) + 12;
-        painter->setPen(red);
-        painter->drawLine(row.left() + kSideMargin, y, row.right() - kSideMargin - labelWidth, y);
-        painter->setFont(small);
-        painter->drawText(QRect(row.right() - kSideMargin - labelWidth, y - 10, labelWidth, 20), Qt::AlignRight | Qt::AlignVCenter, label);
-        painter->setFont(option.font);
-    }
-
-    const QRect message(row.left(), row.top() + l.top - (isGroupStart(index) ? kGroupGap / 2 : kRowGap),
-                        row.width(), row.bottom() - (row.top() + l.top) + (isGroupStart(index) ? kGroupGap / 2 : kRowGap));
+    painter->setFont(row.font);
     if (index.data(TimelineModel::MentionsMeRole).toBool()) {
-        painter->fillRect(message, theme->mentionBackground());
-        painter->fillRect(QRect(message.left(), message.top(), 3, message.height()), theme->mentionBar());
+        painter->fillRect(l.message, m_theme.mentionBackground());
+        painter->fillRect(QRect(l.message.left(), l.message.top(), 3, l.message.height()), m_theme.mentionBar());
     } else if (option.state & (QStyle::State_MouseOver | QStyle::State_Selected)) {
-        painter->fillRect(message, theme->subtleBackground());
+        painter->fillRect(l.message, m_theme.subtleBackground());
     }
     if ((option.state & QStyle::State_HasFocus) && m_view.hasFocus())
-        paintFocusRing(*painter, QRectF(message).adjusted(2, 1, -3, -1), m_theme, 4);
-
-    const QDateTime sentAt = index.data(TimelineModel::SentAtRole).toDateTime();
-    const QString time = QLocale().toString(sentAt.time(), QLocale::ShortFormat);
-    const auto delivery = deliveryOf(index);
-    const int textTop = row.top() + l.top;
-    if (isGroupStart(index)) {
-        const QString name = app::isolated(index.data(TimelineModel::AuthorNameRole).toString());
-        const QString authorId = index.data(TimelineModel::AuthorIdRole).toString();
-        paintInitials(*painter, QRect(row.left() + kSideMargin, textTop + 2, kAvatarSize, kAvatarSize),
-                      app::PartyListModel::initials(name), colorFor(authorId), false);
-        QFont bold = option.font;
-        bold.setBold(true);
-        painter->setFont(bold);
-        painter->setPen(palette.color(QPalette::Text));
-        const int nameWidth = QFontMetrics(bold).horizontalAdvance(name);
-        painter->drawText(QRect(row.left() + kTextLeft, textTop, nameWidth + 1, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, name);
-        QFont small = option.font;
-        small.setPointSizeF(option.font.pointSizeF() * 0.85);
-        painter->setFont(small);
-        painter->setPen(muted);
-        painter->drawText(QRect(row.left() + kTextLeft + nameWidth + 8, textTop, 200, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, time);
-        painter->setFont(option.font);
-    } else if (option.state & QStyle::State_MouseOver) {
-        QFont small = option.font;
-        small.setPointSizeF(option.font.pointSizeF() * 0.75);
-        painter->setFont(small);
-        painter->setPen(muted);
-        painter->drawText(QRect(row.left(), textTop, kTextLeft - 6, fm.height()), Qt::AlignRight | Qt::AlignVCenter, time);
-        painter->setFont(option.font);
-    }
-
-    const QRect body = bodyRect(row, index);
-    QTextDocument *doc = document(index, body.width());
-    painter->translate(body.topLeft());
-    QAbstractTextDocumentLayout::PaintContext context;
-    context.palette = palette;
-    context.palette.setColor(QPalette::Text, index.data(TimelineModel::DeletedRole).toBool() ? muted : palette.color(QPalette::Text));
-    if (delivery == TimelineModel::DeliveryState::Pending)
-        painter->setOpacity(0.55);   // shown at once, dimmed until the server has it
-    doc->documentLayout()->draw(painter, context);
-    paintQuoteBars(*painter, *doc, m_theme.quoteBar());
-    painter->setOpacity(1.0);
-    painter->translate(-body.topLeft());
-
-    if (delivery == TimelineModel::DeliveryState::Failed) {
-        const QColor red = theme->unreadLine();
-        const QString error = index.data(TimelineModel::ErrorRole).toString();
-        const int y = body.bottom() + 3;
-        painter->setPen(red);
-        painter->drawText(QRect(row.left() + kTextLeft, y, body.width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                          tr("Not sent: %1").arg(error));
-        for (const auto &[rect, label] : {std::pair{retryRect(row, index), tr("Retry")}, std::pair{cancelRect(row, index), tr("Cancel")}}) {
-            painter->setPen(palette.color(QPalette::Link));
-            QFont link = option.font;
-            link.setUnderline(true);
-            painter->setFont(link);
-            painter->drawText(rect, Qt::AlignCenter, label);
-        }
+        paintFocusRing(*painter, QRectF(l.message).adjusted(2, 1, -3, -1), m_theme, 4);
+    for (int which = 0; which < PartCount; ++which) {
+        const QRect rect = l.parts[static_cast<std::size_t>(which)];
+        if (!rect.isNull())
+            part(static_cast<Part>(which)).paint(*painter, row, rect);
     }
     painter->restore();
 }
@@ -414,7 +257,7 @@ QWidget *TimelineDelegate::createEditor(QWidget *parent, const QStyleOptionViewI
 void TimelineDelegate::setEditorData(QWidget *editor, const QModelIndex &index) const
 {
     auto *text = static_cast<QTextBrowser *>(editor);
-    QTextDocument *doc = document(index, bodyWidth(m_view.viewport()->width()));
+    QTextDocument *doc = m_body.document(contextOf(index), timeline::bodyWidth(m_view.viewport()->width()));
     QTextDocument *copy = doc->clone(text);
     copy->setTextWidth(doc->textWidth());
     text->setDocument(copy);

@@ -1,11 +1,10 @@
 #pragma once
 
-#include <QCache>
-#include <QHash>
-#include <QStyledItemDelegate>
-#include <QTextDocument>
+#include "app/ui/timelineparts.h"
 
-#include <memory>
+#include <QStyledItemDelegate>
+
+#include <array>
 
 class QAbstractItemView;
 
@@ -15,7 +14,9 @@ class Theme;
 
 // Draws the timeline: messages grouped by author (avatar and name on the first of a group),
 // day separators, the "new messages" line, edited and deleted markers, pending and failed sends
-// with Retry and Cancel. One delegate paints every row; nothing is a widget per message.
+// with Retry and Cancel. One delegate paints every row; nothing is a widget per message. A row
+// is a stack of parts (timelineparts.h), each with its height, painting and clicks; the
+// delegate places them, draws the message's background and focus, and keeps the heights.
 //
 // Row heights: a row is measured (its body laid out) only when it is about to be seen; until
 // then the view lays it out at an estimate, the average of the rows measured so far. A topic of
@@ -69,20 +70,16 @@ protected:
     bool editorEvent(QEvent *event, QAbstractItemModel *model, const QStyleOptionViewItem &option, const QModelIndex &index) override;
 
 private:
+    enum Part { Day, Unread, Header, Body, Failure, PartCount };
+    // Where each part of a row sits (empty when the row has none), and the row's height.
     struct Layout {
-        int top = 0;           // y of the message's own area, below separators
-        int dayHeight = 0;
-        int unreadHeight = 0;
-        int headerHeight = 0;
-        int bodyHeight = 0;
-        int statusHeight = 0;
+        std::array<QRect, PartCount> parts;
+        QRect message;   // the message's own area, below the separators: hover and mention tint
         int total = 0;
     };
-    Layout layoutOf(const QModelIndex &index, int width) const;
-    int bodyWidth(int rowWidth) const;
-    QTextDocument *document(const QModelIndex &index, int width) const;
-    QString cacheKey(const QModelIndex &index) const;
-    QString bodyText(const QModelIndex &index) const;
+    Layout layoutOf(const QModelIndex &index, const QRect &rowRect) const;
+    RowContext contextOf(const QModelIndex &index, bool hovered = false) const;
+    const TimelinePart &part(Part which) const;
 
     QAbstractItemView &m_view;
     const Theme &m_theme;
@@ -92,9 +89,12 @@ private:
     };
     int estimate() const;
 
-    mutable QCache<QString, QTextDocument> m_documents;
+    DaySeparatorPart m_day;
+    UnreadLinePart m_unread;
+    HeaderPart m_header;
+    BodyPart m_body;
+    FailurePart m_failure;
     QString m_myName;
-    mutable QHash<QString, QPair<int, int>> m_heights;   // body key -> (width, body height)
     mutable std::vector<RowHeight> m_rows;                // by model row
     qint64 m_measuredTotal = 0;                           // for the estimate
     qint64 m_measuredCount = 0;

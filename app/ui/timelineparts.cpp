@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/ui/timelineparts.h"
+
+#include "app/core/displaytext.h"
+#include "app/core/models/partylistmodel.h"
+#include "app/core/models/timelinemodel.h"
+#include "app/ui/avatar.h"
+#include "app/ui/messagedocument.h"
+#include "app/ui/theme.h"
+
+#include <QAbstractTextDocumentLayout>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QLocale>
+#include <QPainter>
+#include <QtMath>
+
+namespace chatterbox::ui {
+
+using app::TimelineModel;
+using namespace timeline;
+
+namespace {
+constexpr int kDayHeight = 36;
+constexpr int kUnreadHeight = 22;
+
+QString dayLabel(const QDate &day)
+{
+    const QDate today = QDate::currentDate();
+    if (day == today)
+        return TimelinePart::tr("Today");
+    if (day == today.addDays(-1))
+        return TimelinePart::tr("Yesterday");
+    return QLocale().toString(day, QLocale::LongFormat);
+}
+
+bool isGroupStart(const QModelIndex &index) { return index.data(TimelineModel::GroupStartRole).toBool(); }
+
+TimelineModel::DeliveryState deliveryOf(const QModelIndex &index)
+{
+    return index.data(TimelineModel::DeliveryStateRole).value<TimelineModel::DeliveryState>();
+}
+
+QString timeOf(const QModelIndex &index)
+{
+    return QLocale().toString(index.data(TimelineModel::SentAtRole).toDateTime().time(), QLocale::ShortFormat);
+}
+
+QFont scaled(const QFont &font, qreal factor, bool bold = false)
+{
+    QFont out = font;
+    out.setPointSizeF(font.pointSizeF() * factor);
+    out.setBold(bold);
+    return out;
+}
+} // namespace
+
+int DaySeparatorPart::height(const RowContext &row, int) const
+{
+    return row.index.data(TimelineModel::DayStartRole).toBool() ? kDayHeight : 0;
+}
+
+void DaySeparatorPart::paint(QPainter &painter, const RowContext &row, const QRect &rect) const
+{
+    const QFontMetrics fm(row.font);
+    const int y = rect.top() + rect.height() / 2;
+    const QString label = dayLabel(row.index.data(TimelineModel::SentAtRole).toDateTime().date());
+    const QFont bold = scaled(row.font, 1.0, true);
+    const int labelWidth = QFontMetrics(bold).horizontalAdvance(label) + 24;
+    painter.setPen(row.theme.separator());
+    painter.drawLine(rect.left() + kSideMargin, y, rect.right() - kSideMargin, y);
+    const QRect pill(rect.center().x() - labelWidth / 2, y - fm.height() / 2 - 3, labelWidth, fm.height() + 6);
+    painter.setBrush(row.palette.color(QPalette::Base));
+    painter.drawRoundedRect(pill, pill.height() / 2.0, pill.height() / 2.0);
+    painter.setFont(bold);
+    painter.setPen(row.palette.color(QPalette::Text));
+    painter.drawText(pill, Qt::AlignCenter, label);
+    painter.setFont(row.font);
+}
+
+int UnreadLinePart::height(const RowContext &row, int) const
+{
+    return row.index.data(TimelineModel::FirstUnreadRole).toBool() ? kUnreadHeight : 0;
+}
+
+void UnreadLinePart::paint(QPainter &painter, const RowContext &row, const QRect &rect) const
+{
+    const int y = rect.top() + rect.height() / 2;
+    const QFont small = scaled(row.font, 0.85, true);
+    const QString label = tr("New messages");
+    const int labelWidth = QFontMetrics(small).horizontalAdvance(label) + 12;
+    painter.setPen(row.theme.unreadLine());
+    painter.drawLine(rect.left() + kSideMargin, y, rect.right() - kSideMargin - labelWidth, y);
+    painter.setFont(small);
+    painter.drawText(QRect(rect.right() - kSideMargin - labelWidth, y - 10, labelWidth, 20), Qt::AlignRight | Qt::AlignVCenter, label);
+    painter.setFont(row.font);
+}
+
+int HeaderPart::height(const RowContext &row, int) const
+{
+    return isGroupStart(row.index) ? QFontMetrics(row.font).height() + 2 : 0;
+}
+
+void HeaderPart::paint(QPainter &painter, const RowContext &row, const QRect &rect) const
+{
+    const QFontMetrics fm(row.font);
+    const QString name = app::isolated(row.index.data(TimelineModel::AuthorNameRole).toString());
+    const QString authorId = row.index.data(TimelineModel::AuthorIdRole).toString();
+    // The avatar stands beside the header and the first lines of the body.
+    paintInitials(painter, QRect(rect.left() + kSideMargin, rect.top() + 2, kAvatarSize, kAvatarSize),
+                  app::PartyListModel::initials(name), colorFor(authorId), false);
+    const QFont bold = scaled(row.font, 1.0, true);
+    painter.setFont(bold);
+    painter.setPen(row.palette.color(QPalette::Text));
+    const int nameWidth = QFontMetrics(bold).horizontalAdvance(name);
+    painter.drawText(QRect(rect.left() + kTextLeft, rect.top(), nameWidth + 1, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, name);
+    painter.setFont(scaled(row.font, 0.85));
+    painter.setPen(row.theme.mutedText());
+    painter.drawText(QRect(rect.left() + kTextLeft + nameWidth + 8, rect.top(), 200, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, timeOf(row.index));
+    painter.setFont(row.font);
+}
+
+BodyPart::BodyPart(const Theme &theme) : m_theme(theme)
+{
+    m_documents.setMaxCost(400);
+}
+
+void BodyPart::invalidate()
+{
+    m_documents.clear();
+    m_heights.clear();
+}
+
+QString BodyPart::text(const QModelIndex &index)
+{
+    if (index.data(TimelineModel::DeletedRole).toBool())
+        return tr("*This message was deleted.*");
+    return index.data(TimelineModel::BodyRole).toString();
+}
+
+QString BodyPart::cacheKey(const QModelIndex &index)
+{
+    const QString id = index.data(TimelineModel::MessageIdRole).toString();
+    const QString key = id.isEmpty() ? index.data(TimelineModel::ClientMsgIdRole).toString() : id;
+    const QString body = text(index);
+    return key + QLatin1Char(':') + QString::number(qHash(body)) + QLatin1Char(':') + QString::number(body.size())
+           + (index.data(TimelineModel::EditedRole).toBool() ? QLatin1String(":e") : QLatin1String(""));
+}
+
+QTextDocument *BodyPart::document(const RowContext &row, int width) const
+{
+    const QString key = cacheKey(row.index);
+    QTextDocument *doc = m_documents.object(key);
+    if (!doc) {
+        MessageStyle style{&row.font, &row.palette, m_theme.mutedText(), m_theme.codeBackground(), m_theme.mentionPill(), m_theme.mentionPillOfMe(),
+                           row.index.data(TimelineModel::MentionNamesRole).toStringList(), m_myName};
+        doc = renderMessage(text(row.index), style, row.index.data(TimelineModel::EditedRole).toBool()).release();
+        m_documents.insert(key, doc);
+    }
+    if (!qFuzzyCompare(doc->textWidth(), qreal(width)))
+        doc->setTextWidth(width);
+    return doc;
+}
+
+QRect BodyPart::textRect(const QRect &rect)
+{
+    return {rect.left() + kTextLeft, rect.top(), bodyWidth(rect.width()), rect.height()};
+}
+
+int BodyPart::height(const RowContext &row, int rowWidth) const
+{
+    const int width = bodyWidth(rowWidth);
+    const QString key = cacheKey(row.index);
+    const auto cached = m_heights.constFind(key);
+    if (cached != m_heights.constEnd() && cached->first == width)
+        return cached->second;
+    const int height = qCeil(document(row, width)->size().height());
+    m_heights.insert(key, {width, height});
+    return height;
+}
+
+void BodyPart::paint(QPainter &painter, const RowContext &row, const QRect &rect) const
+{
+    if (!isGroupStart(row.index) && row.hovered) {
+        // A continuation line shows its time in the avatar's column while the pointer is on it.
+        painter.setFont(scaled(row.font, 0.75));
+        painter.setPen(row.theme.mutedText());
+        painter.drawText(QRect(rect.left(), rect.top(), kTextLeft - 6, QFontMetrics(row.font).height()), Qt::AlignRight | Qt::AlignVCenter,
+                         timeOf(row.index));
+        painter.setFont(row.font);
+    }
+    const QRect text = textRect(rect);
+    QTextDocument *doc = document(row, text.width());
+    painter.save();
+    painter.translate(text.topLeft());
+    QAbstractTextDocumentLayout::PaintContext context;
+    context.palette = row.palette;
+    context.palette.setColor(QPalette::Text, row.index.data(TimelineModel::DeletedRole).toBool() ? row.theme.mutedText()
+                                                                                                 : row.palette.color(QPalette::Text));
+    if (deliveryOf(row.index) == TimelineModel::DeliveryState::Pending)
+        painter.setOpacity(0.55);   // shown at once, dimmed until the server has it
+    doc->documentLayout()->draw(&painter, context);
+    paintQuoteBars(painter, *doc, row.theme.quoteBar());
+    painter.restore();
+}
+
+PartAction BodyPart::actionAt(const RowContext &row, const QRect &rect, const QPoint &pos) const
+{
+    const QRect text = textRect(rect);
+    if (!text.contains(pos))
+        return {};
+    const QString link = document(row, text.width())->documentLayout()->anchorAt(pos - text.topLeft());
+    if (link.isEmpty())
+        return {};
+    return {PartAction::Kind::Link, link};
+}
+
+int FailurePart::height(const RowContext &row, int) const
+{
+    return deliveryOf(row.index) == TimelineModel::DeliveryState::Failed ? QFontMetrics(row.font).height() + 6 : 0;
+}
+
+QRect FailurePart::retryRect(const RowContext &row, const QRect &rect) const
+{
+    const QFontMetrics fm(row.font);
+    const QString error = row.index.data(TimelineModel::ErrorRole).toString();
+    const int x = rect.left() + kTextLeft + fm.horizontalAdvance(tr("Not sent: %1").arg(error)) + 12;
+    return {x, rect.top() + 2, fm.horizontalAdvance(tr("Retry")) + 8, fm.height() + 2};
+}
+
+QRect FailurePart::cancelRect(const RowContext &row, const QRect &rect) const
+{
+    const QRect retry = retryRect(row, rect);
+    return {retry.right() + 8, retry.top(), QFontMetrics(row.font).horizontalAdvance(tr("Cancel")) + 8, retry.height()};
+}
+
+void FailurePart::paint(QPainter &painter, const RowContext &row, const QRect &rect) const
+{
+    const QFontMetrics fm(row.font);
+    const QString error = row.index.data(TimelineModel::ErrorRole).toString();
+    painter.setPen(row.theme.danger());
+    painter.drawText(QRect(rect.left() + kTextLeft, rect.top() + 2, bodyWidth(rect.width()), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                     tr("Not sent: %1").arg(error));
+    QFont link = row.font;
+    link.setUnderline(true);
+    painter.setFont(link);
+    painter.setPen(row.palette.color(QPalette::Link));
+    painter.drawText(retryRect(row, rect), Qt::AlignCenter, tr("Retry"));
+    painter.drawText(cancelRect(row, rect), Qt::AlignCenter, tr("Cancel"));
+    painter.setFont(row.font);
+}
+
+PartAction FailurePart::actionAt(const RowContext &row, const QRect &rect, const QPoint &pos) const
+{
+    if (retryRect(row, rect).contains(pos))
+        return {PartAction::Kind::Retry};
+    if (cancelRect(row, rect).contains(pos))
+        return {PartAction::Kind::Cancel};
+    return {};
+}
+
+} // namespace chatterbox::ui
