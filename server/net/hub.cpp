@@ -62,14 +62,14 @@ void Hub::startEvents(std::int64_t lastEventId)
 
 void Hub::adopt(std::unique_ptr<SocketEnd> socket, AccessClaims claims)
 {
-    auto *connection = new Connection(m_nextId++, std::move(socket), std::move(claims), m_settings.slowConsumer, this);
+    auto *connection = new ConnectedClient(m_nextId++, std::move(socket), std::move(claims), m_settings.slowConsumer, this);
     m_connections.emplace(connection->id(), connection);
     m_byUser[connection->userId()].insert(connection);
     ++m_metrics.connectionsOpen;
     ++m_metrics.connectionsAccepted;
-    connect(connection, &Connection::frameReceived, this, &Hub::onFrame);
-    connect(connection, &Connection::closed, this, &Hub::onClosed);
-    connect(connection, &Connection::slowConsumer, this, [this] { ++m_metrics.slowConsumersClosed; });
+    connect(connection, &ConnectedClient::frameReceived, this, &Hub::onFrame);
+    connect(connection, &ConnectedClient::closed, this, &Hub::onClosed);
+    connect(connection, &ConnectedClient::slowConsumer, this, [this] { ++m_metrics.slowConsumersClosed; });
     qCDebug(lcNet, "connection %llu opened for user %s", static_cast<unsigned long long>(connection->id()),
             connection->userId().c_str());
     // An upgrade that finished while the server is stopping gets the same goodbye at once.
@@ -77,10 +77,10 @@ void Hub::adopt(std::unique_ptr<SocketEnd> socket, AccessClaims claims)
         connection->closeWhenAnswered(m_draining->code, m_draining->reason);
 }
 
-void Hub::onClosed(Connection *connection)
+void Hub::onClosed(ConnectedClient *connection)
 {
     const std::vector<std::string> parties(connection->parties.begin(), connection->parties.end());
-    if (connection->state() == Connection::State::Ready) {
+    if (connection->state() == ConnectedClient::State::Ready) {
         const auto change = m_presence.set(connection->userId(), connection->id(), protocol::Presence::Offline);
         if (change.here && m_cluster)
             m_cluster->presenceChanged(connection->userId(), *change.here);
@@ -118,18 +118,18 @@ void Hub::closeFamily(const std::string &familyId)
     }
 }
 
-void Hub::sendError(Connection *connection, std::int64_t requestId, protocol::ErrorCode code, const std::string &message)
+void Hub::sendError(ConnectedClient *connection, std::int64_t requestId, protocol::ErrorCode code, const std::string &message)
 {
     ++m_metrics.requestErrors;
     connection->send(ws::textFrame(protocol::encodeError(requestId, {code, message})));
 }
 
-void Hub::sendResult(Connection *connection, std::int64_t requestId, const protocol::Reply &result)
+void Hub::sendResult(ConnectedClient *connection, std::int64_t requestId, const protocol::Reply &result)
 {
     connection->send(ws::textFrame(protocol::encodeResult(requestId, result)));
 }
 
-void Hub::onFrame(Connection *connection, const QByteArray &frame)
+void Hub::onFrame(ConnectedClient *connection, const QByteArray &frame)
 {
     if (!connection->takesRequests())
         return;   // closing once what it already asked is answered
@@ -164,25 +164,25 @@ void Hub::releaseInviteBudget(const Pending &pending, bool codeWasGood)
             const auto it = m_connections.find(p.connectionId);
             if (it == m_connections.end())
                 continue;
-            Connection *connection = it->second;
+            ConnectedClient *connection = it->second;
             startRequest(connection, p.requestId, p.request);
             connection->requestAnswered();   // the park is over; the request counts on its own now
         }
     }, Qt::QueuedConnection);
 }
 
-void Hub::startRequest(Connection *connection, std::int64_t requestId, const protocol::Request &request)
+void Hub::startRequest(ConnectedClient *connection, std::int64_t requestId, const protocol::Request &request)
 {
     const auto *hello = std::get_if<protocol::Hello>(&request);
-    if (connection->state() == Connection::State::AwaitingHello && !hello) {
+    if (connection->state() == ConnectedClient::State::AwaitingHello && !hello) {
         sendError(connection, requestId, protocol::ErrorCode::NotReady, "send hello first");
         return;
     }
-    if (hello && connection->state() != Connection::State::AwaitingHello) {
+    if (hello && connection->state() != ConnectedClient::State::AwaitingHello) {
         sendError(connection, requestId, protocol::ErrorCode::InvalidRequest, "hello was already sent on this connection");
         return;
     }
-    if (connection->state() == Connection::State::Loading) {
+    if (connection->state() == ConnectedClient::State::Loading) {
         // Pipelined after hello: served once the ready snapshot is out, in order, so that it is
         // answered the same whether or not the snapshot was read quickly.
         if (connection->heldUntilReady.size() < kMaxHeldUntilReady) {
@@ -207,7 +207,7 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
                       "this server speaks protocol " + std::to_string(limits::kProtocolVersion));
             return;
         }
-        connection->setState(Connection::State::Loading);
+        connection->setState(ConnectedClient::State::Loading);
         pending.hello = true;
     }
     if (!passesThrottle(route.throttle, connection, requestId, request, pending))
@@ -221,7 +221,7 @@ void Hub::startRequest(Connection *connection, std::int64_t requestId, const pro
         m_executor->read(std::move(route.work), std::move(done));
 }
 
-void Hub::answerFromLiveState(Connection *connection, std::int64_t requestId, const protocol::Request &request)
+void Hub::answerFromLiveState(ConnectedClient *connection, std::int64_t requestId, const protocol::Request &request)
 {
     if (const auto *renew = std::get_if<protocol::RenewAccess>(&request)) {
         // Checked as the upgrade checks a token, and it must be the same person's same sign-in:
@@ -242,7 +242,7 @@ void Hub::answerFromLiveState(Connection *connection, std::int64_t requestId, co
     }
 }
 
-bool Hub::passesThrottle(ThrottleKind throttle, Connection *connection, std::int64_t requestId, const protocol::Request &request,
+bool Hub::passesThrottle(ThrottleKind throttle, ConnectedClient *connection, std::int64_t requestId, const protocol::Request &request,
                          Pending &pending)
 {
     switch (throttle) {
@@ -303,12 +303,12 @@ void Hub::finish(const Pending &pending, Outcome &outcome)
     const auto it = m_connections.find(pending.connectionId);
     if (it == m_connections.end())
         return; // the client went away; its change (if any) is committed and was published
-    Connection *connection = it->second;
+    ConnectedClient *connection = it->second;
     answer(connection, pending, outcome);
     connection->requestAnswered();
 }
 
-void Hub::answer(Connection *connection, const Pending &pending, Outcome &outcome)
+void Hub::answer(ConnectedClient *connection, const Pending &pending, Outcome &outcome)
 {
     if (pending.hello)
         return finishHello(connection, pending, outcome);
@@ -319,10 +319,10 @@ void Hub::answer(Connection *connection, const Pending &pending, Outcome &outcom
     sendResult(connection, pending.requestId, outcome.result);
 }
 
-void Hub::finishHello(Connection *connection, const Pending &pending, Outcome &outcome)
+void Hub::finishHello(ConnectedClient *connection, const Pending &pending, Outcome &outcome)
 {
     if (!outcome.ok() || !outcome.snapshot) {
-        connection->setState(Connection::State::AwaitingHello);
+        connection->setState(ConnectedClient::State::AwaitingHello);
         if (outcome.error)
             sendError(connection, pending.requestId, outcome.error->code, outcome.error->message);
         refuseHeld(connection);
@@ -332,7 +332,7 @@ void Hub::finishHello(Connection *connection, const Pending &pending, Outcome &o
     if (snapshot.eventId < m_evictedUpTo) {
         // So much happened while the snapshot was read that the events after it are gone
         // from memory: the client must ask again.
-        connection->setState(Connection::State::AwaitingHello);
+        connection->setState(ConnectedClient::State::AwaitingHello);
         sendError(connection, pending.requestId, protocol::ErrorCode::Unavailable, "the server is busy; send hello again");
         refuseHeld(connection);
         return;
@@ -340,7 +340,7 @@ void Hub::finishHello(Connection *connection, const Pending &pending, Outcome &o
     connection->snapshotEventId = snapshot.eventId;
     for (const auto &partyId : snapshot.partyIds)
         follow(connection, partyId);
-    connection->setState(Connection::State::Ready);
+    connection->setState(ConnectedClient::State::Ready);
     // The reply comes first: events start after it (protocol.md), the person's own coming online
     // included. The snapshot already shows them online.
     auto &ready = std::get<protocol::Ready>(outcome.result);
@@ -362,7 +362,7 @@ void Hub::finishHello(Connection *connection, const Pending &pending, Outcome &o
     }
 }
 
-void Hub::refuseHeld(Connection *connection)
+void Hub::refuseHeld(ConnectedClient *connection)
 {
     for (auto &held : std::exchange(connection->heldUntilReady, {})) {
         sendError(connection, held.first, protocol::ErrorCode::NotReady, "hello failed; send hello again");
@@ -379,9 +379,9 @@ void Hub::sweep()
     // refreshes its token and reconnects. Checked here rather than with a timer per connection:
     // Qt keeps timers in a sorted list, and thousands of them made every new one slow to add.
     const std::int64_t nowSeconds = QDateTime::currentSecsSinceEpoch();
-    std::vector<Connection *> silent;
-    std::vector<Connection *> expired;
-    std::vector<Connection *> behind;
+    std::vector<ConnectedClient *> silent;
+    std::vector<ConnectedClient *> expired;
+    std::vector<ConnectedClient *> behind;
     for (const auto &[id, connection] : m_connections) {
         if (!connection->isOpen())
             continue;   // already closing: judged, and logged, once
@@ -394,11 +394,11 @@ void Hub::sweep()
         else if (now - connection->lastPingMs() >= pingMs)
             connection->ping(now);
     }
-    for (Connection *connection : behind)
+    for (ConnectedClient *connection : behind)
         connection->closeIfNotReading();
-    for (Connection *connection : expired)
+    for (ConnectedClient *connection : expired)
         connection->close(limits::kCloseUnauthorized, QStringLiteral("access token expired"));
-    for (Connection *connection : silent) {
+    for (ConnectedClient *connection : silent) {
         qCInfo(lcNet, "closing connection %llu: silent for %lld s", static_cast<unsigned long long>(connection->id()),
                static_cast<long long>(idleMs / 1000));
         connection->close(limits::kCloseIdleTimeout, QStringLiteral("no pong within the idle timeout"));

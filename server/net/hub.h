@@ -3,7 +3,7 @@
 #include "server/db/clusterlink.h"
 #include "server/db/executor.h"
 #include "server/net/slowconsumer.h"
-#include "server/net/connection.h"
+#include "server/net/connectedclient.h"
 #include "server/net/connectionquota.h"
 #include "server/net/eventfeed.h"
 #include "server/net/presencebook.h"
@@ -91,41 +91,41 @@ private:
         std::optional<InviteBudget::Ticket> inviteTicket;   // invite look-ups: given back when done
     };
 
-    void onFrame(Connection *connection, const QByteArray &frame);
-    void onClosed(Connection *connection);
-    void startRequest(Connection *connection, std::int64_t requestId, const protocol::Request &request);
+    void onFrame(ConnectedClient *connection, const QByteArray &frame);
+    void onClosed(ConnectedClient *connection);
+    void startRequest(ConnectedClient *connection, std::int64_t requestId, const protocol::Request &request);
     Executor::Done reply(Pending pending);
     void finish(const Pending &pending, Outcome &outcome);
-    void answer(Connection *connection, const Pending &pending, Outcome &outcome);
+    void answer(ConnectedClient *connection, const Pending &pending, Outcome &outcome);
     // Requests pipelined after a hello that did not succeed get not_ready.
-    void refuseHeld(Connection *connection);
-    void finishHello(Connection *connection, const Pending &pending, Outcome &outcome);
-    void sendError(Connection *connection, std::int64_t requestId, protocol::ErrorCode code, const std::string &message);
-    void sendResult(Connection *connection, std::int64_t requestId, const protocol::Reply &result);
+    void refuseHeld(ConnectedClient *connection);
+    void finishHello(ConnectedClient *connection, const Pending &pending, Outcome &outcome);
+    void sendError(ConnectedClient *connection, std::int64_t requestId, protocol::ErrorCode code, const std::string &message);
+    void sendResult(ConnectedClient *connection, std::int64_t requestId, const protocol::Reply &result);
     // Requests routed to the hub (RouteKind::Hub): answered from live state, no database.
-    void answerFromLiveState(Connection *connection, std::int64_t requestId, const protocol::Request &request);
+    void answerFromLiveState(ConnectedClient *connection, std::int64_t requestId, const protocol::Request &request);
     // False when the throttle answered or parked the request itself.
-    bool passesThrottle(ThrottleKind throttle, Connection *connection, std::int64_t requestId, const protocol::Request &request,
+    bool passesThrottle(ThrottleKind throttle, ConnectedClient *connection, std::int64_t requestId, const protocol::Request &request,
                         Pending &pending);
 
     // Every committed event, from here or elsewhere, once and in id order (the EventFeed's output).
     void publish(std::vector<CommittedEvent> events);
     void fetchEvents(std::int64_t afterId);
-    bool follows(const Connection *connection, const CommittedEvent &event) const;
+    bool follows(const ConnectedClient *connection, const CommittedEvent &event) const;
     // The common case, a change inside one party that changes nobody's membership.
     static bool isPlain(const CommittedEvent &event);
-    void deliver(Connection *connection, const CommittedEvent &event, const ws::Frame &frame);
+    void deliver(ConnectedClient *connection, const CommittedEvent &event, const ws::Frame &frame);
     void deliverEphemeral(const PartyEvent &event);
-    void follow(Connection *connection, const std::string &partyId);
-    void unfollow(Connection *connection, const std::string &partyId);
-    std::vector<Connection *> followersOf(const std::vector<std::string> &partyIds) const;
+    void follow(ConnectedClient *connection, const std::string &partyId);
+    void unfollow(ConnectedClient *connection, const std::string &partyId);
+    std::vector<ConnectedClient *> followersOf(const std::vector<std::string> &partyIds) const;
 
-    void setPresence(Connection *connection, protocol::Presence status);
+    void setPresence(ConnectedClient *connection, protocol::Presence status);
     void announcePresence(const std::string &userId, protocol::Presence status, const std::vector<std::string> &partyIds);
     // People whose presence other instances changed: their parties are looked up, then told.
     void announceChangedElsewhere(std::vector<std::string> userIds);
     protocol::PresenceList presenceOfMembers(const std::vector<protocol::Party> &parties) const;
-    void sendPresenceOf(Connection *connection, const protocol::Party &party);
+    void sendPresenceOf(ConnectedClient *connection, const protocol::Party &party);
 
     void sweep();
     void returnFreedMemory(std::int64_t nowMs);
@@ -145,10 +145,10 @@ private:
     QTimer m_eventPoll;
     std::string m_baseUrl;
     quint64 m_nextId = 1;
-    std::unordered_map<quint64, Connection *> m_connections;
-    std::unordered_map<std::string, std::unordered_set<Connection *>> m_byUser;
-    std::unordered_map<std::string, std::unordered_set<Connection *>> m_followers; // party -> connections
-    std::vector<Connection *> m_targets;   // reused by publish(), so a delivery allocates nothing
+    std::unordered_map<quint64, ConnectedClient *> m_connections;
+    std::unordered_map<std::string, std::unordered_set<ConnectedClient *>> m_byUser;
+    std::unordered_map<std::string, std::unordered_set<ConnectedClient *>> m_followers; // party -> connections
+    std::vector<ConnectedClient *> m_targets;   // reused by publish(), so a delivery allocates nothing
     // Recent events, so a connection whose snapshot was taken a moment ago gets what followed it.
     std::deque<std::shared_ptr<const CommittedEvent>> m_recent;
     std::size_t m_recentBytes = 0;

@@ -47,13 +47,13 @@ const std::string *userLeaving(const protocol::Event &event)
 
 } // namespace
 
-void Hub::follow(Connection *connection, const std::string &partyId)
+void Hub::follow(ConnectedClient *connection, const std::string &partyId)
 {
     connection->parties.insert(partyId);
     m_followers[partyId].insert(connection);
 }
 
-void Hub::unfollow(Connection *connection, const std::string &partyId)
+void Hub::unfollow(ConnectedClient *connection, const std::string &partyId)
 {
     connection->parties.erase(partyId);
     auto it = m_followers.find(partyId);
@@ -64,9 +64,9 @@ void Hub::unfollow(Connection *connection, const std::string &partyId)
     }
 }
 
-std::vector<Connection *> Hub::followersOf(const std::vector<std::string> &partyIds) const
+std::vector<ConnectedClient *> Hub::followersOf(const std::vector<std::string> &partyIds) const
 {
-    std::set<Connection *> targets;
+    std::set<ConnectedClient *> targets;
     for (const auto &partyId : partyIds) {
         if (const auto it = m_followers.find(partyId); it != m_followers.end())
             targets.insert(it->second.begin(), it->second.end());
@@ -74,7 +74,7 @@ std::vector<Connection *> Hub::followersOf(const std::vector<std::string> &party
     return {targets.begin(), targets.end()};
 }
 
-bool Hub::follows(const Connection *connection, const CommittedEvent &event) const
+bool Hub::follows(const ConnectedClient *connection, const CommittedEvent &event) const
 {
     if (connection->parties.count(event.partyId))
         return true;
@@ -86,7 +86,7 @@ bool Hub::follows(const Connection *connection, const CommittedEvent &event) con
 }
 
 // One event to one connection: the same rules whether it is live or replayed after a snapshot.
-void Hub::deliver(Connection *connection, const CommittedEvent &event, const ws::Frame &frame)
+void Hub::deliver(ConnectedClient *connection, const CommittedEvent &event, const ws::Frame &frame)
 {
     if (event.id <= connection->snapshotEventId)
         return;
@@ -137,8 +137,8 @@ void Hub::publish(std::vector<CommittedEvent> events)
                 continue;
             m_targets.assign(it->second.begin(), it->second.end());
             std::int64_t delivered = 0;
-            for (Connection *connection : m_targets) {
-                if (event->id > connection->snapshotEventId && connection->state() == Connection::State::Ready
+            for (ConnectedClient *connection : m_targets) {
+                if (event->id > connection->snapshotEventId && connection->state() == ConnectedClient::State::Ready
                     && connection->send(frame))
                     ++delivered;
             }
@@ -149,17 +149,17 @@ void Hub::publish(std::vector<CommittedEvent> events)
         // Everyone following the parties, and the ready connections of anyone this event lets in.
         std::vector<std::string> parties = event->moreParties;
         parties.push_back(event->partyId);
-        std::vector<Connection *> targets = followersOf(parties);
+        std::vector<ConnectedClient *> targets = followersOf(parties);
         for (const auto &userId : usersJoining(*event)) {
             if (const auto it = m_byUser.find(userId); it != m_byUser.end()) {
-                for (Connection *c : it->second) {
-                    if (c->state() == Connection::State::Ready && !c->parties.count(event->partyId))
+                for (ConnectedClient *c : it->second) {
+                    if (c->state() == ConnectedClient::State::Ready && !c->parties.count(event->partyId))
                         targets.push_back(c);
                 }
             }
         }
-        for (Connection *connection : targets) {
-            if (connection->isOpen() && connection->state() == Connection::State::Ready)
+        for (ConnectedClient *connection : targets) {
+            if (connection->isOpen() && connection->state() == ConnectedClient::State::Ready)
                 deliver(connection, *event, frame);
         }
         // The party's members learn whether the newcomer is here.
@@ -174,18 +174,18 @@ void Hub::publish(std::vector<CommittedEvent> events)
 void Hub::deliverEphemeral(const PartyEvent &event)
 {
     const ws::Frame frame = ws::textFrame(protocol::encodeEvent(event.event));
-    for (Connection *connection : followersOf({event.partyId})) {
-        if (connection->userId() == event.exceptUserId || connection->state() != Connection::State::Ready)
+    for (ConnectedClient *connection : followersOf({event.partyId})) {
+        if (connection->userId() == event.exceptUserId || connection->state() != ConnectedClient::State::Ready)
             continue;
         if (connection->send(frame))
             ++m_metrics.eventsDelivered;
     }
 }
 
-void Hub::setPresence(Connection *connection, protocol::Presence status)
+void Hub::setPresence(ConnectedClient *connection, protocol::Presence status)
 {
     connection->presence = status;
-    if (connection->state() != Connection::State::Ready)
+    if (connection->state() != ConnectedClient::State::Ready)
         return;
     const auto change = m_presence.set(connection->userId(), connection->id(), status);
     if (change.here && m_cluster)
@@ -199,8 +199,8 @@ void Hub::setPresence(Connection *connection, protocol::Presence status)
 void Hub::announcePresence(const std::string &userId, protocol::Presence status, const std::vector<std::string> &partyIds)
 {
     const ws::Frame frame = ws::textFrame(protocol::encodeEvent(protocol::PresenceUpdated{userId, status}));
-    for (Connection *connection : followersOf(partyIds)) {
-        if (connection->state() == Connection::State::Ready && connection->send(frame))
+    for (ConnectedClient *connection : followersOf(partyIds)) {
+        if (connection->state() == ConnectedClient::State::Ready && connection->send(frame))
             ++m_metrics.eventsDelivered;
     }
 }
@@ -219,7 +219,7 @@ protocol::PresenceList Hub::presenceOfMembers(const std::vector<protocol::Party>
     return presence;
 }
 
-void Hub::sendPresenceOf(Connection *connection, const protocol::Party &party)
+void Hub::sendPresenceOf(ConnectedClient *connection, const protocol::Party &party)
 {
     for (const auto &member : party.members) {
         const auto status = m_presence.of(member.userId);

@@ -1,6 +1,6 @@
 #include "server/net/networklane.h"
 
-#include "server/net/connection.h"
+#include "server/net/connectedclient.h"
 
 #include <QTimer>
 
@@ -72,7 +72,7 @@ private:
     struct Owned {
         std::unique_ptr<ws::WebSocket> socket;
         AccessClaims claims;
-        std::int64_t upgradeDeadlineMs = 0;   // 0 once upgraded (closing is cut off by the hub's Connection)
+        std::int64_t upgradeDeadlineMs = 0;   // 0 once upgraded (closing is cut off by the hub's ConnectedClient)
         bool opened = false;
         bool slow = false;
     };

@@ -1,4 +1,4 @@
-#include "server/net/connection.h"
+#include "server/net/connectedclient.h"
 
 #include "server/logging.h"
 #include "shared/limits.h"
@@ -16,7 +16,7 @@ std::int64_t monotonicMs()
     return clock.elapsed();
 }
 
-Connection::Connection(quint64 id, std::unique_ptr<SocketEnd> socket, AccessClaims claims, SlowConsumerRule slowConsumerRule,
+ConnectedClient::ConnectedClient(quint64 id, std::unique_ptr<SocketEnd> socket, AccessClaims claims, SlowConsumerRule slowConsumerRule,
                        QObject *parent)
     : QObject(parent)
     , m_id(id)
@@ -47,9 +47,9 @@ Connection::Connection(quint64 id, std::unique_ptr<SocketEnd> socket, AccessClai
     };
 }
 
-Connection::~Connection() = default;
+ConnectedClient::~ConnectedClient() = default;
 
-bool Connection::send(const ws::Frame &frame)
+bool ConnectedClient::send(const ws::Frame &frame)
 {
     if (!isOpen())
         return false;
@@ -57,7 +57,7 @@ bool Connection::send(const ws::Frame &frame)
     return !closeIfNotReading();
 }
 
-bool Connection::closeIfNotReading()
+bool ConnectedClient::closeIfNotReading()
 {
     if (!isOpen() || !m_slowConsumer.isSlow(m_socket->bytesQueued(), m_socket->unsentForMs()))
         return false;
@@ -70,7 +70,7 @@ bool Connection::closeIfNotReading()
     return true;
 }
 
-void Connection::closeWhenAnswered(std::uint16_t code, const QString &reason)
+void ConnectedClient::closeWhenAnswered(std::uint16_t code, const QString &reason)
 {
     if (!isOpen() || m_closeWhenAnswered)
         return;
@@ -79,14 +79,14 @@ void Connection::closeWhenAnswered(std::uint16_t code, const QString &reason)
         close(code, reason);
 }
 
-void Connection::requestAnswered()
+void ConnectedClient::requestAnswered()
 {
     m_requestsInFlight = std::max(0, m_requestsInFlight - 1);
     if (m_requestsInFlight == 0 && m_closeWhenAnswered)
         close(m_closeWhenAnswered->code, m_closeWhenAnswered->reason);
 }
 
-void Connection::close(std::uint16_t code, const QString &reason)
+void ConnectedClient::close(std::uint16_t code, const QString &reason)
 {
     if (!m_open || m_closing)
         return;
@@ -96,12 +96,12 @@ void Connection::close(std::uint16_t code, const QString &reason)
 }
 
 // A peer that never answers the close handshake is cut off.
-void Connection::cutOffLater()
+void ConnectedClient::cutOffLater()
 {
     QTimer::singleShot(5000, this, [this] { m_socket->abort(); });
 }
 
-void Connection::onClosed()
+void ConnectedClient::onClosed()
 {
     if (!m_open)
         return;
@@ -109,7 +109,7 @@ void Connection::onClosed()
     Q_EMIT closed(this);
 }
 
-bool Connection::takeRequestToken(std::int64_t nowMs)
+bool ConnectedClient::takeRequestToken(std::int64_t nowMs)
 {
     const double elapsed = static_cast<double>(nowMs - m_lastRefillMs) / 1000.0;
     m_lastRefillMs = nowMs;
@@ -123,7 +123,7 @@ bool Connection::takeRequestToken(std::int64_t nowMs)
     return true;
 }
 
-void Connection::ping(std::int64_t nowMs)
+void ConnectedClient::ping(std::int64_t nowMs)
 {
     m_lastPingMs = nowMs;
     if (m_open)

@@ -22,16 +22,16 @@ namespace chatterbox::server {
 
 // One client's WebSocket: its identity, where it is in the protocol, its rate budget, and the
 // parties whose events it receives. The hub decides what to do with its frames.
-class Connection final : public QObject {
+class ConnectedClient final : public QObject {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(Connection)
+    Q_DISABLE_COPY_MOVE(ConnectedClient)
 
 public:
     enum class State { AwaitingHello, Loading, Ready };
 
-    Connection(quint64 id, std::unique_ptr<SocketEnd> socket, AccessClaims claims, SlowConsumerRule slowConsumerRule,
+    ConnectedClient(quint64 id, std::unique_ptr<SocketEnd> socket, AccessClaims claims, SlowConsumerRule slowConsumerRule,
                QObject *parent = nullptr);
-    ~Connection() override;
+    ~ConnectedClient() override;
 
     quint64 id() const { return m_id; }
     const std::string &userId() const { return m_claims.userId; }
@@ -79,8 +79,8 @@ public:
     protocol::Presence presence = protocol::Presence::Online;
 
 Q_SIGNALS:
-    void frameReceived(chatterbox::server::Connection *connection, const QByteArray &frame);
-    void closed(chatterbox::server::Connection *connection);
+    void frameReceived(chatterbox::server::ConnectedClient *connection, const QByteArray &frame);
+    void closed(chatterbox::server::ConnectedClient *connection);
     void slowConsumer();
 
 private:
