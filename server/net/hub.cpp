@@ -153,14 +153,13 @@ void Hub::onFrame(ConnectedClient *connection, const QByteArray &frame)
 
 void Hub::releaseInviteBudget(const Pending &pending, bool codeWasGood)
 {
-    m_inviteBudget.finish(*pending.inviteTicket, codeWasGood);
     // Look-ups that waited for this one's budget try again, in the order they came, once this
     // reply is out of the way.
-    if (m_parkedInvites.empty())
+    auto parked = m_inviteLookups.finish(*pending.inviteTicket, codeWasGood);
+    if (parked.empty())
         return;
-    QMetaObject::invokeMethod(this, [this] {
-        auto parked = std::exchange(m_parkedInvites, {});
-        for (auto &p : parked) {
+    QMetaObject::invokeMethod(this, [this, parked = std::move(parked)] {
+        for (const auto &p : parked) {
             const auto it = m_connections.find(p.connectionId);
             if (it == m_connections.end())
                 continue;
@@ -257,14 +256,14 @@ bool Hub::passesThrottle(ThrottleKind throttle, ConnectedClient *connection, std
         return false;
     }
     case ThrottleKind::InviteLookup: {
-        const InviteBudget::Start start = m_inviteBudget.start(connection->userId(), connection->address(), monotonicMs());
-        if (start.verdict == InviteBudget::Verdict::Go) {
+        const auto start = m_inviteLookups.start(connection->userId(), connection->address(), monotonicMs(),
+                                                 {connection->id(), requestId, request});
+        if (start.verdict == InviteLookups::Verdict::Go) {
             pending.inviteTicket = start.ticket;
             return true;
         }
-        if (start.verdict == InviteBudget::Verdict::Wait && m_parkedInvites.size() < limits::kMaxParkedInviteLookups) {
-            m_parkedInvites.push_back({connection->id(), requestId, request});
-            connection->requestStarted();
+        if (start.verdict == InviteLookups::Verdict::Parked) {
+            connection->requestStarted();   // answered when it has run
             return false;
         }
         ++m_metrics.inviteLookupsThrottled;
@@ -403,7 +402,7 @@ void Hub::sweep()
                static_cast<long long>(idleMs / 1000));
         connection->close(limits::kCloseIdleTimeout, QStringLiteral("no pong within the idle timeout"));
     }
-    m_inviteBudget.prune(now);
+    m_inviteLookups.prune(now);
     m_typing.prune(now);
     returnFreedMemory(now);
 }

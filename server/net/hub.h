@@ -7,7 +7,7 @@
 #include "server/net/connectionquota.h"
 #include "server/net/eventfeed.h"
 #include "server/net/presencebook.h"
-#include "server/net/invitebudget.h"
+#include "server/net/invitelookups.h"
 #include "server/net/router.h"
 #include "server/net/throttle.h"
 #include "shared/requests.h"
@@ -154,14 +154,7 @@ private:
     std::size_t m_recentBytes = 0;
     std::int64_t m_evictedUpTo = 0;
     PresenceBook m_presence;
-    InviteBudget m_inviteBudget;
-    // Look-ups that wait for a budget held by one still running (InviteBudget::Verdict::Wait).
-    struct ParkedInvite {
-        quint64 connectionId = 0;
-        std::int64_t requestId = 0;
-        protocol::Request request;
-    };
-    std::vector<ParkedInvite> m_parkedInvites;
+    InviteLookups m_inviteLookups;
     void releaseInviteBudget(const Pending &pending, bool codeWasGood);
     Throttle m_typing;
     QTimer m_sweepTimer;
