@@ -56,7 +56,7 @@ Executor::EventSink Hub::eventSink()
 void Hub::startEvents(std::int64_t lastEventId)
 {
     m_feed.start(lastEventId);
-    m_evictedUpTo = lastEventId;
+    m_recent.startAfter(lastEventId);
     m_eventPoll.start();
 }
 
@@ -87,8 +87,7 @@ void Hub::onClosed(ConnectedClient *connection)
         if (change.overall)
             announcePresence(connection->userId(), *change.overall, parties);
     }
-    for (const auto &partyId : parties)
-        unfollow(connection, partyId);
+    m_followers.forget(connection);
     auto userIt = m_byUser.find(connection->userId());
     if (userIt != m_byUser.end()) {
         userIt->second.erase(connection);
@@ -328,7 +327,7 @@ void Hub::finishHello(ConnectedClient *connection, const Pending &pending, Outco
         return;
     }
     const Snapshot &snapshot = *outcome.snapshot;
-    if (snapshot.eventId < m_evictedUpTo) {
+    if (!m_recent.covers(snapshot.eventId)) {
         // So much happened while the snapshot was read that the events after it are gone
         // from memory: the client must ask again.
         connection->setState(ConnectedClient::State::AwaitingHello);
@@ -338,7 +337,7 @@ void Hub::finishHello(ConnectedClient *connection, const Pending &pending, Outco
     }
     connection->snapshotEventId = snapshot.eventId;
     for (const auto &partyId : snapshot.partyIds)
-        follow(connection, partyId);
+        m_followers.follow(connection, partyId);
     connection->setState(ConnectedClient::State::Ready);
     // The reply comes first: events start after it (protocol.md), the person's own coming online
     // included. The snapshot already shows them online.
@@ -351,7 +350,7 @@ void Hub::finishHello(ConnectedClient *connection, const Pending &pending, Outco
     sendResult(connection, pending.requestId, outcome.result);
     setPresence(connection, protocol::Presence::Online);
     // Whatever committed after the snapshot and already went out to others.
-    for (const auto &event : m_recent) {
+    for (const auto &event : m_recent.events()) {
         if (event->id > snapshot.eventId && connection->isOpen())
             deliver(connection, *event, ws::textFrame(event->frame));
     }

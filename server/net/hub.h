@@ -8,6 +8,8 @@
 #include "server/net/eventfeed.h"
 #include "server/net/presencebook.h"
 #include "server/net/invitelookups.h"
+#include "server/net/partyfollowers.h"
+#include "server/net/recentevents.h"
 #include "server/net/router.h"
 #include "server/net/throttle.h"
 #include "shared/requests.h"
@@ -116,9 +118,6 @@ private:
     static bool isPlain(const CommittedEvent &event);
     void deliver(ConnectedClient *connection, const CommittedEvent &event, const ws::Frame &frame);
     void deliverEphemeral(const PartyEvent &event);
-    void follow(ConnectedClient *connection, const std::string &partyId);
-    void unfollow(ConnectedClient *connection, const std::string &partyId);
-    std::vector<ConnectedClient *> followersOf(const std::vector<std::string> &partyIds) const;
 
     void setPresence(ConnectedClient *connection, protocol::Presence status);
     void announcePresence(const std::string &userId, protocol::Presence status, const std::vector<std::string> &partyIds);
@@ -147,12 +146,11 @@ private:
     quint64 m_nextId = 1;
     std::unordered_map<quint64, ConnectedClient *> m_connections;
     std::unordered_map<std::string, std::unordered_set<ConnectedClient *>> m_byUser;
-    std::unordered_map<std::string, std::unordered_set<ConnectedClient *>> m_followers; // party -> connections
+    PartyFollowers m_followers;
     std::vector<ConnectedClient *> m_targets;   // reused by publish(), so a delivery allocates nothing
-    // Recent events, so a connection whose snapshot was taken a moment ago gets what followed it.
-    std::deque<std::shared_ptr<const CommittedEvent>> m_recent;
-    std::size_t m_recentBytes = 0;
-    std::int64_t m_evictedUpTo = 0;
+    // So that a connection whose snapshot was taken a moment ago gets what followed it: a few
+    // seconds' worth is plenty.
+    RecentEvents m_recent{16384, 32 * 1024 * 1024};
     PresenceBook m_presence;
     InviteLookups m_inviteLookups;
     void releaseInviteBudget(const Pending &pending, bool codeWasGood);

@@ -10,17 +10,6 @@ namespace chatterbox::server {
 
 namespace {
 
-// Recent events are kept for connections whose snapshot is being read: a few seconds' worth is
-// plenty. Bounded by count and by size, since one event can carry a whole party (party.joined).
-constexpr std::size_t kRecentEvents = 16384;
-constexpr std::size_t kRecentBytes = 32 * 1024 * 1024;
-
-// Roughly what an event costs in memory: its frame, and the decoded event beside it.
-std::size_t footprint(const CommittedEvent &event)
-{
-    return 3 * event.frame.size() + 256;
-}
-
 // The users an event lets into its party (they start following it before it is delivered).
 std::vector<std::string> usersJoining(const CommittedEvent &event)
 {
@@ -47,33 +36,6 @@ const std::string *userLeaving(const protocol::Event &event)
 
 } // namespace
 
-void Hub::follow(ConnectedClient *connection, const std::string &partyId)
-{
-    connection->parties.insert(partyId);
-    m_followers[partyId].insert(connection);
-}
-
-void Hub::unfollow(ConnectedClient *connection, const std::string &partyId)
-{
-    connection->parties.erase(partyId);
-    auto it = m_followers.find(partyId);
-    if (it != m_followers.end()) {
-        it->second.erase(connection);
-        if (it->second.empty())
-            m_followers.erase(it);
-    }
-}
-
-std::vector<ConnectedClient *> Hub::followersOf(const std::vector<std::string> &partyIds) const
-{
-    std::set<ConnectedClient *> targets;
-    for (const auto &partyId : partyIds) {
-        if (const auto it = m_followers.find(partyId); it != m_followers.end())
-            targets.insert(it->second.begin(), it->second.end());
-    }
-    return {targets.begin(), targets.end()};
-}
-
 bool Hub::follows(const ConnectedClient *connection, const CommittedEvent &event) const
 {
     if (connection->parties.count(event.partyId))
@@ -94,7 +56,7 @@ void Hub::deliver(ConnectedClient *connection, const CommittedEvent &event, cons
         return;
     for (const auto &userId : usersJoining(event)) {
         if (userId == connection->userId())
-            follow(connection, event.partyId);
+            m_followers.follow(connection, event.partyId);
     }
     if (!follows(connection, event))
         return;
@@ -104,7 +66,7 @@ void Hub::deliver(ConnectedClient *connection, const CommittedEvent &event, cons
         sendPresenceOf(connection, joined->party);
     const std::string *leaving = userLeaving(event.event);
     if ((leaving && *leaving == connection->userId()) || std::holds_alternative<protocol::PartyDeleted>(event.event))
-        unfollow(connection, event.partyId);
+        m_followers.unfollow(connection, event.partyId);
 }
 
 bool Hub::isPlain(const CommittedEvent &event)
@@ -117,13 +79,7 @@ void Hub::publish(std::vector<CommittedEvent> events)
 {
     for (auto &committed : events) {
         auto event = std::make_shared<const CommittedEvent>(std::move(committed));
-        m_recent.push_back(event);
-        m_recentBytes += footprint(*event);
-        while (m_recent.size() > 1 && (m_recent.size() > kRecentEvents || m_recentBytes > kRecentBytes)) {
-            m_evictedUpTo = m_recent.front()->id;
-            m_recentBytes -= footprint(*m_recent.front());
-            m_recent.pop_front();
-        }
+        m_recent.add(event);
         if (std::holds_alternative<protocol::MessageCreated>(event->event))
             ++m_metrics.messagesStored;
         const ws::Frame frame = ws::textFrame(event->frame);
@@ -132,10 +88,10 @@ void Hub::publish(std::vector<CommittedEvent> events)
             // Nobody's membership changes, so the followers of the party are exactly who gets it.
             // This is the path every message takes. (Copied first: a send can close a slow
             // consumer, which unfollows it.)
-            const auto it = m_followers.find(event->partyId);
-            if (it == m_followers.end())
+            const auto *followers = m_followers.of(event->partyId);
+            if (!followers)
                 continue;
-            m_targets.assign(it->second.begin(), it->second.end());
+            m_targets.assign(followers->begin(), followers->end());
             std::int64_t delivered = 0;
             for (ConnectedClient *connection : m_targets) {
                 if (event->id > connection->snapshotEventId && connection->state() == ConnectedClient::State::Ready
@@ -149,7 +105,7 @@ void Hub::publish(std::vector<CommittedEvent> events)
         // Everyone following the parties, and the ready connections of anyone this event lets in.
         std::vector<std::string> parties = event->moreParties;
         parties.push_back(event->partyId);
-        std::vector<ConnectedClient *> targets = followersOf(parties);
+        std::vector<ConnectedClient *> targets = m_followers.ofAny(parties);
         for (const auto &userId : usersJoining(*event)) {
             if (const auto it = m_byUser.find(userId); it != m_byUser.end()) {
                 for (ConnectedClient *c : it->second) {
@@ -174,7 +130,7 @@ void Hub::publish(std::vector<CommittedEvent> events)
 void Hub::deliverEphemeral(const PartyEvent &event)
 {
     const ws::Frame frame = ws::textFrame(protocol::encodeEvent(event.event));
-    for (ConnectedClient *connection : followersOf({event.partyId})) {
+    for (ConnectedClient *connection : m_followers.ofAny({event.partyId})) {
         if (connection->userId() == event.exceptUserId || connection->state() != ConnectedClient::State::Ready)
             continue;
         if (connection->send(frame))
@@ -199,7 +155,7 @@ void Hub::setPresence(ConnectedClient *connection, protocol::Presence status)
 void Hub::announcePresence(const std::string &userId, protocol::Presence status, const std::vector<std::string> &partyIds)
 {
     const ws::Frame frame = ws::textFrame(protocol::encodeEvent(protocol::PresenceUpdated{userId, status}));
-    for (ConnectedClient *connection : followersOf(partyIds)) {
+    for (ConnectedClient *connection : m_followers.ofAny(partyIds)) {
         if (connection->state() == ConnectedClient::State::Ready && connection->send(frame))
             ++m_metrics.eventsDelivered;
     }
