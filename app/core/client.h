@@ -73,6 +73,8 @@ public:
     // One message by id, wherever it is in history (for permalinks and reply quotes).
     void getMessage(const QString &messageId, Callback<protocol::MessageReply> done);
     void startTyping(const QString &topicId);
+    // After Connection::topicLoadFailed: loads or catches up the topic again.
+    void retryTopic(const QString &topicId) { m_connection.retryTopic(topicId); }
     // expiresIn: seconds, none for never; maxUses: none for unlimited.
     void createInvite(const QString &partyId, std::optional<qint64> expiresIn, std::optional<int> maxUses,
                       Callback<protocol::InviteReply> done = {});

@@ -237,7 +237,9 @@ void Connection::sendEntry(const QString &clientMsgId)
         call(protocol::SendMessage{e.topicId.toStdString(), clientMsgId.toStdString(), e.body.toStdString()},
                 [this, clientMsgId](const protocol::Result<protocol::MessageReply> &answer) {
                     m_inFlight.remove(clientMsgId);
-                    if (answer)
+                    // Stored, even if this app cannot read the reply: sending again would only
+                    // be answered the same.
+                    if (answer || answer.error().code == protocol::ErrorCode::BadFrame)
                         return m_outbox.confirm(clientMsgId);
                     const protocol::Error *error = &answer.error();
                     switch (error->code) {

@@ -192,7 +192,7 @@ QWidget *TopicPane::buildLoadProblem(const Theme &theme)
     retry->setObjectName(QStringLiteral("loadRetryButton"));
     connect(retry, &QPushButton::clicked, this, [this] {
         m_loadProblem->hide();
-        m_client.connection().retryTopic(m_client.currentTopicId());
+        m_client.retryTopic(m_client.currentTopicId());
     });
     auto *layout = new QHBoxLayout(m_loadProblem);
     layout->setContentsMargins(16, 6, 12, 6);

@@ -41,7 +41,7 @@ protocol::Invite inviteFromRow(const pqxx::row &r, const std::string &baseUrl)
 }
 
 // Invites are the owner's and admins' business; others get the refusal, strangers not_found.
-std::optional<Outcome> refuseUnlessManager(Tx &tx, const RequestContext &ctx, const std::string &partyId, const char *refusal)
+std::optional<Refusal> refuseUnlessManager(Tx &tx, const RequestContext &ctx, const std::string &partyId, const char *refusal)
 {
     const auto role = queries::roleOf(tx, partyId, ctx.userId);
     if (!role)
@@ -51,11 +51,11 @@ std::optional<Outcome> refuseUnlessManager(Tx &tx, const RequestContext &ctx, co
     return std::nullopt;
 }
 
-Outcome noSuchInvite() { return Outcome::fail(ErrorCode::NotFound, "this invite does not exist or is no longer valid"); }
+Refusal noSuchInvite() { return Outcome::fail(ErrorCode::NotFound, "this invite does not exist or is no longer valid"); }
 
 } // namespace
 
-Outcome createInvite(Tx &tx, const RequestContext &ctx, const protocol::CreateInvite &request)
+AnswerTo<protocol::CreateInvite> createInvite(Tx &tx, const RequestContext &ctx, const protocol::CreateInvite &request)
 {
     if (auto refused = refuseUnlessManager(tx, ctx, request.partyId, "only the owner and admins can invite"))
         return std::move(*refused);
@@ -73,7 +73,7 @@ Outcome createInvite(Tx &tx, const RequestContext &ctx, const protocol::CreateIn
     return Outcome::reply(protocol::InviteReply{inviteFromRow(row, ctx.baseUrl)});
 }
 
-Outcome listInvites(Tx &tx, const RequestContext &ctx, const protocol::ListInvites &request)
+AnswerTo<protocol::ListInvites> listInvites(Tx &tx, const RequestContext &ctx, const protocol::ListInvites &request)
 {
     if (auto refused = refuseUnlessManager(tx, ctx, request.partyId, "only the owner and admins can see invites"))
         return std::move(*refused);
@@ -85,7 +85,7 @@ Outcome listInvites(Tx &tx, const RequestContext &ctx, const protocol::ListInvit
     return Outcome::reply(list);
 }
 
-Outcome revokeInvite(Tx &tx, const RequestContext &ctx, const protocol::RevokeInvite &request)
+AnswerTo<protocol::RevokeInvite> revokeInvite(Tx &tx, const RequestContext &ctx, const protocol::RevokeInvite &request)
 {
     if (auto refused = refuseUnlessManager(tx, ctx, request.partyId, "only the owner and admins can revoke invites"))
         return std::move(*refused);
@@ -97,7 +97,7 @@ Outcome revokeInvite(Tx &tx, const RequestContext &ctx, const protocol::RevokeIn
     return Outcome::reply(protocol::Empty{});
 }
 
-Outcome previewInvite(Tx &tx, const RequestContext &ctx, const protocol::PreviewInvite &request)
+AnswerTo<protocol::PreviewInvite> previewInvite(Tx &tx, const RequestContext &ctx, const protocol::PreviewInvite &request)
 {
     const auto r = tx.exec_params("SELECT p.name, u.display_name,"
                                   " (SELECT count(*) FROM members mb WHERE mb.party_id = p.id) AS members,"
@@ -116,7 +116,7 @@ Outcome previewInvite(Tx &tx, const RequestContext &ctx, const protocol::Preview
     return Outcome::reply(protocol::InvitePreviewReply{preview});
 }
 
-Outcome joinInvite(Tx &tx, const RequestContext &ctx, const protocol::JoinInvite &request)
+AnswerTo<protocol::JoinInvite> joinInvite(Tx &tx, const RequestContext &ctx, const protocol::JoinInvite &request)
 {
     const auto invite = tx.exec_params("SELECT i.party_id FROM invites i WHERE i.code = $1 AND " + std::string(kUsable),
                                        request.code);
@@ -139,7 +139,7 @@ Outcome joinInvite(Tx &tx, const RequestContext &ctx, const protocol::JoinInvite
     queries::startReadStatesAtEnd(tx, ctx.userId, partyId);
     auto party = *queries::party(tx, partyId);
     auto member = *queries::member(tx, partyId, ctx.userId);
-    Outcome o = Outcome::reply(protocol::JoinedParty{party, {}});
+    auto o = Outcome::reply(protocol::JoinedParty{party, {}});
     o.events.push_back({partyId, protocol::PartyJoined{std::move(party)}, ctx.userId});
     o.events.push_back({partyId, protocol::MemberJoined{partyId, std::move(member)}});
     return o;

@@ -15,7 +15,7 @@ using protocol::Role;
 
 namespace {
 
-Outcome noSuchMessage() { return Outcome::fail(ErrorCode::NotFound, "no such message"); }
+Refusal noSuchMessage() { return Outcome::fail(ErrorCode::NotFound, "no such message"); }
 
 // Advances the topic's change counter under its row lock; the lock is held until commit,
 // which is what keeps rev (and seq) gapless and in commit order.
@@ -46,7 +46,7 @@ std::vector<std::string> recordMentions(Tx &tx, const protocol::Message &message
 
 } // namespace
 
-std::vector<Outcome> sendMessages(Tx &tx, const std::vector<const SendRequest *> &sends)
+std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vector<const SendRequest *> &sends)
 {
     // One statement for all of them, one round trip (this is the path that sets the write
     // rate): for each send the access check and the retry check, then for each topic its
@@ -88,7 +88,7 @@ std::vector<Outcome> sendMessages(Tx &tx, const std::vector<const SendRequest *>
               " UNION ALL SELECT m.n, true, m.party_id, " + queries::kMessageColumns + " FROM original m",
         requests.dump());
 
-    std::vector<Outcome> outcomes(sends.size(), Outcome::fail(ErrorCode::NotFound, "no such topic"));
+    std::vector<AnswerTo<protocol::SendMessage>> outcomes(sends.size(), Outcome::fail(ErrorCode::NotFound, "no such topic"));
     for (const auto &row : rows) {
         const auto n = row["n"].as<std::size_t>();
         const std::string partyId = row["party_id"].as<std::string>();
@@ -107,13 +107,13 @@ std::vector<Outcome> sendMessages(Tx &tx, const std::vector<const SendRequest *>
     return outcomes;
 }
 
-Outcome sendMessage(Tx &tx, const RequestContext &ctx, const protocol::SendMessage &request)
+AnswerTo<protocol::SendMessage> sendMessage(Tx &tx, const RequestContext &ctx, const protocol::SendMessage &request)
 {
     const SendRequest send{ctx, request};
     return std::move(sendMessages(tx, {&send}).front());
 }
 
-Outcome editMessage(Tx &tx, const RequestContext &ctx, const protocol::EditMessage &request)
+AnswerTo<protocol::EditMessage> editMessage(Tx &tx, const RequestContext &ctx, const protocol::EditMessage &request)
 {
     const auto access = queries::messageAccess(tx, request.messageId, ctx.userId);
     if (!access)
@@ -130,12 +130,12 @@ Outcome editMessage(Tx &tx, const RequestContext &ctx, const protocol::EditMessa
                     request.messageId, request.body, rev);
     recordMentions(tx, original, request.body);
     auto message = reload(tx, request.messageId, original.partyId);
-    Outcome o = Outcome::reply(protocol::MessageReply{message});
+    auto o = Outcome::reply(protocol::MessageReply{message});
     o.events.push_back({message.partyId, protocol::MessageUpdated{std::move(message)}});
     return o;
 }
 
-Outcome deleteMessage(Tx &tx, const RequestContext &ctx, const protocol::DeleteMessage &request)
+AnswerTo<protocol::DeleteMessage> deleteMessage(Tx &tx, const RequestContext &ctx, const protocol::DeleteMessage &request)
 {
     const auto access = queries::messageAccess(tx, request.messageId, ctx.userId);
     if (!access)
@@ -151,7 +151,7 @@ Outcome deleteMessage(Tx &tx, const RequestContext &ctx, const protocol::DeleteM
     tx.exec_params0("UPDATE messages SET body = '', deleted_at = now(), rev = $2 WHERE id = $1", request.messageId, rev);
     queries::storeMentions(tx, original, {});
     auto message = reload(tx, request.messageId, original.partyId);
-    Outcome o = Outcome::reply(protocol::MessageReply{message});
+    auto o = Outcome::reply(protocol::MessageReply{message});
     o.events.push_back({message.partyId, protocol::MessageDeleted{std::move(message)}});
     return o;
 }

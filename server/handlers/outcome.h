@@ -37,6 +37,10 @@ struct Snapshot {
     std::vector<std::string> partyIds;
 };
 
+struct Refusal;
+template <typename Reply>
+struct Answer;
+
 // What a handler decided: a result (the request's Reply type) or an error for the caller, and
 // the events the change causes. The executor writes the events in the same transaction as the
 // change; the hub encodes the result once, when it sends it.
@@ -49,22 +53,45 @@ struct Outcome {
 
     bool ok() const { return !error.has_value(); }
 
-    static Outcome fail(protocol::ErrorCode code, std::string message)
-    {
-        Outcome o;
-        o.error = protocol::Error{code, std::move(message)};
-        return o;
-    }
+    static Refusal fail(protocol::ErrorCode code, std::string message);
     template <typename T>
-    static Outcome reply(T value)
-    {
-        Outcome o;
-        o.result = std::move(value);
-        return o;
-    }
+    static Answer<T> reply(T value);
 
     // The result as the wire carries it, for tests that check the wire form.
     nlohmann::json resultJson() const { return protocol::replyData(result); }
 };
+
+// An error for the caller, which any handler may return whatever its reply type.
+struct Refusal {
+    protocol::Error error;
+    operator Outcome() const
+    {
+        Outcome o;
+        o.error = error;
+        return o;
+    }
+};
+
+// What a handler of a request whose reply is Reply returns: that reply (with its events) or a
+// refusal, nothing else. The router binds handlers by it, so a handler that answers with another
+// reply type than its request declares does not compile.
+template <typename Reply>
+struct Answer : Outcome {
+    Answer(Reply value) { result = std::move(value); }
+    Answer(Refusal refusal) : Outcome(refusal) {}
+};
+template <typename Request>
+using AnswerTo = Answer<typename Request::Reply>;
+
+inline Refusal Outcome::fail(protocol::ErrorCode code, std::string message)
+{
+    return Refusal{protocol::Error{code, std::move(message)}};
+}
+
+template <typename T>
+Answer<T> Outcome::reply(T value)
+{
+    return Answer<T>(std::move(value));
+}
 
 } // namespace chatterbox::server

@@ -14,8 +14,8 @@ using protocol::Role;
 
 namespace {
 
-Outcome notFound() { return Outcome::fail(ErrorCode::NotFound, "no such party"); }
-Outcome notFoundMember() { return Outcome::fail(ErrorCode::NotFound, "no such member"); }
+Refusal notFound() { return Outcome::fail(ErrorCode::NotFound, "no such party"); }
+Refusal notFoundMember() { return Outcome::fail(ErrorCode::NotFound, "no such member"); }
 
 // Owners act on everyone but themselves; admins act on plain members only.
 bool mayManage(Role actor, Role target)
@@ -26,7 +26,7 @@ bool mayManage(Role actor, Role target)
 }
 
 // Whether the caller may act on another member; the refusal when not. Fills in the target's role.
-std::optional<Outcome> checkManage(Tx &tx, const RequestContext &ctx, const std::string &partyId,
+std::optional<Refusal> checkManage(Tx &tx, const RequestContext &ctx, const std::string &partyId,
                                    const std::string &targetId, const char *refusal, Role &targetRole)
 {
     const auto role = queries::roleOf(tx, partyId, ctx.userId);
@@ -49,7 +49,7 @@ protocol::PartyUpdated partyUpdated(Tx &tx, const std::string &partyId)
 
 } // namespace
 
-Outcome createParty(Tx &tx, const RequestContext &ctx, const protocol::CreateParty &request)
+AnswerTo<protocol::CreateParty> createParty(Tx &tx, const RequestContext &ctx, const protocol::CreateParty &request)
 {
     const auto count = tx.exec_params1("SELECT count(*) FROM members WHERE user_id = $1", ctx.userId)[0].as<std::size_t>();
     if (count >= limits::kMaxPartiesPerUser)
@@ -59,12 +59,12 @@ Outcome createParty(Tx &tx, const RequestContext &ctx, const protocol::CreatePar
     tx.exec_params0("INSERT INTO members (party_id, user_id, role) VALUES ($1, $2, 'owner')", partyId, ctx.userId);
     tx.exec_params0("INSERT INTO topics (party_id, name, position) VALUES ($1, 'general', 0)", partyId);
     auto party = *queries::party(tx, partyId);
-    Outcome o = Outcome::reply(protocol::PartyReply{party});
+    auto o = Outcome::reply(protocol::PartyReply{party});
     o.events.push_back({partyId, protocol::PartyCreated{std::move(party)}});
     return o;
 }
 
-Outcome renameParty(Tx &tx, const RequestContext &ctx, const protocol::RenameParty &request)
+AnswerTo<protocol::RenameParty> renameParty(Tx &tx, const RequestContext &ctx, const protocol::RenameParty &request)
 {
     const auto role = queries::roleOf(tx, request.partyId, ctx.userId);
     if (!role)
@@ -72,12 +72,12 @@ Outcome renameParty(Tx &tx, const RequestContext &ctx, const protocol::RenamePar
     if (*role != Role::Owner)
         return Outcome::fail(ErrorCode::Forbidden, "only the owner can rename the party");
     tx.exec_params0("UPDATE parties SET name = $2 WHERE id = $1", request.partyId, request.name);
-    Outcome o = Outcome::reply(protocol::PartyReply{*queries::party(tx, request.partyId)});
+    auto o = Outcome::reply(protocol::PartyReply{*queries::party(tx, request.partyId)});
     o.events.push_back({request.partyId, partyUpdated(tx, request.partyId)});
     return o;
 }
 
-Outcome deleteParty(Tx &tx, const RequestContext &ctx, const protocol::DeleteParty &request)
+AnswerTo<protocol::DeleteParty> deleteParty(Tx &tx, const RequestContext &ctx, const protocol::DeleteParty &request)
 {
     const auto role = queries::roleOf(tx, request.partyId, ctx.userId);
     if (!role)
@@ -85,12 +85,12 @@ Outcome deleteParty(Tx &tx, const RequestContext &ctx, const protocol::DeletePar
     if (*role != Role::Owner)
         return Outcome::fail(ErrorCode::Forbidden, "only the owner can delete the party");
     tx.exec_params0("DELETE FROM parties WHERE id = $1", request.partyId);
-    Outcome o = Outcome::reply(protocol::Empty{});
+    auto o = Outcome::reply(protocol::Empty{});
     o.events.push_back({request.partyId, protocol::PartyDeleted{request.partyId}});
     return o;
 }
 
-Outcome leaveParty(Tx &tx, const RequestContext &ctx, const protocol::LeaveParty &request)
+AnswerTo<protocol::LeaveParty> leaveParty(Tx &tx, const RequestContext &ctx, const protocol::LeaveParty &request)
 {
     const auto role = queries::roleOf(tx, request.partyId, ctx.userId);
     if (!role)
@@ -98,12 +98,12 @@ Outcome leaveParty(Tx &tx, const RequestContext &ctx, const protocol::LeaveParty
     if (*role == Role::Owner)
         return Outcome::fail(ErrorCode::Conflict, "the owner cannot leave; transfer ownership or delete the party");
     tx.exec_params0("DELETE FROM members WHERE party_id = $1 AND user_id = $2", request.partyId, ctx.userId);
-    Outcome o = Outcome::reply(protocol::Empty{});
+    auto o = Outcome::reply(protocol::Empty{});
     o.events.push_back({request.partyId, protocol::MemberLeft{request.partyId, ctx.userId, "left"}});
     return o;
 }
 
-Outcome transferOwnership(Tx &tx, const RequestContext &ctx, const protocol::TransferOwnership &request)
+AnswerTo<protocol::TransferOwnership> transferOwnership(Tx &tx, const RequestContext &ctx, const protocol::TransferOwnership &request)
 {
     const auto role = queries::roleOf(tx, request.partyId, ctx.userId);
     if (!role)
@@ -118,14 +118,14 @@ Outcome transferOwnership(Tx &tx, const RequestContext &ctx, const protocol::Tra
     tx.exec_params0("UPDATE members SET role = 'admin' WHERE party_id = $1 AND user_id = $2", request.partyId, ctx.userId);
     tx.exec_params0("UPDATE members SET role = 'owner' WHERE party_id = $1 AND user_id = $2", request.partyId, request.userId);
     tx.exec_params0("UPDATE parties SET owner_id = $2 WHERE id = $1", request.partyId, request.userId);
-    Outcome o = Outcome::reply(protocol::PartyReply{*queries::party(tx, request.partyId)});
+    auto o = Outcome::reply(protocol::PartyReply{*queries::party(tx, request.partyId)});
     o.events.push_back({request.partyId, protocol::MemberUpdated{request.partyId, *queries::member(tx, request.partyId, ctx.userId)}});
     o.events.push_back({request.partyId, protocol::MemberUpdated{request.partyId, *queries::member(tx, request.partyId, request.userId)}});
     o.events.push_back({request.partyId, partyUpdated(tx, request.partyId)});
     return o;
 }
 
-Outcome setMemberRole(Tx &tx, const RequestContext &ctx, const protocol::SetMemberRole &request)
+AnswerTo<protocol::SetMemberRole> setMemberRole(Tx &tx, const RequestContext &ctx, const protocol::SetMemberRole &request)
 {
     Role target = Role::Member;
     if (auto refused = checkManage(tx, ctx, request.partyId, request.userId, "you cannot change this member's role", target))
@@ -133,19 +133,19 @@ Outcome setMemberRole(Tx &tx, const RequestContext &ctx, const protocol::SetMemb
     tx.exec_params0("UPDATE members SET role = $3 WHERE party_id = $1 AND user_id = $2",
                     request.partyId, request.userId, std::string(protocol::roleName(request.role)));
     auto updated = *queries::member(tx, request.partyId, request.userId);
-    Outcome o = Outcome::reply(protocol::Empty{});
+    auto o = Outcome::reply(protocol::Empty{});
     if (target != request.role)
         o.events.push_back({request.partyId, protocol::MemberUpdated{request.partyId, std::move(updated)}});
     return o;
 }
 
-Outcome kickMember(Tx &tx, const RequestContext &ctx, const protocol::KickMember &request)
+AnswerTo<protocol::KickMember> kickMember(Tx &tx, const RequestContext &ctx, const protocol::KickMember &request)
 {
     Role target = Role::Member;
     if (auto refused = checkManage(tx, ctx, request.partyId, request.userId, "you cannot remove this member", target))
         return std::move(*refused);
     tx.exec_params0("DELETE FROM members WHERE party_id = $1 AND user_id = $2", request.partyId, request.userId);
-    Outcome o = Outcome::reply(protocol::Empty{});
+    auto o = Outcome::reply(protocol::Empty{});
     o.events.push_back({request.partyId, protocol::MemberLeft{request.partyId, request.userId, "kicked"}});
     return o;
 }

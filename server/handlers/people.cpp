@@ -12,7 +12,7 @@ namespace chatterbox::server::handlers {
 
 using protocol::ErrorCode;
 
-Outcome updateProfile(Tx &tx, const RequestContext &ctx, const protocol::UpdateProfile &request)
+AnswerTo<protocol::UpdateProfile> updateProfile(Tx &tx, const RequestContext &ctx, const protocol::UpdateProfile &request)
 {
     const auto row = tx.exec_params1("UPDATE users SET display_name = coalesce(NULLIF($2, ''), display_name),"
                                      " avatar_url = CASE WHEN $3 THEN $4 ELSE avatar_url END"
@@ -20,7 +20,7 @@ Outcome updateProfile(Tx &tx, const RequestContext &ctx, const protocol::UpdateP
                                      ctx.userId, request.displayName.value_or(std::string()), request.avatarUrl.has_value(),
                                      request.avatarUrl.value_or(std::string()));
     protocol::User user{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()};
-    Outcome o = Outcome::reply(protocol::ProfileReply{user});
+    auto o = Outcome::reply(protocol::ProfileReply{user});
     // Everyone who shares a party with this person hears of it, once.
     auto parties = queries::partyIdsOf(tx, ctx.userId);
     if (!parties.empty()) {
@@ -31,7 +31,7 @@ Outcome updateProfile(Tx &tx, const RequestContext &ctx, const protocol::UpdateP
     return o;
 }
 
-Outcome markRead(Tx &tx, const RequestContext &ctx, const protocol::MarkRead &request)
+AnswerTo<protocol::MarkRead> markRead(Tx &tx, const RequestContext &ctx, const protocol::MarkRead &request)
 {
     const auto access = queries::topicAccess(tx, request.topicId, ctx.userId);
     if (!access)
@@ -41,18 +41,18 @@ Outcome markRead(Tx &tx, const RequestContext &ctx, const protocol::MarkRead &re
     const auto lastSeq = tx.exec_params1("SELECT last_seq FROM topics WHERE id = $1", request.topicId)[0].as<std::int64_t>();
     queries::advanceReadState(tx, ctx.userId, request.topicId, std::min(request.seq, lastSeq));
     const auto after = queries::readState(tx, ctx.userId, request.topicId);
-    Outcome o = Outcome::reply(protocol::ReadStateReply{after});
+    auto o = Outcome::reply(protocol::ReadStateReply{after});
     if (after.lastReadSeq != before.lastReadSeq)
         o.events.push_back({access->partyId, protocol::ReadStateUpdated{after}, ctx.userId});
     return o;
 }
 
-Outcome startTyping(Tx &tx, const RequestContext &ctx, const protocol::StartTyping &request)
+AnswerTo<protocol::StartTyping> startTyping(Tx &tx, const RequestContext &ctx, const protocol::StartTyping &request)
 {
     const auto access = queries::topicAccess(tx, request.topicId, ctx.userId);
     if (!access)
         return Outcome::fail(ErrorCode::NotFound, "no such topic");
-    Outcome o = Outcome::reply(protocol::Empty{});
+    auto o = Outcome::reply(protocol::Empty{});
     PartyEvent typing{access->partyId, protocol::Typing{access->partyId, request.topicId, ctx.userId}};
     typing.exceptUserId = ctx.userId;
     o.ephemeral.push_back(std::move(typing));

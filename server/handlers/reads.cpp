@@ -56,7 +56,7 @@ bool keepWhatFits(std::vector<protocol::Message> &messages, std::size_t &budget,
 
 } // namespace
 
-Outcome ready(Tx &tx, const RequestContext &ctx, const std::vector<std::string> &features)
+Answer<protocol::Ready> ready(Tx &tx, const RequestContext &ctx, const std::vector<std::string> &features)
 {
     const auto me = tx.exec_params("SELECT id, display_name, avatar_url FROM users WHERE id = $1", ctx.userId);
     if (me.empty())
@@ -75,17 +75,17 @@ Outcome ready(Tx &tx, const RequestContext &ctx, const std::vector<std::string> 
     Snapshot snapshot;
     snapshot.eventId = tx.exec1("SELECT last_id FROM event_log_head")[0].as<std::int64_t>();
     snapshot.partyIds = std::move(partyIds);
-    Outcome o = Outcome::reply(ready);
+    auto o = Outcome::reply(ready);
     o.snapshot = std::move(snapshot);
     return o;
 }
 
-Outcome listParties(Tx &tx, const RequestContext &ctx, const protocol::ListParties &)
+AnswerTo<protocol::ListParties> listParties(Tx &tx, const RequestContext &ctx, const protocol::ListParties &)
 {
     return Outcome::reply(protocol::PartyList{queries::partiesOf(tx, ctx.userId)});
 }
 
-Outcome getMessage(Tx &tx, const RequestContext &ctx, const protocol::GetMessage &request)
+AnswerTo<protocol::GetMessage> getMessage(Tx &tx, const RequestContext &ctx, const protocol::GetMessage &request)
 {
     // Not a member (any more), or no such message: the same answer, so ids reveal nothing.
     const auto access = queries::messageAccess(tx, request.messageId, ctx.userId);
@@ -94,7 +94,7 @@ Outcome getMessage(Tx &tx, const RequestContext &ctx, const protocol::GetMessage
     return Outcome::reply(protocol::MessageReply{access->message});
 }
 
-Outcome fetchHistory(Tx &tx, const RequestContext &ctx, const protocol::FetchHistory &request)
+AnswerTo<protocol::FetchHistory> fetchHistory(Tx &tx, const RequestContext &ctx, const protocol::FetchHistory &request)
 {
     const auto access = queries::topicAccess(tx, request.topicId, ctx.userId);
     if (!access)
@@ -128,7 +128,7 @@ Outcome fetchHistory(Tx &tx, const RequestContext &ctx, const protocol::FetchHis
     return Outcome::reply(history);
 }
 
-Outcome syncTopics(Tx &tx, const RequestContext &ctx, const protocol::SyncTopics &request)
+AnswerTo<protocol::SyncTopics> syncTopics(Tx &tx, const RequestContext &ctx, const protocol::SyncTopics &request)
 {
     std::vector<std::string> ids;
     for (const auto &p : request.topics)

@@ -18,7 +18,7 @@ namespace {
 
 bool managesTopics(Role role) { return role == Role::Owner || role == Role::Admin; }
 
-Outcome forbidden() { return Outcome::fail(ErrorCode::Forbidden, "only the owner and admins can change topics"); }
+Refusal forbidden() { return Outcome::fail(ErrorCode::Forbidden, "only the owner and admins can change topics"); }
 
 bool nameTaken(Tx &tx, const std::string &partyId, const std::string &name, const std::string &exceptTopic)
 {
@@ -26,11 +26,11 @@ bool nameTaken(Tx &tx, const std::string &partyId, const std::string &name, cons
                            partyId, name, exceptTopic).empty();
 }
 
-Outcome nameConflict() { return Outcome::fail(ErrorCode::Conflict, "a topic with that name already exists"); }
+Refusal nameConflict() { return Outcome::fail(ErrorCode::Conflict, "a topic with that name already exists"); }
 
 } // namespace
 
-Outcome createTopic(Tx &tx, const RequestContext &ctx, const protocol::CreateTopic &request)
+AnswerTo<protocol::CreateTopic> createTopic(Tx &tx, const RequestContext &ctx, const protocol::CreateTopic &request)
 {
     const auto role = queries::roleOf(tx, request.partyId, ctx.userId);
     if (!role)
@@ -46,12 +46,12 @@ Outcome createTopic(Tx &tx, const RequestContext &ctx, const protocol::CreateTop
     const auto id = tx.exec_params1("INSERT INTO topics (party_id, name, position) VALUES ($1, $2, $3) RETURNING id",
                                     request.partyId, request.name, row[1].as<int>())[0].as<std::string>();
     auto topic = *queries::topic(tx, id);
-    Outcome o = Outcome::reply(protocol::TopicReply{topic});
+    auto o = Outcome::reply(protocol::TopicReply{topic});
     o.events.push_back({request.partyId, protocol::TopicCreated{std::move(topic)}});
     return o;
 }
 
-Outcome renameTopic(Tx &tx, const RequestContext &ctx, const protocol::RenameTopic &request)
+AnswerTo<protocol::RenameTopic> renameTopic(Tx &tx, const RequestContext &ctx, const protocol::RenameTopic &request)
 {
     const auto access = queries::topicAccess(tx, request.topicId, ctx.userId);
     if (!access)
@@ -62,12 +62,12 @@ Outcome renameTopic(Tx &tx, const RequestContext &ctx, const protocol::RenameTop
         return nameConflict();
     tx.exec_params0("UPDATE topics SET name = $2 WHERE id = $1", request.topicId, request.name);
     auto topic = *queries::topic(tx, request.topicId);
-    Outcome o = Outcome::reply(protocol::TopicReply{topic});
+    auto o = Outcome::reply(protocol::TopicReply{topic});
     o.events.push_back({access->partyId, protocol::TopicUpdated{std::move(topic)}});
     return o;
 }
 
-Outcome deleteTopic(Tx &tx, const RequestContext &ctx, const protocol::DeleteTopic &request)
+AnswerTo<protocol::DeleteTopic> deleteTopic(Tx &tx, const RequestContext &ctx, const protocol::DeleteTopic &request)
 {
     const auto access = queries::topicAccess(tx, request.topicId, ctx.userId);
     if (!access)
@@ -75,12 +75,12 @@ Outcome deleteTopic(Tx &tx, const RequestContext &ctx, const protocol::DeleteTop
     if (!managesTopics(access->role))
         return forbidden();
     tx.exec_params0("DELETE FROM topics WHERE id = $1", request.topicId);
-    Outcome o = Outcome::reply(protocol::Empty{});
+    auto o = Outcome::reply(protocol::Empty{});
     o.events.push_back({access->partyId, protocol::TopicDeleted{access->partyId, request.topicId}});
     return o;
 }
 
-Outcome reorderTopics(Tx &tx, const RequestContext &ctx, const protocol::ReorderTopics &request)
+AnswerTo<protocol::ReorderTopics> reorderTopics(Tx &tx, const RequestContext &ctx, const protocol::ReorderTopics &request)
 {
     const auto role = queries::roleOf(tx, request.partyId, ctx.userId);
     if (!role)
@@ -97,7 +97,7 @@ Outcome reorderTopics(Tx &tx, const RequestContext &ctx, const protocol::Reorder
                     " FROM unnest($1::uuid[]) WITH ORDINALITY AS o(id, ord)"
                     " WHERE t.id = o.id AND t.party_id = $2",
                     queries::uuidArray(request.topicIds), request.partyId);
-    Outcome o = Outcome::reply(protocol::TopicOrder{request.partyId, request.topicIds});
+    auto o = Outcome::reply(protocol::TopicOrder{request.partyId, request.topicIds});
     o.events.push_back({request.partyId, protocol::TopicsReordered{request.partyId, request.topicIds}});
     return o;
 }

@@ -7,17 +7,12 @@ namespace chatterbox::server {
 
 namespace {
 
+// A handler answers with the reply its request declares (AnswerTo<Request>), or does not bind.
 template <typename Request>
-Route bind(RouteKind kind, Outcome (*handler)(handlers::Tx &, const RequestContext &, const Request &),
+Route bind(RouteKind kind, AnswerTo<Request> (*handler)(handlers::Tx &, const RequestContext &, const Request &),
            const Request &request, const RequestContext &context, ThrottleKind throttle = ThrottleKind::None)
 {
-    return Route{kind, throttle, [handler, request, context](pqxx::transaction_base &tx) {
-                     Outcome outcome = handler(tx, context, request);
-                     // The reply must be the one the request declares: the app decodes it as that.
-                     if (outcome.ok() && !std::holds_alternative<typename Request::Reply>(outcome.result))
-                         return Outcome::fail(protocol::ErrorCode::Internal, std::string(Request::kType) + " answered with the wrong reply");
-                     return outcome;
-                 }};
+    return Route{kind, throttle, [handler, request, context](pqxx::transaction_base &tx) -> Outcome { return handler(tx, context, request); }};
 }
 
 std::vector<Outcome> sendAll(pqxx::transaction_base &tx, const std::vector<const std::any *> &requests)
@@ -26,7 +21,8 @@ std::vector<Outcome> sendAll(pqxx::transaction_base &tx, const std::vector<const
     sends.reserve(requests.size());
     for (const std::any *request : requests)
         sends.push_back(&std::any_cast<const handlers::SendRequest &>(*request));
-    return handlers::sendMessages(tx, sends);
+    auto answers = handlers::sendMessages(tx, sends);
+    return {std::make_move_iterator(answers.begin()), std::make_move_iterator(answers.end())};
 }
 
 struct Router {

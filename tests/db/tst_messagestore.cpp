@@ -104,7 +104,7 @@ private Q_SLOTS:
         std::vector<const handlers::SendRequest *> pointers;
         for (const auto &send : sends)
             pointers.push_back(&send);
-        std::vector<Outcome> outcomes;
+        std::vector<AnswerTo<SendMessage>> outcomes;
         {
             pqxx::work tx(c);
             outcomes = handlers::sendMessages(tx, pointers);

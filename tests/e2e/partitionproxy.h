@@ -23,6 +23,17 @@ public:
         connect(&m_listener, &QTcpServer::newConnection, this, &PartitionProxy::accept);
     }
 
+    ~PartitionProxy() override
+    {
+        // Sockets closing as they are destroyed must not reach pump() on half-destroyed links.
+        for (const auto &link : m_links) {
+            link->down->disconnect(this);
+            if (link->up)
+                link->up->disconnect(this);
+        }
+    }
+
+    bool isListening() const { return m_listener.isListening(); }
     quint16 port() const { return m_listener.serverPort(); }
     bool isCut() const { return m_cut; }
     int connectionsMade() const { return m_made; }

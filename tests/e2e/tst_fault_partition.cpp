@@ -62,6 +62,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_harness.start());
         m_proxy = std::make_unique<PartitionProxy>(static_cast<quint16>(m_harness.server().webSocketUrl().port()));
+        QVERIFY(m_proxy->isListening());
         m_alice = std::make_unique<App>(QStringLiteral("alice"), m_secrets, m_dir.filePath(QStringLiteral("outbox.json")));
         QUrl throughProxy = m_harness.server().webSocketUrl();
         throughProxy.setPort(m_proxy->port());
