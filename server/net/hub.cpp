@@ -30,10 +30,19 @@ Hub::Hub(TokenService &tokens, Metrics &metrics, ConnectionQuota &quota, HubSett
     , m_metrics(metrics)
     , m_quota(quota)
     , m_settings(std::move(settings))
-    , m_feed([this](std::vector<CommittedEvent> events) { publish(std::move(events)); },
+    , m_feed([this](std::vector<CommittedEvent> events) { m_fanout.publish(std::move(events)); },
              [this](std::int64_t afterId) { fetchEvents(afterId); })
+    , m_fanout(metrics, m_byUser)
     , m_typing(1.0, limits::kTypingIntervalSeconds)
 {
+    // Presence is the hub's: someone let into a party hears who of its members is here, and its
+    // members hear whether the newcomer is.
+    m_fanout.joinedParty = [this](ConnectedClient *connection, const protocol::Party &party) { sendPresenceOf(connection, party); };
+    m_fanout.memberJoined = [this](const std::string &userId, const std::string &partyId) {
+        const auto status = m_presence.of(userId);
+        if (status != protocol::Presence::Offline)
+            announcePresence(userId, status, {partyId});
+    };
     // Check often enough that a silent peer is noticed within a few seconds of the timeout.
     const auto period = std::max<std::int64_t>(1000, std::min(m_settings.pingInterval.count(), std::int64_t(5)) * 1000 / 2);
     m_sweepTimer.setInterval(static_cast<int>(period));
@@ -56,7 +65,7 @@ Executor::EventSink Hub::eventSink()
 void Hub::startEvents(std::int64_t lastEventId)
 {
     m_feed.start(lastEventId);
-    m_recent.startAfter(lastEventId);
+    m_fanout.recent().startAfter(lastEventId);
     m_eventPoll.start();
 }
 
@@ -87,7 +96,7 @@ void Hub::onClosed(ConnectedClient *connection)
         if (change.overall)
             announcePresence(connection->userId(), *change.overall, parties);
     }
-    m_followers.forget(connection);
+    m_fanout.followers().forget(connection);
     auto userIt = m_byUser.find(connection->userId());
     if (userIt != m_byUser.end()) {
         userIt->second.erase(connection);
@@ -327,7 +336,7 @@ void Hub::finishHello(ConnectedClient *connection, const Pending &pending, Outco
         return;
     }
     const Snapshot &snapshot = *outcome.snapshot;
-    if (!m_recent.covers(snapshot.eventId)) {
+    if (!m_fanout.recent().covers(snapshot.eventId)) {
         // So much happened while the snapshot was read that the events after it are gone
         // from memory: the client must ask again.
         connection->setState(ConnectedClient::State::AwaitingHello);
@@ -337,7 +346,7 @@ void Hub::finishHello(ConnectedClient *connection, const Pending &pending, Outco
     }
     connection->snapshotEventId = snapshot.eventId;
     for (const auto &partyId : snapshot.partyIds)
-        m_followers.follow(connection, partyId);
+        m_fanout.followers().follow(connection, partyId);
     connection->setState(ConnectedClient::State::Ready);
     // The reply comes first: events start after it (protocol.md), the person's own coming online
     // included. The snapshot already shows them online.
@@ -350,10 +359,7 @@ void Hub::finishHello(ConnectedClient *connection, const Pending &pending, Outco
     sendResult(connection, pending.requestId, outcome.result);
     setPresence(connection, protocol::Presence::Online);
     // Whatever committed after the snapshot and already went out to others.
-    for (const auto &event : m_recent.events()) {
-        if (event->id > snapshot.eventId && connection->isOpen())
-            deliver(connection, *event, ws::textFrame(event->frame));
-    }
+    m_fanout.replay(connection, snapshot.eventId);
     for (auto &held : std::exchange(connection->heldUntilReady, {})) {
         startRequest(connection, held.first, held.second);
         connection->requestAnswered();   // held no more; it counts on its own now

@@ -8,8 +8,7 @@
 #include "server/net/eventfeed.h"
 #include "server/net/presencebook.h"
 #include "server/net/invitelookups.h"
-#include "server/net/partyfollowers.h"
-#include "server/net/recentevents.h"
+#include "server/net/eventfanout.h"
 #include "server/net/router.h"
 #include "server/net/throttle.h"
 #include "shared/requests.h"
@@ -110,13 +109,7 @@ private:
     bool passesThrottle(ThrottleKind throttle, ConnectedClient *connection, std::int64_t requestId, const protocol::Request &request,
                         Pending &pending);
 
-    // Every committed event, from here or elsewhere, once and in id order (the EventFeed's output).
-    void publish(std::vector<CommittedEvent> events);
     void fetchEvents(std::int64_t afterId);
-    bool follows(const ConnectedClient *connection, const CommittedEvent &event) const;
-    // The common case, a change inside one party that changes nobody's membership.
-    static bool isPlain(const CommittedEvent &event);
-    void deliver(ConnectedClient *connection, const CommittedEvent &event, const ws::Frame &frame);
     void deliverEphemeral(const PartyEvent &event);
 
     void setPresence(ConnectedClient *connection, protocol::Presence status);
@@ -146,11 +139,8 @@ private:
     quint64 m_nextId = 1;
     std::unordered_map<quint64, ConnectedClient *> m_connections;
     std::unordered_map<std::string, std::unordered_set<ConnectedClient *>> m_byUser;
-    PartyFollowers m_followers;
-    std::vector<ConnectedClient *> m_targets;   // reused by publish(), so a delivery allocates nothing
-    // So that a connection whose snapshot was taken a moment ago gets what followed it: a few
-    // seconds' worth is plenty.
-    RecentEvents m_recent{16384, 32 * 1024 * 1024};
+    // Every committed event, from here or elsewhere, once and in id order, to its connections.
+    EventFanout m_fanout;
     PresenceBook m_presence;
     InviteLookups m_inviteLookups;
     void releaseInviteBudget(const Pending &pending, bool codeWasGood);
