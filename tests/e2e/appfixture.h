@@ -18,6 +18,8 @@
 #include <QTimer>
 #include <QUrlQuery>
 
+#include <set>
+
 namespace chatterbox::test {
 
 using namespace chatterbox::app;
@@ -84,6 +86,20 @@ inline json callThrough(Connection &connection, const std::string &type, json fi
     }, std::get<protocol::ClientFrame>(decoded).request);
     (void)QTest::qWaitFor([&] { return answer->has_value(); }, 10000);
     return answer->value_or(json{{"error", "no answer"}});
+}
+
+// Every seq from 1 to expected, each once, in order, with no client id twice: what a timeline
+// shows when nothing was lost or doubled (App::delivered()).
+inline bool contiguous(const std::vector<std::pair<qint64, QString>> &rows, int expected)
+{
+    if (static_cast<int>(rows.size()) != expected)
+        return false;
+    std::set<QString> ids;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i].first != static_cast<qint64>(i + 1) || !ids.insert(rows[i].second).second)
+            return false;
+    }
+    return true;
 }
 
 // One app: everything app/core holds, wired as main() will wire it.

@@ -16,23 +16,6 @@
 using namespace chatterbox;
 using namespace chatterbox::test;
 
-namespace {
-
-// Every seq from 1 to the last, each once, in order; and the client ids it shows.
-bool contiguous(const std::vector<std::pair<qint64, QString>> &rows, int expected)
-{
-    if (static_cast<int>(rows.size()) != expected)
-        return false;
-    std::set<QString> ids;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (rows[i].first != static_cast<qint64>(i + 1) || !ids.insert(rows[i].second).second)
-            return false;
-    }
-    return true;
-}
-
-} // namespace
-
 class TestFaultPartition : public QObject {
     Q_OBJECT
 
