@@ -246,12 +246,13 @@ void from_json(const json &j, InvitePreview &v)
 void to_json(json &j, const Topic &v)
 {
     j = {{"id", v.id}, {"partyId", v.partyId}, {"name", v.name}, {"position", v.position},
-         {"lastSeq", v.lastSeq}, {"lastRev", v.lastRev}};
+         {"lastSeq", v.lastSeq}, {"lastRev", v.lastRev}, {"pinnedCount", v.pinnedCount}};
 }
 void from_json(const json &j, Topic &v)
 {
     read(j, "id", v.id); read(j, "partyId", v.partyId); read(j, "name", v.name);
     read(j, "position", v.position); read(j, "lastSeq", v.lastSeq); read(j, "lastRev", v.lastRev);
+    readOr(j, "pinnedCount", v.pinnedCount, 0);
 }
 
 void to_json(json &j, const Party &v)
@@ -265,12 +266,33 @@ void from_json(const json &j, Party &v)
     read(j, "createdAt", v.createdAt); read(j, "topics", v.topics); read(j, "members", v.members);
 }
 
+void to_json(json &j, const Reaction &v) { j = {{"emoji", v.emoji}, {"userIds", v.userIds}}; }
+void from_json(const json &j, Reaction &v) { read(j, "emoji", v.emoji); read(j, "userIds", v.userIds); }
+
+void to_json(json &j, const ReplyPreview &v)
+{
+    j = {{"messageId", v.messageId}, {"seq", v.seq}, {"authorId", v.authorId}, {"excerpt", v.excerpt},
+         {"deleted", v.deleted}};
+}
+void from_json(const json &j, ReplyPreview &v)
+{
+    read(j, "messageId", v.messageId); read(j, "seq", v.seq); read(j, "authorId", v.authorId);
+    read(j, "excerpt", v.excerpt); readOr(j, "deleted", v.deleted, false);
+}
+
 void to_json(json &j, const Message &v)
 {
     j = {{"id", v.id}, {"topicId", v.topicId}, {"partyId", v.partyId}, {"seq", v.seq}, {"rev", v.rev},
          {"authorId", v.authorId}, {"clientMsgId", v.clientMsgId}, {"body", v.body},
          {"createdAt", v.createdAt}, {"deleted", v.deleted}, {"mentions", v.mentions}};
     writeOptional(j, "editedAt", v.editedAt);
+    writeOptional(j, "replyTo", v.replyTo);
+    if (!v.reactions.empty())
+        j["reactions"] = v.reactions;
+    if (v.pinnedAt) {
+        j["pinnedAt"] = *v.pinnedAt;
+        j["pinnedBy"] = v.pinnedBy;
+    }
 }
 void from_json(const json &j, Message &v)
 {
@@ -279,7 +301,17 @@ void from_json(const json &j, Message &v)
     read(j, "clientMsgId", v.clientMsgId); read(j, "body", v.body); read(j, "createdAt", v.createdAt);
     readOptional(j, "editedAt", v.editedAt); readOr(j, "deleted", v.deleted, false);
     readOr(j, "mentions", v.mentions, std::vector<std::string>{});
+    readOptional(j, "replyTo", v.replyTo);
+    readOr(j, "reactions", v.reactions, std::vector<Reaction>{});
+    readOptional(j, "pinnedAt", v.pinnedAt);
+    if (v.pinnedAt)
+        read(j, "pinnedBy", v.pinnedBy);
+    else
+        v.pinnedBy.clear();
 }
+
+void to_json(json &j, const MessageVersion &v) { j = {{"body", v.body}, {"writtenAt", v.writtenAt}}; }
+void from_json(const json &j, MessageVersion &v) { read(j, "body", v.body); read(j, "writtenAt", v.writtenAt); }
 
 // Requests. The "type" and "id" of the frame are written by encodeRequest().
 
@@ -335,10 +367,12 @@ void from_json(const json &j, ReorderTopics &v) { read(j, "partyId", v.partyId);
 void to_json(json &j, const SendMessage &v)
 {
     j = {{"topicId", v.topicId}, {"clientMsgId", v.clientMsgId}, {"body", v.body}};
+    writeOptional(j, "replyTo", v.replyTo);
 }
 void from_json(const json &j, SendMessage &v)
 {
     read(j, "topicId", v.topicId); read(j, "clientMsgId", v.clientMsgId); read(j, "body", v.body);
+    readOptional(j, "replyTo", v.replyTo);
 }
 
 void to_json(json &j, const EditMessage &v) { j = {{"messageId", v.messageId}, {"body", v.body}}; }
@@ -355,14 +389,31 @@ void to_json(json &j, const FetchHistory &v)
     j = {{"topicId", v.topicId}, {"limit", v.limit}};
     writeOptional(j, "beforeSeq", v.beforeSeq);
     writeOptional(j, "afterSeq", v.afterSeq);
+    writeOptional(j, "aroundSeq", v.aroundSeq);
 }
 void from_json(const json &j, FetchHistory &v)
 {
     read(j, "topicId", v.topicId);
     readOptional(j, "beforeSeq", v.beforeSeq);
     readOptional(j, "afterSeq", v.afterSeq);
+    readOptional(j, "aroundSeq", v.aroundSeq);
     readOr(j, "limit", v.limit, 50);
 }
+
+void to_json(json &j, const GetMessageVersions &v) { j = {{"messageId", v.messageId}}; }
+void from_json(const json &j, GetMessageVersions &v) { read(j, "messageId", v.messageId); }
+
+void to_json(json &j, const AddReaction &v) { j = {{"messageId", v.messageId}, {"emoji", v.emoji}}; }
+void from_json(const json &j, AddReaction &v) { read(j, "messageId", v.messageId); read(j, "emoji", v.emoji); }
+
+void to_json(json &j, const RemoveReaction &v) { j = {{"messageId", v.messageId}, {"emoji", v.emoji}}; }
+void from_json(const json &j, RemoveReaction &v) { read(j, "messageId", v.messageId); read(j, "emoji", v.emoji); }
+
+void to_json(json &j, const PinMessage &v) { j = {{"messageId", v.messageId}, {"pinned", v.pinned}}; }
+void from_json(const json &j, PinMessage &v) { read(j, "messageId", v.messageId); readOr(j, "pinned", v.pinned, true); }
+
+void to_json(json &j, const ListPins &v) { j = {{"topicId", v.topicId}}; }
+void from_json(const json &j, ListPins &v) { read(j, "topicId", v.topicId); }
 
 void to_json(json &j, const SyncPosition &v)
 {
@@ -495,11 +546,26 @@ void from_json(const json &j, Empty &) { requireObject(j); }
 void to_json(json &j, const History &v)
 {
     j = {{"topicId", v.topicId}, {"messages", v.messages}, {"hasMore", v.hasMore}};
+    if (v.hasNewer)
+        j["hasNewer"] = true;
 }
 void from_json(const json &j, History &v)
 {
     read(j, "topicId", v.topicId); read(j, "messages", v.messages); read(j, "hasMore", v.hasMore);
+    readOr(j, "hasNewer", v.hasNewer, false);
 }
+
+void to_json(json &j, const MessageVersions &v)
+{
+    j = {{"messageId", v.messageId}, {"authorId", v.authorId}, {"versions", v.versions}};
+}
+void from_json(const json &j, MessageVersions &v)
+{
+    read(j, "messageId", v.messageId); read(j, "authorId", v.authorId); read(j, "versions", v.versions);
+}
+
+void to_json(json &j, const PinnedMessages &v) { j = {{"topicId", v.topicId}, {"messages", v.messages}}; }
+void from_json(const json &j, PinnedMessages &v) { read(j, "topicId", v.topicId); read(j, "messages", v.messages); }
 
 void to_json(json &j, const TopicCatchUp &v)
 {
@@ -586,6 +652,29 @@ void from_json(const json &j, MessageUpdated &v) { read(j, "message", v.message)
 
 void to_json(json &j, const MessageDeleted &v) { j = {{"message", v.message}}; }
 void from_json(const json &j, MessageDeleted &v) { read(j, "message", v.message); }
+
+namespace {
+template <typename ReactionEvent>
+void writeReaction(json &j, const ReactionEvent &v)
+{
+    j = {{"partyId", v.partyId}, {"topicId", v.topicId}, {"messageId", v.messageId}, {"seq", v.seq},
+         {"rev", v.rev}, {"emoji", v.emoji}, {"userId", v.userId}};
+}
+template <typename ReactionEvent>
+void readReaction(const json &j, ReactionEvent &v)
+{
+    read(j, "partyId", v.partyId); read(j, "topicId", v.topicId); read(j, "messageId", v.messageId);
+    read(j, "seq", v.seq); read(j, "rev", v.rev); read(j, "emoji", v.emoji); read(j, "userId", v.userId);
+}
+} // namespace
+
+void to_json(json &j, const ReactionAdded &v) { writeReaction(j, v); }
+void from_json(const json &j, ReactionAdded &v) { readReaction(j, v); }
+void to_json(json &j, const ReactionRemoved &v) { writeReaction(j, v); }
+void from_json(const json &j, ReactionRemoved &v) { readReaction(j, v); }
+
+void to_json(json &j, const PinChanged &v) { j = {{"message", v.message}, {"pinnedCount", v.pinnedCount}}; }
+void from_json(const json &j, PinChanged &v) { read(j, "message", v.message); read(j, "pinnedCount", v.pinnedCount); }
 
 void to_json(json &j, const PresenceUpdated &v) { j = {{"userId", v.userId}, {"status", presenceName(v.status)}}; }
 void from_json(const json &j, PresenceUpdated &v) { read(j, "userId", v.userId); read(j, "status", v.status); }

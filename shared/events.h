@@ -30,6 +30,30 @@ struct TopicsReordered { static constexpr const char *kName = "topic.reordered";
 struct MessageCreated { static constexpr const char *kName = "message.created"; Message message; };
 struct MessageUpdated { static constexpr const char *kName = "message.updated"; Message message; };
 struct MessageDeleted { static constexpr const char *kName = "message.deleted"; Message message; };
+// One reaction added or taken away: the message's rev moves to `rev` (a client that holds a
+// newer rev of the message already has it).
+struct ReactionAdded {
+    static constexpr const char *kName = "reaction.added";
+    std::string partyId;
+    std::string topicId;
+    std::string messageId;
+    std::int64_t seq = 0;
+    std::int64_t rev = 0;
+    std::string emoji;
+    std::string userId;
+};
+struct ReactionRemoved {
+    static constexpr const char *kName = "reaction.removed";
+    std::string partyId;
+    std::string topicId;
+    std::string messageId;
+    std::int64_t seq = 0;
+    std::int64_t rev = 0;
+    std::string emoji;
+    std::string userId;
+};
+// A message pinned or unpinned (message.pinnedAt says which), and how many the topic now has.
+struct PinChanged { static constexpr const char *kName = "pin.changed"; Message message; int pinnedCount = 0; };
 
 // To everyone who shares a party with the person. Not stored: presence is live state.
 struct PresenceUpdated { static constexpr const char *kName = "presence.updated"; std::string userId; Presence status = Presence::Offline; };
@@ -42,7 +66,8 @@ struct ProfileUpdated { static constexpr const char *kName = "profile.updated"; 
 
 using Event = std::variant<PartyCreated, PartyJoined, PartyUpdated, PartyDeleted, MemberJoined, MemberUpdated,
                            MemberLeft, TopicCreated, TopicUpdated, TopicDeleted, TopicsReordered,
-                           MessageCreated, MessageUpdated, MessageDeleted, PresenceUpdated, Typing,
+                           MessageCreated, MessageUpdated, MessageDeleted, ReactionAdded, ReactionRemoved,
+                           PinChanged, PresenceUpdated, Typing,
                            ReadStateUpdated, ProfileUpdated>;
 
 const char *eventName(const Event &event);

@@ -22,6 +22,15 @@ inline constexpr std::size_t kMaxDisplayNameChars = 64;        // a person's dis
 inline constexpr std::size_t kMaxFeatures = 32;                // feature names in hello
 inline constexpr std::size_t kMaxFeatureNameChars = 64;
 
+// Conversation.
+inline constexpr std::size_t kMaxEmojiBytes = 32;              // one reaction's emoji, as UTF-8
+inline constexpr std::size_t kMaxReactionsPerMessage = 20;     // distinct emoji on one message
+// Reactions one person may add or remove: a burst, then kReactionsPerSecond (per server instance).
+inline constexpr double kReactionBurst = 10.0;
+inline constexpr double kReactionsPerSecond = 5.0;
+inline constexpr std::size_t kMaxPinsPerTopic = 50;
+inline constexpr std::size_t kReplyExcerptChars = 100;         // what a reply quotes of its original
+
 // Invites: codes are 128 random bits in URL-safe base64 (22 characters).
 inline constexpr std::size_t kInviteCodeChars = 22;
 inline constexpr std::int64_t kMinInviteLifetimeSeconds = 60;

@@ -36,7 +36,19 @@ struct Empty {};
 struct History {
     std::string topicId;
     std::vector<Message> messages;   // ascending seq
-    bool hasMore = false;            // more exist beyond this page in the direction asked
+    bool hasMore = false;            // more exist beyond this page in the direction asked (older, for aroundSeq)
+    bool hasNewer = false;           // for aroundSeq: newer messages exist after this page
+};
+
+struct MessageVersions {
+    std::string messageId;
+    std::string authorId;
+    std::vector<MessageVersion> versions;   // earlier texts, oldest first; empty if never edited
+};
+
+struct PinnedMessages {
+    std::string topicId;
+    std::vector<Message> messages;   // the most recently pinned first
 };
 
 struct TopicCatchUp {
@@ -55,7 +67,7 @@ struct RenewedAccess { std::int64_t expiresAt = 0; };   // ms since the epoch
 
 // Every reply a request can have; each request names its own as Request::Reply (requests.h).
 using Reply = std::variant<Empty, Ready, PartyList, PartyReply, JoinedParty, TopicReply, TopicOrder,
-                           MessageReply, History, SyncResult, InviteReply, InviteList,
+                           MessageReply, History, MessageVersions, PinnedMessages, SyncResult, InviteReply, InviteList,
                            InvitePreviewReply, ReadStateReply, ProfileReply, RenewedAccess>;
 
 } // namespace chatterbox::protocol

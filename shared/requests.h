@@ -104,6 +104,7 @@ struct SendMessage {
     std::string topicId;
     std::string clientMsgId;   // UUID made by the client; a retry with the same id is a no-op
     std::string body;
+    std::optional<std::string> replyTo = {};   // the id of a message of the same topic this one answers
 };
 
 struct EditMessage {
@@ -127,7 +128,9 @@ struct GetMessage {
 };
 
 // Keyset pagination on seq: at most `limit` messages before `beforeSeq` (newest first
-// internally, returned oldest first), or after `afterSeq`, or the newest page when neither is given.
+// internally, returned oldest first), or after `afterSeq`, or around `aroundSeq` (that message
+// and about as many before it as after it: where a permalink or a reply's quote jumps to), or
+// the newest page when none is given.
 struct FetchHistory {
     static constexpr const char *kType = "message.history";
     using Reply = History;
@@ -135,6 +138,45 @@ struct FetchHistory {
     std::optional<std::int64_t> beforeSeq;
     std::optional<std::int64_t> afterSeq;
     int limit = 50;
+    std::optional<std::int64_t> aroundSeq = {};
+};
+
+// The earlier texts of an edited message, oldest first (the current one is the message's body).
+struct GetMessageVersions {
+    static constexpr const char *kType = "message.versions";
+    using Reply = MessageVersions;
+    std::string messageId;
+};
+
+// Adds the caller's reaction (one emoji) to a message; adding one that is there already is a no-op.
+struct AddReaction {
+    static constexpr const char *kType = "reaction.add";
+    using Reply = Empty;
+    std::string messageId;
+    std::string emoji;
+};
+
+// Takes the caller's reaction away; taking away one that is not there is a no-op.
+struct RemoveReaction {
+    static constexpr const char *kType = "reaction.remove";
+    using Reply = Empty;
+    std::string messageId;
+    std::string emoji;
+};
+
+// Owners and admins pin messages in a topic, and unpin them.
+struct PinMessage {
+    static constexpr const char *kType = "message.pin";
+    using Reply = MessageReply;
+    std::string messageId;
+    bool pinned = true;   // false unpins
+};
+
+// The pinned messages of a topic, the most recently pinned first.
+struct ListPins {
+    static constexpr const char *kType = "pin.list";
+    using Reply = PinnedMessages;
+    std::string topicId;
 };
 
 // Where a reconnecting client was in one topic.
@@ -221,7 +263,8 @@ struct RenewAccess {
 using Request = std::variant<Hello, ListParties, CreateParty, RenameParty, DeleteParty, LeaveParty,
                              TransferOwnership, SetMemberRole, KickMember, CreateTopic, RenameTopic,
                              DeleteTopic, ReorderTopics, SendMessage, EditMessage, DeleteMessage,
-                             GetMessage, FetchHistory, SyncTopics, CreateInvite, ListInvites, RevokeInvite,
+                             GetMessage, FetchHistory, GetMessageVersions, AddReaction, RemoveReaction,
+                             PinMessage, ListPins, SyncTopics, CreateInvite, ListInvites, RevokeInvite,
                              PreviewInvite, JoinInvite, SetPresence, StartTyping, MarkRead,
                              UpdateProfile, RenewAccess>;
 

@@ -39,7 +39,8 @@ struct Topic {
     std::string name;
     int position = 0;
     std::int64_t lastSeq = 0;   // seq of the newest message; 0 when empty
-    std::int64_t lastRev = 0;   // newest change (post, edit or delete) in the topic
+    std::int64_t lastRev = 0;   // newest change (post, edit, delete, reaction, pin) in the topic
+    int pinnedCount = 0;        // messages pinned in the topic
 };
 
 struct Party {
@@ -49,6 +50,21 @@ struct Party {
     std::int64_t createdAt = 0;
     std::vector<Topic> topics;    // ordered by position
     std::vector<Member> members;
+};
+
+// One emoji on a message and who put it there.
+struct Reaction {
+    std::string emoji;
+    std::vector<std::string> userIds;   // first to react first; the count is their number
+};
+
+// What a reply shows of the message it answers: who wrote it and how it starts.
+struct ReplyPreview {
+    std::string messageId;
+    std::int64_t seq = 0;
+    std::string authorId;
+    std::string excerpt;    // the start of its text (limits::kReplyExcerptChars); empty once deleted
+    bool deleted = false;
 };
 
 struct Message {
@@ -64,6 +80,16 @@ struct Message {
     std::optional<std::int64_t> editedAt;
     bool deleted = false;
     std::vector<std::string> mentions;   // user ids named with @ in the body, resolved when sent
+    std::optional<ReplyPreview> replyTo;   // the message this one answers, in the same topic
+    std::vector<Reaction> reactions;       // in the order each emoji was first used
+    std::optional<std::int64_t> pinnedAt;  // when it was pinned; none when it is not
+    std::string pinnedBy;                  // who pinned it; empty when it is not
+};
+
+// An earlier text of an edited message: what it said until writtenAt's successor replaced it.
+struct MessageVersion {
+    std::string body;
+    std::int64_t writtenAt = 0;   // when this text was written (sent, or the edit that made it)
 };
 
 // Where one person is in one topic.

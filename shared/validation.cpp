@@ -152,6 +152,8 @@ struct Validator {
     {
         if (auto e = checkId(r.topicId, "topicId")) return e;
         if (auto e = checkId(r.clientMsgId, "clientMsgId")) return e;
+        if (r.replyTo)
+            if (auto e = checkId(*r.replyTo, "replyTo")) return e;
         return checkBody(r.body);
     }
     std::optional<Error> operator()(EditMessage &r) const
@@ -164,14 +166,27 @@ struct Validator {
     std::optional<Error> operator()(FetchHistory &r) const
     {
         if (auto e = checkId(r.topicId, "topicId")) return e;
-        if (r.beforeSeq && r.afterSeq)
-            return invalid("give beforeSeq or afterSeq, not both");
-        if ((r.beforeSeq && *r.beforeSeq < 1) || (r.afterSeq && *r.afterSeq < 0))
+        if (int(r.beforeSeq.has_value()) + int(r.afterSeq.has_value()) + int(r.aroundSeq.has_value()) > 1)
+            return invalid("give one of beforeSeq, afterSeq and aroundSeq, not several");
+        if ((r.beforeSeq && *r.beforeSeq < 1) || (r.afterSeq && *r.afterSeq < 0) || (r.aroundSeq && *r.aroundSeq < 1))
             return invalid("seq out of range");
         if (r.limit < 1 || r.limit > limits::kMaxHistoryPage)
             return invalid("limit must be between 1 and " + std::to_string(limits::kMaxHistoryPage));
         return std::nullopt;
     }
+    std::optional<Error> operator()(GetMessageVersions &r) const { return checkId(r.messageId, "messageId"); }
+    std::optional<Error> operator()(AddReaction &r) const
+    {
+        if (auto e = checkId(r.messageId, "messageId")) return e;
+        return checkEmoji(r.emoji);
+    }
+    std::optional<Error> operator()(RemoveReaction &r) const
+    {
+        if (auto e = checkId(r.messageId, "messageId")) return e;
+        return checkEmoji(r.emoji);
+    }
+    std::optional<Error> operator()(PinMessage &r) const { return checkId(r.messageId, "messageId"); }
+    std::optional<Error> operator()(ListPins &r) const { return checkId(r.topicId, "topicId"); }
     std::optional<Error> operator()(SyncTopics &r) const
     {
         if (r.topics.size() > limits::kMaxSyncTopics)
@@ -356,6 +371,29 @@ std::optional<Error> checkBody(std::string_view body)
         return invalid("body must not contain NUL or control characters");
     if (count > limits::kMaxBodyChars)
         return invalid("body is longer than " + std::to_string(limits::kMaxBodyChars) + " characters");
+    return std::nullopt;
+}
+
+std::optional<Error> checkEmoji(std::string_view emoji)
+{
+    if (emoji.empty() || emoji.size() > limits::kMaxEmojiBytes)
+        return invalid("emoji must be 1 to " + std::to_string(limits::kMaxEmojiBytes) + " bytes");
+    if (!isValidUtf8(emoji))
+        return invalid("emoji is not valid UTF-8");
+    bool pictograph = false;
+    bool text = false;
+    forEachCodePoint(emoji, [&](char32_t c) {
+        // Keycap bases (0-9, # and *) are ASCII; every other ASCII character, white space or
+        // control character makes it text.
+        const bool keycapBase = (c >= '0' && c <= '9') || c == '#' || c == '*';
+        if ((c < 0xa9 && !keycapBase) || isWhiteSpace(c) || isControl(c, false))
+            text = true;
+        if (c >= 0xa9 && c != 0x200d && !(c >= 0xfe00 && c <= 0xfe0f))
+            pictograph = true;
+        return true;
+    });
+    if (text || !pictograph)
+        return invalid("emoji must be one emoji, not text");
     return std::nullopt;
 }
 

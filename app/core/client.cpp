@@ -161,6 +161,62 @@ void Client::getMessage(const QString &messageId, Callback<protocol::MessageRepl
     m_connection.call(protocol::GetMessage{utf8(messageId)}, std::move(done));
 }
 
+void Client::messageVersions(const QString &messageId, Callback<protocol::MessageVersions> done)
+{
+    m_connection.call(protocol::GetMessageVersions{utf8(messageId)}, std::move(done));
+}
+
+void Client::addReaction(const QString &messageId, const QString &emoji, Callback<protocol::Empty> done)
+{
+    m_connection.call(protocol::AddReaction{utf8(messageId), utf8(emoji)}, std::move(done));
+}
+
+void Client::removeReaction(const QString &messageId, const QString &emoji, Callback<protocol::Empty> done)
+{
+    m_connection.call(protocol::RemoveReaction{utf8(messageId), utf8(emoji)}, std::move(done));
+}
+
+void Client::toggleReaction(const QString &topicId, const QString &messageId, const QString &emoji, Callback<protocol::Empty> done)
+{
+    bool mine = false;
+    if (const auto *m = m_store.loadedMessage(utf8(topicId), utf8(messageId))) {
+        for (const auto &r : m->reactions) {
+            if (r.emoji == utf8(emoji))
+                mine = std::find(r.userIds.begin(), r.userIds.end(), m_store.me().id) != r.userIds.end();
+        }
+    }
+    if (mine)
+        removeReaction(messageId, emoji, std::move(done));
+    else
+        addReaction(messageId, emoji, std::move(done));
+}
+
+void Client::pinMessage(const QString &messageId, bool pinned, Callback<protocol::MessageReply> done)
+{
+    m_connection.call(protocol::PinMessage{utf8(messageId), pinned}, std::move(done));
+}
+
+void Client::listPins(const QString &topicId, Callback<protocol::PinnedMessages> done)
+{
+    m_connection.call(protocol::ListPins{utf8(topicId)}, std::move(done));
+}
+
+void Client::showMessage(const QString &topicId, std::int64_t seq)
+{
+    const auto *topic = m_store.topic(utf8(topicId));
+    if (!topic || seq < 1 || seq > topic->lastSeq)
+        return Q_EMIT messageNotFound(tr("That message is not there, or you are not in its party."));
+    if (currentPartyId() != QString::fromStdString(topic->partyId))
+        showParty(QString::fromStdString(topic->partyId));
+    if (currentTopicId() != topicId)
+        showTopic(topicId);
+    m_connection.loadAround(topicId, seq, [this, topicId, seq](bool ok) {
+        if (!ok)
+            return Q_EMIT messageNotFound(tr("That message could not be loaded."));
+        Q_EMIT messageShown(topicId, seq);
+    });
+}
+
 void Client::startTyping(const QString &topicId)
 {
     m_connection.call(protocol::StartTyping{utf8(topicId)});
@@ -197,9 +253,9 @@ void Client::setDisplayName(const QString &name, Callback<protocol::ProfileReply
     m_connection.call(protocol::UpdateProfile{utf8(name), std::nullopt}, std::move(done));
 }
 
-void Client::send(const QString &topicId, const QString &body)
+void Client::send(const QString &topicId, const QString &body, const QString &replyTo)
 {
-    m_outbox.add(topicId, body);
+    m_outbox.add(topicId, body, replyTo);
 }
 
 void Client::markRead(const QString &topicId)

@@ -72,6 +72,18 @@ public:
     void deleteMessage(const QString &messageId, Callback<protocol::MessageReply> done = {});
     // One message by id, wherever it is in history (for permalinks and reply quotes).
     void getMessage(const QString &messageId, Callback<protocol::MessageReply> done);
+    // The earlier texts of an edited message, for "(edited)".
+    void messageVersions(const QString &messageId, Callback<protocol::MessageVersions> done);
+    // Adds the person's reaction, or takes it away when it is there (clicking a reaction).
+    void toggleReaction(const QString &topicId, const QString &messageId, const QString &emoji, Callback<protocol::Empty> done = {});
+    void addReaction(const QString &messageId, const QString &emoji, Callback<protocol::Empty> done = {});
+    void removeReaction(const QString &messageId, const QString &emoji, Callback<protocol::Empty> done = {});
+    // Owners and admins pin and unpin messages; the pinned ones of a topic, newest pin first.
+    void pinMessage(const QString &messageId, bool pinned, Callback<protocol::MessageReply> done = {});
+    void listPins(const QString &topicId, Callback<protocol::PinnedMessages> done);
+    // Shows the topic with the message at seq loaded (the page around it if it was not), and
+    // says so with messageShown(topicId, seq) for the view to scroll to it and highlight it.
+    void showMessage(const QString &topicId, std::int64_t seq);
     void startTyping(const QString &topicId);
     // After Connection::topicLoadFailed: loads or catches up the topic again.
     void retryTopic(const QString &topicId) { m_connection.retryTopic(topicId); }
@@ -84,8 +96,9 @@ public:
     void joinInvite(const QString &code, Callback<protocol::JoinedParty> done = {});
     void setDisplayName(const QString &name, Callback<protocol::ProfileReply> done = {});
 
-    // Sends a message through the outbox: it shows at once as pending.
-    void send(const QString &topicId, const QString &body);
+    // Sends a message through the outbox: it shows at once as pending. replyTo: the id of the
+    // message of the same topic it answers, or empty.
+    void send(const QString &topicId, const QString &body, const QString &replyTo = {});
     // Tells the server the person has read the topic up to its newest message.
     void markRead(const QString &topicId);
     // Ends the sign-in and forgets what this account showed.
@@ -94,6 +107,10 @@ public:
 Q_SIGNALS:
     void currentPartyChanged(const QString &partyId);
     void currentTopicChanged(const QString &topicId);
+    // The message showMessage() asked for is loaded in the current topic: scroll to it.
+    void messageShown(const QString &topicId, qint64 seq);
+    // It could not be shown: not there, or not visible to this person (the same answer).
+    void messageNotFound(const QString &problem);
 
 private:
     QNetworkAccessManager m_network;

@@ -205,8 +205,15 @@ void Connection::sync(const std::vector<protocol::SyncPosition> &positions)
         const protocol::SyncResult &caughtUp = answer.value();
         std::vector<protocol::SyncPosition> more;
         for (const auto &t : caughtUp.topics) {
+            // A window that ends before the present needs its own changes, not every newer
+            // message: once the reply has gone past its end, it has them.
+            const auto *window = m_store.messages(t.topicId);
+            const bool pastWindow = window && window->hasNewer && !window->messages.empty()
+                                    && std::any_of(t.messages.begin(), t.messages.end(), [&](const auto &m) {
+                                           return m.seq > window->messages.back().seq;
+                                       });
             m_store.applyCatchUp(t);
-            if (t.hasMore) {
+            if (t.hasMore && !pastWindow) {
                 // A long absence, or a reply full: go on from the newest seq and rev now held.
                 const auto asked = std::find_if(stillThere.begin(), stillThere.end(),
                                                 [&](const auto &p) { return p.topicId == t.topicId; });
@@ -234,7 +241,10 @@ void Connection::sendEntry(const QString &clientMsgId)
         if (e.clientMsgId != clientMsgId || e.failed)
             continue;
         m_inFlight.insert(clientMsgId);
-        call(protocol::SendMessage{e.topicId.toStdString(), clientMsgId.toStdString(), e.body.toStdString()},
+        std::optional<std::string> replyTo;
+        if (!e.replyTo.isEmpty())
+            replyTo = e.replyTo.toStdString();
+        call(protocol::SendMessage{e.topicId.toStdString(), clientMsgId.toStdString(), e.body.toStdString(), replyTo},
                 [this, clientMsgId](const protocol::Result<protocol::MessageReply> &answer) {
                     m_inFlight.remove(clientMsgId);
                     // Stored, even if this app cannot read the reply: sending again would only
@@ -335,6 +345,68 @@ void Connection::loadOlder(const QString &topicId, std::function<void(bool)> don
                     m_store.applyHistory(answer.value(), true);
                 else if (m_ready)
                     Q_EMIT topicLoadFailed(topicId, tr("Could not load older messages: %1").arg(QString::fromStdString(answer.error().message)));
+                if (done)
+                    done(answer.ok());
+            });
+}
+
+void Connection::loadNewer(const QString &topicId, std::function<void(bool)> done)
+{
+    const auto *loaded = m_store.messages(topicId.toStdString());
+    if (!loaded || !loaded->loaded || loaded->messages.empty() || !loaded->hasNewer) {
+        if (done)
+            done(false);
+        return;
+    }
+    call(protocol::FetchHistory{topicId.toStdString(), std::nullopt, loaded->messages.back().seq, limits::kDefaultHistoryPage},
+            [this, topicId, done](const protocol::Result<protocol::History> &answer) {
+                if (answer)
+                    m_store.applyNewer(answer.value());
+                else if (m_ready)
+                    Q_EMIT topicLoadFailed(topicId, tr("Could not load newer messages: %1").arg(QString::fromStdString(answer.error().message)));
+                if (done)
+                    done(answer.ok());
+            });
+}
+
+void Connection::loadAround(const QString &topicId, std::int64_t seq, std::function<void(bool)> done)
+{
+    const auto *loaded = m_store.messages(topicId.toStdString());
+    if (loaded && loaded->loaded && !loaded->messages.empty() && seq >= loaded->messages.front().seq
+        && seq <= loaded->messages.back().seq) {
+        if (done)
+            done(true);   // there already
+        return;
+    }
+    protocol::FetchHistory around{topicId.toStdString(), std::nullopt, std::nullopt, limits::kDefaultHistoryPage, seq};
+    call(std::move(around), [this, topicId, done](const protocol::Result<protocol::History> &answer) {
+        if (answer)
+            m_store.applyAround(answer.value());
+        else if (m_ready)
+            Q_EMIT topicLoadFailed(topicId, tr("Could not load the messages: %1").arg(QString::fromStdString(answer.error().message)));
+        if (done)
+            done(answer.ok());
+    });
+}
+
+void Connection::loadLatest(const QString &topicId, std::function<void(bool)> done)
+{
+    const auto *loaded = m_store.messages(topicId.toStdString());
+    if (!loaded || !loaded->loaded || !loaded->hasNewer) {
+        openTopic(topicId);
+        if (done)
+            done(true);
+        return;
+    }
+    call(protocol::FetchHistory{topicId.toStdString(), std::nullopt, std::nullopt, limits::kDefaultHistoryPage},
+            [this, topicId, done](const protocol::Result<protocol::History> &answer) {
+                if (answer) {
+                    protocol::History page = answer.value();
+                    page.hasNewer = false;
+                    m_store.applyAround(page);
+                } else if (m_ready) {
+                    Q_EMIT topicLoadFailed(topicId, tr("Could not load the messages: %1").arg(QString::fromStdString(answer.error().message)));
+                }
                 if (done)
                     done(answer.ok());
             });

@@ -101,6 +101,13 @@ public:
     }
     // Pages older history into the store; done(true) when a page arrived.
     void loadOlder(const QString &topicId, std::function<void(bool)> done = {});
+    // Pages newer history into a window that ends before the present (Store hasNewer).
+    void loadNewer(const QString &topicId, std::function<void(bool)> done = {});
+    // Makes sure the message at seq is loaded: when it is outside the window, the window
+    // becomes the page around it. done(true) once it is in.
+    void loadAround(const QString &topicId, std::int64_t seq, std::function<void(bool)> done = {});
+    // Back to the newest page, for a window that ends before the present.
+    void loadLatest(const QString &topicId, std::function<void(bool)> done = {});
     // Loads the newest page of a topic the first time it is opened.
     void openTopic(const QString &topicId);
     // After topicLoadFailed: loads the topic if it is not loaded, or catches it up if it is.

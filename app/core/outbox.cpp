@@ -24,12 +24,13 @@ int Outbox::indexOf(const QString &clientMsgId) const
     return -1;
 }
 
-QString Outbox::add(const QString &topicId, const QString &body)
+QString Outbox::add(const QString &topicId, const QString &body, const QString &replyTo)
 {
     Entry e;
     e.clientMsgId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     e.topicId = topicId;
     e.body = body;
+    e.replyTo = replyTo;
     e.createdAt = QDateTime::currentDateTimeUtc();
     m_entries.append(e);
     save();
@@ -104,7 +105,8 @@ void Outbox::save() const
     QJsonArray array;
     for (const auto &e : m_entries) {
         array.append(QJsonObject{{QStringLiteral("clientMsgId"), e.clientMsgId}, {QStringLiteral("topicId"), e.topicId},
-                                 {QStringLiteral("body"), e.body}, {QStringLiteral("createdAt"), e.createdAt.toString(Qt::ISODateWithMs)},
+                                 {QStringLiteral("body"), e.body}, {QStringLiteral("replyTo"), e.replyTo},
+                                 {QStringLiteral("createdAt"), e.createdAt.toString(Qt::ISODateWithMs)},
                                  {QStringLiteral("failed"), e.failed}, {QStringLiteral("error"), e.error}});
     }
     QDir().mkpath(QFileInfo(m_path).absolutePath());
@@ -131,6 +133,7 @@ void Outbox::load()
         e.clientMsgId = o.value(QStringLiteral("clientMsgId")).toString();
         e.topicId = o.value(QStringLiteral("topicId")).toString();
         e.body = o.value(QStringLiteral("body")).toString();
+        e.replyTo = o.value(QStringLiteral("replyTo")).toString();
         e.createdAt = QDateTime::fromString(o.value(QStringLiteral("createdAt")).toString(), Qt::ISODateWithMs);
         e.failed = o.value(QStringLiteral("failed")).toBool();
         e.error = o.value(QStringLiteral("error")).toString();

@@ -20,6 +20,7 @@ public:
         QString clientMsgId;
         QString topicId;
         QString body;
+        QString replyTo;   // the id of the message it answers; empty when none
         QDateTime createdAt;
         bool failed = false;
         QString error;
@@ -28,8 +29,8 @@ public:
     // storagePath: a file the outbox keeps itself in; empty keeps it in memory only.
     explicit Outbox(QString storagePath, QObject *parent = nullptr);
 
-    // Adds a message; returns its client id.
-    QString add(const QString &topicId, const QString &body);
+    // Adds a message (an answer to replyTo, when given); returns its client id.
+    QString add(const QString &topicId, const QString &body, const QString &replyTo = {});
     const QList<Entry> &entries() const { return m_entries; }
     QList<Entry> entriesFor(const QString &topicId) const;
     QList<Entry> pending() const;

@@ -143,7 +143,7 @@ void Store::upsertMessage(const Message &message, std::vector<std::string> &gaps
     TopicMessages &tm = found->second;
     tm.lastRev = std::max(tm.lastRev, message.rev);
     const QString topicId = q(message.topicId);
-    if (tm.messages.empty() || message.seq == tm.messages.back().seq + 1) {
+    if ((tm.messages.empty() || message.seq == tm.messages.back().seq + 1) && !tm.hasNewer) {
         if (tm.messages.empty() && message.seq != 1 && tm.hasOlder == false)
             tm.hasOlder = true;
         Q_EMIT messagesAboutToBeAppended(topicId, 1);
@@ -152,7 +152,8 @@ void Store::upsertMessage(const Message &message, std::vector<std::string> &gaps
         return;
     }
     if (message.seq > tm.messages.back().seq + 1) {
-        gaps.push_back(message.topicId);
+        if (!tm.hasNewer)   // past a window that ends before the present: not kept, not a gap
+            gaps.push_back(message.topicId);
         return;
     }
     if (message.seq < tm.messages.front().seq)
@@ -296,6 +297,71 @@ void Store::applyChangedMessage(const Message &message, Gaps &gaps)
 void Store::apply(const MessageUpdated &e, Gaps &gaps) { applyChangedMessage(e.message, gaps); }
 void Store::apply(const MessageDeleted &e, Gaps &gaps) { applyChangedMessage(e.message, gaps); }
 
+Message *Store::messageToChange(const std::string &topicId, std::int64_t seq, std::int64_t rev, int &index)
+{
+    if (auto *t = mutableTopic(topicId))
+        t->lastRev = std::max(t->lastRev, rev);
+    auto found = m_messages.find(topicId);
+    if (found == m_messages.end() || found->second.messages.empty())
+        return nullptr;
+    TopicMessages &tm = found->second;
+    tm.lastRev = std::max(tm.lastRev, rev);
+    if (seq < tm.messages.front().seq || seq > tm.messages.back().seq)
+        return nullptr;
+    index = static_cast<int>(seq - tm.messages.front().seq);
+    Message &m = tm.messages[static_cast<std::size_t>(index)];
+    // A reply or a sync that brought the message at this rev or later has the change already.
+    if (m.rev >= rev)
+        return nullptr;
+    return &m;
+}
+
+void Store::changeReaction(const std::string &topicId, std::int64_t seq, std::int64_t rev, const std::string &emoji,
+                           const std::string &userId, bool added)
+{
+    int index = 0;
+    Message *m = messageToChange(topicId, seq, rev, index);
+    if (!m)
+        return;
+    m->rev = rev;
+    auto reaction = std::find_if(m->reactions.begin(), m->reactions.end(), [&](const auto &r) { return r.emoji == emoji; });
+    if (added) {
+        if (reaction == m->reactions.end())
+            reaction = m->reactions.insert(m->reactions.end(), protocol::Reaction{emoji, {}});
+        if (std::find(reaction->userIds.begin(), reaction->userIds.end(), userId) == reaction->userIds.end())
+            reaction->userIds.push_back(userId);
+    } else if (reaction != m->reactions.end()) {
+        reaction->userIds.erase(std::remove(reaction->userIds.begin(), reaction->userIds.end(), userId), reaction->userIds.end());
+        if (reaction->userIds.empty())
+            m->reactions.erase(reaction);
+    }
+    Q_EMIT messageChanged(q(topicId), index);
+}
+
+void Store::apply(const ReactionAdded &e, Gaps &) { changeReaction(e.topicId, e.seq, e.rev, e.emoji, e.userId, true); }
+void Store::apply(const ReactionRemoved &e, Gaps &) { changeReaction(e.topicId, e.seq, e.rev, e.emoji, e.userId, false); }
+
+void Store::apply(const PinChanged &e, Gaps &gaps)
+{
+    if (auto *t = mutableTopic(e.message.topicId)) {
+        t->pinnedCount = e.pinnedCount;
+        Q_EMIT topicsChanged(q(t->partyId));
+    }
+    applyChangedMessage(e.message, gaps);
+}
+
+const Message *Store::loadedMessage(const std::string &topicId, const std::string &messageId) const
+{
+    const auto *tm = messages(topicId);
+    if (!tm)
+        return nullptr;
+    for (const auto &m : tm->messages) {
+        if (m.id == messageId)
+            return &m;
+    }
+    return nullptr;
+}
+
 void Store::apply(const PresenceUpdated &e, Gaps &)
 {
     if (e.status == Presence::Offline)
@@ -340,6 +406,7 @@ void Store::applyHistory(const History &page, bool older)
         Q_EMIT messagesAboutToBeReset(topicId);
         tm.loaded = true;
         tm.messages = page.messages;
+        tm.hasNewer = false;
         tm.hasOlder = older ? page.hasMore : (!page.messages.empty() && page.messages.front().seq > 1);
         Q_EMIT messagesReset(topicId);
         return;
@@ -363,6 +430,45 @@ void Store::applyHistory(const History &page, bool older)
         TopicCatchUp catchUp{page.topicId, page.messages, page.hasMore};
         applyCatchUp(catchUp);
     }
+}
+
+void Store::applyAround(const History &page)
+{
+    if (!topic(page.topicId))
+        return;
+    TopicMessages &tm = m_messages[page.topicId];
+    const QString topicId = q(page.topicId);
+    Q_EMIT messagesAboutToBeReset(topicId);
+    tm.loaded = true;
+    tm.messages = page.messages;
+    tm.hasOlder = page.hasMore;
+    tm.hasNewer = page.hasNewer;
+    for (const auto &m : page.messages)
+        tm.lastRev = std::max(tm.lastRev, m.rev);
+    Q_EMIT messagesReset(topicId);
+}
+
+void Store::applyNewer(const History &page)
+{
+    auto found = m_messages.find(page.topicId);
+    if (found == m_messages.end() || !found->second.loaded || found->second.messages.empty())
+        return;
+    TopicMessages &tm = found->second;
+    // Only the part that joins up with the window's end.
+    std::vector<Message> after;
+    for (const auto &m : page.messages) {
+        if (m.seq == tm.messages.back().seq + 1 + static_cast<std::int64_t>(after.size()))
+            after.push_back(m);
+    }
+    tm.hasNewer = page.hasMore;
+    if (!after.empty()) {
+        const QString topicId = q(page.topicId);
+        Q_EMIT messagesAboutToBeAppended(topicId, static_cast<int>(after.size()));
+        tm.messages.insert(tm.messages.end(), after.begin(), after.end());
+        Q_EMIT messagesAppended(topicId, static_cast<int>(after.size()));
+    }
+    for (const auto &m : page.messages)
+        tm.lastRev = std::max(tm.lastRev, m.rev);
 }
 
 void Store::applyCatchUp(const TopicCatchUp &catchUp)

@@ -26,6 +26,10 @@ public:
     struct TopicMessages {
         std::vector<protocol::Message> messages;   // ascending seq, no gaps
         bool hasOlder = true;                       // more before messages.front()
+        // More after messages.back(): the window was opened around an older message (a
+        // permalink, a reply's original) and does not reach the newest yet. Live messages
+        // past it are not kept; paging newer (or jumping to the present) brings them.
+        bool hasNewer = false;
         bool loaded = false;                        // ever opened (history fetched)
         std::int64_t lastRev = 0;                   // newest change applied
     };
@@ -48,6 +52,12 @@ public:
     // Returns the topics where a gap was noticed (a seq skipped): they need a sync.
     std::vector<std::string> applyEvent(const protocol::Event &event);
     void applyHistory(const protocol::History &page, bool older);
+    // A page around one message (message.history aroundSeq): the window becomes that page.
+    void applyAround(const protocol::History &page);
+    // A page after the window (message.history afterSeq, paging towards the present).
+    void applyNewer(const protocol::History &page);
+    // The message with this id in the topic's loaded window, or null.
+    const protocol::Message *loadedMessage(const std::string &topicId, const std::string &messageId) const;
     void applyCatchUp(const protocol::TopicCatchUp &catchUp);
     void applyJoined(const protocol::Party &party);
     void clear();
@@ -89,12 +99,20 @@ private:
     void apply(const protocol::MessageCreated &e, Gaps &gaps);
     void apply(const protocol::MessageUpdated &e, Gaps &gaps);
     void apply(const protocol::MessageDeleted &e, Gaps &gaps);
+    void apply(const protocol::ReactionAdded &e, Gaps &gaps);
+    void apply(const protocol::ReactionRemoved &e, Gaps &gaps);
+    void apply(const protocol::PinChanged &e, Gaps &gaps);
     void apply(const protocol::PresenceUpdated &e, Gaps &gaps);
     void apply(const protocol::Typing &e, Gaps &gaps);
     void apply(const protocol::ReadStateUpdated &e, Gaps &gaps);
     void apply(const protocol::ProfileUpdated &e, Gaps &gaps);
     void upsertMember(const std::string &partyId, const protocol::Member &member);
     void applyChangedMessage(const protocol::Message &message, Gaps &gaps);
+    // The loaded message at seq, for an event that changes part of it at rev; null when it is
+    // not loaded or already holds that change.
+    protocol::Message *messageToChange(const std::string &topicId, std::int64_t seq, std::int64_t rev, int &index);
+    void changeReaction(const std::string &topicId, std::int64_t seq, std::int64_t rev, const std::string &emoji,
+                        const std::string &userId, bool added);
 
     protocol::Party *mutableParty(const std::string &partyId);
     protocol::Topic *mutableTopic(const std::string &topicId);

@@ -22,6 +22,9 @@ AnswerTo<protocol::ListParties> listParties(Tx &tx, const RequestContext &ctx, c
 AnswerTo<protocol::FetchHistory> fetchHistory(Tx &tx, const RequestContext &ctx, const protocol::FetchHistory &request);
 // A message of a party the caller is in; a deleted one as its tombstone.
 AnswerTo<protocol::GetMessage> getMessage(Tx &tx, const RequestContext &ctx, const protocol::GetMessage &request);
+// The earlier texts of a message the caller can see; none once it is deleted.
+AnswerTo<protocol::GetMessageVersions> getMessageVersions(Tx &tx, const RequestContext &ctx, const protocol::GetMessageVersions &request);
+AnswerTo<protocol::ListPins> listPins(Tx &tx, const RequestContext &ctx, const protocol::ListPins &request);
 AnswerTo<protocol::SyncTopics> syncTopics(Tx &tx, const RequestContext &ctx, const protocol::SyncTopics &request);
 AnswerTo<protocol::ListInvites> listInvites(Tx &tx, const RequestContext &ctx, const protocol::ListInvites &request);
 AnswerTo<protocol::PreviewInvite> previewInvite(Tx &tx, const RequestContext &ctx, const protocol::PreviewInvite &request);
@@ -49,6 +52,11 @@ struct SendRequest {
 std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vector<const SendRequest *> &sends);
 AnswerTo<protocol::EditMessage> editMessage(Tx &tx, const RequestContext &ctx, const protocol::EditMessage &request);
 AnswerTo<protocol::DeleteMessage> deleteMessage(Tx &tx, const RequestContext &ctx, const protocol::DeleteMessage &request);
+// Any member reacts; at most kMaxReactionsPerMessage distinct emoji on a message.
+AnswerTo<protocol::AddReaction> addReaction(Tx &tx, const RequestContext &ctx, const protocol::AddReaction &request);
+AnswerTo<protocol::RemoveReaction> removeReaction(Tx &tx, const RequestContext &ctx, const protocol::RemoveReaction &request);
+// Owners and admins; at most kMaxPinsPerTopic pinned in a topic.
+AnswerTo<protocol::PinMessage> pinMessage(Tx &tx, const RequestContext &ctx, const protocol::PinMessage &request);
 AnswerTo<protocol::CreateInvite> createInvite(Tx &tx, const RequestContext &ctx, const protocol::CreateInvite &request);
 AnswerTo<protocol::RevokeInvite> revokeInvite(Tx &tx, const RequestContext &ctx, const protocol::RevokeInvite &request);
 AnswerTo<protocol::JoinInvite> joinInvite(Tx &tx, const RequestContext &ctx, const protocol::JoinInvite &request);

@@ -60,15 +60,19 @@ std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vec
     nlohmann::json requests = nlohmann::json::array();
     for (std::size_t n = 0; n < sends.size(); ++n)
         requests.push_back({{"n", n}, {"topic_id", sends[n]->request.topicId}, {"author_id", sends[n]->context.userId},
-                            {"client_msg_id", sends[n]->request.clientMsgId}, {"body", sends[n]->request.body}});
+                            {"client_msg_id", sends[n]->request.clientMsgId}, {"body", sends[n]->request.body},
+                            {"reply_to", sends[n]->request.replyTo ? nlohmann::json(*sends[n]->request.replyTo) : nlohmann::json()}});
     const auto rows = queries::prepared(tx, "send_messages",
         std::string("WITH req AS (SELECT * FROM jsonb_to_recordset($1::jsonb)"
-                    "             AS r(n int, topic_id uuid, author_id uuid, client_msg_id uuid, body text)),"
+                    "             AS r(n int, topic_id uuid, author_id uuid, client_msg_id uuid, body text, reply_to uuid)),"
                     // Each look-up by its whole key, one request at a time (LIMIT keeps the
                     // planner from turning it into a join that scans a party's members).
                     " access AS (SELECT r.n, a.party_id FROM req r CROSS JOIN LATERAL"
                     "            (SELECT t.party_id FROM topics t WHERE t.id = r.topic_id AND EXISTS"
-                    "             (SELECT 1 FROM members mb WHERE mb.party_id = t.party_id AND mb.user_id = r.author_id) LIMIT 1) a),"
+                    "             (SELECT 1 FROM members mb WHERE mb.party_id = t.party_id AND mb.user_id = r.author_id)"
+                    // A reply answers a message of the same topic.
+                    "             AND (r.reply_to IS NULL OR EXISTS"
+                    "              (SELECT 1 FROM messages o WHERE o.id = r.reply_to AND o.topic_id = r.topic_id)) LIMIT 1) a),"
                     " original AS (SELECT a.n, o.* FROM access a JOIN req r ON r.n = a.n CROSS JOIN LATERAL"
                     "              (SELECT m.*, t.party_id FROM messages m JOIN topics t ON t.id = m.topic_id"
                     "               WHERE m.author_id = r.author_id AND m.client_msg_id = r.client_msg_id LIMIT 1) o),"
@@ -77,8 +81,8 @@ std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vec
                     " c AS (UPDATE topics t SET last_seq = t.last_seq + f.count, last_rev = t.last_rev + f.count"
                     "       FROM (SELECT topic_id, count(*) AS count FROM fresh GROUP BY topic_id) f WHERE t.id = f.topic_id"
                     "       RETURNING t.id, t.last_seq - f.count AS seq0, t.last_rev - f.count AS rev0),"
-                    " ins AS (INSERT INTO messages (topic_id, seq, rev, author_id, client_msg_id, body)"
-                    "         SELECT f.topic_id, c.seq0 + f.k, c.rev0 + f.k, f.author_id, f.client_msg_id, f.body"
+                    " ins AS (INSERT INTO messages (topic_id, seq, rev, author_id, client_msg_id, body, reply_to_id)"
+                    "         SELECT f.topic_id, c.seq0 + f.k, c.rev0 + f.k, f.author_id, f.client_msg_id, f.body, f.reply_to"
                     "         FROM fresh f JOIN c ON c.id = f.topic_id ORDER BY f.n RETURNING *),"
                     " rs AS (INSERT INTO read_states (user_id, topic_id, last_read_seq)"
                     "        SELECT author_id, topic_id, max(seq) FROM ins GROUP BY author_id, topic_id"
@@ -88,7 +92,11 @@ std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vec
               " UNION ALL SELECT m.n, true, m.party_id, " + queries::kMessageColumns + " FROM original m",
         requests.dump());
 
-    std::vector<AnswerTo<protocol::SendMessage>> outcomes(sends.size(), Outcome::fail(ErrorCode::NotFound, "no such topic"));
+    std::vector<AnswerTo<protocol::SendMessage>> outcomes;
+    outcomes.reserve(sends.size());
+    for (const auto *send : sends)
+        outcomes.push_back(Outcome::fail(ErrorCode::NotFound, send->request.replyTo ? "no such topic, or no such message in it to reply to"
+                                                                                    : "no such topic"));
     for (const auto &row : rows) {
         const auto n = row["n"].as<std::size_t>();
         const std::string partyId = row["party_id"].as<std::string>();
@@ -126,6 +134,11 @@ AnswerTo<protocol::EditMessage> editMessage(Tx &tx, const RequestContext &ctx, c
     if (original.body == request.body)
         return Outcome::reply(protocol::MessageReply{original});
     const auto rev = nextRev(tx, original.topicId);
+    // The text being replaced becomes the newest earlier version, dated when it was written.
+    tx.exec_params0("INSERT INTO message_versions (message_id, version, body, written_at)"
+                    " SELECT m.id, coalesce((SELECT max(v.version) FROM message_versions v WHERE v.message_id = m.id), 0) + 1,"
+                    "        m.body, coalesce(m.edited_at, m.created_at) FROM messages m WHERE m.id = $1",
+                    request.messageId);
     tx.exec_params0("UPDATE messages SET body = $2, edited_at = now(), rev = $3 WHERE id = $1",
                     request.messageId, request.body, rev);
     recordMentions(tx, original, request.body);
@@ -147,12 +160,27 @@ AnswerTo<protocol::DeleteMessage> deleteMessage(Tx &tx, const RequestContext &ct
     if (original.deleted)
         return Outcome::reply(protocol::MessageReply{original});
     // The row stays as a tombstone so that seq stays gapless and catch-up can report the delete.
+    // Its text goes everywhere it was kept: earlier versions, the change log's payloads (its
+    // own events and the quotes of replies to it); its reactions and its pin go with it.
     const auto rev = nextRev(tx, original.topicId);
-    tx.exec_params0("UPDATE messages SET body = '', deleted_at = now(), rev = $2 WHERE id = $1", request.messageId, rev);
+    tx.exec_params0("UPDATE messages SET body = '', deleted_at = now(), rev = $2, pinned_at = NULL, pinned_by = NULL"
+                    " WHERE id = $1", request.messageId, rev);
+    tx.exec_params0("DELETE FROM message_versions WHERE message_id = $1", request.messageId);
+    tx.exec_params0("DELETE FROM message_reactions WHERE message_id = $1", request.messageId);
+    tx.exec_params0("UPDATE events SET payload = jsonb_set(jsonb_set(payload, '{message,body}', '\"\"'), '{message,mentions}', '[]')"
+                    " WHERE payload ? 'message' AND (payload->'message'->>'id') = $1", request.messageId);
+    tx.exec_params0("UPDATE events SET payload = jsonb_set(payload, '{message,replyTo,excerpt}', '\"\"')"
+                    " WHERE payload->'message' ? 'replyTo' AND (payload->'message'->'replyTo'->>'messageId') = $1",
+                    request.messageId);
     queries::storeMentions(tx, original, {});
     auto message = reload(tx, request.messageId, original.partyId);
     auto o = Outcome::reply(protocol::MessageReply{message});
-    o.events.push_back({message.partyId, protocol::MessageDeleted{std::move(message)}});
+    o.events.push_back({message.partyId, protocol::MessageDeleted{message}});
+    if (original.pinnedAt) {
+        const int pinned = tx.exec_params1("UPDATE topics SET pinned_count = pinned_count - 1 WHERE id = $1 RETURNING pinned_count",
+                                           original.topicId)[0].as<int>();
+        o.events.push_back({message.partyId, protocol::PinChanged{std::move(message), pinned}});
+    }
     return o;
 }
 

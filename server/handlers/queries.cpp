@@ -1,5 +1,9 @@
 #include "server/handlers/queries.h"
 
+#include "shared/codec.h"
+#include "shared/limits.h"
+
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include <map>
@@ -26,6 +30,7 @@ protocol::Topic topicFromRow(const pqxx::row &r)
     t.position = r["position"].as<int>();
     t.lastSeq = r["last_seq"].as<std::int64_t>();
     t.lastRev = r["last_rev"].as<std::int64_t>();
+    t.pinnedCount = r["pinned_count"].as<int>();
     return t;
 }
 
@@ -40,7 +45,7 @@ protocol::Member memberFromRow(const pqxx::row &r)
     return m;
 }
 
-constexpr const char *kTopicColumns = "t.id, t.party_id, t.name, t.position, t.last_seq, t.last_rev";
+constexpr const char *kTopicColumns = "t.id, t.party_id, t.name, t.position, t.last_seq, t.last_rev, t.pinned_count";
 constexpr const char *kMemberColumns =
     "mb.party_id, mb.user_id, u.display_name, u.avatar_url, mb.role, " CHATTERBOX_MS("mb.joined_at") " AS joined_ms";
 
@@ -52,7 +57,18 @@ const char *const kMessageColumns =
     CHATTERBOX_MS("m.edited_at") " AS edited_ms, "
     "m.deleted_at IS NOT NULL AS deleted, "
     "(SELECT string_agg(mm.user_id::text, ',' ORDER BY mm.user_id) FROM message_mentions mm"
-    " WHERE mm.message_id = m.id) AS mentions";
+    " WHERE mm.message_id = m.id) AS mentions, "
+    // The quoted original, by its primary key; its text only while it is not deleted.
+    "(SELECT json_build_object('messageId', o.id, 'seq', o.seq, 'authorId', o.author_id,"
+    " 'excerpt', CASE WHEN o.deleted_at IS NULL THEN left(o.body, 100) ELSE '' END,"
+    " 'deleted', o.deleted_at IS NOT NULL)::text FROM messages o WHERE o.id = m.reply_to_id) AS reply_to, "
+    // Each emoji once, in the order it was first used, with who used it, first first.
+    "(SELECT json_agg(json_build_object('emoji', x.emoji, 'userIds', x.users) ORDER BY x.first, x.emoji)::text"
+    " FROM (SELECT r.emoji, array_agg(r.user_id ORDER BY r.created_at, r.user_id) AS users, min(r.created_at) AS first"
+    "       FROM message_reactions r WHERE r.message_id = m.id GROUP BY r.emoji) x) AS reactions, "
+    CHATTERBOX_MS("m.pinned_at") " AS pinned_ms, m.pinned_by";
+
+static_assert(limits::kReplyExcerptChars == 100, "kMessageColumns quotes left(o.body, 100)");
 
 protocol::Message messageFromRow(const pqxx::row &r, const std::string &partyId)
 {
@@ -76,6 +92,15 @@ protocol::Message messageFromRow(const pqxx::row &r, const std::string &partyId)
             m.mentions.push_back(all.substr(start, comma - start));
             start = comma + 1;
         }
+    }
+    // Built by PostgreSQL from our own columns; a row that does not parse is a bug, not input.
+    if (!r["reply_to"].is_null())
+        m.replyTo = nlohmann::json::parse(r["reply_to"].c_str()).get<protocol::ReplyPreview>();
+    if (!r["reactions"].is_null())
+        m.reactions = nlohmann::json::parse(r["reactions"].c_str()).get<std::vector<protocol::Reaction>>();
+    if (!r["pinned_ms"].is_null()) {
+        m.pinnedAt = r["pinned_ms"].as<std::int64_t>();
+        m.pinnedBy = r["pinned_by"].is_null() ? std::string() : r["pinned_by"].as<std::string>();
     }
     return m;
 }

@@ -54,6 +54,33 @@ bool keepWhatFits(std::vector<protocol::Message> &messages, std::size_t &budget,
     return all;
 }
 
+// The message at aroundSeq (or the first after it) with half a page before it and the rest after.
+protocol::History historyAround(Tx &tx, const protocol::FetchHistory &request, const std::string &partyId)
+{
+    const std::string select = std::string("SELECT ") + queries::kMessageColumns + " FROM messages m WHERE m.topic_id = $1";
+    const int before = request.limit / 2;
+    const int after = request.limit - before;
+    auto older = messages(queries::prepared(tx, "history_before", select + " AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3",
+                                            request.topicId, *request.aroundSeq, before + 1),
+                          partyId);
+    auto newer = messages(queries::prepared(tx, "history_from", select + " AND m.seq >= $2 ORDER BY m.seq ASC LIMIT $3",
+                                            request.topicId, *request.aroundSeq, after + 1),
+                          partyId);
+    protocol::History history;
+    history.topicId = request.topicId;
+    history.hasMore = older.size() > static_cast<std::size_t>(before);
+    history.hasNewer = newer.size() > static_cast<std::size_t>(after);
+    older.resize(std::min(older.size(), static_cast<std::size_t>(before)));
+    newer.resize(std::min(newer.size(), static_cast<std::size_t>(after)));
+    // The message asked for first, then outwards, so that a page cut short by size keeps it.
+    std::size_t budget = limits::kMaxPageBytes;
+    history.hasNewer = !keepWhatFits(newer, budget, false) || history.hasNewer;
+    history.hasMore = !keepWhatFits(older, budget, true) || history.hasMore;
+    history.messages.assign(std::make_move_iterator(older.rbegin()), std::make_move_iterator(older.rend()));
+    history.messages.insert(history.messages.end(), std::make_move_iterator(newer.begin()), std::make_move_iterator(newer.end()));
+    return history;
+}
+
 } // namespace
 
 Answer<protocol::Ready> ready(Tx &tx, const RequestContext &ctx, const std::vector<std::string> &features)
@@ -101,6 +128,8 @@ AnswerTo<protocol::FetchHistory> fetchHistory(Tx &tx, const RequestContext &ctx,
         return Outcome::fail(ErrorCode::NotFound, "no such topic");
     const std::string select = std::string("SELECT ") + queries::kMessageColumns + " FROM messages m WHERE m.topic_id = $1";
     const int fetch = request.limit + 1; // one more than asked tells whether there is more
+    if (request.aroundSeq)
+        return historyAround(tx, request, access->partyId);
     pqxx::result rows;
     bool ascending = false;
     if (request.afterSeq) {

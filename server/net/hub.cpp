@@ -34,6 +34,7 @@ Hub::Hub(TokenService &tokens, Metrics &metrics, ConnectionQuota &quota, HubSett
              [this](std::int64_t afterId) { fetchEvents(afterId); })
     , m_fanout(metrics, m_byUser)
     , m_typing(1.0, limits::kTypingIntervalSeconds)
+    , m_reactions(limits::kReactionBurst, 1.0 / limits::kReactionsPerSecond)
 {
     // Presence is the hub's: someone let into a party hears who of its members is here, and its
     // members hear whether the newcomer is.
@@ -263,6 +264,11 @@ bool Hub::passesThrottle(ThrottleKind throttle, ConnectedClient *connection, std
         sendResult(connection, requestId, protocol::Empty{});
         return false;
     }
+    case ThrottleKind::Reaction:
+        if (m_reactions.take(connection->userId(), monotonicMs()))
+            return true;
+        sendError(connection, requestId, protocol::ErrorCode::RateLimited, "too many reactions at once; wait a moment");
+        return false;
     case ThrottleKind::InviteLookup: {
         const auto start = m_inviteLookups.start(connection->userId(), connection->address(), monotonicMs(),
                                                  {connection->id(), requestId, request});
@@ -409,6 +415,7 @@ void Hub::sweep()
     }
     m_inviteLookups.prune(now);
     m_typing.prune(now);
+    m_reactions.prune(now);
     returnFreedMemory(now);
 }
 

@@ -145,6 +145,7 @@ private:
     InviteLookups m_inviteLookups;
     void releaseInviteBudget(const Pending &pending, bool codeWasGood);
     Throttle m_typing;
+    Throttle m_reactions;   // per person: limits::kReactionBurst, then kReactionsPerSecond
     QTimer m_sweepTimer;
     std::size_t m_connectionsPeak = 0;
     std::int64_t m_lastTrimMs = 0;

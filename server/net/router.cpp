@@ -38,6 +38,11 @@ struct Router {
     Route operator()(const protocol::ListParties &r) const { return bind(RouteKind::Read, handlers::listParties, r, ctx); }
     Route operator()(const protocol::GetMessage &r) const { return bind(RouteKind::Read, handlers::getMessage, r, ctx); }
     Route operator()(const protocol::FetchHistory &r) const { return bind(RouteKind::Read, handlers::fetchHistory, r, ctx); }
+    Route operator()(const protocol::GetMessageVersions &r) const { return bind(RouteKind::Read, handlers::getMessageVersions, r, ctx); }
+    Route operator()(const protocol::ListPins &r) const { return bind(RouteKind::Read, handlers::listPins, r, ctx); }
+    Route operator()(const protocol::AddReaction &r) const { return bind(RouteKind::Write, handlers::addReaction, r, ctx, ThrottleKind::Reaction); }
+    Route operator()(const protocol::RemoveReaction &r) const { return bind(RouteKind::Write, handlers::removeReaction, r, ctx, ThrottleKind::Reaction); }
+    Route operator()(const protocol::PinMessage &r) const { return bind(RouteKind::Write, handlers::pinMessage, r, ctx); }
     Route operator()(const protocol::SyncTopics &r) const { return bind(RouteKind::Read, handlers::syncTopics, r, ctx); }
     Route operator()(const protocol::CreateParty &r) const { return bind(RouteKind::Write, handlers::createParty, r, ctx); }
     Route operator()(const protocol::RenameParty &r) const { return bind(RouteKind::Write, handlers::renameParty, r, ctx); }

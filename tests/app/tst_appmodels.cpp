@@ -195,6 +195,81 @@ private Q_SLOTS:
         QCOMPARE(timeline.rowCount(), 101);
     }
 
+    // Reactions and pins change one loaded message each, by rev: an event older than what the
+    // store holds (a sync brought the message already) changes nothing.
+    void store_reactionsAndPins_applyByRev()
+    {
+        Store store;
+        store.applyReady(readyWith(10, 10));
+        store.applyHistory(page(1, 10, false), true);
+        QSignalSpy changed(&store, &Store::messageChanged);
+        const auto reaction = [](std::int64_t rev, const std::string &who) {
+            return ReactionAdded{kParty, kTopic, "m-4", 4, rev, "\xf0\x9f\x91\x8d", who};
+        };
+        store.applyEvent(reaction(11, kAnn));
+        store.applyEvent(reaction(12, kMe));
+        store.applyEvent(reaction(12, kBo));   // a rev it holds: already there, or stale
+        const auto *m = store.loadedMessage(kTopic, "m-4");
+        QVERIFY(m);
+        QCOMPARE(m->rev, std::int64_t(12));
+        QCOMPARE(m->reactions.size(), std::size_t(1));
+        QCOMPARE(m->reactions[0].userIds, (std::vector<std::string>{kAnn, kMe}));
+        QCOMPARE(changed.count(), 2);
+        QCOMPARE(changed.at(0).at(1).toInt(), 3);   // the row of seq 4
+
+        store.applyEvent(ReactionRemoved{kParty, kTopic, "m-4", 4, 13, "\xf0\x9f\x91\x8d", kAnn});
+        store.applyEvent(ReactionRemoved{kParty, kTopic, "m-4", 4, 14, "\xf0\x9f\x91\x8d", kMe});
+        QVERIFY(store.loadedMessage(kTopic, "m-4")->reactions.empty());
+        QCOMPARE(store.topic(kTopic)->lastRev, std::int64_t(14));
+
+        QSignalSpy topics(&store, &Store::topicsChanged);
+        Message pinned = message(4, kMe, kT0 + 4 * 60000);
+        pinned.rev = 15;
+        pinned.pinnedAt = kT0 + kDay;
+        pinned.pinnedBy = kMe;
+        store.applyEvent(PinChanged{pinned, 1});
+        QCOMPARE(store.topic(kTopic)->pinnedCount, 1);
+        QVERIFY(store.loadedMessage(kTopic, "m-4")->pinnedAt);
+        QCOMPARE(topics.count(), 1);
+    }
+
+    // A window opened around an old message (a permalink) does not reach the present: live
+    // messages past it are not kept and are no gap, paging newer joins up, and going back to
+    // the present replaces it.
+    void store_windowAroundAnOldMessage()
+    {
+        Store store;
+        Outbox outbox({});
+        TimelineModel timeline(store, outbox, [](const QString &, auto) {}, [](const QString &, auto done) { done(true); });
+        QAbstractItemModelTester tester(&timeline, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        store.applyReady(readyWith(500, 500));
+        timeline.setTopicId(QString::fromStdString(kTopic));
+        store.applyHistory(page(451, 500, true), true);
+        History around = page(75, 124, true);
+        around.hasNewer = true;
+        store.applyAround(around);
+        QCOMPARE(timeline.rowCount(), 50);
+        QCOMPARE(timeline.data(timeline.index(0), TimelineModel::SeqRole).toLongLong(), 75);
+        QVERIFY(store.messages(kTopic)->hasNewer);
+
+        const auto gaps = store.applyEvent(MessageCreated{message(501, kAnn, kT0 + 501 * 60000)});
+        QVERIFY(gaps.empty());
+        QCOMPARE(timeline.rowCount(), 50);
+        QCOMPARE(store.topic(kTopic)->lastSeq, std::int64_t(501));
+
+        History newer = page(125, 174, true);
+        store.applyNewer(newer);
+        QCOMPARE(timeline.rowCount(), 100);
+        QVERIFY(store.messages(kTopic)->hasNewer);
+
+        History latest = page(452, 501, true);
+        store.applyAround(latest);
+        QCOMPARE(timeline.rowCount(), 50);
+        QVERIFY(!store.messages(kTopic)->hasNewer);
+        QVERIFY(store.applyEvent(MessageCreated{message(502, kAnn, kT0 + 502 * 60000)}).empty());
+        QCOMPARE(timeline.rowCount(), 51);
+    }
+
     void timeline_groupsAndDays()
     {
         Store store;

@@ -63,6 +63,14 @@ class TestE2eAuthorization : public QObject {
             {"message.history", {{"topicId", topic}, {"beforeSeq", 5}, {"limit", 50}}},
             {"message.sync", {{"topics", {{{"topicId", topic}, {"afterSeq", 0}}}}}},
             {"message.get", {{"messageId", message}}},
+            {"message.history", {{"topicId", topic}, {"aroundSeq", 1}, {"limit", 50}}},
+            {"message.versions", {{"messageId", message}}},
+            {"message.send", {{"topicId", topic}, {"clientMsgId", uuid()}, {"body", "re"}, {"replyTo", message}}},
+            {"reaction.add", {{"messageId", message}, {"emoji", "\xf0\x9f\x91\x8d"}}},
+            {"reaction.remove", {{"messageId", message}, {"emoji", "\xf0\x9f\x91\x8d"}}},
+            {"message.pin", {{"messageId", message}, {"pinned", true}}},
+            {"message.pin", {{"messageId", message}, {"pinned", false}}},
+            {"pin.list", {{"topicId", topic}}},
             {"topic.markRead", {{"topicId", topic}, {"seq", 1}}},
             {"typing.start", {{"topicId", topic}}},
             {"invite.create", {{"partyId", party}}},
@@ -118,11 +126,29 @@ private Q_SLOTS:
         const json history = m_owner->request("message.history", {{"topicId", m_topicId}, {"limit", 10}});
         QCOMPARE(int(history["result"]["messages"].size()), 1);
         QCOMPARE(history["result"]["messages"][0]["body"].get<std::string>(), std::string("secret"));
+        QVERIFY(!history["result"]["messages"][0].contains("reactions"));
+        QVERIFY(!history["result"]["messages"][0].contains("pinnedAt"));
         const json parties = m_owner->request("party.list");
         QCOMPARE(parties["result"]["parties"][0]["name"].get<std::string>(), std::string("Private"));
         QCOMPARE(int(parties["result"]["parties"][0]["topics"].size()), 1);
         const json invites = m_owner->request("invite.list", {{"partyId", m_partyId}});
         QCOMPARE(int(invites["result"]["invites"].size()), m_invitesBefore);   // none made, none revoked
+    }
+
+    // A reply in the stranger's own party to a message of a party they are not in: refused as
+    // if the message did not exist, and nothing of it is quoted.
+    void replyAcrossParties_looksLikeAMissingMessage()
+    {
+        const json own = m_stranger->request("party.create", {{"name", "Mine"}});
+        const std::string ownTopic = own["result"]["party"]["topics"][0]["id"];
+        const json onReal = m_stranger->request("message.send", {{"topicId", ownTopic}, {"clientMsgId", uuid()}, {"body", "re"}, {"replyTo", m_messageId}});
+        const json onFake = m_stranger->request("message.send", {{"topicId", ownTopic}, {"clientMsgId", uuid()}, {"body", "re"}, {"replyTo", uuid()}});
+        QCOMPARE(errorCode(onReal), std::string("not_found"));
+        QCOMPARE(QString::fromStdString(onReal["message"].dump()), QString::fromStdString(onFake["message"].dump()));
+        QCOMPARE(int(m_stranger->request("message.history", {{"topicId", ownTopic}, {"limit", 10}})["result"]["messages"].size()), 0);
+        QVERIFY(isOk(m_stranger->request("party.delete", {{"partyId", own["result"]["party"]["id"]}})));
+        QVERIFY(m_stranger->waitForEvent("party.deleted"));
+        m_stranger->events.clear();   // their own party's; the next test counts the owner's
     }
 
     void stranger_getsNoEvents()

@@ -196,6 +196,61 @@ private Q_SLOTS:
         QVERIFY(ann->waitForEvent("presence.updated", presenceOf(bob.login.userId, "online")));
     }
 
+    // A reply, a reaction and a pin made on one instance reach a client on another at once,
+    // and one that was offline through message.sync when it comes back, elsewhere.
+    void conversationCrossesInstances_andReachesTheOffline()
+    {
+        Person ann = connectTo(0, QStringLiteral("ann-c"));
+        Person bob = connectTo(1, QStringLiteral("bob-c"));
+        Person dan = connectTo(1, QStringLiteral("dan-c"));
+        QVERIFY(!ann.ready.is_null() && !bob.ready.is_null() && !dan.ready.is_null());
+        const auto [partyId, topicId] = Harness::createParty(ann, "Conversation");
+        QVERIFY(Harness::join(ann, partyId, bob));
+        QVERIFY(Harness::join(ann, partyId, dan));
+        const json sent = ann->request("message.send", {{"topicId", topicId}, {"clientMsgId", uuid()}, {"body", "Lunch at noon?"}});
+        QVERIFY(isOk(sent));
+        const json original = sent["result"]["message"];
+        const std::string originalId = original["id"];
+        QVERIFY(dan->waitForEvent("message.created", [&](const json &d) { return d["message"]["id"] == originalId; }));
+        dan->close();   // offline from here, having seen the original at its first rev
+
+        const json reply = bob->request("message.send", {{"topicId", topicId}, {"clientMsgId", uuid()}, {"body", "Yes!"}, {"replyTo", originalId}});
+        QVERIFY(isOk(reply));
+        const auto replied = ann->waitForEvent("message.created", [&](const json &d) { return d["message"]["body"] == "Yes!"; });
+        QVERIFY(replied);
+        QCOMPARE((*replied)["message"]["replyTo"]["messageId"].get<std::string>(), originalId);
+        QCOMPARE((*replied)["message"]["replyTo"]["excerpt"].get<std::string>(), std::string("Lunch at noon?"));
+
+        QVERIFY(isOk(bob->request("reaction.add", {{"messageId", originalId}, {"emoji", "\xf0\x9f\x91\x8d"}})));
+        const auto reacted = ann->waitForEvent("reaction.added", [&](const json &d) { return d["messageId"] == originalId; });
+        QVERIFY(reacted);
+        QCOMPARE((*reacted)["userId"].get<std::string>(), bob.login.userId);
+        QVERIFY(ann->noEvent("message.updated", 300));   // one event, not the message again
+
+        QVERIFY(isOk(ann->request("message.pin", {{"messageId", originalId}, {"pinned", true}})));
+        const auto pinned = bob->waitForEvent("pin.changed", [&](const json &d) { return d["message"]["id"] == originalId; });
+        QVERIFY(pinned);
+        QCOMPARE((*pinned)["pinnedCount"].get<int>(), 1);
+
+        // Dan comes back on another instance and catches up from where he was.
+        Person danBack = connectTo(2, QStringLiteral("dan-c"));
+        QVERIFY(!danBack.ready.is_null());
+        const json sync = danBack->request("message.sync", {{"topics", {{{"topicId", topicId}, {"afterSeq", original["seq"]}, {"afterRev", original["rev"]}}}}});
+        QVERIFY(isOk(sync));
+        const json messages = sync["result"]["topics"][0]["messages"];
+        QCOMPARE(int(messages.size()), 2);
+        QCOMPARE(messages[0]["id"].get<std::string>(), originalId);
+        QCOMPARE(messages[0]["reactions"][0]["userIds"][0].get<std::string>(), bob.login.userId);
+        QVERIFY(messages[0].contains("pinnedAt"));
+        QCOMPARE(messages[1]["replyTo"]["messageId"].get<std::string>(), originalId);
+        int pinnedCount = -1;
+        for (const auto &party : danBack.ready["parties"])
+            for (const auto &topic : party["topics"])
+                if (topic["id"] == topicId)
+                    pinnedCount = topic["pinnedCount"];
+        QCOMPARE(pinnedCount, 1);
+    }
+
     void killedInstance_nothingLost()
     {
         const std::vector<QString> names = {QStringLiteral("ann"), QStringLiteral("bob"), QStringLiteral("cat")};

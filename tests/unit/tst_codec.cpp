@@ -209,6 +209,23 @@ private Q_SLOTS:
         QTest::newRow("avatar with quote") << QByteArray("{\"type\":\"profile.update\",\"id\":3,\"avatarUrl\":\"https://x/\\\"onerror=\"}") << "invalid_request" << qint64(3);
         QTest::newRow("negative read seq") << QByteArray("{\"type\":\"topic.markRead\",\"id\":3,\"topicId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"seq\":-1}") << "invalid_request" << qint64(3);
         QTest::newRow("sync not array") << QByteArray("{\"type\":\"message.sync\",\"id\":3,\"topics\":{}}") << "invalid_request" << qint64(3);
+        const QByteArray m = "\"messageId\":\"9f8e7d6c-5b4a-4321-8fed-cba987654321\"";
+        const auto react = [&](const QByteArray &emoji) { return QByteArray("{\"type\":\"reaction.add\",\"id\":3," + m + ",\"emoji\":\"" + emoji + "\"}"); };
+        QTest::newRow("reaction: text") << react("lol") << "invalid_request" << qint64(3);
+        QTest::newRow("reaction: empty") << react("") << "invalid_request" << qint64(3);
+        QTest::newRow("reaction: html") << react("<b>\xe2\x9d\xa4</b>") << "invalid_request" << qint64(3);
+        QTest::newRow("reaction: emoji and a word") << react("\xf0\x9f\x91\x8d ok") << "invalid_request" << qint64(3);
+        QTest::newRow("reaction: only a joiner") << react("\xe2\x80\x8d") << "invalid_request" << qint64(3);
+        QTest::newRow("reaction: a digit alone") << react("1") << "invalid_request" << qint64(3);
+        QTest::newRow("reaction: too long") << react(QByteArray("\xf0\x9f\x91\x8d").repeated(9)) << "invalid_request" << qint64(3);
+        QTest::newRow("reaction: control") << react("\xf0\x9f\x91\x8d\\u0007") << "invalid_request" << qint64(3);
+        QTest::newRow("reaction: not a string") << QByteArray("{\"type\":\"reaction.remove\",\"id\":3," + m + ",\"emoji\":[1]}") << "invalid_request" << qint64(3);
+        QTest::newRow("reply to a non-id") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\"hi\",\"replyTo\":\"../1\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("history around and before") << QByteArray("{\"type\":\"message.history\",\"id\":3," + t + ",\"beforeSeq\":5,\"aroundSeq\":3}") << "invalid_request" << qint64(3);
+        QTest::newRow("history around 0") << QByteArray("{\"type\":\"message.history\",\"id\":3," + t + ",\"aroundSeq\":0}") << "invalid_request" << qint64(3);
+        QTest::newRow("pin with a bad id") << QByteArray("{\"type\":\"message.pin\",\"id\":3,\"messageId\":\"x\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("pin not a bool") << QByteArray("{\"type\":\"message.pin\",\"id\":3," + m + ",\"pinned\":\"yes\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("pins of a non-id") << QByteArray("{\"type\":\"pin.list\",\"id\":3,\"topicId\":7}") << "invalid_request" << qint64(3);
         QTest::newRow("deep nesting") << QByteArray("{\"type\":\"party.list\",\"id\":3,\"x\":" + QByteArray(20000, '[') + QByteArray(20000, ']') + "}") << "" << qint64(3);
     }
     void badFrames_decode_clearError()

@@ -11,6 +11,26 @@ class TestValidation : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // Every emoji a picker offers passes as a reaction: with skin tones, ZWJ sequences,
+    // flags, keycaps and the U+FE0F that asks a symbol to look like emoji.
+    void emoji_realOnes_accepted_data()
+    {
+        QTest::addColumn<QByteArray>("emoji");
+        QTest::newRow("thumbs up") << QByteArray("\xf0\x9f\x91\x8d");
+        QTest::newRow("with a skin tone") << QByteArray("\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd");
+        QTest::newRow("red heart") << QByteArray("\xe2\x9d\xa4\xef\xb8\x8f");
+        QTest::newRow("flag") << QByteArray("\xf0\x9f\x87\xab\xf0\x9f\x87\xb7");
+        QTest::newRow("keycap") << QByteArray("1\xef\xb8\x8f\xe2\x83\xa3");
+        QTest::newRow("family") << QByteArray("\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7");
+        QTest::newRow("copyright") << QByteArray("\xc2\xa9\xef\xb8\x8f");
+    }
+    void emoji_realOnes_accepted()
+    {
+        QFETCH(QByteArray, emoji);
+        const auto error = chatterbox::protocol::checkEmoji(std::string_view(emoji.constData(), std::size_t(emoji.size())));
+        QVERIFY2(!error, error ? error->message.c_str() : "");
+    }
+
     void utf8_malformed_rejected_data()
     {
         QTest::addColumn<QByteArray>("bytes");

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "server/handlers/handlers.h"
+
+#include "server/handlers/queries.h"
+#include "shared/limits.h"
+#include "shared/replies.h"
+
+#include <pqxx/pqxx>
+
+#include <algorithm>
+
+// Reactions, pins and edit history: what people do to a message once it is there.
+namespace chatterbox::server::handlers {
+
+using protocol::ErrorCode;
+using protocol::Role;
+
+namespace {
+
+Refusal noSuchMessage() { return Outcome::fail(ErrorCode::NotFound, "no such message"); }
+
+// The message as the caller may see it, read after taking its topic's row lock: the lock every
+// change to a topic's messages takes first (it orders their revs), so that two instances that
+// react to, pin or delete the same message at once see each other's change, and a limit
+// counted here (distinct emoji, pins per topic) cannot be passed by racing requests.
+std::optional<queries::MessageAccess> lockedAccess(Tx &tx, const std::string &messageId, const std::string &userId)
+{
+    const auto locked = tx.exec_params("SELECT t.id FROM messages m JOIN topics t ON t.id = m.topic_id"
+                                       " JOIN members mb ON mb.party_id = t.party_id AND mb.user_id = $2"
+                                       " WHERE m.id = $1 FOR UPDATE OF t",
+                                       messageId, userId);
+    if (locked.empty())
+        return std::nullopt;
+    return queries::messageAccess(tx, messageId, userId);
+}
+
+// Moves the topic's change counter (its row is locked already) and gives the message that rev.
+std::int64_t touch(Tx &tx, const protocol::Message &message)
+{
+    const auto rev = tx.exec_params1("UPDATE topics SET last_rev = last_rev + 1 WHERE id = $1 RETURNING last_rev",
+                                     message.topicId)[0].as<std::int64_t>();
+    tx.exec_params0("UPDATE messages SET rev = $2 WHERE id = $1", message.id, rev);
+    return rev;
+}
+
+template <typename Event>
+Event reactionEvent(const protocol::Message &message, std::int64_t rev, const std::string &emoji, const std::string &userId)
+{
+    Event e;
+    e.partyId = message.partyId;
+    e.topicId = message.topicId;
+    e.messageId = message.id;
+    e.seq = message.seq;
+    e.rev = rev;
+    e.emoji = emoji;
+    e.userId = userId;
+    return e;
+}
+
+} // namespace
+
+AnswerTo<protocol::AddReaction> addReaction(Tx &tx, const RequestContext &ctx, const protocol::AddReaction &request)
+{
+    const auto access = lockedAccess(tx, request.messageId, ctx.userId);
+    if (!access)
+        return noSuchMessage();
+    const auto &message = access->message;
+    if (message.deleted)
+        return Outcome::fail(ErrorCode::Conflict, "the message was deleted");
+    bool emojiThere = false;
+    for (const auto &reaction : message.reactions) {
+        if (reaction.emoji != request.emoji)
+            continue;
+        emojiThere = true;
+        if (std::find(reaction.userIds.begin(), reaction.userIds.end(), ctx.userId) != reaction.userIds.end())
+            return Outcome::reply(protocol::Empty{});   // there already
+    }
+    if (!emojiThere && message.reactions.size() >= limits::kMaxReactionsPerMessage)
+        return Outcome::fail(ErrorCode::Conflict, "a message can have at most " + std::to_string(limits::kMaxReactionsPerMessage)
+                                                      + " different emoji; add one of those already there");
+    tx.exec_params0("INSERT INTO message_reactions (message_id, emoji, user_id) VALUES ($1, $2, $3)", message.id,
+                    request.emoji, ctx.userId);
+    const auto rev = touch(tx, message);
+    auto o = Outcome::reply(protocol::Empty{});
+    o.events.push_back({message.partyId, reactionEvent<protocol::ReactionAdded>(message, rev, request.emoji, ctx.userId)});
+    return o;
+}
+
+AnswerTo<protocol::RemoveReaction> removeReaction(Tx &tx, const RequestContext &ctx, const protocol::RemoveReaction &request)
+{
+    const auto access = lockedAccess(tx, request.messageId, ctx.userId);
+    if (!access)
+        return noSuchMessage();
+    const auto &message = access->message;
+    const auto removed = tx.exec_params("DELETE FROM message_reactions WHERE message_id = $1 AND emoji = $2 AND user_id = $3"
+                                        " RETURNING 1",
+                                        message.id, request.emoji, ctx.userId);
+    if (removed.empty())
+        return Outcome::reply(protocol::Empty{});   // not there: nothing to take away
+    const auto rev = touch(tx, message);
+    auto o = Outcome::reply(protocol::Empty{});
+    o.events.push_back({message.partyId, reactionEvent<protocol::ReactionRemoved>(message, rev, request.emoji, ctx.userId)});
+    return o;
+}
+
+AnswerTo<protocol::PinMessage> pinMessage(Tx &tx, const RequestContext &ctx, const protocol::PinMessage &request)
+{
+    const auto access = lockedAccess(tx, request.messageId, ctx.userId);
+    if (!access)
+        return noSuchMessage();
+    const auto &message = access->message;
+    if (access->role != Role::Owner && access->role != Role::Admin)
+        return Outcome::fail(ErrorCode::Forbidden, "only the party's owner and admins can pin messages");
+    if (request.pinned && message.deleted)
+        return Outcome::fail(ErrorCode::Conflict, "the message was deleted");
+    if (request.pinned == message.pinnedAt.has_value())
+        return Outcome::reply(protocol::MessageReply{message});   // already so
+    const auto topic = tx.exec_params1("SELECT pinned_count FROM topics WHERE id = $1", message.topicId);
+    if (request.pinned && topic[0].as<std::size_t>() >= limits::kMaxPinsPerTopic)
+        return Outcome::fail(ErrorCode::Conflict, "a topic can have at most " + std::to_string(limits::kMaxPinsPerTopic)
+                                                      + " pinned messages; unpin one first");
+    touch(tx, message);
+    if (request.pinned)
+        tx.exec_params0("UPDATE messages SET pinned_at = now(), pinned_by = $2 WHERE id = $1", message.id, ctx.userId);
+    else
+        tx.exec_params0("UPDATE messages SET pinned_at = NULL, pinned_by = NULL WHERE id = $1", message.id);
+    const int pinned = tx.exec_params1("UPDATE topics SET pinned_count = pinned_count + $2 WHERE id = $1 RETURNING pinned_count",
+                                       message.topicId, request.pinned ? 1 : -1)[0].as<int>();
+    auto changed = queries::messageAccess(tx, message.id, ctx.userId)->message;
+    auto o = Outcome::reply(protocol::MessageReply{changed});
+    o.events.push_back({changed.partyId, protocol::PinChanged{std::move(changed), pinned}});
+    return o;
+}
+
+AnswerTo<protocol::ListPins> listPins(Tx &tx, const RequestContext &ctx, const protocol::ListPins &request)
+{
+    const auto access = queries::topicAccess(tx, request.topicId, ctx.userId);
+    if (!access)
+        return Outcome::fail(ErrorCode::NotFound, "no such topic");
+    const auto rows = tx.exec_params(std::string("SELECT ") + queries::kMessageColumns + " FROM messages m"
+                                     " WHERE m.topic_id = $1 AND m.pinned_at IS NOT NULL ORDER BY m.pinned_at DESC, m.seq DESC"
+                                     " LIMIT $2",
+                                     request.topicId, static_cast<int>(limits::kMaxPinsPerTopic));
+    protocol::PinnedMessages pins;
+    pins.topicId = request.topicId;
+    for (const auto &row : rows)
+        pins.messages.push_back(queries::messageFromRow(row, access->partyId));
+    return Outcome::reply(pins);
+}
+
+AnswerTo<protocol::GetMessageVersions> getMessageVersions(Tx &tx, const RequestContext &ctx, const protocol::GetMessageVersions &request)
+{
+    const auto access = queries::messageAccess(tx, request.messageId, ctx.userId);
+    if (!access)
+        return noSuchMessage();
+    protocol::MessageVersions versions;
+    versions.messageId = request.messageId;
+    versions.authorId = access->message.authorId;
+    const auto rows = tx.exec_params("SELECT body, " CHATTERBOX_MS("written_at") " FROM message_versions"
+                                     " WHERE message_id = $1 ORDER BY version",
+                                     request.messageId);
+    for (const auto &row : rows)
+        versions.versions.push_back({row[0].as<std::string>(), row[1].as<std::int64_t>()});
+    return Outcome::reply(versions);
+}
+
+} // namespace chatterbox::server::handlers
