@@ -51,6 +51,7 @@ QJsonArray stepsJson(const FanoutRun &run)
         QJsonObject o{{QStringLiteral("rate"), step.rate},
                       {QStringLiteral("seconds"), step.seconds},
                       {QStringLiteral("deliveriesPerSecond"), step.deliveriesPerSecond},
+                      {QStringLiteral("reactionsPerSecond"), step.reactionsPerSecond},
                       {QStringLiteral("frameBytes"), step.frameBytes},
                       {QStringLiteral("latencyP50Ms"), step.latency.p50},
                       {QStringLiteral("latencyP99Ms"), step.latency.p99},
@@ -104,6 +105,7 @@ int main(int argc, char *argv[])
                                       "the server prints the size of its event frames), so both carry the same bytes.", "n", "0");
     const auto compareOpt = option("compare-reference", "fanout: then run the same rates against chatterbox-bench-reference at this "
                                    "address (ws://host:port), its frames as long as the server's, and compare the most each delivered.", "url", "");
+    const auto reactionsOpt = option("reactions", "fanout: reactions mixed in, per message published (0.1: one for every ten).", "share", "0");
     const QCommandLineOption referenceOpt(QStringLiteral("reference"), QStringLiteral("fanout against chatterbox-bench-reference at --server (ws://host:port)."));
     parser.addOption(referenceOpt);
     parser.process(app);
@@ -144,6 +146,7 @@ int main(int argc, char *argv[])
         options.publishTo = publishTo;
         options.serverPid = parser.value(pidOpt).toLongLong();
         options.frameBytes = static_cast<std::size_t>(std::max(0, parser.value(frameBytesOpt).toInt()));
+        options.reactionsPerMessage = std::max(0.0, parser.value(reactionsOpt).toDouble());
         if (reference)
             options.reference = bench.ws;
         const auto run = runFanout(bench, options);

@@ -73,6 +73,8 @@ void print(const FanoutOptions &options, const FanoutStep &step)
                 options.reference ? " (reference loop)" : "", options.members, options.senders,
                 options.publishTo ? " on the other instance" : "", step.rate, step.seconds);
     std::printf("  %-28s %12.0f /s (frames of %.0f bytes)\n", "deliveries", step.deliveriesPerSecond, step.frameBytes);
+    if (options.reactionsPerMessage > 0)
+        std::printf("  %-28s %12.0f /s\n", "reactions acknowledged", step.reactionsPerSecond);
     std::printf("  %-28s %9.2f ms p50 %9.2f ms p99 %9.2f ms max\n", "publish -> delivery", step.latency.p50, step.latency.p99,
                 step.latency.max);
     if (!options.reference)
@@ -155,6 +157,10 @@ std::optional<FanoutRun> runFanout(Bench &bench, const FanoutOptions &options)
 
     double rate = 0;
     double budget = 0;
+    double reactionBudget = 0;
+    qint64 reactionsAcked = 0;
+    std::vector<std::string> newestOf(static_cast<std::size_t>(senders));   // each sender's newest message
+    std::vector<bool> reacted(static_cast<std::size_t>(senders), false);
     qint64 lastTickNs = nowNs();
     std::int64_t published = 0;
     QTimer tick;
@@ -175,14 +181,30 @@ std::optional<FanoutRun> runFanout(Bench &bench, const FanoutOptions &options)
                 continue;
             }
             const qint64 start = nowNs();
+            const auto who = static_cast<std::size_t>((published - 1) % senders);
             ++acksOutstanding;
             sender.request("message.send",
                            {{"topicId", topicId}, {"clientMsgId", QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString()}, {"body", body}},
-                           [&, start](const json &) {
+                           [&, start, who](const json &reply) {
                                --acksOutstanding;
                                if (measuring)
                                    ack.push_back(static_cast<double>(nowNs() - start) / 1e6);
+                               if (reply.contains("result"))
+                                   newestOf[who] = reply["result"]["message"].value("id", std::string());
                            });
+            reactionBudget += options.reactionsPerMessage;
+            if (reactionBudget >= 1 && !newestOf[who].empty()) {
+                reactionBudget -= 1;
+                const bool remove = reacted[who];
+                reacted[who] = !remove;
+                ++acksOutstanding;
+                sender.request(remove ? "reaction.remove" : "reaction.add", {{"messageId", newestOf[who]}, {"emoji", "\xf0\x9f\x91\x8d"}},
+                               [&](const json &reply) {
+                                   --acksOutstanding;
+                                   if (measuring && reply.contains("result"))
+                                       ++reactionsAcked;
+                               });
+            }
         }
     });
 
@@ -194,7 +216,7 @@ std::optional<FanoutRun> runFanout(Bench &bench, const FanoutOptions &options)
         lastTickNs = nowNs();
         latency.clear();
         ack.clear();
-        deliveries = deliveredBytes = 0;
+        deliveries = deliveredBytes = reactionsAcked = 0;
         tick.start();
         waitFor([] { return false; }, 1000); // warm up
         const double cpuBefore = options.serverPid ? cpuSeconds(options.serverPid) : -1;
@@ -211,6 +233,7 @@ std::optional<FanoutRun> runFanout(Bench &bench, const FanoutOptions &options)
         step.rate = stepRate;
         step.seconds = elapsed;
         step.deliveriesPerSecond = static_cast<double>(deliveries) / elapsed;
+        step.reactionsPerSecond = static_cast<double>(reactionsAcked) / elapsed;
         step.frameBytes = static_cast<double>(deliveredBytes) / std::max<double>(1, static_cast<double>(deliveries));
         step.latency = percentiles(latency);
         step.ack = percentiles(ack);

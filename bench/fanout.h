@@ -22,13 +22,17 @@ struct FanoutOptions {
     // broadcast padded to `frameBytes` (0: as short as it gets).
     std::optional<Endpoint> reference;
     std::size_t frameBytes = 0;
+    // Reactions mixed into the load: this many per message published (0.1: one reaction for
+    // every ten messages), each a sender adding or taking back 👍 on its newest message.
+    double reactionsPerMessage = 0;
 };
 
 // What one rate gave.
 struct FanoutStep {
     double rate = 0;
     double seconds = 0;
-    double deliveriesPerSecond = 0;
+    double deliveriesPerSecond = 0;     // of messages (reaction events are not counted)
+    double reactionsPerSecond = 0;      // reactions acknowledged
     double frameBytes = 0;              // the mean size of the frames delivered
     Percentiles latency;                // publish -> delivery, ms
     Percentiles ack;                    // send -> reply, ms (the server only)

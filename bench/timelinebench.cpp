@@ -37,6 +37,10 @@ const char *const kBodies[] = {
     "I'll bring the projector and the cables, someone else please bring snacks and maybe a board game for after.",
 };
 
+// With conversation on, one message in ten carries reactions and another one in ten is a
+// reply (to the message five before it), as in a lively topic.
+bool g_conversation = true;
+
 protocol::Message message(std::int64_t seq, std::int64_t createdAt)
 {
     protocol::Message m;
@@ -49,6 +53,11 @@ protocol::Message message(std::int64_t seq, std::int64_t createdAt)
     m.authorId = kAuthors[(seq / 3) % 5];
     m.body = kBodies[seq % (sizeof kBodies / sizeof kBodies[0])];
     m.createdAt = createdAt;
+    if (g_conversation && seq % 10 == 3)
+        m.reactions = {{"\xf0\x9f\x91\x8d", {"user1", "user2"}}, {"\xf0\x9f\x8e\x89", {"user3"}}};
+    if (g_conversation && seq % 10 == 7 && seq > 5)
+        m.replyTo = protocol::ReplyPreview{std::to_string(seq - 5), seq - 5, kAuthors[((seq - 5) / 3) % 5],
+                                           kBodies[(seq - 5) % (sizeof kBodies / sizeof kBodies[0])], false};
     return m;
 }
 
@@ -89,9 +98,12 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     const QCommandLineOption countOption(QStringLiteral("messages"), QStringLiteral("Messages in the topic (default 100000)."), QStringLiteral("n"), QStringLiteral("100000"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Also write the results to this file."), QStringLiteral("file"));
+    const QCommandLineOption plainOption(QStringLiteral("plain"), QStringLiteral("No reactions or replies (by default one message in ten has reactions and one in ten is a reply)."));
     parser.addOption(countOption);
     parser.addOption(jsonOption);
+    parser.addOption(plainOption);
     parser.process(app);
+    g_conversation = !parser.isSet(plainOption);
     const std::int64_t count = std::max<std::int64_t>(100, parser.value(countOption).toLongLong());
 
     ui::Theme theme(app);

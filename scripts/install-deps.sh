@@ -9,6 +9,8 @@ packages=(
     clang libclang-rt-dev
     qt6-base-dev qt6-websockets-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools qtkeychain-qt6-dev
     libpqxx-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev
+    # The emoji table is generated at build time from Unicode's data and CLDR's annotations.
+    python3 unicode-data unicode-cldr-core
     postgresql xvfb xauth fonts-dejavu-core fonts-noto-color-emoji dbus-daemon
     curl ca-certificates dpkg-dev desktop-file-utils appstream xdg-utils
     # A desktop session for the tests, as a person's machine has: window manager, tray host,

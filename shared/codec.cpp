@@ -67,6 +67,22 @@ void read(const json &j, const char *key, Presence &out)
         throw CodecError(std::string("'") + key + "' must be online, idle or offline");
 }
 
+void read(const json &j, const char *key, MassMentionRule &out)
+{
+    std::string name;
+    read(j, key, name);
+    if (!massMentionRuleFromName(name, out))
+        throw CodecError(std::string("'") + key + "' must be admins or members");
+}
+
+void read(const json &j, const char *key, MassMention &out)
+{
+    std::string name;
+    read(j, key, name);
+    if (!massMentionFromName(name, out))
+        throw CodecError(std::string("'") + key + "' must be everyone or here");
+}
+
 void read(const json &j, const char *key, std::vector<std::string> &out)
 {
     const json &v = field(j, key);
@@ -258,12 +274,13 @@ void from_json(const json &j, Topic &v)
 void to_json(json &j, const Party &v)
 {
     j = {{"id", v.id}, {"name", v.name}, {"ownerId", v.ownerId}, {"createdAt", v.createdAt},
-         {"topics", v.topics}, {"members", v.members}};
+         {"topics", v.topics}, {"members", v.members}, {"massMentions", massMentionRuleName(v.massMentions)}};
 }
 void from_json(const json &j, Party &v)
 {
     read(j, "id", v.id); read(j, "name", v.name); read(j, "ownerId", v.ownerId);
     read(j, "createdAt", v.createdAt); read(j, "topics", v.topics); read(j, "members", v.members);
+    readOr(j, "massMentions", v.massMentions, MassMentionRule::Admins);
 }
 
 void to_json(json &j, const Reaction &v) { j = {{"emoji", v.emoji}, {"userIds", v.userIds}}; }
@@ -293,6 +310,8 @@ void to_json(json &j, const Message &v)
         j["pinnedAt"] = *v.pinnedAt;
         j["pinnedBy"] = v.pinnedBy;
     }
+    if (v.massMention != MassMention::None)
+        j["massMention"] = massMentionName(v.massMention);
 }
 void from_json(const json &j, Message &v)
 {
@@ -303,6 +322,7 @@ void from_json(const json &j, Message &v)
     readOr(j, "mentions", v.mentions, std::vector<std::string>{});
     readOptional(j, "replyTo", v.replyTo);
     readOr(j, "reactions", v.reactions, std::vector<Reaction>{});
+    readOr(j, "massMention", v.massMention, MassMention::None);
     readOptional(j, "pinnedAt", v.pinnedAt);
     if (v.pinnedAt)
         read(j, "pinnedBy", v.pinnedBy);
@@ -327,6 +347,12 @@ void from_json(const json &j, ListParties &) { requireObject(j); }
 
 void to_json(json &j, const CreateParty &v) { j = {{"name", v.name}}; }
 void from_json(const json &j, CreateParty &v) { read(j, "name", v.name); }
+
+void to_json(json &j, const ConfigureParty &v)
+{
+    j = {{"partyId", v.partyId}, {"massMentions", massMentionRuleName(v.massMentions)}};
+}
+void from_json(const json &j, ConfigureParty &v) { read(j, "partyId", v.partyId); read(j, "massMentions", v.massMentions); }
 
 void to_json(json &j, const RenameParty &v) { j = {{"partyId", v.partyId}, {"name", v.name}}; }
 void from_json(const json &j, RenameParty &v) { read(j, "partyId", v.partyId); read(j, "name", v.name); }
@@ -607,11 +633,12 @@ void from_json(const json &j, PartyJoined &v) { read(j, "party", v.party); }
 
 void to_json(json &j, const PartyUpdated &v)
 {
-    j = {{"partyId", v.partyId}, {"name", v.name}, {"ownerId", v.ownerId}};
+    j = {{"partyId", v.partyId}, {"name", v.name}, {"ownerId", v.ownerId}, {"massMentions", massMentionRuleName(v.massMentions)}};
 }
 void from_json(const json &j, PartyUpdated &v)
 {
     read(j, "partyId", v.partyId); read(j, "name", v.name); read(j, "ownerId", v.ownerId);
+    readOr(j, "massMentions", v.massMentions, MassMentionRule::Admins);
 }
 
 void to_json(json &j, const PartyDeleted &v) { j = {{"partyId", v.partyId}}; }

@@ -13,7 +13,13 @@ namespace chatterbox::protocol {
 struct PartyCreated { static constexpr const char *kName = "party.created"; Party party; };
 // To the connections of someone who just joined through an invite: the whole party.
 struct PartyJoined { static constexpr const char *kName = "party.joined"; Party party; };
-struct PartyUpdated { static constexpr const char *kName = "party.updated"; std::string partyId; std::string name; std::string ownerId; };
+struct PartyUpdated {
+    static constexpr const char *kName = "party.updated";
+    std::string partyId;
+    std::string name;
+    std::string ownerId;
+    MassMentionRule massMentions = MassMentionRule::Admins;
+};
 struct PartyDeleted { static constexpr const char *kName = "party.deleted"; std::string partyId; };
 struct MemberJoined { static constexpr const char *kName = "member.joined"; std::string partyId; Member member; };
 struct MemberUpdated { static constexpr const char *kName = "member.updated"; std::string partyId; Member member; };

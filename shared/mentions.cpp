@@ -48,4 +48,50 @@ std::vector<std::string> resolveMentions(std::string_view body, const std::vecto
     return found;
 }
 
+MassMention massMentionIn(std::string_view body)
+{
+    MassMention found = MassMention::None;
+    for (std::size_t at = body.find('@'); at != std::string_view::npos; at = body.find('@', at + 1)) {
+        if (at > 0 && isWordChar(body[at - 1]))
+            continue;
+        if (matchesAt(body, at + 1, "everyone"))
+            return MassMention::Everyone;
+        if (matchesAt(body, at + 1, "here"))
+            found = MassMention::Here;
+    }
+    return found;
+}
+
+const char *massMentionName(MassMention mention)
+{
+    switch (mention) {
+    case MassMention::None: return "";
+    case MassMention::Here: return "here";
+    case MassMention::Everyone: return "everyone";
+    }
+    return "";
+}
+
+bool massMentionFromName(std::string_view name, MassMention &out)
+{
+    if (name.empty()) out = MassMention::None;
+    else if (name == "here") out = MassMention::Here;
+    else if (name == "everyone") out = MassMention::Everyone;
+    else return false;
+    return true;
+}
+
+const char *massMentionRuleName(MassMentionRule rule)
+{
+    return rule == MassMentionRule::Members ? "members" : "admins";
+}
+
+bool massMentionRuleFromName(std::string_view name, MassMentionRule &out)
+{
+    if (name == "admins") out = MassMentionRule::Admins;
+    else if (name == "members") out = MassMentionRule::Members;
+    else return false;
+    return true;
+}
+
 } // namespace chatterbox::protocol

@@ -37,6 +37,14 @@ struct RenameParty {
     std::string name;
 };
 
+// The party's settings (owner): who may mention @everyone and @here.
+struct ConfigureParty {
+    static constexpr const char *kType = "party.configure";
+    using Reply = PartyReply;
+    std::string partyId;
+    MassMentionRule massMentions = MassMentionRule::Admins;
+};
+
 struct DeleteParty {
     static constexpr const char *kType = "party.delete";
     using Reply = Empty;
@@ -260,7 +268,7 @@ struct RenewAccess {
     std::string accessToken;
 };
 
-using Request = std::variant<Hello, ListParties, CreateParty, RenameParty, DeleteParty, LeaveParty,
+using Request = std::variant<Hello, ListParties, CreateParty, RenameParty, ConfigureParty, DeleteParty, LeaveParty,
                              TransferOwnership, SetMemberRole, KickMember, CreateTopic, RenameTopic,
                              DeleteTopic, ReorderTopics, SendMessage, EditMessage, DeleteMessage,
                              GetMessage, FetchHistory, GetMessageVersions, AddReaction, RemoveReaction,

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "shared/mentions.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,6 +52,7 @@ struct Party {
     std::int64_t createdAt = 0;
     std::vector<Topic> topics;    // ordered by position
     std::vector<Member> members;
+    MassMentionRule massMentions = MassMentionRule::Admins;   // who may use @everyone and @here
 };
 
 // One emoji on a message and who put it there.
@@ -80,11 +83,25 @@ struct Message {
     std::optional<std::int64_t> editedAt;
     bool deleted = false;
     std::vector<std::string> mentions;   // user ids named with @ in the body, resolved when sent
+    MassMention massMention = MassMention::None;   // @everyone or @here, by someone allowed to
     std::optional<ReplyPreview> replyTo;   // the message this one answers, in the same topic
     std::vector<Reaction> reactions;       // in the order each emoji was first used
     std::optional<std::int64_t> pinnedAt;  // when it was pinned; none when it is not
     std::string pinnedBy;                  // who pinned it; empty when it is not
 };
+
+// Whether the message mentions this person: by name, or with @everyone or @here (which the
+// server keeps only from people allowed to use them) when they did not write it.
+inline bool mentionsUser(const Message &message, const std::string &userId)
+{
+    if (message.massMention != MassMention::None && message.authorId != userId)
+        return true;
+    for (const auto &id : message.mentions) {
+        if (id == userId)
+            return true;
+    }
+    return false;
+}
 
 // An earlier text of an edited message: what it said until writtenAt's successor replaced it.
 struct MessageVersion {

@@ -104,6 +104,7 @@ struct Validator {
         if (auto e = checkId(r.partyId, "partyId")) return e;
         return checkNameField(r.name, limits::kMaxNameChars, "party name");
     }
+    std::optional<Error> operator()(ConfigureParty &r) const { return checkId(r.partyId, "partyId"); }
     std::optional<Error> operator()(DeleteParty &r) const { return checkId(r.partyId, "partyId"); }
     std::optional<Error> operator()(LeaveParty &r) const { return checkId(r.partyId, "partyId"); }
     std::optional<Error> operator()(TransferOwnership &r) const

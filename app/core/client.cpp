@@ -161,6 +161,17 @@ void Client::getMessage(const QString &messageId, Callback<protocol::MessageRepl
     m_connection.call(protocol::GetMessage{utf8(messageId)}, std::move(done));
 }
 
+bool Client::mayMentionEveryone(const QString &partyId) const
+{
+    const auto *party = m_store.party(utf8(partyId));
+    return party && (party->massMentions == protocol::MassMentionRule::Members || canManage(partyId));
+}
+
+void Client::setMassMentions(const QString &partyId, protocol::MassMentionRule rule, Callback<protocol::PartyReply> done)
+{
+    m_connection.call(protocol::ConfigureParty{utf8(partyId), rule}, std::move(done));
+}
+
 void Client::messageVersions(const QString &messageId, Callback<protocol::MessageVersions> done)
 {
     m_connection.call(protocol::GetMessageVersions{utf8(messageId)}, std::move(done));
@@ -214,6 +225,14 @@ void Client::showMessage(const QString &topicId, std::int64_t seq)
         if (!ok)
             return Q_EMIT messageNotFound(tr("That message could not be loaded."));
         Q_EMIT messageShown(topicId, seq);
+    });
+}
+
+void Client::loadLatest(const QString &topicId, std::function<void()> done)
+{
+    m_connection.loadLatest(topicId, [done = std::move(done)](bool) {
+        if (done)
+            done();
     });
 }
 

@@ -51,6 +51,11 @@ public:
     std::optional<protocol::Role> roleIn(const QString &partyId) const;
     // Owners and admins manage topics and invites.
     bool canManage(const QString &partyId) const;
+    // Whether the person's @everyone and @here reach people in this party (owners and admins,
+    // or everyone when the party's owner allows it).
+    bool mayMentionEveryone(const QString &partyId) const;
+    // The party's setting for that (owner).
+    void setMassMentions(const QString &partyId, protocol::MassMentionRule rule, Callback<protocol::PartyReply> done = {});
 
     // Moves a topic to row `to` of its party's list (owners and admins). done gets the server's
     // refusal, or an empty text once it is done; the list changes with the server's event.
@@ -84,6 +89,10 @@ public:
     // Shows the topic with the message at seq loaded (the page around it if it was not), and
     // says so with messageShown(topicId, seq) for the view to scroll to it and highlight it.
     void showMessage(const QString &topicId, std::int64_t seq);
+    // A window opened around an older message: pages the newer ones in, or goes back to the
+    // newest page (then done).
+    void loadNewer(const QString &topicId) { m_connection.loadNewer(topicId); }
+    void loadLatest(const QString &topicId, std::function<void()> done);
     void startTyping(const QString &topicId);
     // After Connection::topicLoadFailed: loads or catches up the topic again.
     void retryTopic(const QString &topicId) { m_connection.retryTopic(topicId); }

@@ -61,7 +61,7 @@ void NotificationCenter::onMessage(const protocol::Message &message)
     const auto *topic = m_store.topic(message.topicId);
     if (!topic)
         return;
-    const bool mention = std::find(message.mentions.begin(), message.mentions.end(), m_store.me().id) != message.mentions.end();
+    const bool mention = protocol::mentionsUser(message, m_store.me().id);
     if (!wanted(message, mention))
         return;
     const QString topicId = QString::fromStdString(message.topicId);

@@ -77,6 +77,29 @@ QStringList Preferences::recentTopicIds() const
     return m_settings->value(kRecentTopicsKey).toStringList();
 }
 
+QStringList Preferences::recentEmoji() const
+{
+    return m_settings->value(QStringLiteral("emoji/recent")).toStringList().mid(0, kRecentEmoji);
+}
+
+void Preferences::noteEmojiUsed(const QString &emoji)
+{
+    QStringList recent = recentEmoji();
+    recent.removeAll(emoji);
+    recent.prepend(emoji);
+    m_settings->setValue(QStringLiteral("emoji/recent"), recent.mid(0, kRecentEmoji));
+}
+
+int Preferences::skinTone() const
+{
+    return qBound(0, m_settings->value(QStringLiteral("emoji/skinTone"), 0).toInt(), 5);
+}
+
+void Preferences::setSkinTone(int tone)
+{
+    m_settings->setValue(QStringLiteral("emoji/skinTone"), qBound(0, tone, 5));
+}
+
 } // namespace chatterbox::app
 
 namespace chatterbox::app {

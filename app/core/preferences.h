@@ -54,6 +54,14 @@ public:
     QStringList recentTopicIds() const;
     static constexpr int kRecentTopics = 30;
 
+    // The emoji the person picked, newest first (at most kRecentEmoji), and their skin tone
+    // (0 none, 1 light to 5 dark), for the emoji picker.
+    QStringList recentEmoji() const;
+    void noteEmojiUsed(const QString &emoji);
+    static constexpr int kRecentEmoji = 24;
+    int skinTone() const;
+    void setSkinTone(int tone);
+
     QSettings &settings() { return *m_settings; }
 
 Q_SIGNALS:

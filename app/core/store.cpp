@@ -179,6 +179,7 @@ void Store::apply(const PartyUpdated &e, Gaps &)
 {
     if (auto *p = mutableParty(e.partyId)) {
         p->name = e.name;
+        p->massMentions = e.massMentions;
         p->ownerId = e.ownerId;
         Q_EMIT partyChanged(q(e.partyId));
     }
@@ -277,7 +278,7 @@ void Store::apply(const MessageCreated &e, Gaps &gaps)
         rs = ReadState{m.topicId, std::max(rs.lastReadSeq, m.seq), 0, 0};
     } else if (m.seq > rs.lastReadSeq) {
         rs.unread = std::min<std::int64_t>(rs.unread + 1, 1000);
-        if (std::find(m.mentions.begin(), m.mentions.end(), m_me.id) != m.mentions.end())
+        if (protocol::mentionsUser(m, m_me.id))
             ++rs.mentions;
     }
     Q_EMIT readStateChanged(q(m.topicId));
@@ -348,6 +349,14 @@ void Store::apply(const PinChanged &e, Gaps &gaps)
         Q_EMIT topicsChanged(q(t->partyId));
     }
     applyChangedMessage(e.message, gaps);
+}
+
+const Message *Store::loadedMessageAt(const std::string &topicId, std::int64_t seq) const
+{
+    const auto *tm = messages(topicId);
+    if (!tm || tm->messages.empty() || seq < tm->messages.front().seq || seq > tm->messages.back().seq)
+        return nullptr;
+    return &tm->messages[static_cast<std::size_t>(seq - tm->messages.front().seq)];
 }
 
 const Message *Store::loadedMessage(const std::string &topicId, const std::string &messageId) const

@@ -58,6 +58,8 @@ public:
     void applyNewer(const protocol::History &page);
     // The message with this id in the topic's loaded window, or null.
     const protocol::Message *loadedMessage(const std::string &topicId, const std::string &messageId) const;
+    // The same by its seq, without a search (the window is contiguous): null when not loaded.
+    const protocol::Message *loadedMessageAt(const std::string &topicId, std::int64_t seq) const;
     void applyCatchUp(const protocol::TopicCatchUp &catchUp);
     void applyJoined(const protocol::Party &party);
     void clear();

@@ -41,7 +41,7 @@ ChatPage::ChatPage(Client &client, app::Preferences &preferences, Theme &theme, 
 
     m_rail = new PartyRail(client, theme, this);
     m_sidebar = new TopicSidebar(client, preferences, theme, this);
-    m_pane = new TopicPane(client, theme, this);
+    m_pane = new TopicPane(client, preferences, theme, this);
     m_members = sideList(new QListView(this), QStringLiteral("memberList"), tr("Members"));
     m_members->setModel(&client.members());
     m_members->setItemDelegate(new MemberDelegate(theme, m_members));
@@ -206,6 +206,9 @@ void ChatPage::updateMemberNames()
         if (index.data(app::MemberListModel::UserIdRole).toString().toStdString() != m_client.store().me().id)
             names << index.data(app::MemberListModel::DisplayNameRole).toString();
     }
+    // @everyone and @here, offered to those whose use of them reaches people.
+    if (m_client.mayMentionEveryone(m_client.currentPartyId()))
+        names << QStringLiteral("everyone") << QStringLiteral("here");
     composer()->setMemberNames(names);
 }
 

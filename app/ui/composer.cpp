@@ -1,5 +1,7 @@
 #include "app/ui/composer.h"
 
+#include "app/core/emoji/emojicatalog.h"
+
 #include "shared/limits.h"
 
 #include <QAbstractItemView>
@@ -53,7 +55,9 @@ void Composer::setPlaceholder(const QString &text)
 
 void Composer::setMemberNames(const QStringList &names)
 {
-    m_names->setStringList(names);
+    m_memberNames = names;
+    if (m_completing == Completing::Names)
+        m_names->setStringList(names);
 }
 
 QSize Composer::sizeHint() const
@@ -126,8 +130,68 @@ std::optional<QString> Composer::mentionBeforeCursor() const
     return word;
 }
 
+std::optional<QString> Composer::shortcodeBeforeCursor() const
+{
+    QTextCursor cursor = textCursor();
+    const QString block = cursor.block().text().left(cursor.positionInBlock());
+    const qsizetype colon = block.lastIndexOf(QLatin1Char(':'));
+    if (colon < 0 || (colon > 0 && !block.at(colon - 1).isSpace()))
+        return std::nullopt;   // none, or inside a word ("12:30", "http:")
+    const QString word = block.mid(colon + 1);
+    if (word.size() < 2 || word.size() > 40)
+        return std::nullopt;
+    for (const QChar c : word) {
+        if (!(c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('+') || c == QLatin1Char('-')))
+            return std::nullopt;
+    }
+    return word;
+}
+
+bool Composer::replaceClosedShortcode()
+{
+    QTextCursor cursor = textCursor();
+    const QString block = cursor.block().text().left(cursor.positionInBlock());
+    if (!block.endsWith(QLatin1Char(':')))
+        return false;
+    const qsizetype open = block.lastIndexOf(QLatin1Char(':'), block.size() - 2);
+    if (open < 0 || (open > 0 && !block.at(open - 1).isSpace()))
+        return false;
+    const QString code = block.mid(open + 1, block.size() - open - 2);
+    const app::Emoji *emoji = code.isEmpty() ? nullptr : app::EmojiCatalog::instance().byShortcode(code.toLower());
+    if (!emoji)
+        return false;
+    cursor.movePosition(QTextCursor::Left, QTextCursor::KeepAnchor, static_cast<int>(code.size() + 2));
+    cursor.insertText(emoji->text);
+    setTextCursor(cursor);
+    return true;
+}
+
 void Composer::updateCompletion()
 {
+    if (const auto code = shortcodeBeforeCursor()) {
+        m_completing = Completing::Emoji;
+        m_emojiChoices.clear();
+        QStringList shown;
+        for (const app::Emoji *e : app::EmojiCatalog::instance().search(*code, 8)) {
+            m_emojiChoices << e->text;
+            shown << e->text + QStringLiteral("  :") + e->shortcode + QLatin1Char(':');
+        }
+        m_names->setStringList(shown);
+        m_completer->setCompletionPrefix(QString());
+        if (shown.isEmpty()) {
+            m_completer->popup()->hide();
+            return;
+        }
+        QRect rect = cursorRect();
+        rect.setWidth(qMax(260, m_completer->popup()->sizeHintForColumn(0) + 24));
+        m_completer->complete(rect);
+        m_completer->popup()->setCurrentIndex(m_completer->completionModel()->index(0, 0));
+        return;
+    }
+    if (m_completing == Completing::Emoji) {
+        m_completing = Completing::Names;
+        m_names->setStringList(m_memberNames);
+    }
     const auto prefix = mentionBeforeCursor();
     if (prefix)
         m_completer->setCompletionPrefix(*prefix);
@@ -144,6 +208,17 @@ void Composer::updateCompletion()
 void Composer::insertCompletion(const QString &name)
 {
     QTextCursor cursor = textCursor();
+    if (m_completing == Completing::Emoji) {
+        const qsizetype row = m_names->stringList().indexOf(name);
+        const QString code = shortcodeBeforeCursor().value_or(QString());
+        if (row < 0 || row >= m_emojiChoices.size() || code.isEmpty())
+            return;
+        cursor.movePosition(QTextCursor::Left, QTextCursor::KeepAnchor, static_cast<int>(code.size() + 1));
+        cursor.insertText(m_emojiChoices.at(row));
+        setTextCursor(cursor);
+        m_completer->popup()->hide();
+        return;
+    }
     const QString word = mentionBeforeCursor().value_or(QString());
     cursor.movePosition(QTextCursor::Left, QTextCursor::KeepAnchor, static_cast<int>(word.size()));
     cursor.insertText(name + QLatin1Char(' '));
@@ -189,7 +264,15 @@ void Composer::keyPressEvent(QKeyEvent *event)
         endEdit();
         return;
     }
+    if (event->key() == Qt::Key_Escape && m_replying) {
+        Q_EMIT replyCancelled();
+        return;
+    }
     QPlainTextEdit::keyPressEvent(event);
+    if (event->text() == QLatin1String(":") && replaceClosedShortcode()) {
+        m_completer->popup()->hide();
+        return;
+    }
     if (!event->text().isEmpty() || event->key() == Qt::Key_Backspace)
         updateCompletion();
 }

@@ -11,7 +11,8 @@ class QStringListModel;
 namespace chatterbox::ui {
 
 // Where a message is written. Enter sends, Shift+Enter breaks the line, Up in an empty composer
-// edits the person's last message, Escape leaves editing, and "@" completes member names.
+// edits the person's last message, Escape leaves editing or replying, "@" completes member
+// names and ":" emoji by their shortcodes (":thumbs_up:" typed whole becomes the emoji).
 class Composer final : public QPlainTextEdit {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Composer)
@@ -28,6 +29,8 @@ public:
     void beginEdit(const QString &messageId, const QString &body);
     void endEdit();
     bool isEditing() const { return !m_editingId.isEmpty(); }
+    // A reply is being written: Escape leaves it (replyCancelled).
+    void setReplying(bool replying) { m_replying = replying; }
     QCompleter *completer() const { return m_completer; }
 
     QSize sizeHint() const override;
@@ -38,6 +41,7 @@ Q_SIGNALS:
     void editSubmitted(const QString &messageId, const QString &text);
     void editLastRequested();
     void editingChanged(bool editing);
+    void replyCancelled();
     // The person is typing; emitted at most once every few seconds.
     void typing();
     // Something the person should know about what they wrote (too long to send).
@@ -51,12 +55,23 @@ private:
     void insertCompletion(const QString &name);
     // The name being typed after an "@", when the cursor is in one.
     std::optional<QString> mentionBeforeCursor() const;
+    // The shortcode being typed after a ":" (two characters or more), when the cursor is in one.
+    std::optional<QString> shortcodeBeforeCursor() const;
+    // ":thumbs_up:" just closed with its second colon becomes 👍.
+    bool replaceClosedShortcode();
     void updateCompletion();
     void fitHeight();
 
     QCompleter *m_completer = nullptr;
     QStringListModel *m_names = nullptr;
     QString m_editingId;
+    bool m_replying = false;
+    // What the popup offers: member names after "@", or emoji after ":" (their text in
+    // m_emojiChoices, in the popup's order).
+    enum class Completing { Names, Emoji };
+    Completing m_completing = Completing::Names;
+    QStringList m_memberNames;
+    QStringList m_emojiChoices;
     QElapsedTimer m_lastTyping;
 };
 

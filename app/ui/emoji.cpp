@@ -2,6 +2,11 @@
 #include "app/ui/emoji.h"
 
 #include <QFontDatabase>
+#include <QFontMetrics>
+#include <QHash>
+#include <QPainter>
+#include <QPixmap>
+#include <QPixmapCache>
 #include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
@@ -49,6 +54,55 @@ QString colorEmojiFamily()
         return QFontDatabase::families().contains(noto) ? noto : QString();
     }();
     return family;
+}
+
+namespace {
+QFont emojiFont(const QFont &font)
+{
+    QFont emoji = font;
+    if (const QString family = colorEmojiFamily(); !family.isEmpty())
+        emoji.setFamilies({family, font.family()});
+    return emoji;
+}
+
+QString emojiKey(const QString &emoji, const QFont &font, qreal dpr)
+{
+    return QStringLiteral("emoji:%1:%2:%3").arg(emoji, font.key()).arg(dpr);
+}
+} // namespace
+
+int emojiWidth(const QString &emoji, const QFont &font)
+{
+    static QHash<QString, int> widths;
+    const QString key = emojiKey(emoji, font, 1);
+    const auto found = widths.constFind(key);
+    if (found != widths.constEnd())
+        return *found;
+    if (widths.size() > 2000)
+        widths.clear();
+    const int width = QFontMetrics(emojiFont(font)).horizontalAdvance(emoji);
+    widths.insert(key, width);
+    return width;
+}
+
+QPixmap emojiPixmap(const QString &emoji, const QFont &font, qreal devicePixelRatio)
+{
+    const QString key = emojiKey(emoji, font, devicePixelRatio);
+    QPixmap pixmap;
+    if (QPixmapCache::find(key, &pixmap))
+        return pixmap;
+    const QFont drawn = emojiFont(font);
+    const QFontMetrics metrics(drawn);
+    const QSize size(qMax(1, emojiWidth(emoji, font)), qMax(1, metrics.height()));
+    pixmap = QPixmap(size * devicePixelRatio);
+    pixmap.setDevicePixelRatio(devicePixelRatio);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setFont(drawn);
+    painter.drawText(QRect(QPoint(0, 0), size), Qt::AlignCenter, emoji);
+    painter.end();
+    QPixmapCache::insert(key, pixmap);
+    return pixmap;
 }
 
 QList<std::pair<qsizetype, qsizetype>> emojiRanges(const QString &text)

@@ -6,6 +6,8 @@
 
 #include <utility>
 
+class QFont;
+class QPixmap;
 class QTextDocument;
 
 namespace chatterbox::ui {
@@ -17,6 +19,13 @@ QString colorEmojiFamily();
 // Where text shows emoji: the ranges [start, end) of emoji and emoji sequences (skin tones, ZWJ
 // sequences, flags, keycaps, and symbols asked to look like emoji with U+FE0F).
 QList<std::pair<qsizetype, qsizetype>> emojiRanges(const QString &text);
+
+// One emoji drawn in the colour emoji font at font's size, as a picture kept in a cache: the
+// font's glyphs are PNG images, decoded every time they are drawn as text, which a timeline
+// with a reaction on every tenth message would pay on each frame.
+QPixmap emojiPixmap(const QString &emoji, const QFont &font, qreal devicePixelRatio);
+// Its width in font (as emojiPixmap draws it).
+int emojiWidth(const QString &emoji, const QFont &font);
 
 // Draws every emoji of the document from the colour emoji font, ahead of the text font (which
 // may have a monochrome glyph for some of them, as DejaVu Sans has for ❤ and ☺).

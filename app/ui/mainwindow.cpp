@@ -1,5 +1,8 @@
 #include "app/ui/mainwindow.h"
 
+#include "app/core/messagelink.h"
+#include "app/core/serverinfo.h"
+
 #include "app/core/client.h"
 #include "app/core/displaytext.h"
 #include "app/core/invitelink.h"
@@ -61,6 +64,8 @@ MainWindow::MainWindow(app::Client &client, app::Preferences &preferences, Theme
     connect(&client.connection(), &app::Connection::ready, this, [this] {
         if (m_heldLink.isEmpty())
             return;
+        if (app::looksLikeMessageLink(m_heldLink))
+            return openLinks({std::exchange(m_heldLink, {})});
         m_chat->openJoinParty(std::exchange(m_heldLink, {}));
     });
 }
@@ -171,6 +176,25 @@ void MainWindow::openLinks(const QStringList &links)
 {
     QStringList refused;
     for (const QString &link : links) {
+        if (app::looksLikeMessageLink(link)) {
+            const app::MessageLink message = app::parseMessageLink(link);
+            if (!message.ok()) {
+                refused << tr("%1: %2").arg(QFontMetrics(font()).elidedText(link.simplified(), Qt::ElideMiddle, 400), message.error);
+                continue;
+            }
+            if (m_client.connection().state() != app::Connection::State::Online) {
+                m_heldLink = link;   // opened once signed in and connected
+                continue;
+            }
+            if (app::normalizeServerUrl(message.server.toString()) != app::normalizeServerUrl(m_client.session().server().baseUrl.toString())) {
+                refused << tr("%1: %2").arg(QFontMetrics(font()).elidedText(link.simplified(), Qt::ElideMiddle, 400),
+                                            tr("This message is on another server (%1).").arg(message.server.host()));
+                continue;
+            }
+            showAndRaise();
+            m_client.showMessage(message.topicId, message.seq);
+            continue;
+        }
         const app::InviteLink invite = app::parseInviteLink(link);
         if (!invite.ok()) {
             refused << tr("%1: %2").arg(QFontMetrics(font()).elidedText(link.simplified(), Qt::ElideMiddle, 400), invite.error);

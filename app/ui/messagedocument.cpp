@@ -196,7 +196,11 @@ std::unique_ptr<QTextDocument> renderMessage(const QString &body, const MessageS
         QTextCharFormat format;
         format.setForeground(style.muted);
         format.setFontPointSize(style.font->pointSizeF() * 0.85);
-        cursor.insertText(QStringLiteral(" ") + MessageDocument::tr("(edited)"), format);
+        cursor.insertText(QStringLiteral(" "), format);
+        // A link of its own: clicking it opens the earlier versions.
+        format.setAnchor(true);
+        format.setAnchorHref(QLatin1String(kEditedLink));
+        cursor.insertText(MessageDocument::tr("(edited)"), format);
     }
     return doc;
 }

@@ -38,7 +38,10 @@ struct MessageStyle {
     QString myName;
 };
 
-// Builds the document for a body; edited adds a muted "(edited)" after the text. Code blocks
+// The link "(edited)" carries: the timeline opens the message's earlier versions on it.
+inline constexpr const char *kEditedLink = "chatterbox-edited:";
+
+// Builds the document for a body; edited adds a muted "(edited)" link after the text. Code blocks
 // sit in a tinted box in monospace, inline code on a tint, quotes are indented (paintQuoteBars
 // draws their bars), and mentions of the people the message names are highlighted.
 std::unique_ptr<QTextDocument> renderMessage(const QString &body, const MessageStyle &style, bool edited);

@@ -1,10 +1,14 @@
 #include "app/ui/timelinedelegate.h"
 
 #include "app/core/models/timelinemodel.h"
+#include "app/ui/icons.h"
 #include "app/ui/listdelegates.h"
+#include "app/ui/messagedocument.h"
 #include "app/ui/theme.h"
 
 #include <QAbstractItemView>
+
+#include <algorithm>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QTextBrowser>
@@ -117,8 +121,11 @@ const TimelinePart &TimelineDelegate::part(Part which) const
     switch (which) {
     case Day: return m_day;
     case Unread: return m_unread;
+    case Reply: return m_reply;
     case Header: return m_header;
+    case Pinned: return m_pinned;
     case Body: return m_body;
+    case Reactions: return m_reactions;
     case Failure:
     case PartCount: break;
     }
@@ -142,12 +149,16 @@ TimelineDelegate::Layout TimelineDelegate::layoutOf(const QModelIndex &index, co
     const int gap = groupStart ? kGroupGap : kRowGap;
     y += gap;
     const int messageTop = y;
+    stack(Reply);
+    const int headerTop = y;
     stack(Header);
+    stack(Pinned);
     stack(Body);
+    stack(Reactions);
     stack(Failure);
     l.total = y + kRowGap - rowRect.top();
     if (groupStart)
-        l.total = qMax(l.total, messageTop - rowRect.top() + timeline::kAvatarSize + kRowGap);
+        l.total = qMax(l.total, headerTop - rowRect.top() + timeline::kAvatarSize + kRowGap);
     const int halfGap = groupStart ? kGroupGap / 2 : kRowGap;
     l.message = QRect(rowRect.left(), messageTop - halfGap, rowRect.width(), rowRect.bottom() - messageTop + halfGap);
     return l;
@@ -184,8 +195,81 @@ QRect TimelineDelegate::cancelRect(const QRect &rowRect, const QModelIndex &inde
 
 QString TimelineDelegate::linkAt(const QRect &rowRect, const QModelIndex &index, const QPoint &pos) const
 {
-    return m_body.actionAt(contextOf(index), layoutOf(index, rowRect).parts[Body], pos).link;
+    const PartAction action = m_body.actionAt(contextOf(index), layoutOf(index, rowRect).parts[Body], pos);
+    return action.kind == PartAction::Kind::Link ? action.link : QString();
 }
+
+PartAction TimelineDelegate::actionAt(const QRect &rowRect, const QModelIndex &index, const QPoint &pos) const
+{
+    const Layout l = layoutOf(index, rowRect);
+    const RowContext row = contextOf(index);
+    for (int which = 0; which < PartCount; ++which) {
+        const QRect rect = l.parts[static_cast<std::size_t>(which)];
+        if (!rect.isNull() && rect.contains(pos))
+            return part(static_cast<Part>(which)).actionAt(row, rect, pos);
+    }
+    return {};
+}
+
+QString TimelineDelegate::toolTipAt(const QRect &rowRect, const QModelIndex &index, const QPoint &pos) const
+{
+    for (Tool tool : kTools) {
+        if (toolRect(rowRect, index, tool).contains(pos))
+            return toolTip(tool);
+    }
+    const Layout l = layoutOf(index, rowRect);
+    const RowContext row = contextOf(index);
+    for (int which = 0; which < PartCount; ++which) {
+        const QRect rect = l.parts[static_cast<std::size_t>(which)];
+        if (!rect.isNull() && rect.contains(pos))
+            return part(static_cast<Part>(which)).toolTipAt(row, rect, pos);
+    }
+    return {};
+}
+
+std::vector<ReactionsPart::Chip> TimelineDelegate::reactionChips(const QRect &rowRect, const QModelIndex &index) const
+{
+    const QRect rect = layoutOf(index, rowRect).parts[Reactions];
+    return rect.isNull() ? std::vector<ReactionsPart::Chip>{} : m_reactions.chips(contextOf(index), rect);
+}
+
+QRect TimelineDelegate::toolRect(const QRect &rowRect, const QModelIndex &index, Tool tool) const
+{
+    const bool delivered = index.data(TimelineModel::DeliveryStateRole).value<TimelineModel::DeliveryState>()
+                           == TimelineModel::DeliveryState::Delivered;
+    if (!delivered || index.data(TimelineModel::DeletedRole).toBool())
+        return {};
+    const QRect message = layoutOf(index, rowRect).message;
+    constexpr int kButton = 28;
+    constexpr int kMargin = 12;
+    const int n = static_cast<int>(std::find(kTools.begin(), kTools.end(), tool) - kTools.begin());
+    const int left = message.right() - kMargin - static_cast<int>(kTools.size()) * kButton + 1;
+    return {left + n * kButton, message.top() + 2, kButton, kButton - 4};
+}
+
+QString TimelineDelegate::toolTip(Tool tool)
+{
+    switch (tool) {
+    case Tool::React: return tr("Add Reaction");
+    case Tool::Reply: return tr("Reply (R)");
+    case Tool::CopyLink: return tr("Copy Link");
+    case Tool::More: return tr("More");
+    }
+    return {};
+}
+
+namespace {
+const char *toolIcon(TimelineDelegate::Tool tool)
+{
+    switch (tool) {
+    case TimelineDelegate::Tool::React: return "smile-plus";
+    case TimelineDelegate::Tool::Reply: return "reply";
+    case TimelineDelegate::Tool::CopyLink: return "link";
+    case TimelineDelegate::Tool::More: return "more";
+    }
+    return "more";
+}
+} // namespace
 
 void TimelineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
@@ -194,7 +278,11 @@ void TimelineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setFont(row.font);
-    if (index.data(TimelineModel::MentionsMeRole).toBool()) {
+    if (m_highlighted.isValid() && m_highlighted == index) {
+        QColor tint = m_theme.accent();
+        tint.setAlphaF(0.16);
+        painter->fillRect(l.message, tint);
+    } else if (index.data(TimelineModel::MentionsMeRole).toBool()) {
         painter->fillRect(l.message, m_theme.mentionBackground());
         painter->fillRect(QRect(l.message.left(), l.message.top(), 3, l.message.height()), m_theme.mentionBar());
     } else if (option.state & (QStyle::State_MouseOver | QStyle::State_Selected)) {
@@ -207,6 +295,19 @@ void TimelineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
         if (!rect.isNull())
             part(static_cast<Part>(which)).paint(*painter, row, rect);
     }
+    const bool showTools = (option.state & QStyle::State_MouseOver)
+                           || ((option.state & QStyle::State_Selected) && m_view.hasFocus());
+    if (showTools && !toolRect(option.rect, index, Tool::React).isNull()) {
+        const QRect first = toolRect(option.rect, index, kTools.front());
+        const QRect bar = first.united(toolRect(option.rect, index, kTools.back())).adjusted(-3, -2, 3, 2);
+        painter->setPen(QPen(m_theme.separator(), 1));
+        painter->setBrush(m_view.palette().color(QPalette::Base));
+        painter->drawRoundedRect(QRectF(bar).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6);
+        for (Tool tool : kTools) {
+            const QRect r = toolRect(option.rect, index, tool);
+            icon(QString::fromLatin1(toolIcon(tool)), m_theme.mutedText()).paint(painter, r.adjusted(6, 3, -6, -3));
+        }
+    }
     painter->restore();
 }
 
@@ -214,9 +315,11 @@ bool TimelineDelegate::editorEvent(QEvent *event, QAbstractItemModel *model, con
 {
     if (event->type() == QEvent::MouseMove) {
         auto *mouse = static_cast<QMouseEvent *>(event);
-        const bool overAction = !linkAt(option.rect, index, mouse->position().toPoint()).isEmpty()
-                                || retryRect(option.rect, index).contains(mouse->position().toPoint())
-                                || cancelRect(option.rect, index).contains(mouse->position().toPoint());
+        const QPoint pos = mouse->position().toPoint();
+        bool overTool = false;
+        for (Tool tool : kTools)
+            overTool = overTool || toolRect(option.rect, index, tool).contains(pos);
+        const bool overAction = overTool || !actionAt(option.rect, index, pos).isNone();
         m_view.viewport()->setCursor(overAction ? Qt::PointingHandCursor : Qt::ArrowCursor);
     }
     if (event->type() == QEvent::MouseButtonRelease && static_cast<QMouseEvent *>(event)->button() == Qt::LeftButton) {
@@ -230,10 +333,32 @@ bool TimelineDelegate::editorEvent(QEvent *event, QAbstractItemModel *model, con
             Q_EMIT cancelRequested(clientMsgId);
             return true;
         }
-        const QString link = linkAt(option.rect, index, pos);
-        if (!link.isEmpty()) {
-            Q_EMIT linkActivated(QUrl(link));
+        const QPoint global = m_view.viewport()->mapToGlobal(pos);
+        for (Tool tool : kTools) {
+            if (toolRect(option.rect, index, tool).contains(pos)) {
+                Q_EMIT toolActivated(index, tool, global);
+                return true;
+            }
+        }
+        const PartAction action = actionAt(option.rect, index, pos);
+        switch (action.kind) {
+        case PartAction::Kind::Link:
+            if (action.link == QLatin1String(kEditedLink))
+                Q_EMIT versionsRequested(index);
+            else
+                Q_EMIT linkActivated(QUrl(action.link));
             return true;
+        case PartAction::Kind::JumpTo:
+            Q_EMIT jumpRequested(action.seq);
+            return true;
+        case PartAction::Kind::ToggleReaction:
+            Q_EMIT reactionToggled(index, action.link);
+            return true;
+        case PartAction::Kind::AddReaction:
+            Q_EMIT addReactionRequested(index, global);
+            return true;
+        default:
+            break;
         }
     }
     return QStyledItemDelegate::editorEvent(event, model, option, index);
@@ -250,7 +375,17 @@ QWidget *TimelineDelegate::createEditor(QWidget *parent, const QStyleOptionViewI
     text->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard | Qt::LinksAccessibleByMouse);
     text->viewport()->setAutoFillBackground(false);
     text->setAutoFillBackground(false);
-    connect(text, &QTextBrowser::anchorClicked, this, &TimelineDelegate::linkActivated);
+    // createEditor is const by Qt's signature; the editor's clicks are the delegate's signals.
+    auto *self = const_cast<TimelineDelegate *>(this);
+    connect(text, &QTextBrowser::anchorClicked, self, [self, text](const QUrl &url) {
+        if (url.toString() == QLatin1String(kEditedLink)) {
+            const QModelIndex index = self->m_view.indexAt(text->geometry().center());
+            if (index.isValid())
+                Q_EMIT self->versionsRequested(index);
+            return;
+        }
+        Q_EMIT self->linkActivated(url);
+    });
     return text;
 }
 

@@ -2,6 +2,7 @@
 
 #include "app/ui/timelineparts.h"
 
+#include <QPersistentModelIndex>
 #include <QStyledItemDelegate>
 
 #include <array>
@@ -44,6 +45,19 @@ public:
     QRect cancelRect(const QRect &rowRect, const QModelIndex &index) const;
     // The link under a point of a row, if any.
     QString linkAt(const QRect &rowRect, const QModelIndex &index, const QPoint &pos) const;
+    // What a click at a point of a row does, whichever part is there.
+    PartAction actionAt(const QRect &rowRect, const QModelIndex &index, const QPoint &pos) const;
+    // What resting the pointer there shows, as plain text.
+    QString toolTipAt(const QRect &rowRect, const QModelIndex &index, const QPoint &pos) const;
+    // The chips of a row's reactions, where they are drawn.
+    std::vector<ReactionsPart::Chip> reactionChips(const QRect &rowRect, const QModelIndex &index) const;
+
+    // The small toolbar a hovered message shows at its top right: react, reply, copy link, more.
+    enum class Tool { React, Reply, CopyLink, More };
+    static constexpr std::array<Tool, 4> kTools = {Tool::React, Tool::Reply, Tool::CopyLink, Tool::More};
+    // Where a tool's button is in a row (null for rows without a toolbar: pending, failed, deleted).
+    QRect toolRect(const QRect &rowRect, const QModelIndex &index, Tool tool) const;
+    static QString toolTip(Tool tool);
 
     // Measures the rows from first to last that are not measured at the current width; true
     // when any height changed (the view must lay out again).
@@ -58,11 +72,19 @@ public:
 
     // Forgets rendered bodies and heights (the theme, font or width changed).
     void invalidate();
+    // The message a jump went to, tinted for a moment; an invalid index for none.
+    void setHighlighted(const QModelIndex &index) { m_highlighted = index; }
     // Whose name is highlighted more strongly in mentions: the signed-in person's.
     void setMyName(const QString &name);
 
 Q_SIGNALS:
     void linkActivated(const QUrl &url);
+    // A message's toolbar, reactions, reply quote and "(edited)".
+    void toolActivated(const QModelIndex &index, chatterbox::ui::TimelineDelegate::Tool tool, const QPoint &globalPos);
+    void reactionToggled(const QModelIndex &index, const QString &emoji);
+    void addReactionRequested(const QModelIndex &index, const QPoint &globalPos);
+    void jumpRequested(qint64 seq);
+    void versionsRequested(const QModelIndex &index);
     void retryRequested(const QString &clientMsgId);
     void cancelRequested(const QString &clientMsgId);
 
@@ -70,7 +92,7 @@ protected:
     bool editorEvent(QEvent *event, QAbstractItemModel *model, const QStyleOptionViewItem &option, const QModelIndex &index) override;
 
 private:
-    enum Part { Day, Unread, Header, Body, Failure, PartCount };
+    enum Part { Day, Unread, Reply, Header, Pinned, Body, Reactions, Failure, PartCount };
     // Where each part of a row sits (empty when the row has none), and the row's height.
     struct Layout {
         std::array<QRect, PartCount> parts;
@@ -93,8 +115,12 @@ private:
     UnreadLinePart m_unread;
     HeaderPart m_header;
     BodyPart m_body;
+    PinnedPart m_pinned;
+    ReplyPart m_reply;
+    ReactionsPart m_reactions;
     FailurePart m_failure;
     QString m_myName;
+    QPersistentModelIndex m_highlighted;
     mutable std::vector<RowHeight> m_rows;                // by model row
     qint64 m_measuredTotal = 0;                           // for the estimate
     qint64 m_measuredCount = 0;

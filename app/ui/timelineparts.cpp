@@ -4,7 +4,10 @@
 #include "app/core/displaytext.h"
 #include "app/core/models/partylistmodel.h"
 #include "app/core/models/timelinemodel.h"
+#include "app/core/emoji/emojicatalog.h"
 #include "app/ui/avatar.h"
+#include "app/ui/emoji.h"
+#include "app/ui/icons.h"
 #include "app/ui/messagedocument.h"
 #include "app/ui/theme.h"
 
@@ -17,6 +20,7 @@
 
 namespace chatterbox::ui {
 
+using app::Emoji;
 using app::TimelineModel;
 using namespace timeline;
 
@@ -213,6 +217,186 @@ PartAction BodyPart::actionAt(const RowContext &row, const QRect &rect, const QP
     if (link.isEmpty())
         return {};
     return {PartAction::Kind::Link, link};
+}
+
+int PinnedPart::height(const RowContext &row, int) const
+{
+    return row.index.data(TimelineModel::PinnedRole).toBool() ? QFontMetrics(scaled(row.font, 0.85)).height() + 2 : 0;
+}
+
+void PinnedPart::paint(QPainter &painter, const RowContext &row, const QRect &rect) const
+{
+    const QFont small = scaled(row.font, 0.85);
+    const int h = QFontMetrics(small).height();
+    icon(QStringLiteral("pin"), row.theme.accent()).paint(&painter, QRect(rect.left() + kTextLeft, rect.top() + 1, h, h));
+    painter.setFont(small);
+    painter.setPen(row.theme.mutedText());
+    const QString by = row.index.data(TimelineModel::PinnedByRole).toString();
+    const QString label = by.isEmpty() ? tr("Pinned") : tr("Pinned by %1").arg(app::isolated(by));
+    painter.drawText(QRect(rect.left() + kTextLeft + h + 4, rect.top(), bodyWidth(rect.width()) - h - 4, rect.height()),
+                     Qt::AlignLeft | Qt::AlignVCenter, QFontMetrics(small).elidedText(label, Qt::ElideRight, bodyWidth(rect.width()) - h - 4));
+    painter.setFont(row.font);
+}
+
+int ReplyPart::height(const RowContext &row, int) const
+{
+    return row.index.data(TimelineModel::ReplyRole).isValid() ? QFontMetrics(scaled(row.font, 0.9)).height() + 4 : 0;
+}
+
+QString ReplyPart::text(const QModelIndex &index)
+{
+    const QVariantMap reply = index.data(TimelineModel::ReplyRole).toMap();
+    if (reply.value(QLatin1String(TimelineModel::kReplyDeletedKey)).toBool())
+        return tr("Original message deleted");
+    // One line: the first lines of the original joined, as a person reads a quote.
+    QString excerpt = reply.value(QLatin1String(TimelineModel::kReplyTextKey)).toString().simplified();
+    return app::isolated(reply.value(QLatin1String(TimelineModel::kReplyAuthorKey)).toString()) + QStringLiteral(": ") + excerpt;
+}
+
+void ReplyPart::paint(QPainter &painter, const RowContext &row, const QRect &rect) const
+{
+    const QFont small = scaled(row.font, 0.9);
+    const QFontMetrics fm(small);
+    // The curve from the avatar's column to the quote, as Discord and Element draw it.
+    painter.setPen(QPen(row.theme.separator(), 2));
+    const int midY = rect.top() + rect.height() / 2;
+    painter.drawLine(rect.left() + kSideMargin + kAvatarSize / 2, rect.bottom(), rect.left() + kSideMargin + kAvatarSize / 2, midY + 4);
+    painter.drawLine(rect.left() + kSideMargin + kAvatarSize / 2 + 4, midY, rect.left() + kTextLeft - 6, midY);
+    painter.drawArc(QRect(rect.left() + kSideMargin + kAvatarSize / 2, midY, 8, 8), 90 * 16, 90 * 16);
+    const QVariantMap reply = row.index.data(TimelineModel::ReplyRole).toMap();
+    const bool deleted = reply.value(QLatin1String(TimelineModel::kReplyDeletedKey)).toBool();
+    QFont font = small;
+    font.setItalic(deleted);
+    painter.setFont(font);
+    painter.setPen(row.hovered ? row.palette.color(QPalette::Text) : row.theme.mutedText());
+    const QRect textArea(rect.left() + kTextLeft, rect.top(), bodyWidth(rect.width()), rect.height());
+    painter.drawText(textArea, Qt::AlignLeft | Qt::AlignVCenter, QFontMetrics(font).elidedText(text(row.index), Qt::ElideRight, textArea.width()));
+    painter.setFont(row.font);
+}
+
+PartAction ReplyPart::actionAt(const RowContext &row, const QRect &rect, const QPoint &pos) const
+{
+    if (!QRect(rect.left() + kTextLeft, rect.top(), bodyWidth(rect.width()), rect.height()).contains(pos))
+        return {};
+    const QVariantMap reply = row.index.data(TimelineModel::ReplyRole).toMap();
+    return {PartAction::Kind::JumpTo, {}, reply.value(QLatin1String(TimelineModel::kReplySeqKey)).toLongLong()};
+}
+
+namespace {
+constexpr int kChipGap = 6;
+constexpr int kChipPadding = 8;
+QFont chipFont(const QFont &font) { return scaled(font, 0.9); }
+// The emoji of a chip come from the colour emoji font (emojiPixmap), ahead of the text font
+// (which may have a monochrome glyph for some, as DejaVu Sans has for ❤).
+int chipHeight(const QFont &font) { return qMax(QFontMetrics(chipFont(font)).height(), emojiPixmap(QStringLiteral("\U0001F600"), chipFont(font), 1).height()) + 6; }
+// "👍 2": the emoji, a space, and the count (or "+" alone for the chip that adds one).
+int chipWidth(const QFont &font, const QString &emoji, const QString &count)
+{
+    const QFontMetrics text(chipFont(font));
+    if (emoji.isEmpty())
+        return text.horizontalAdvance(count) + 2 * kChipPadding;
+    return emojiWidth(emoji, chipFont(font)) + text.horizontalAdvance(QStringLiteral(" ") + count) + 2 * kChipPadding;
+}
+} // namespace
+
+std::vector<ReactionsPart::Chip> ReactionsPart::chips(const RowContext &row, const QRect &rect) const
+{
+    std::vector<Chip> out;
+    const QVariantList reactions = row.index.data(TimelineModel::ReactionsRole).toList();
+    if (reactions.isEmpty())
+        return out;
+    const int h = chipHeight(row.font);
+    const int left = rect.left() + kTextLeft;
+    const int right = left + bodyWidth(rect.width());
+    int x = left;
+    int y = rect.top() + 4;
+    const auto place = [&](Chip chip) {
+        const int w = chipWidth(row.font, chip.emoji, chip.label);
+        if (x > left && x + w > right) {
+            x = left;
+            y += h + kChipGap;
+        }
+        chip.rect = QRect(x, y, w, h);
+        x += w + kChipGap;
+        out.push_back(std::move(chip));
+    };
+    for (const auto &value : reactions) {
+        const QVariantMap r = value.toMap();
+        Chip chip;
+        chip.emoji = r.value(QLatin1String(TimelineModel::kReactionEmojiKey)).toString();
+        chip.label = QString::number(r.value(QLatin1String(TimelineModel::kReactionCountKey)).toInt());
+        chip.mine = r.value(QLatin1String(TimelineModel::kReactionMineKey)).toBool();
+        place(std::move(chip));
+    }
+    Chip add;
+    add.label = QStringLiteral("+");
+    place(std::move(add));
+    return out;
+}
+
+int ReactionsPart::height(const RowContext &row, int rowWidth) const
+{
+    const auto all = chips(row, QRect(0, 0, rowWidth, 0));
+    if (all.empty())
+        return 0;
+    return all.back().rect.bottom() + 1 + 4;
+}
+
+void ReactionsPart::paint(QPainter &painter, const RowContext &row, const QRect &rect) const
+{
+    painter.save();
+    painter.setFont(chipFont(row.font));
+    for (const auto &chip : chips(row, rect)) {
+        const QRectF r = QRectF(chip.rect).adjusted(0.5, 0.5, -0.5, -0.5);
+        painter.setPen(QPen(chip.mine ? row.theme.accent() : row.theme.separator(), 1));
+        QColor fill = chip.mine ? row.theme.accent() : row.theme.subtleBackground();
+        if (chip.mine)
+            fill.setAlphaF(0.18);
+        painter.setBrush(fill);
+        painter.drawRoundedRect(r, r.height() / 2, r.height() / 2);
+        const QRect inner = chip.rect.adjusted(kChipPadding, 0, -kChipPadding, 0);
+        if (chip.emoji.isEmpty()) {
+            painter.setPen(row.theme.mutedText());
+            painter.drawText(inner, Qt::AlignCenter, chip.label);
+            continue;
+        }
+        painter.setPen(row.palette.color(QPalette::Text));
+        const QPixmap emoji = emojiPixmap(chip.emoji, chipFont(row.font), painter.device()->devicePixelRatioF());
+        const QSize size = emoji.deviceIndependentSize().toSize();
+        painter.drawPixmap(QPoint(inner.left(), inner.top() + (inner.height() - size.height()) / 2), emoji);
+        painter.drawText(inner, Qt::AlignRight | Qt::AlignVCenter, chip.label);
+    }
+    painter.restore();
+}
+
+PartAction ReactionsPart::actionAt(const RowContext &row, const QRect &rect, const QPoint &pos) const
+{
+    for (const auto &chip : chips(row, rect)) {
+        if (!chip.rect.contains(pos))
+            continue;
+        if (chip.emoji.isEmpty())
+            return {PartAction::Kind::AddReaction};
+        return {PartAction::Kind::ToggleReaction, chip.emoji};
+    }
+    return {};
+}
+
+QString ReactionsPart::toolTipAt(const RowContext &row, const QRect &rect, const QPoint &pos) const
+{
+    const QVariantList names = row.index.data(TimelineModel::ReactionNamesRole).toList();
+    const auto all = chips(row, rect);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const auto &chip = all[i];
+        if (!chip.rect.contains(pos))
+            continue;
+        if (chip.emoji.isEmpty())
+            return tr("Add a reaction");
+        const QStringList who = names.value(static_cast<qsizetype>(i)).toStringList();
+        const Emoji *known = app::EmojiCatalog::instance().find(chip.emoji);
+        const QString what = known ? QStringLiteral("%1 (%2)").arg(chip.emoji, known->name) : chip.emoji;
+        return tr("%1 reacted with %2").arg(who.join(QStringLiteral(", ")), what);
+    }
+    return {};
 }
 
 int FailurePart::height(const RowContext &row, int) const

@@ -11,6 +11,8 @@
 #include <QString>
 #include <QTextDocument>
 
+#include <vector>
+
 class QPainter;
 
 namespace chatterbox::ui {
@@ -37,9 +39,10 @@ struct RowContext {
 
 // What a click at a point of a part does.
 struct PartAction {
-    enum class Kind { None, Retry, Cancel, Link };
+    enum class Kind { None, Retry, Cancel, Link, JumpTo, ToggleReaction, AddReaction };
     Kind kind = Kind::None;
-    QString link = {};
+    QString link = {};     // Link: the URL; ToggleReaction: the emoji
+    qint64 seq = 0;        // JumpTo: the message to go to
     bool isNone() const { return kind == Kind::None; }
 };
 
@@ -56,6 +59,8 @@ public:
     // rect: the row's full width at the part's height.
     virtual void paint(QPainter &painter, const RowContext &row, const QRect &rect) const = 0;
     virtual PartAction actionAt(const RowContext &, const QRect &, const QPoint &) const { return {}; }
+    // What the pointer resting on a point of it shows, as plain text; empty for nothing.
+    virtual QString toolTipAt(const RowContext &, const QRect &, const QPoint &) const { return {}; }
 };
 
 // "Today", "Yesterday" or the date, on a line, above the first message of a day.
@@ -104,6 +109,43 @@ private:
     QString m_myName;
     mutable QCache<QString, QTextDocument> m_documents;
     mutable QHash<QString, QPair<int, int>> m_heights;   // body key -> (width, height)
+};
+
+// "Pinned by Ann" above a pinned message.
+class PinnedPart final : public TimelinePart {
+public:
+    int height(const RowContext &row, int rowWidth) const override;
+    void paint(QPainter &painter, const RowContext &row, const QRect &rect) const override;
+};
+
+// Above a reply: who wrote the message it answers and how that starts, on one line, or
+// "Original message deleted". A click goes to the original.
+class ReplyPart final : public TimelinePart {
+public:
+    int height(const RowContext &row, int rowWidth) const override;
+    void paint(QPainter &painter, const RowContext &row, const QRect &rect) const override;
+    PartAction actionAt(const RowContext &row, const QRect &rect, const QPoint &pos) const override;
+    // The line's text, as drawn before eliding.
+    static QString text(const QModelIndex &index);
+};
+
+// Below the text: one chip per emoji with its count, tinted when one is the person's, then a
+// chip that adds one. A click on a chip toggles the person's reaction; resting on it names who.
+class ReactionsPart final : public TimelinePart {
+public:
+    int height(const RowContext &row, int rowWidth) const override;
+    void paint(QPainter &painter, const RowContext &row, const QRect &rect) const override;
+    PartAction actionAt(const RowContext &row, const QRect &rect, const QPoint &pos) const override;
+    QString toolTipAt(const RowContext &row, const QRect &rect, const QPoint &pos) const override;
+
+    struct Chip {
+        QRect rect;
+        QString emoji;   // empty for the "add" chip
+        QString label;   // the count ("+" for the add chip)
+        bool mine = false;
+    };
+    // Where each chip sits in a part drawn at rect (flowing onto more lines when they do not fit).
+    std::vector<Chip> chips(const RowContext &row, const QRect &rect) const;
 };
 
 // A send that failed: why, with Retry and Cancel.

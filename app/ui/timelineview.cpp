@@ -16,6 +16,10 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QTimer>
+#include <QToolTip>
+
+#include <utility>
 
 namespace chatterbox::ui {
 
@@ -32,6 +36,8 @@ QPushButton *jumpButton(const QString &iconName, const QString &text, const QStr
     button->hide();
     return button;
 }
+
+int timelineTextLeft() { return timeline::kTextLeft; }
 
 } // namespace
 
@@ -55,6 +61,22 @@ TimelineView::TimelineView(const Theme &theme, QWidget *parent) : QListView(pare
     connect(m_delegate, &TimelineDelegate::linkActivated, this, [](const QUrl &url) {
         if (isOpenableLink(url))
             QDesktopServices::openUrl(url);
+    });
+    connect(m_delegate, &TimelineDelegate::toolActivated, this,
+            [this](const QModelIndex &index, TimelineDelegate::Tool tool, const QPoint &globalPos) {
+                setCurrentIndex(index);
+                switch (tool) {
+                case TimelineDelegate::Tool::React: Q_EMIT reactRequested(index, globalPos); break;
+                case TimelineDelegate::Tool::Reply: Q_EMIT replyRequested(index); break;
+                case TimelineDelegate::Tool::CopyLink: Q_EMIT copyLinkRequested(index); break;
+                case TimelineDelegate::Tool::More: showMenu(index, globalPos); break;
+                }
+            });
+    connect(m_delegate, &TimelineDelegate::addReactionRequested, this, &TimelineView::reactRequested);
+    connect(m_delegate, &TimelineDelegate::versionsRequested, this, &TimelineView::versionsRequested);
+    connect(m_delegate, &TimelineDelegate::jumpRequested, this, [this](qint64 seq) {
+        if (seq > 0)
+            Q_EMIT seqRequested(seq);
     });
     m_jumpToUnread = jumpButton(QStringLiteral("arrow-up"), tr("Jump to First Unread"), QStringLiteral("jumpToFirstUnread"), this);
     m_jumpToNewest = jumpButton(QStringLiteral("arrow-down"), tr("Jump to Newest"), QStringLiteral("jumpToNewest"), this);
@@ -122,6 +144,12 @@ void TimelineView::positionAtOpening()
     // Still opening while it is laid out and scrolled: being at the bottom on the way is not
     // having read to it.
     doItemsLayout();
+    const qint64 pending = std::exchange(m_pendingSeq, 0);
+    if (pending > 0 && m_model->rowOfSeq(pending) >= 0) {
+        m_opening = false;
+        showSeq(pending);
+        return;
+    }
     if (m_model->hasFirstUnread()) {
         scrollToFirstUnread();
     } else {
@@ -164,8 +192,45 @@ void TimelineView::jumpToFirstUnread()
     m_model->seekFirstUnread(0);
 }
 
+void TimelineView::showSeq(qint64 seq)
+{
+    const int row = m_model ? m_model->rowOfSeq(seq) : -1;
+    if (row < 0 || m_opening) {
+        m_pendingSeq = seq;   // placed by positionAtOpening once its page is in
+        return;
+    }
+    m_pendingSeq = 0;
+    m_stickToBottom = false;
+    const QModelIndex index = m_model->index(row);
+    doItemsLayout();
+    scrollTo(index, PositionAtCenter);
+    settleRows();
+    scrollTo(index, PositionAtCenter);
+    setCurrentIndex(index);
+    highlight(index);
+    updateJumpButtons();
+}
+
+void TimelineView::highlight(const QModelIndex &index)
+{
+    m_highlighted = index;
+    m_delegate->setHighlighted(index);
+    viewport()->update();
+    QTimer::singleShot(2000, this, [this, index = QPersistentModelIndex(index)] {
+        if (m_highlighted == index) {
+            m_highlighted = QPersistentModelIndex();
+            m_delegate->setHighlighted(QModelIndex());
+            viewport()->update();
+        }
+    });
+}
+
 void TimelineView::jumpToNewest()
 {
+    if (m_model && m_model->hasNewer()) {
+        Q_EMIT latestRequested();   // the present is not loaded: it is fetched, then shown
+        return;
+    }
     scrollToBottom();
     m_stickToBottom = true;
     if (m_model && m_model->rowCount() > 0)
@@ -185,7 +250,7 @@ void TimelineView::updateJumpButtons()
     const bool unreadAbove = m_model->hasFirstUnread()
                              && (firstUnread < 0 || visualRect(m_model->index(firstUnread)).bottom() < 0);
     m_jumpToUnread->setVisible(unreadAbove);
-    m_jumpToNewest->setVisible(!isAtBottom());
+    m_jumpToNewest->setVisible(!isAtBottom() || m_model->hasNewer());
     placeJumpButtons();
 }
 
@@ -330,6 +395,17 @@ bool TimelineView::viewportEvent(QEvent *event)
     case QEvent::MouseButtonDblClick:
         settleRows();
         break;
+    case QEvent::ToolTip: {
+        // Plain text made safe for QToolTip, which would read markup in a name as markup.
+        auto *help = static_cast<QHelpEvent *>(event);
+        const QModelIndex index = indexAt(help->pos());
+        const QString tip = index.isValid() ? m_delegate->toolTipAt(visualRect(index), index, help->pos()) : QString();
+        if (tip.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), Qt::convertFromPlainText(tip, Qt::WhiteSpaceNormal), viewport());
+        return true;
+    }
     default:
         break;
     }
@@ -344,6 +420,8 @@ void TimelineView::verticalScrollbarValueChanged(int value)
         Q_EMIT reachedBottom();
     if (value < viewport()->height())
         maybeFetchOlder();
+    if (m_model && m_model->hasNewer() && value > verticalScrollBar()->maximum() - viewport()->height())
+        Q_EMIT newerRequested();
     updateJumpButtons();
 }
 
@@ -438,6 +516,26 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
         jumpToNewest();
         return;
     }
+    const QModelIndex current = currentIndex();
+    const bool actionable = current.isValid() && !current.data(TimelineModel::DeletedRole).toBool()
+                            && current.data(TimelineModel::DeliveryStateRole).value<TimelineModel::DeliveryState>()
+                                   == TimelineModel::DeliveryState::Delivered;
+    if (actionable && (event->modifiers() & ~Qt::ShiftModifier) == Qt::NoModifier) {
+        const QPoint below = viewport()->mapToGlobal(visualRect(current).bottomLeft() + QPoint(timelineTextLeft(), 0));
+        switch (event->key()) {
+        case Qt::Key_R: Q_EMIT replyRequested(current); return;
+        case Qt::Key_Plus:
+        case Qt::Key_E: Q_EMIT reactRequested(current, below); return;
+        case Qt::Key_L: Q_EMIT copyLinkRequested(current); return;
+        case Qt::Key_P: Q_EMIT pinRequested(current, !current.data(TimelineModel::PinnedRole).toBool()); return;
+        case Qt::Key_H:
+            if (current.data(TimelineModel::EditedRole).toBool())
+                Q_EMIT versionsRequested(current);
+            return;
+        case Qt::Key_Menu: showMenu(current, below); return;
+        default: break;
+        }
+    }
     QListView::keyPressEvent(event);
 }
 
@@ -446,15 +544,38 @@ void TimelineView::contextMenuEvent(QContextMenuEvent *event)
     const QModelIndex index = event->reason() == QContextMenuEvent::Mouse ? indexAt(event->pos()) : currentIndex();
     if (!index.isValid())
         return;
+    const QPoint at = event->reason() == QContextMenuEvent::Mouse ? event->globalPos()
+                                                                   : viewport()->mapToGlobal(visualRect(index).center());
+    showMenu(index, at);
+}
+
+void TimelineView::showMenu(const QModelIndex &index, const QPoint &globalPos)
+{
     setCurrentIndex(index);
     QMenu menu(this);
     const bool deleted = index.data(TimelineModel::DeletedRole).toBool();
     const auto delivery = index.data(TimelineModel::DeliveryStateRole).value<TimelineModel::DeliveryState>();
+    const bool delivered = delivery == TimelineModel::DeliveryState::Delivered;
+    if (delivered && !deleted) {
+        menu.addAction(icon(QStringLiteral("smile-plus")), tr("Add Reaction…"), QKeySequence(Qt::Key_E), this,
+                       [this, index, globalPos] { Q_EMIT reactRequested(index, globalPos); });
+        menu.addAction(icon(QStringLiteral("reply")), tr("Reply"), QKeySequence(Qt::Key_R), this, [this, index] { Q_EMIT replyRequested(index); });
+    }
     if (!deleted)
-        menu.addAction(tr("Copy Text"), this, &TimelineView::copyCurrent);
-    if (!deleted && delivery == TimelineModel::DeliveryState::Delivered && index.data(TimelineModel::OwnRole).toBool()) {
-        menu.addAction(tr("Edit Message"), this, [this, index] { Q_EMIT editRequested(index); });
-        menu.addAction(tr("Delete Message"), this, [this, index] { Q_EMIT deleteRequested(index); });
+        menu.addAction(icon(QStringLiteral("copy")), tr("Copy Text"), QKeySequence::Copy, this, &TimelineView::copyCurrent);
+    if (delivered && !deleted) {
+        menu.addAction(icon(QStringLiteral("link")), tr("Copy Link"), QKeySequence(Qt::Key_L), this, [this, index] { Q_EMIT copyLinkRequested(index); });
+        const bool pinned = index.data(TimelineModel::PinnedRole).toBool();
+        QAction *pin = menu.addAction(icon(QStringLiteral("pin")), pinned ? tr("Unpin") : tr("Pin to Topic"), QKeySequence(Qt::Key_P), this,
+                                      [this, index, pinned] { Q_EMIT pinRequested(index, !pinned); });
+        pin->setObjectName(QStringLiteral("pinAction"));
+    }
+    if (delivered && index.data(TimelineModel::EditedRole).toBool())
+        menu.addAction(tr("Show Edit History"), QKeySequence(Qt::Key_H), this, [this, index] { Q_EMIT versionsRequested(index); });
+    if (!deleted && delivered && index.data(TimelineModel::OwnRole).toBool()) {
+        menu.addSeparator();
+        menu.addAction(icon(QStringLiteral("edit")), tr("Edit Message"), this, [this, index] { Q_EMIT editRequested(index); });
+        menu.addAction(icon(QStringLiteral("trash")), tr("Delete Message"), this, [this, index] { Q_EMIT deleteRequested(index); });
     }
     if (delivery == TimelineModel::DeliveryState::Failed) {
         const QString id = index.data(TimelineModel::ClientMsgIdRole).toString();
@@ -462,7 +583,7 @@ void TimelineView::contextMenuEvent(QContextMenuEvent *event)
         menu.addAction(tr("Cancel Sending"), this, [this, id] { Q_EMIT m_delegate->cancelRequested(id); });
     }
     if (!menu.isEmpty())
-        menu.exec(event->globalPos());
+        menu.exec(globalPos);
 }
 
 } // namespace chatterbox::ui

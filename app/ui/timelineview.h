@@ -33,12 +33,30 @@ public:
     void doItemsLayout() override;
     void jumpToFirstUnread();
     void jumpToNewest();
+    // Scrolls to the message at seq, selects it and highlights it for a moment; if it is not
+    // loaded yet, does so as soon as it is (the page around it is on its way).
+    void showSeq(qint64 seq);
+    // The message highlighted by showSeq, while it is.
+    QPersistentModelIndex highlighted() const { return m_highlighted; }
 
 Q_SIGNALS:
     // The newest message is on screen: the topic is read.
     void reachedBottom();
     void editRequested(const QModelIndex &index);
     void deleteRequested(const QModelIndex &index);
+    // The person's actions on a message, from its toolbar, its menu or the keyboard (R reply,
+    // + or E react, L copy link, P pin, H history of edits).
+    void replyRequested(const QModelIndex &index);
+    void reactRequested(const QModelIndex &index, const QPoint &globalPos);
+    void copyLinkRequested(const QModelIndex &index);
+    void pinRequested(const QModelIndex &index, bool pinned);
+    void versionsRequested(const QModelIndex &index);
+    // The message at seq (a reply's original) should be shown, loaded around it if need be.
+    void seqRequested(qint64 seq);
+    // The window ends before the present: newer messages are wanted (scrolled to its end), or
+    // the present itself (Jump to Newest).
+    void newerRequested();
+    void latestRequested();
 
 protected:
     void verticalScrollbarValueChanged(int value) override;
@@ -68,6 +86,8 @@ private:
     void scrollToFirstUnread();
     void updateJumpButtons();
     void placeJumpButtons();
+    void showMenu(const QModelIndex &index, const QPoint &globalPos);
+    void highlight(const QModelIndex &index);
 
     const Theme &m_theme;
     app::TimelineModel *m_model = nullptr;
@@ -81,6 +101,8 @@ private:
     bool m_jumpPending = false;    // jump to the first unread once it is loaded
     QPushButton *m_jumpToUnread = nullptr;
     QPushButton *m_jumpToNewest = nullptr;
+    qint64 m_pendingSeq = 0;                // showSeq's, until it is loaded
+    QPersistentModelIndex m_highlighted;
 };
 
 } // namespace chatterbox::ui

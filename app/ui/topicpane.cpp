@@ -6,6 +6,8 @@
 #include "app/ui/composer.h"
 #include "app/ui/connectionbanner.h"
 #include "app/ui/dialogs/requestdialog.h"
+#include "app/ui/emojipicker.h"
+#include "app/ui/messageactions.h"
 #include "app/ui/icons.h"
 #include "app/ui/noticebar.h"
 #include "app/ui/theme.h"
@@ -27,7 +29,8 @@ namespace chatterbox::ui {
 
 using app::TimelineModel;
 
-TopicPane::TopicPane(app::Client &client, const Theme &theme, QWidget *parent) : QWidget(parent), m_client(client), m_theme(theme)
+TopicPane::TopicPane(app::Client &client, app::Preferences &preferences, const Theme &theme, QWidget *parent)
+    : QWidget(parent), m_client(client), m_theme(theme), m_preferences(preferences)
 {
     setObjectName(QStringLiteral("center"));
     setAutoFillBackground(true);
@@ -52,6 +55,9 @@ TopicPane::TopicPane(app::Client &client, const Theme &theme, QWidget *parent) :
     connect(m_timeline, &TimelineView::deleteRequested, this, &TopicPane::deleteMessage);
     connect(m_timeline->timelineDelegate(), &TimelineDelegate::retryRequested, &m_client.outbox(), &app::Outbox::retry);
     connect(m_timeline->timelineDelegate(), &TimelineDelegate::cancelRequested, &m_client.outbox(), &app::Outbox::cancel);
+    m_actions = new MessageActions(m_client, preferences, theme, *m_timeline, *this);
+    connect(m_actions, &MessageActions::problem, this, &TopicPane::showProblem);
+    connect(m_timeline, &TimelineView::replyRequested, this, &TopicPane::startReply);
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_timeline);
     m_stack->addWidget(buildEmptyState());
@@ -73,12 +79,24 @@ TopicPane::TopicPane(app::Client &client, const Theme &theme, QWidget *parent) :
         QKeyEvent enter(QEvent::KeyPress, Qt::Key_Return, Qt::NoModifier);
         QCoreApplication::sendEvent(m_composer, &enter);
     });
+    auto *emoji = toolButton(QStringLiteral("smile-plus"), tr("Emoji (Ctrl+E)"), QStringLiteral("emojiButton"), this);
+    emoji->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    connect(emoji, &QToolButton::clicked, this, &TopicPane::pickEmojiForComposer);
     QWidget *editBar = buildEditBar();
+    QWidget *replyBar = buildReplyBar();
     connect(m_composer, &Composer::submitted, this, [this](const QString &text) {
         m_problem->hide();
-        m_client.send(m_client.currentTopicId(), text);
-        m_timeline->scrollToBottom();
+        m_client.send(m_client.currentTopicId(), text, m_replyTo);
+        cancelReply();
+        if (m_client.timeline().hasNewer())
+            m_client.loadLatest(m_client.currentTopicId(), [view = QPointer<TimelineView>(m_timeline)] {
+                if (view)
+                    view->jumpToNewest();
+            });
+        else
+            m_timeline->scrollToBottom();
     });
+    connect(m_composer, &Composer::replyCancelled, this, &TopicPane::cancelReply);
     connect(m_composer, &Composer::editSubmitted, this, [this](const QString &messageId, const QString &text) {
         QPointer<TopicPane> self(this);
         m_client.editMessage(messageId, text, [self](const protocol::Result<protocol::MessageReply> &answer) {
@@ -104,6 +122,7 @@ TopicPane::TopicPane(app::Client &client, const Theme &theme, QWidget *parent) :
     auto *composerRow = new QHBoxLayout;
     composerRow->setContentsMargins(16, 0, 16, 12);
     composerRow->addWidget(m_composer, 1);
+    composerRow->addWidget(emoji, 0, Qt::AlignBottom);
     composerRow->addWidget(send, 0, Qt::AlignBottom);
 
     auto *layout = new QVBoxLayout(this);
@@ -117,6 +136,7 @@ TopicPane::TopicPane(app::Client &client, const Theme &theme, QWidget *parent) :
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_typing);
     layout->addWidget(editBar);
+    layout->addWidget(replyBar);
     layout->addWidget(m_problem);
     layout->addLayout(composerRow);
 
@@ -136,6 +156,10 @@ QWidget *TopicPane::buildHeader()
     bold.setBold(true);
     bold.setPointSizeF(bold.pointSizeF() * 1.1);
     m_topicTitle->setFont(bold);
+    m_pinsButton = toolButton(QStringLiteral("pin"), tr("Pinned Messages"), QStringLiteral("pinsButton"), header);
+    m_pinsButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    connect(m_pinsButton, &QToolButton::clicked, this, [this] { m_actions->showPins(); });
+    connect(&m_client.store(), &app::Store::topicsChanged, this, [this] { refresh(); });
     auto *search = toolButton(QStringLiteral("search"), tr("Go to Topic (Ctrl+K)"), QStringLiteral("switcherButton"), header);
     connect(search, &QToolButton::clicked, this, &TopicPane::quickSwitcherRequested);
     auto *invite = toolButton(QStringLiteral("link"), tr("Invite People"), QStringLiteral("inviteButton"), header);
@@ -146,6 +170,7 @@ QWidget *TopicPane::buildHeader()
     auto *layout = new QHBoxLayout(header);
     layout->setContentsMargins(16, 4, 12, 4);
     layout->addWidget(m_topicTitle, 1);
+    layout->addWidget(m_pinsButton);
     layout->addWidget(search);
     layout->addWidget(invite);
     layout->addWidget(members);
@@ -239,6 +264,11 @@ void TopicPane::refresh()
     m_topicTitle->setText(topic ? QStringLiteral("# ") + app::isolated(QString::fromStdString(topic->name)) : QString());
     m_composer->setPlaceholder(topic ? tr("Message #%1").arg(app::isolated(QString::fromStdString(topic->name))) : QString());
     m_composer->setEnabled(topic);
+    // The pin and how many: only when something is pinned, as a count a person reads at once.
+    const int pinned = topic ? topic->pinnedCount : 0;
+    m_pinsButton->setText(pinned > 0 ? QString::number(pinned) : QString());
+    m_pinsButton->setToolTip(tr("Pinned Messages (%n)", nullptr, pinned));
+    m_pinsButton->setVisible(topic != nullptr);
     for (QWidget *widget : std::as_const(m_managerOnly))
         widget->setVisible(m_client.canManage(m_client.currentPartyId()));
     updateEmptyState();
@@ -260,8 +290,64 @@ void TopicPane::updateEmptyState()
     m_stack->setCurrentIndex(1);
 }
 
+QWidget *TopicPane::buildReplyBar()
+{
+    m_replyBar = new QWidget(this);
+    m_replyBar->setObjectName(QStringLiteral("replyBar"));
+    auto *replyIcon = new QLabel(m_replyBar);
+    replyIcon->setPixmap(icon(QStringLiteral("reply")).pixmap(14, 14));
+    m_replyText = new QLabel(m_replyBar);
+    m_replyText->setObjectName(QStringLiteral("replyText"));
+    m_replyText->setTextFormat(Qt::PlainText);   // a person's name and words
+    m_replyText->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    auto *cancel = new QPushButton(tr("Cancel"), m_replyBar);
+    cancel->setObjectName(QStringLiteral("replyCancel"));
+    cancel->setFlat(true);
+    connect(cancel, &QPushButton::clicked, this, &TopicPane::cancelReply);
+    auto *layout = new QHBoxLayout(m_replyBar);
+    layout->setContentsMargins(16, 0, 16, 0);
+    layout->addWidget(replyIcon);
+    layout->addWidget(m_replyText, 1);
+    layout->addWidget(cancel);
+    m_replyBar->hide();
+    return m_replyBar;
+}
+
+void TopicPane::startReply(const QModelIndex &index)
+{
+    const QString messageId = index.data(TimelineModel::MessageIdRole).toString();
+    if (messageId.isEmpty() || index.data(TimelineModel::DeletedRole).toBool())
+        return;
+    m_composer->endEdit();
+    m_replyTo = messageId;
+    const QString author = app::isolated(index.data(TimelineModel::AuthorNameRole).toString());
+    const QString excerpt = index.data(TimelineModel::BodyRole).toString().simplified();
+    m_replyText->setText(tr("Replying to %1: %2").arg(author, QFontMetrics(m_replyText->font()).elidedText(excerpt, Qt::ElideRight, 400)));
+    m_replyBar->show();
+    m_composer->setReplying(true);
+    m_composer->setFocus();
+}
+
+void TopicPane::cancelReply()
+{
+    m_replyTo.clear();
+    m_replyBar->hide();
+    m_composer->setReplying(false);
+}
+
+void TopicPane::pickEmojiForComposer()
+{
+    auto *picker = new EmojiPicker(m_preferences, this);
+    connect(picker, &EmojiPicker::picked, m_composer, [this](const QString &emoji) {
+        m_composer->insertPlainText(emoji);
+        m_composer->setFocus();
+    });
+    picker->popUp(m_composer->mapToGlobal(QPoint(m_composer->width() - picker->sizeHint().width(), -picker->sizeHint().height() - 4)));
+}
+
 void TopicPane::topicOpened()
 {
+    cancelReply();
     m_composer->endEdit();
     m_problem->hide();
     m_loadProblem->hide();

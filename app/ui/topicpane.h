@@ -6,15 +6,18 @@
 class QLabel;
 class QModelIndex;
 class QStackedWidget;
+class QToolButton;
 
 namespace chatterbox::app {
 class Client;
+class Preferences;
 }
 
 namespace chatterbox::ui {
 
 class Composer;
 class ConnectionBanner;
+class MessageActions;
 class NoticeBar;
 class Theme;
 class TimelineView;
@@ -27,12 +30,17 @@ class TopicPane final : public QWidget {
     Q_DISABLE_COPY_MOVE(TopicPane)
 
 public:
-    TopicPane(app::Client &client, const Theme &theme, QWidget *parent = nullptr);
+    TopicPane(app::Client &client, app::Preferences &preferences, const Theme &theme, QWidget *parent = nullptr);
 
     TimelineView *timeline() const { return m_timeline; }
     Composer *composer() const { return m_composer; }
     NoticeBar *notice() const { return m_notice; }
     QWidget *loadProblem() const { return m_loadProblem; }
+    MessageActions *messageActions() const { return m_actions; }
+    // The message being answered (the composer's next send replies to it); empty for none.
+    QString replyingTo() const { return m_replyTo; }
+    void startReply(const QModelIndex &index);
+    void cancelReply();
 
     // The open topic's name, the composer's placeholder, and the empty state.
     void refresh();
@@ -55,6 +63,8 @@ private:
     QWidget *buildHeader();
     QWidget *buildEmptyState();
     QWidget *buildEditBar();
+    QWidget *buildReplyBar();
+    void pickEmojiForComposer();
     // What stopped the open topic from loading or catching up, with Try Again.
     QWidget *buildLoadProblem(const Theme &theme);
     void updateEmptyState();
@@ -73,6 +83,12 @@ private:
     TimelineView *m_timeline = nullptr;
     QLabel *m_typing = nullptr;
     QWidget *m_editBar = nullptr;
+    QWidget *m_replyBar = nullptr;
+    QLabel *m_replyText = nullptr;
+    QString m_replyTo;
+    QToolButton *m_pinsButton = nullptr;
+    MessageActions *m_actions = nullptr;
+    app::Preferences &m_preferences;
     Composer *m_composer = nullptr;
     QLabel *m_problem = nullptr;
     QWidget *m_loadProblem = nullptr;

@@ -7,7 +7,6 @@
 
 #include <pqxx/pqxx>
 
-#include <algorithm>
 
 // Reactions, pins and edit history: what people do to a message once it is there.
 namespace chatterbox::server::handlers {
@@ -59,47 +58,89 @@ Event reactionEvent(const protocol::Message &message, std::int64_t rev, const st
 
 } // namespace
 
+namespace {
+
+// What a reaction needs to know of its message, read under the topic's row lock in one
+// statement: reactions are frequent, and the writer is what every write waits for.
+struct ReactionTarget {
+    protocol::Message message;   // id, topic, party and seq only
+    bool deleted = false;
+    bool mine = false;           // the caller's reaction with this emoji is there
+    bool emojiThere = false;     // someone's reaction with this emoji is there
+    std::size_t distinct = 0;    // distinct emoji on the message
+};
+
+std::optional<ReactionTarget> reactionTarget(Tx &tx, const std::string &messageId, const std::string &userId, const std::string &emoji)
+{
+    // The lock first, the counts after, in a statement of their own: a statement that waited
+    // for the lock still sees what it saw when it started, so counts read in the locking
+    // statement could miss a reaction committed while it waited (and pass the limit).
+    const auto r = queries::prepared(tx, "reaction_lock",
+        "SELECT m.topic_id, t.party_id, m.seq, m.deleted_at IS NOT NULL FROM messages m JOIN topics t ON t.id = m.topic_id"
+        " JOIN members mb ON mb.party_id = t.party_id AND mb.user_id = $2"
+        " WHERE m.id = $1 FOR UPDATE OF t",
+        messageId, userId);
+    if (r.empty())
+        return std::nullopt;
+    ReactionTarget target;
+    target.message.id = messageId;
+    target.message.topicId = r[0][0].as<std::string>();
+    target.message.partyId = r[0][1].as<std::string>();
+    target.message.seq = r[0][2].as<std::int64_t>();
+    target.deleted = r[0][3].as<bool>();
+    const auto counts = queries::prepared(tx, "reaction_counts",
+        "SELECT coalesce(bool_or(r.emoji = $3 AND r.user_id = $2), false), coalesce(bool_or(r.emoji = $3), false),"
+        " count(DISTINCT r.emoji) FROM message_reactions r WHERE r.message_id = $1",
+        messageId, userId, emoji);
+    target.mine = counts[0][0].as<bool>();
+    target.emojiThere = counts[0][1].as<bool>();
+    target.distinct = counts[0][2].as<std::size_t>();
+    return target;
+}
+
+// The topic's next rev, given to the message, in one statement.
+std::int64_t touchMessage(Tx &tx, const protocol::Message &message)
+{
+    return queries::prepared(tx, "touch_message",
+                             "WITH rev AS (UPDATE topics SET last_rev = last_rev + 1 WHERE id = $2 RETURNING last_rev)"
+                             " UPDATE messages SET rev = (SELECT last_rev FROM rev) WHERE id = $1 RETURNING rev",
+                             message.id, message.topicId)[0][0].as<std::int64_t>();
+}
+
+} // namespace
+
 AnswerTo<protocol::AddReaction> addReaction(Tx &tx, const RequestContext &ctx, const protocol::AddReaction &request)
 {
-    const auto access = lockedAccess(tx, request.messageId, ctx.userId);
-    if (!access)
+    const auto target = reactionTarget(tx, request.messageId, ctx.userId, request.emoji);
+    if (!target)
         return noSuchMessage();
-    const auto &message = access->message;
-    if (message.deleted)
+    if (target->deleted)
         return Outcome::fail(ErrorCode::Conflict, "the message was deleted");
-    bool emojiThere = false;
-    for (const auto &reaction : message.reactions) {
-        if (reaction.emoji != request.emoji)
-            continue;
-        emojiThere = true;
-        if (std::find(reaction.userIds.begin(), reaction.userIds.end(), ctx.userId) != reaction.userIds.end())
-            return Outcome::reply(protocol::Empty{});   // there already
-    }
-    if (!emojiThere && message.reactions.size() >= limits::kMaxReactionsPerMessage)
+    if (target->mine)
+        return Outcome::reply(protocol::Empty{});   // there already
+    if (!target->emojiThere && target->distinct >= limits::kMaxReactionsPerMessage)
         return Outcome::fail(ErrorCode::Conflict, "a message can have at most " + std::to_string(limits::kMaxReactionsPerMessage)
                                                       + " different emoji; add one of those already there");
-    tx.exec_params0("INSERT INTO message_reactions (message_id, emoji, user_id) VALUES ($1, $2, $3)", message.id,
-                    request.emoji, ctx.userId);
-    const auto rev = touch(tx, message);
+    queries::prepared(tx, "reaction_add", "INSERT INTO message_reactions (message_id, emoji, user_id) VALUES ($1, $2, $3)",
+                      request.messageId, request.emoji, ctx.userId);
+    const auto rev = touchMessage(tx, target->message);
     auto o = Outcome::reply(protocol::Empty{});
-    o.events.push_back({message.partyId, reactionEvent<protocol::ReactionAdded>(message, rev, request.emoji, ctx.userId)});
+    o.events.push_back({target->message.partyId, reactionEvent<protocol::ReactionAdded>(target->message, rev, request.emoji, ctx.userId)});
     return o;
 }
 
 AnswerTo<protocol::RemoveReaction> removeReaction(Tx &tx, const RequestContext &ctx, const protocol::RemoveReaction &request)
 {
-    const auto access = lockedAccess(tx, request.messageId, ctx.userId);
-    if (!access)
+    const auto target = reactionTarget(tx, request.messageId, ctx.userId, request.emoji);
+    if (!target)
         return noSuchMessage();
-    const auto &message = access->message;
-    const auto removed = tx.exec_params("DELETE FROM message_reactions WHERE message_id = $1 AND emoji = $2 AND user_id = $3"
-                                        " RETURNING 1",
-                                        message.id, request.emoji, ctx.userId);
-    if (removed.empty())
+    if (!target->mine)
         return Outcome::reply(protocol::Empty{});   // not there: nothing to take away
-    const auto rev = touch(tx, message);
+    queries::prepared(tx, "reaction_remove", "DELETE FROM message_reactions WHERE message_id = $1 AND emoji = $2 AND user_id = $3",
+                      request.messageId, request.emoji, ctx.userId);
+    const auto rev = touchMessage(tx, target->message);
     auto o = Outcome::reply(protocol::Empty{});
-    o.events.push_back({message.partyId, reactionEvent<protocol::ReactionRemoved>(message, rev, request.emoji, ctx.userId)});
+    o.events.push_back({target->message.partyId, reactionEvent<protocol::ReactionRemoved>(target->message, rev, request.emoji, ctx.userId)});
     return o;
 }
 

@@ -34,6 +34,7 @@ AnswerTo<protocol::StartTyping> startTyping(Tx &tx, const RequestContext &ctx, c
 // Writes.
 AnswerTo<protocol::CreateParty> createParty(Tx &tx, const RequestContext &ctx, const protocol::CreateParty &request);
 AnswerTo<protocol::RenameParty> renameParty(Tx &tx, const RequestContext &ctx, const protocol::RenameParty &request);
+AnswerTo<protocol::ConfigureParty> configureParty(Tx &tx, const RequestContext &ctx, const protocol::ConfigureParty &request);
 AnswerTo<protocol::DeleteParty> deleteParty(Tx &tx, const RequestContext &ctx, const protocol::DeleteParty &request);
 AnswerTo<protocol::LeaveParty> leaveParty(Tx &tx, const RequestContext &ctx, const protocol::LeaveParty &request);
 AnswerTo<protocol::TransferOwnership> transferOwnership(Tx &tx, const RequestContext &ctx, const protocol::TransferOwnership &request);

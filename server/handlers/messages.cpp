@@ -44,6 +44,34 @@ std::vector<std::string> recordMentions(Tx &tx, const protocol::Message &message
     return mentioned;
 }
 
+// "@everyone" and "@here" from someone the party allows (its owner and admins, or every member
+// when its owner said so): a mention row for each member it reaches (every member but the
+// author, or those online now), marked as added by it, so that their unread mention counts
+// include it as any mention. From anyone else it is plain text. Returns what it was.
+protocol::MassMention recordMassMention(Tx &tx, const protocol::Message &message, const std::string &body)
+{
+    auto mass = protocol::massMentionIn(body);
+    if (mass != protocol::MassMention::None) {
+        const auto allowed = tx.exec_params1(
+            "SELECT p.mass_mentions = 'members' OR mb.role IN ('owner', 'admin') FROM parties p"
+            " JOIN members mb ON mb.party_id = p.id AND mb.user_id = $2 WHERE p.id = $1",
+            message.partyId, message.authorId)[0].as<bool>();
+        if (!allowed)
+            mass = protocol::MassMention::None;
+    }
+    tx.exec_params0("UPDATE messages SET mass_mention = NULLIF($2, '') WHERE id = $1", message.id,
+                    std::string(protocol::massMentionName(mass)));
+    if (mass == protocol::MassMention::None)
+        return mass;
+    tx.exec_params0("INSERT INTO message_mentions (message_id, user_id, topic_id, seq, mass)"
+                    " SELECT $1, mb.user_id, $2, $3, true FROM members mb WHERE mb.party_id = $4 AND mb.user_id <> $5"
+                    " AND ($6 = 'everyone' OR EXISTS (SELECT 1 FROM instance_presence ip WHERE ip.user_id = mb.user_id))"
+                    " ON CONFLICT (message_id, user_id) DO NOTHING",
+                    message.id, message.topicId, message.seq, message.partyId, message.authorId,
+                    std::string(protocol::massMentionName(mass)));
+    return mass;
+}
+
 } // namespace
 
 std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vector<const SendRequest *> &sends)
@@ -107,8 +135,10 @@ std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vec
         }
         // A new message has no mentions yet: store them, and put them in the reply without
         // reading them back.
-        if (sends[n]->request.body.find('@') != std::string::npos)
+        if (sends[n]->request.body.find('@') != std::string::npos) {
             message.mentions = recordMentions(tx, message, sends[n]->request.body);
+            message.massMention = recordMassMention(tx, message, sends[n]->request.body);
+        }
         outcomes[n] = Outcome::reply(protocol::MessageReply{message});
         outcomes[n].events.push_back({partyId, protocol::MessageCreated{std::move(message)}});
     }
@@ -142,6 +172,7 @@ AnswerTo<protocol::EditMessage> editMessage(Tx &tx, const RequestContext &ctx, c
     tx.exec_params0("UPDATE messages SET body = $2, edited_at = now(), rev = $3 WHERE id = $1",
                     request.messageId, request.body, rev);
     recordMentions(tx, original, request.body);
+    recordMassMention(tx, original, request.body);
     auto message = reload(tx, request.messageId, original.partyId);
     auto o = Outcome::reply(protocol::MessageReply{message});
     o.events.push_back({message.partyId, protocol::MessageUpdated{std::move(message)}});
@@ -163,7 +194,7 @@ AnswerTo<protocol::DeleteMessage> deleteMessage(Tx &tx, const RequestContext &ct
     // Its text goes everywhere it was kept: earlier versions, the change log's payloads (its
     // own events and the quotes of replies to it); its reactions and its pin go with it.
     const auto rev = nextRev(tx, original.topicId);
-    tx.exec_params0("UPDATE messages SET body = '', deleted_at = now(), rev = $2, pinned_at = NULL, pinned_by = NULL"
+    tx.exec_params0("UPDATE messages SET body = '', deleted_at = now(), rev = $2, pinned_at = NULL, pinned_by = NULL, mass_mention = NULL"
                     " WHERE id = $1", request.messageId, rev);
     tx.exec_params0("DELETE FROM message_versions WHERE message_id = $1", request.messageId);
     tx.exec_params0("DELETE FROM message_reactions WHERE message_id = $1", request.messageId);

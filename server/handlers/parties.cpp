@@ -43,8 +43,10 @@ std::optional<Refusal> checkManage(Tx &tx, const RequestContext &ctx, const std:
 
 protocol::PartyUpdated partyUpdated(Tx &tx, const std::string &partyId)
 {
-    const auto r = tx.exec_params1("SELECT name, owner_id FROM parties WHERE id = $1", partyId);
-    return {partyId, r[0].as<std::string>(), r[1].as<std::string>()};
+    const auto r = tx.exec_params1("SELECT name, owner_id, mass_mentions FROM parties WHERE id = $1", partyId);
+    protocol::PartyUpdated updated{partyId, r[0].as<std::string>(), r[1].as<std::string>()};
+    protocol::massMentionRuleFromName(r[2].as<std::string>(), updated.massMentions);
+    return updated;
 }
 
 } // namespace
@@ -72,6 +74,20 @@ AnswerTo<protocol::RenameParty> renameParty(Tx &tx, const RequestContext &ctx, c
     if (*role != Role::Owner)
         return Outcome::fail(ErrorCode::Forbidden, "only the owner can rename the party");
     tx.exec_params0("UPDATE parties SET name = $2 WHERE id = $1", request.partyId, request.name);
+    auto o = Outcome::reply(protocol::PartyReply{*queries::party(tx, request.partyId)});
+    o.events.push_back({request.partyId, partyUpdated(tx, request.partyId)});
+    return o;
+}
+
+AnswerTo<protocol::ConfigureParty> configureParty(Tx &tx, const RequestContext &ctx, const protocol::ConfigureParty &request)
+{
+    const auto role = queries::roleOf(tx, request.partyId, ctx.userId);
+    if (!role)
+        return notFound();
+    if (*role != Role::Owner)
+        return Outcome::fail(ErrorCode::Forbidden, "only the owner can change the party's settings");
+    tx.exec_params0("UPDATE parties SET mass_mentions = $2 WHERE id = $1", request.partyId,
+                    std::string(protocol::massMentionRuleName(request.massMentions)));
     auto o = Outcome::reply(protocol::PartyReply{*queries::party(tx, request.partyId)});
     o.events.push_back({request.partyId, partyUpdated(tx, request.partyId)});
     return o;

@@ -57,7 +57,7 @@ const char *const kMessageColumns =
     CHATTERBOX_MS("m.edited_at") " AS edited_ms, "
     "m.deleted_at IS NOT NULL AS deleted, "
     "(SELECT string_agg(mm.user_id::text, ',' ORDER BY mm.user_id) FROM message_mentions mm"
-    " WHERE mm.message_id = m.id) AS mentions, "
+    " WHERE mm.message_id = m.id AND NOT mm.mass) AS mentions, m.mass_mention, "
     // The quoted original, by its primary key; its text only while it is not deleted.
     "(SELECT json_build_object('messageId', o.id, 'seq', o.seq, 'authorId', o.author_id,"
     " 'excerpt', CASE WHEN o.deleted_at IS NULL THEN left(o.body, 100) ELSE '' END,"
@@ -93,6 +93,8 @@ protocol::Message messageFromRow(const pqxx::row &r, const std::string &partyId)
             start = comma + 1;
         }
     }
+    if (!r["mass_mention"].is_null())
+        protocol::massMentionFromName(r["mass_mention"].as<std::string>(), m.massMention);
     // Built by PostgreSQL from our own columns; a row that does not parse is a bug, not input.
     if (!r["reply_to"].is_null())
         m.replyTo = nlohmann::json::parse(r["reply_to"].c_str()).get<protocol::ReplyPreview>();
@@ -182,6 +184,7 @@ std::vector<protocol::Party> loadParties(Tx &tx, const pqxx::result &partyRows)
         p.name = r["name"].as<std::string>();
         p.ownerId = r["owner_id"].as<std::string>();
         p.createdAt = r["created_ms"].as<std::int64_t>();
+        protocol::massMentionRuleFromName(r["mass_mentions"].as<std::string>(), p.massMentions);
         index[p.id] = parties.size();
         ids.push_back(p.id);
         parties.push_back(std::move(p));
@@ -207,7 +210,7 @@ std::vector<protocol::Party> loadParties(Tx &tx, const pqxx::result &partyRows)
     return parties;
 }
 
-constexpr const char *kPartyColumns = "p.id, p.name, p.owner_id, " CHATTERBOX_MS("p.created_at") " AS created_ms";
+constexpr const char *kPartyColumns = "p.id, p.name, p.owner_id, p.mass_mentions, " CHATTERBOX_MS("p.created_at") " AS created_ms";
 
 } // namespace
 

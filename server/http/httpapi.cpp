@@ -49,6 +49,22 @@ std::string invitePage(const std::string &appLink, const std::string &code)
 )";
 }
 
+// A message's permalink page. Like the invite page it reads nothing: it says nothing of the
+// message (whoever has the link may not be a member) and only hands the link to the app, which
+// asks the server as the signed-in person.
+std::string messagePage(const std::string &appLink)
+{
+    return R"(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>A message on Chatterbox</title>
+<style>)" + std::string(web::kPageStyle) + R"(main{text-align:center}</style></head><body><main>
+<h1>A message on Chatterbox</h1>
+<p>Open it in the Chatterbox app. You can see it if you are a member of its party.</p>
+<a class="button" href=")" + web::htmlEscape(appLink) + R"(">Open in Chatterbox</a>
+</main></body></html>
+)";
+}
+
 } // namespace
 
 HttpApi::HttpApi(const ServerConfig &config, ConnectionPool &pool, TokenService &tokens, SignInService &signIn,
@@ -200,6 +216,24 @@ http::Router HttpApi::routes()
         res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
         res.setHeader("X-Content-Type-Options", "nosniff");
         res.setContent(invitePage(appLink, code), "text/html; charset=utf-8");
+    });
+
+    router.get(R"(/message/([0-9a-f-]{36})/([0-9a-f-]{36})/([0-9]{1,18}))", [this](const http::Request &req, http::Response &res) {
+        const std::string party = req.matches[1];
+        const std::string topic = req.matches[2];
+        const std::string seq = req.matches[3];
+        if (!protocol::isUuid(party) || !protocol::isUuid(topic) || seq.front() == '0') {
+            res.status = 404;
+            res.setContent("not found\n", "text/plain");
+            return;
+        }
+        const std::string appLink = "chatterbox://message?server=" + percentEncode(publicBaseUrl(req)) + "&party=" + party
+                                    + "&topic=" + topic + "&seq=" + seq;
+        res.setHeader("Cache-Control", "no-store");
+        res.setHeader("Referrer-Policy", "no-referrer");
+        res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
+        res.setHeader("X-Content-Type-Options", "nosniff");
+        res.setContent(messagePage(appLink), "text/html; charset=utf-8");
     });
 
     // The routes keep references to the OAuthRoutes object, so it lives as long as the server.

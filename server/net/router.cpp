@@ -46,6 +46,7 @@ struct Router {
     Route operator()(const protocol::SyncTopics &r) const { return bind(RouteKind::Read, handlers::syncTopics, r, ctx); }
     Route operator()(const protocol::CreateParty &r) const { return bind(RouteKind::Write, handlers::createParty, r, ctx); }
     Route operator()(const protocol::RenameParty &r) const { return bind(RouteKind::Write, handlers::renameParty, r, ctx); }
+    Route operator()(const protocol::ConfigureParty &r) const { return bind(RouteKind::Write, handlers::configureParty, r, ctx); }
     Route operator()(const protocol::DeleteParty &r) const { return bind(RouteKind::Write, handlers::deleteParty, r, ctx); }
     Route operator()(const protocol::LeaveParty &r) const { return bind(RouteKind::Write, handlers::leaveParty, r, ctx); }
     Route operator()(const protocol::TransferOwnership &r) const { return bind(RouteKind::Write, handlers::transferOwnership, r, ctx); }

@@ -381,6 +381,61 @@ private Q_SLOTS:
         QCOMPARE(tx.exec_params1("SELECT count(*) FROM events WHERE payload->'message'->>'id' = $1", reply.id)[0].as<int>(), 1);
     }
 
+    // @everyone reaches every member but its author, @here those online; only from owners and
+    // admins unless the owner lets every member; from anyone else it is plain text.
+    void massMentions_onlyFromThoseAllowed_countedForThoseReached()
+    {
+        pqxx::connection c(m_db.url());
+        const std::string carol = test::createUser(m_db.url(), "Carol");
+        const auto [partyId, topicId] = test::makeParty(c, m_alice, {m_bob, carol});
+        const auto mentionsOf = [&](const std::string &user) {
+            const auto ready = handlers::ready(*std::make_unique<pqxx::work>(c), RequestContext{user}, {});
+            for (const auto &rs : std::get<Ready>(ready.result).readStates)
+                if (rs.topicId == topicId)
+                    return rs.mentions;
+            return std::int64_t(-1);
+        };
+        const auto fromBob = send(c, m_bob, topicId, "@everyone free pizza");
+        QCOMPARE(fromBob.massMention, MassMention::None);   // a member, in a party that does not allow it
+        QCOMPARE(mentionsOf(carol), std::int64_t(0));
+
+        const auto fromAlice = send(c, m_alice, topicId, "@everyone meeting moved");
+        QCOMPARE(fromAlice.massMention, MassMention::Everyone);
+        QVERIFY(fromAlice.mentions.empty());   // the message names no one in particular
+        QCOMPARE(get(c, m_bob, fromAlice.id).massMention, MassMention::Everyone);
+        QCOMPARE(mentionsOf(m_bob), std::int64_t(1));
+        QCOMPARE(mentionsOf(carol), std::int64_t(1));
+        QCOMPARE(mentionsOf(m_alice), std::int64_t(0));
+
+        // @here: only Carol is online.
+        {
+            pqxx::work tx(c);
+            const auto instance = test::newUuid();
+            tx.exec_params0("INSERT INTO server_instances (id) VALUES ($1)", instance);
+            tx.exec_params0("INSERT INTO instance_presence (instance_id, user_id, status) VALUES ($1, $2, 'online')", instance, carol);
+            tx.commit();
+        }
+        QCOMPARE(send(c, m_alice, topicId, "@here anyone around?").massMention, MassMention::Here);
+        QCOMPARE(mentionsOf(carol), std::int64_t(2));
+        QCOMPARE(mentionsOf(m_bob), std::int64_t(1));
+
+        // The owner lets every member; admins may not change that, strangers do not see it.
+        QCOMPARE(test::errorCode(test::run(c, handlers::configureParty, m_bob, ConfigureParty{partyId, MassMentionRule::Members})),
+                 std::string("forbidden"));
+        QCOMPARE(test::errorCode(test::run(c, handlers::configureParty, m_mallory, ConfigureParty{partyId, MassMentionRule::Members})),
+                 std::string("not_found"));
+        const auto configured = test::run(c, handlers::configureParty, m_alice, ConfigureParty{partyId, MassMentionRule::Members});
+        QVERIFY(configured.ok());
+        QCOMPARE(std::get<PartyUpdated>(configured.events.at(0).event).massMentions, MassMentionRule::Members);
+        QCOMPARE(send(c, m_bob, topicId, "@everyone second try").massMention, MassMention::Everyone);
+        QCOMPARE(mentionsOf(carol), std::int64_t(3));
+
+        // Editing it away takes the mentions back.
+        const auto edited = test::run(c, handlers::editMessage, m_alice, EditMessage{fromAlice.id, "meeting moved"});
+        QCOMPARE(messageOf(edited).massMention, MassMention::None);
+        QCOMPARE(mentionsOf(carol), std::int64_t(2));
+    }
+
 private:
     std::int64_t tx_lastRev(pqxx::connection &c, const std::string &topicId)
     {

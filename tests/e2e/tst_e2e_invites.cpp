@@ -94,6 +94,25 @@ private Q_SLOTS:
         }
     }
 
+    // A message's permalink page, like the invite page, hands the app link on and reads nothing:
+    // a page for a message nobody may see looks like any other.
+    void messagePage_opensApp_revealsNothing()
+    {
+        const std::string party = "8a1c4a52-5e43-4c59-9a53-2f4a0d0b7e11";
+        const std::string topic = "0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30";
+        const auto [status, page] = m_harness.server().http("GET", QString::fromStdString("/message/" + party + "/" + topic + "/42"));
+        QCOMPARE(status, 200);
+        const QString base = m_harness.server().httpUrl(QString()).toString();
+        const QString appLink = QStringLiteral("chatterbox://message?server=") + QString::fromLatin1(QUrl::toPercentEncoding(base))
+                                + QStringLiteral("&amp;party=%1&amp;topic=%2&amp;seq=42").arg(QString::fromStdString(party), QString::fromStdString(topic));
+        QVERIFY2(QString::fromUtf8(page).contains(appLink), page.constData());
+        for (const QString &bad : {QStringLiteral("/message/x/y/1"), QString::fromStdString("/message/" + party + "/" + topic + "/0"),
+                                   QString::fromStdString("/message/" + party + "/" + topic + "/1%3Cscript%3E")}) {
+            const auto [badStatus, body] = m_harness.server().http("GET", bad);
+            QCOMPARE(badStatus, 404);
+        }
+    }
+
     void maxUses_thenNoMore_andRevoke()
     {
         const json created = createInvite({{"maxUses", 1}});

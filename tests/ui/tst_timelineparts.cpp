@@ -57,6 +57,28 @@ std::pair<int, int> inkIn(const QImage &image, const QRect &rect, QRgb backgroun
     return {inside, outside};
 }
 
+// Roles a reply, a pinned message and one with reactions carry, as TimelineModel gives them.
+void makeConversational(QStandardItemModel &model, const QModelIndex &index)
+{
+    model.setData(index, QVariantMap{{QLatin1String(TimelineModel::kReplyIdKey), QStringLiteral("m0")},
+                                     {QLatin1String(TimelineModel::kReplySeqKey), qint64(7)},
+                                     {QLatin1String(TimelineModel::kReplyAuthorKey), QStringLiteral("Bob <i>B</i>")},
+                                     {QLatin1String(TimelineModel::kReplyTextKey), QStringLiteral("the original\nsecond line")},
+                                     {QLatin1String(TimelineModel::kReplyDeletedKey), false}},
+                  TimelineModel::ReplyRole);
+    const auto reaction = [](const QString &emoji, int count, bool mine) {
+        return QVariantMap{{QLatin1String(TimelineModel::kReactionEmojiKey), emoji},
+                           {QLatin1String(TimelineModel::kReactionCountKey), count},
+                           {QLatin1String(TimelineModel::kReactionMineKey), mine}};
+    };
+    model.setData(index, QVariantList{reaction(QStringLiteral("\U0001F44D"), 2, true), reaction(QStringLiteral("\U0001F389"), 1, false)},
+                  TimelineModel::ReactionsRole);
+    const QStringList who{QStringLiteral("Ann"), QStringLiteral("<b>Bo</b>")};
+    model.setData(index, QVariantList{who, who}, TimelineModel::ReactionNamesRole);
+    model.setData(index, true, TimelineModel::PinnedRole);
+    model.setData(index, QStringLiteral("Ann"), TimelineModel::PinnedByRole);
+}
+
 } // namespace
 
 class TestTimelineParts : public QObject {
@@ -164,6 +186,68 @@ private Q_SLOTS:
         QCOMPARE(found, QStringLiteral("https://example.org/page"));
         QVERIFY(body.actionAt(row, rect, QPoint(text.left() + 1, text.center().y())).isNone());
         QVERIFY(body.actionAt(row, rect, QPoint(2, text.center().y())).isNone());   // the avatar's column
+    }
+
+    void replyPinAndReactions_onlyInTheRowsThatHaveThem_paintInside()
+    {
+        const QModelIndex plain = add({});
+        const QModelIndex rich = add({});
+        makeConversational(m_model, rich);
+        const RowContext plainRow{plain, m_font, m_palette, *m_theme};
+        const RowContext richRow{rich, m_font, m_palette, *m_theme};
+        ReplyPart reply;
+        PinnedPart pinned;
+        ReactionsPart reactions;
+        for (const TimelinePart *part : {static_cast<const TimelinePart *>(&reply), static_cast<const TimelinePart *>(&pinned),
+                                         static_cast<const TimelinePart *>(&reactions)}) {
+            QCOMPARE(part->height(plainRow, 600), 0);
+            const int h = part->height(richRow, 600);
+            QVERIFY(h > 0);
+            const QRect rect(0, 40, 600, h);
+            const auto [inside, outside] = inkIn(painted(*part, richRow, rect), rect, qRgb(255, 255, 255));
+            QVERIFY(inside > 0);
+            QCOMPARE(outside, 0);
+        }
+        // The quote is one line of plain text: the name as typed, the original's lines joined.
+        QCOMPARE(ReplyPart::text(rich), QStringLiteral("\u2068Bob <i>B</i>\u2069: the original second line"));
+        m_model.setData(rich, QVariantMap{{QLatin1String(TimelineModel::kReplyDeletedKey), true}}, TimelineModel::ReplyRole);
+        QCOMPARE(ReplyPart::text(rich), QStringLiteral("Original message deleted"));
+    }
+
+    void reactions_clicksLandOnTheChipDrawn_andFlowOntoMoreLines()
+    {
+        const QModelIndex index = add({});
+        makeConversational(m_model, index);
+        const RowContext row{index, m_font, m_palette, *m_theme};
+        ReactionsPart reactions;
+        const QRect rect(0, 20, 600, reactions.height(row, 600));
+        const auto chips = reactions.chips(row, rect);
+        QCOMPARE(int(chips.size()), 3);   // two emoji and "+"
+        QVERIFY(chips[0].mine && !chips[1].mine);
+        const PartAction first = reactions.actionAt(row, rect, chips[0].rect.center());
+        QCOMPARE(first.kind, PartAction::Kind::ToggleReaction);
+        QCOMPARE(first.link, QStringLiteral("\U0001F44D"));
+        QCOMPARE(reactions.actionAt(row, rect, chips[2].rect.center()).kind, PartAction::Kind::AddReaction);
+        QVERIFY(reactions.actionAt(row, rect, QPoint(chips[2].rect.right() + 20, chips[2].rect.center().y())).isNone());
+        const auto [inside, outside] = inkIn(painted(reactions, row, rect), chips[0].rect, qRgb(255, 255, 255));
+        QVERIFY(inside > 0);
+        Q_UNUSED(outside);
+        QVERIFY(reactions.toolTipAt(row, rect, chips[0].rect.center()).contains(QStringLiteral("Ann, <b>Bo</b>")));
+        // Too narrow for all three chips on one line: they wrap, and the part grows.
+        QVERIFY(reactions.height(row, timeline::kTextLeft + 120) > reactions.height(row, 600));
+    }
+
+    void replyQuote_clickGoesToTheOriginal()
+    {
+        const QModelIndex index = add({});
+        makeConversational(m_model, index);
+        const RowContext row{index, m_font, m_palette, *m_theme};
+        ReplyPart reply;
+        const QRect rect(0, 0, 600, reply.height(row, 600));
+        const PartAction action = reply.actionAt(row, rect, QPoint(timeline::kTextLeft + 30, rect.center().y()));
+        QCOMPARE(action.kind, PartAction::Kind::JumpTo);
+        QCOMPARE(action.seq, qint64(7));
+        QVERIFY(reply.actionAt(row, rect, QPoint(4, rect.center().y())).isNone());
     }
 };
 

@@ -4,6 +4,10 @@
 
 #include "uifixture.h"
 
+#include "app/ui/emojipicker.h"
+#include "app/ui/messageactions.h"
+#include "app/ui/topicpane.h"
+
 #include "app/ui/dialogs/invitesdialog.h"
 #include "app/ui/dialogs/joinpartydialog.h"
 #include "app/ui/dialogs/namedialog.h"
@@ -63,9 +67,15 @@ class TestUiScreenshots : public QObject {
         return hasContent(image);
     }
 
-    void say(Person &who, const std::string &topicId, const std::string &body)
+    std::string say(Person &who, const std::string &topicId, const std::string &body, const std::string &replyTo = {})
     {
-        QVERIFY(isOk(who->request("message.send", {{"topicId", topicId}, {"clientMsgId", uuid()}, {"body", body}})));
+        json fields = {{"topicId", topicId}, {"clientMsgId", uuid()}, {"body", body}};
+        if (!replyTo.empty())
+            fields["replyTo"] = replyTo;
+        const json sent = who->request("message.send", fields);
+        if (!isOk(sent))
+            qWarning("could not send %s", body.c_str());
+        return sent["result"]["message"].value("id", std::string());
     }
 
 private Q_SLOTS:
@@ -112,19 +122,27 @@ private Q_SLOTS:
         // Dana helps run the club: an admin sees every dialog.
         QVERIFY(isOk(m_alice->request("member.setRole", {{"partyId", m_party.partyId}, {"userId", m_app->client.store().me().id}, {"role", "admin"}})));
         const std::string general = m_party.topicId;
-        say(m_alice, general, "Welcome to the **Book Club**! This month we read *The Left Hand of Darkness*.");
+        const std::string welcome = say(m_alice, general, "Welcome to the **Book Club**! This month we read *The Left Hand of Darkness*.");
         say(m_alice, general, "Meeting notes are in the `#reading-list` topic.");
-        say(m_bob, general, "Finished it last night. The ending with Estraven got me.");
+        const std::string finished = say(m_bob, general, "Finished it last night. The ending with Estraven got me.");
         say(m_bob, general, "Also: https://en.wikipedia.org/wiki/The_Left_Hand_of_Darkness has a good summary");
         say(m_carol, general, "I'm halfway through. No spoilers please!");
-        say(m_carol, general, "@Dana Kim are you joining on Thursday?");
+        const std::string thursday = say(m_carol, general, "@Dana Kim are you joining on Thursday?");
+        say(m_alice, general, "Same here, it stays with you.", finished);
         say(m_alice, general, "Proposed next books:\n- *Piranesi*\n- *A Memory Called Empire*\n- *The Dispossessed*");
         say(m_bob, general, "> The only thing that makes life possible is permanent, intolerable uncertainty\n\nSo true 🙌 "
                             "I put the list in our sheet:\n\n```\n=SORT(A2:A20)\n```");
         QVERIFY(QTest::qWaitFor([&] { return m_app->client.store().party(m_party.partyId) != nullptr; }, 5000));
         m_app->chat().goToTopic(QString::fromStdString(m_party.partyId), QString::fromStdString(general));
         QVERIFY(QTest::qWaitFor([&] { return m_app->client.timeline().rowCount() >= 8; }, 10000));
-        m_app->client.send(QString::fromStdString(general), QStringLiteral("Yes! I'll bring snacks."));
+        // Reactions (one of them Dana's), a pin, and Dana's answer as a reply.
+        for (Person *p : {&m_alice, &m_bob, &m_carol})
+            QVERIFY(isOk((*p)->request("reaction.add", {{"messageId", finished}, {"emoji", "\xf0\x9f\x91\x8d"}})));
+        QVERIFY(isOk(m_carol->request("reaction.add", {{"messageId", finished}, {"emoji", "\xf0\x9f\x98\xad"}})));
+        QVERIFY(isOk(m_alice->request("reaction.add", {{"messageId", welcome}, {"emoji", "\xf0\x9f\x93\x9a"}})));
+        QVERIFY(!m_app->call("reaction.add", {{"messageId", welcome}, {"emoji", "\xf0\x9f\x93\x9a"}}).contains("error"));
+        QVERIFY(isOk(m_alice->request("message.pin", {{"messageId", welcome}, {"pinned", true}})));
+        m_app->client.send(QString::fromStdString(general), QStringLiteral("Yes! I'll bring snacks."), QString::fromStdString(thursday));
         QVERIFY(QTest::qWaitFor([&] { return m_app->client.outbox().entries().isEmpty(); }, 10000));
         QVERIFY(isOk(m_bob->request("typing.start", {{"topicId", general}})));
         QVERIFY(QTest::qWaitFor([&] { return !m_app->client.typing().summary().isEmpty(); }, 5000));
@@ -134,6 +152,16 @@ private Q_SLOTS:
         QVERIFY(isOk(m_bob->request("typing.start", {{"topicId", general}})));
         QVERIFY(shoot(QStringLiteral("03-main-dark")));
         m_theme->setChoice(app::Preferences::Theme::Light);
+
+        // The emoji picker, opened from a message's toolbar.
+        auto *pane = m_app->window.findChild<ui::TopicPane *>();
+        const auto &timeline = m_app->client.timeline();
+        const QModelIndex last = timeline.index(timeline.rowCount() - 1);
+        pane->messageActions()->react(last, m_app->window.mapToGlobal(QPoint(m_app->window.width() / 2, 120)));
+        QVERIFY(QTest::qWaitFor([&] { return pane->messageActions()->picker() && pane->messageActions()->picker()->isVisible(); }, 3000));
+        QTest::keyClicks(pane->messageActions()->picker()->searchField(), QStringLiteral("heart"));
+        QVERIFY(shoot(QStringLiteral("04-emoji-picker"), pane->messageActions()->picker()));
+        pane->messageActions()->picker()->close();
     }
 
     void dialogs()

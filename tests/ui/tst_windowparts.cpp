@@ -107,7 +107,7 @@ private Q_SLOTS:
 
     void topicPane_theOpenTopic_orWhatToDo()
     {
-        ui::TopicPane pane(*m_client, *m_theme);
+        ui::TopicPane pane(*m_client, *m_preferences, *m_theme);
         m_client->showParty(QStringLiteral("p1"));
         m_client->showTopic({});
         pane.refresh();

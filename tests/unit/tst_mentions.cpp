@@ -21,6 +21,19 @@ class TestMentions : public QObject {
     }
 
 private Q_SLOTS:
+    void massMentions_asWordsOnly()
+    {
+        using chatterbox::protocol::MassMention;
+        using chatterbox::protocol::massMentionIn;
+        QCOMPARE(massMentionIn("@everyone look"), MassMention::Everyone);
+        QCOMPARE(massMentionIn("hi @HERE."), MassMention::Here);
+        QCOMPARE(massMentionIn("@here and @everyone"), MassMention::Everyone);
+        QCOMPARE(massMentionIn("mail me@everyone.org"), MassMention::None);
+        QCOMPARE(massMentionIn("@everyones"), MassMention::None);
+        QCOMPARE(massMentionIn("@heres_the_thing"), MassMention::None);
+        QCOMPARE(massMentionIn("everyone here"), MassMention::None);
+    }
+
     void mentions_resolve_data()
     {
         QTest::addColumn<QString>("body");

@@ -46,8 +46,17 @@ TimelineModel::TimelineModel(const Store &store, const Outbox &outbox, Loader op
         refreshTail();
     });
     connect(&store, &Store::messageChanged, this, [this](const QString &topicId, int index) {
-        if (topicId == m_topicId && index < m_storeRows)
-            Q_EMIT dataChanged(this->index(index), this->index(index));
+        if (topicId != m_topicId || index >= m_storeRows)
+            return;
+        Q_EMIT dataChanged(this->index(index), this->index(index));
+        // Replies below it quote it: an edit or a delete shows in their quotes too.
+        const auto &messages = loaded()->messages;
+        const std::string &id = messages.at(static_cast<std::size_t>(index)).id;
+        for (int row = index + 1; row < m_storeRows; ++row) {
+            const auto &reply = messages[static_cast<std::size_t>(row)].replyTo;
+            if (reply && reply->messageId == id)
+                Q_EMIT dataChanged(this->index(row), this->index(row), {ReplyRole});
+        }
     });
     connect(&store, &Store::partiesReset, this, [this] {
         if (!m_topicId.isEmpty() && !m_store.topic(m_topicId.toStdString()))
@@ -203,17 +212,24 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
     case EditedRole: return m && m->editedAt.has_value();
     case DeletedRole: return m && m->deleted;
     case MentionsMeRole:
-        return m && std::find(m->mentions.begin(), m->mentions.end(), m_store.me().id) != m->mentions.end();
+        return m && protocol::mentionsUser(*m, m_store.me().id);
     case FirstUnreadRole: return m && m->seq == m_firstUnreadSeq;
     case MentionNamesRole: {
         QStringList names;
         if (m) {
             for (const auto &userId : m->mentions)
                 names << m_store.displayName(userId);
+            if (m->massMention != protocol::MassMention::None)
+                names << QString::fromLatin1(protocol::massMentionName(m->massMention));
         }
         return names;
     }
     case OwnRole: return authorId(row).toStdString() == m_store.me().id;
+    case ReplyRole: return replyOf(row);
+    case ReactionsRole: return m ? reactionsOf(*m) : QVariant(QVariantList());
+    case ReactionNamesRole: return m ? reactionNamesOf(*m) : QVariant(QVariantList());
+    case PinnedRole: return m && m->pinnedAt.has_value();
+    case PinnedByRole: return m && m->pinnedAt ? m_store.displayName(m->pinnedBy) : QString();
     case DayStartRole:
     case GroupStartRole: {
         if (index.row() == 0)
@@ -224,11 +240,83 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
         const bool newDay = now.date() != before.date();
         if (role == DayStartRole)
             return newDay;
+        // A reply starts one too: its quote sits above the author's name.
+        const bool reply = m ? m->replyTo.has_value() : !row.pending->replyTo.isEmpty();
         return newDay || authorId(previous) != authorId(row) || before.msecsTo(now) > kGroupGapMs
-               || (m && m->seq == m_firstUnreadSeq);
+               || (m && m->seq == m_firstUnreadSeq) || reply;
     }
     default: return {};
     }
+}
+
+QVariant TimelineModel::replyOf(const Row &row) const
+{
+    std::optional<protocol::ReplyPreview> quoted;
+    if (row.message)
+        quoted = row.message->replyTo;
+    const std::string replyTo = row.message ? (quoted ? quoted->messageId : std::string()) : row.pending->replyTo.toStdString();
+    if (replyTo.empty())
+        return {};
+    QVariantMap reply{{QLatin1String(kReplyIdKey), QString::fromStdString(replyTo)}};
+    // The original as it is now when it is loaded (edited or deleted since), else as quoted;
+    // found by its seq when it is known (every row that is drawn asks), by its id for a pending
+    // reply.
+    const protocol::Message *original = quoted ? m_store.loadedMessageAt(m_topicId.toStdString(), quoted->seq)
+                                               : m_store.loadedMessage(m_topicId.toStdString(), replyTo);
+    if (original && original->id != replyTo)
+        original = nullptr;
+    if (original) {
+        reply[QLatin1String(kReplySeqKey)] = static_cast<qint64>(original->seq);
+        reply[QLatin1String(kReplyAuthorKey)] = m_store.displayName(original->authorId);
+        reply[QLatin1String(kReplyTextKey)] = QString::fromStdString(original->body);
+        reply[QLatin1String(kReplyDeletedKey)] = original->deleted;
+    } else if (quoted) {
+        reply[QLatin1String(kReplySeqKey)] = static_cast<qint64>(quoted->seq);
+        reply[QLatin1String(kReplyAuthorKey)] = m_store.displayName(quoted->authorId);
+        reply[QLatin1String(kReplyTextKey)] = QString::fromStdString(quoted->excerpt);
+        reply[QLatin1String(kReplyDeletedKey)] = quoted->deleted;
+    } else {
+        return {};   // a pending reply to a message no longer loaded: shown without its quote
+    }
+    return reply;
+}
+
+QVariant TimelineModel::reactionsOf(const protocol::Message &message) const
+{
+    QVariantList out;
+    for (const auto &r : message.reactions) {
+        const bool mine = std::find(r.userIds.begin(), r.userIds.end(), m_store.me().id) != r.userIds.end();
+        out << QVariantMap{{QLatin1String(kReactionEmojiKey), QString::fromStdString(r.emoji)},
+                           {QLatin1String(kReactionCountKey), static_cast<int>(r.userIds.size())},
+                           {QLatin1String(kReactionMineKey), mine}};
+    }
+    return out;
+}
+
+QVariant TimelineModel::reactionNamesOf(const protocol::Message &message) const
+{
+    QVariantList out;
+    for (const auto &r : message.reactions) {
+        QStringList names;
+        for (const auto &userId : r.userIds)
+            names << m_store.displayName(userId);
+        out << names;
+    }
+    return out;
+}
+
+bool TimelineModel::hasNewer() const
+{
+    const auto *l = loaded();
+    return l && l->loaded && l->hasNewer;
+}
+
+int TimelineModel::rowOfSeq(std::int64_t seq) const
+{
+    const auto *l = loaded();
+    if (!l || l->messages.empty() || seq < l->messages.front().seq || seq > l->messages.back().seq)
+        return -1;
+    return static_cast<int>(seq - l->messages.front().seq);
 }
 
 QHash<int, QByteArray> TimelineModel::roleNames() const
@@ -237,7 +325,8 @@ QHash<int, QByteArray> TimelineModel::roleNames() const
             {AuthorNameRole, "authorName"}, {BodyRole, "body"}, {SentAtRole, "sentAt"}, {SeqRole, "seq"},
             {DeliveryStateRole, "deliveryState"}, {ErrorRole, "error"}, {EditedRole, "edited"}, {DeletedRole, "deleted"},
             {DayStartRole, "dayStart"}, {GroupStartRole, "groupStart"}, {FirstUnreadRole, "firstUnread"},
-            {MentionsMeRole, "mentionsMe"}, {OwnRole, "own"}, {MentionNamesRole, "mentionNames"}};
+            {MentionsMeRole, "mentionsMe"}, {OwnRole, "own"}, {MentionNamesRole, "mentionNames"}, {ReplyRole, "reply"},
+            {ReactionsRole, "reactions"}, {ReactionNamesRole, "reactionNames"}, {PinnedRole, "pinned"}, {PinnedByRole, "pinnedBy"}};
 }
 
 bool TimelineModel::hasOlder() const

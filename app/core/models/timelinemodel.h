@@ -40,7 +40,24 @@ public:
         MentionsMeRole,
         OwnRole,             // written by the signed-in person (pending ones too)
         MentionNamesRole,    // QStringList: the display names of the people it mentions
+        ReplyRole,           // QVariantMap of the message it answers (Reply*Key), or invalid when none
+        ReactionsRole,       // QVariantList of QVariantMap (Reaction*Key), in the order first used
+        PinnedRole,          // bool
+        PinnedByRole,        // display name of who pinned it
+        ReactionNamesRole,   // QVariantList of QStringList: who reacted, per reaction (for tool tips)
     };
+    // Keys of ReplyRole's map: the original's id, seq, author's name, the start of its text and
+    // whether it is deleted (the text as the store has it when it is loaded, else as quoted).
+    static constexpr const char *kReplyIdKey = "id";
+    static constexpr const char *kReplySeqKey = "seq";
+    static constexpr const char *kReplyAuthorKey = "author";
+    static constexpr const char *kReplyTextKey = "text";
+    static constexpr const char *kReplyDeletedKey = "deleted";
+    // Keys of each ReactionsRole entry: the emoji, how many, whether one is the person's (and,
+    // in ReactionNamesRole's order, who).
+    static constexpr const char *kReactionEmojiKey = "emoji";
+    static constexpr const char *kReactionCountKey = "count";
+    static constexpr const char *kReactionMineKey = "mine";
     enum class DeliveryState { Delivered, Pending, Failed };
     Q_ENUM(DeliveryState)
 
@@ -66,6 +83,10 @@ public:
     QHash<int, QByteArray> roleNames() const override;
     bool hasOlder() const;
     void loadOlder();
+    // The window ends before the newest message (opened around an older one).
+    bool hasNewer() const;
+    // The row of the message at seq; -1 when it is not loaded.
+    int rowOfSeq(std::int64_t seq) const;
 
 Q_SIGNALS:
     void seekingFinished();
@@ -80,6 +101,9 @@ private:
     Row rowAt(int row) const;
     QDateTime sentAt(const Row &row) const;
     QString authorId(const Row &row) const;
+    QVariant replyOf(const Row &row) const;
+    QVariant reactionsOf(const protocol::Message &message) const;
+    QVariant reactionNamesOf(const protocol::Message &message) const;
     void refreshTail();
 
     const Store &m_store;

@@ -12,6 +12,7 @@
 #include "shared/limits.h"
 
 #include <QDialogButtonBox>
+#include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -59,6 +60,22 @@ PartySettingsDialog::PartySettingsDialog(app::Client &client, const QString &par
     auto *generalLayout = new QVBoxLayout(general);
     generalLayout->addWidget(new QLabel(tr("Name"), general));
     generalLayout->addLayout(nameRow);
+    m_massMentions = new QCheckBox(tr("Every member may mention @everyone and @here (otherwise only the owner and admins)"), general);
+    m_massMentions->setObjectName(QStringLiteral("massMentionsCheck"));
+    connect(m_massMentions, &QCheckBox::clicked, this, [this](bool members) {
+        showError({});
+        QPointer<PartySettingsDialog> self(this);
+        m_client.setMassMentions(m_partyId, members ? protocol::MassMentionRule::Members : protocol::MassMentionRule::Admins,
+                                 [self](const protocol::Result<protocol::PartyReply> &answer) {
+                                     if (!self)
+                                         return;
+                                     if (!answer)
+                                         self->showError(QString::fromStdString(answer.error().message));
+                                     self->refresh();
+                                 });
+    });
+    generalLayout->addSpacing(12);
+    generalLayout->addWidget(m_massMentions);
     generalLayout->addSpacing(24);
     generalLayout->addWidget(m_danger);
     auto *dangerRow = new QHBoxLayout;
@@ -134,6 +151,7 @@ PartySettingsDialog::PartySettingsDialog(app::Client &client, const QString &par
     connect(m_memberList->selectionModel(), &QItemSelectionModel::currentChanged, this, &PartySettingsDialog::refresh);
     connect(&m_store, &app::Store::partyChanged, this, &PartySettingsDialog::refresh);
     connect(&m_store, &app::Store::membersChanged, this, &PartySettingsDialog::refresh);
+    connect(&m_store, &app::Store::topicsChanged, this, &PartySettingsDialog::refresh);   // and the party's settings
     connect(&m_store, &app::Store::partiesReset, this, [this] {
         if (!m_store.party(m_partyId.toStdString()))
             close(); // deleted, or the person left
@@ -176,6 +194,9 @@ void PartySettingsDialog::refresh()
     const bool mayManage = other && manager && target != QLatin1String("owner") && (owner || target == QLatin1String("member"));
     m_name->setReadOnly(!owner);
     m_saveName->setEnabled(owner);
+    const auto *party = m_store.party(m_partyId.toStdString());
+    m_massMentions->setChecked(party && party->massMentions == protocol::MassMentionRule::Members);
+    m_massMentions->setEnabled(owner);
     m_delete->setVisible(owner);
     m_leave->setVisible(!owner);
     m_danger->setText(owner ? tr("Deleting a party removes its topics and messages for everyone. It cannot be undone.")

@@ -6,6 +6,7 @@
 
 #include <functional>
 
+class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QListView;
@@ -50,6 +51,7 @@ private:
     app::MemberListModel *m_members = nullptr;
     QLineEdit *m_name = nullptr;
     QPushButton *m_saveName = nullptr;
+    QCheckBox *m_massMentions = nullptr;
     QListView *m_memberList = nullptr;
     QPushButton *m_makeAdmin = nullptr;
     QPushButton *m_makeMember = nullptr;
