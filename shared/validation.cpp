@@ -375,6 +375,25 @@ std::optional<Error> checkBody(std::string_view body)
     return std::nullopt;
 }
 
+namespace {
+
+// Code points that are pictures in emoji (Unicode's Extended_Pictographic, by block, with the
+// regional indicators of flags), and the ones that only join, modify or qualify them.
+bool isPictograph(char32_t c)
+{
+    return (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF) || (c >= 0x2300 && c <= 0x23FF)
+           || (c >= 0x2B00 && c <= 0x2BFF) || (c >= 0x2190 && c <= 0x21FF) || (c >= 0x25A0 && c <= 0x25FF)
+           || (c >= 0x2900 && c <= 0x297F) || c == 0x00A9 || c == 0x00AE || c == 0x203C || c == 0x2049 || c == 0x2122
+           || c == 0x2139 || c == 0x24C2 || c == 0x3030 || c == 0x303D || c == 0x3297 || c == 0x3299;
+}
+
+bool isEmojiModifier(char32_t c)
+{
+    return c == 0x200D || c == 0xFE0F || c == 0xFE0E || c == 0x20E3 || (c >= 0xE0020 && c <= 0xE007F);
+}
+
+} // namespace
+
 std::optional<Error> checkEmoji(std::string_view emoji)
 {
     if (emoji.empty() || emoji.size() > limits::kMaxEmojiBytes)
@@ -382,18 +401,17 @@ std::optional<Error> checkEmoji(std::string_view emoji)
     if (!isValidUtf8(emoji))
         return invalid("emoji is not valid UTF-8");
     bool pictograph = false;
-    bool text = false;
+    bool keycap = false;
+    bool other = false;
     forEachCodePoint(emoji, [&](char32_t c) {
-        // Keycap bases (0-9, # and *) are ASCII; every other ASCII character, white space or
-        // control character makes it text.
         const bool keycapBase = (c >= '0' && c <= '9') || c == '#' || c == '*';
-        if ((c < 0xa9 && !keycapBase) || isWhiteSpace(c) || isControl(c, false))
-            text = true;
-        if (c >= 0xa9 && c != 0x200d && !(c >= 0xfe00 && c <= 0xfe0f))
-            pictograph = true;
+        pictograph = pictograph || isPictograph(c);
+        keycap = keycap || c == 0x20E3;
+        // Letters of any script, white space, controls, bidi overrides, zero-width spaces: text.
+        other = other || !(isPictograph(c) || isEmojiModifier(c) || keycapBase);
         return true;
     });
-    if (text || !pictograph)
+    if (other || !(pictograph || keycap))
         return invalid("emoji must be one emoji, not text");
     return std::nullopt;
 }

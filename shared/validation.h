@@ -28,9 +28,10 @@ std::optional<Error> checkName(std::string_view name, std::size_t maxChars, cons
 // characters other than tab and newline.
 std::optional<Error> checkBody(std::string_view body);
 
-// One emoji as a reaction: 1..kMaxEmojiBytes of UTF-8 that looks like an emoji, not text: no
-// letters, white space or control characters, and at least one pictograph (U+00A9 or above),
-// so "👍", "👍🏽", "❤️", "🇫🇷", "1️⃣" and "👩‍👩‍👧" pass and "lol", "<b>" and "" do not.
+// One emoji as a reaction: 1..kMaxEmojiBytes of UTF-8 made of pictographs (emoji blocks,
+// flags' regional indicators), the joiners and selectors between them, or a keycap; so "👍",
+// "👍🏽", "❤️", "🇫🇷", "1️⃣" and "👩‍👩‍👧" pass and "lol", "é", "日本", "<b>", a bidi override
+// or a zero-width space do not.
 std::optional<Error> checkEmoji(std::string_view emoji);
 
 // 22 characters of URL-safe base64.

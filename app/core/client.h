@@ -91,7 +91,13 @@ public:
     void showMessage(const QString &topicId, std::int64_t seq);
     // A window opened around an older message: pages the newer ones in, or goes back to the
     // newest page (then done).
-    void loadNewer(const QString &topicId) { m_connection.loadNewer(topicId); }
+    void loadNewer(const QString &topicId, std::function<void()> done = {})
+    {
+        m_connection.loadNewer(topicId, [done = std::move(done)](bool) {
+            if (done)
+                done();
+        });
+    }
     void loadLatest(const QString &topicId, std::function<void()> done);
     void startTyping(const QString &topicId);
     // After Connection::topicLoadFailed: loads or catches up the topic again.

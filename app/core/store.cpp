@@ -1,5 +1,7 @@
 #include "app/core/store.h"
 
+#include "shared/limits.h"
+
 #include <algorithm>
 
 namespace chatterbox::app {
@@ -103,6 +105,7 @@ void Store::clear()
     m_messages.clear();
     m_readStates.clear();
     m_presence.clear();
+    m_partials.clear();
     Q_EMIT partiesReset();
 }
 
@@ -143,7 +146,15 @@ void Store::upsertMessage(const Message &message, std::vector<std::string> &gaps
     TopicMessages &tm = found->second;
     tm.lastRev = std::max(tm.lastRev, message.rev);
     const QString topicId = q(message.topicId);
-    if ((tm.messages.empty() || message.seq == tm.messages.back().seq + 1) && !tm.hasNewer) {
+    if (message.deleted || message.editedAt)
+        refreshQuotesOf(tm, message);   // loaded or not, its replies may be
+    if (tm.messages.empty() || message.seq > tm.messages.back().seq) {
+        if (tm.hasNewer)
+            return;   // past a window that ends before the present: not kept, not a gap
+        if (!tm.messages.empty() && message.seq > tm.messages.back().seq + 1) {
+            gaps.push_back(message.topicId);
+            return;
+        }
         if (tm.messages.empty() && message.seq != 1 && tm.hasOlder == false)
             tm.hasOlder = true;
         Q_EMIT messagesAboutToBeAppended(topicId, 1);
@@ -151,17 +162,46 @@ void Store::upsertMessage(const Message &message, std::vector<std::string> &gaps
         Q_EMIT messagesAppended(topicId, 1);
         return;
     }
-    if (message.seq > tm.messages.back().seq + 1) {
-        if (!tm.hasNewer)   // past a window that ends before the present: not kept, not a gap
-            gaps.push_back(message.topicId);
-        return;
-    }
     if (message.seq < tm.messages.front().seq)
         return; // older than the window: not loaded, nothing to change
     const auto index = static_cast<int>(message.seq - tm.messages.front().seq);
-    if (tm.messages[index].rev <= message.rev) {
-        tm.messages[index] = message;
-        Q_EMIT messageChanged(topicId, index);
+    Message &held = tm.messages[static_cast<std::size_t>(index)];
+    const auto partial = m_partials.find(message.id);
+    if (partial == m_partials.end()) {
+        if (held.rev > message.rev)
+            return;
+        held = message;
+    } else {
+        // Reactions applied to a copy older than them: a full copy newer than that copy wins,
+        // with the reactions that are newer still applied on top again.
+        if (message.rev <= partial->second.baseRev)
+            return;
+        held = message;
+        auto &changes = partial->second.changes;
+        changes.erase(std::remove_if(changes.begin(), changes.end(), [&](const auto &c) { return c.rev <= message.rev; }),
+                      changes.end());
+        for (const auto &c : changes)
+            applyReaction(held, c);
+        if (changes.empty())
+            m_partials.erase(partial);
+        else
+            partial->second.baseRev = message.rev;
+    }
+    Q_EMIT messageChanged(topicId, index);
+}
+
+void Store::refreshQuotesOf(TopicMessages &tm, const Message &original)
+{
+    // Replies quote their original as it was when they were read; an edit or a delete of it
+    // shows in the quotes of the replies loaded after it.
+    const QString topicId = q(original.topicId);
+    for (std::size_t i = 0; i < tm.messages.size(); ++i) {
+        auto &reply = tm.messages[i].replyTo;
+        if (!reply || reply->messageId != original.id)
+            continue;
+        reply->deleted = original.deleted;
+        reply->excerpt = original.deleted ? std::string() : QString::fromStdString(original.body).left(static_cast<qsizetype>(limits::kReplyExcerptChars)).toStdString();
+        Q_EMIT messageChanged(topicId, static_cast<int>(i));
     }
 }
 
@@ -317,6 +357,22 @@ Message *Store::messageToChange(const std::string &topicId, std::int64_t seq, st
     return &m;
 }
 
+void Store::applyReaction(Message &m, const ReactionChange &change)
+{
+    m.rev = std::max(m.rev, change.rev);
+    auto reaction = std::find_if(m.reactions.begin(), m.reactions.end(), [&](const auto &r) { return r.emoji == change.emoji; });
+    if (change.added) {
+        if (reaction == m.reactions.end())
+            reaction = m.reactions.insert(m.reactions.end(), protocol::Reaction{change.emoji, {}});
+        if (std::find(reaction->userIds.begin(), reaction->userIds.end(), change.userId) == reaction->userIds.end())
+            reaction->userIds.push_back(change.userId);
+    } else if (reaction != m.reactions.end()) {
+        reaction->userIds.erase(std::remove(reaction->userIds.begin(), reaction->userIds.end(), change.userId), reaction->userIds.end());
+        if (reaction->userIds.empty())
+            m.reactions.erase(reaction);
+    }
+}
+
 void Store::changeReaction(const std::string &topicId, std::int64_t seq, std::int64_t rev, const std::string &emoji,
                            const std::string &userId, bool added)
 {
@@ -324,18 +380,14 @@ void Store::changeReaction(const std::string &topicId, std::int64_t seq, std::in
     Message *m = messageToChange(topicId, seq, rev, index);
     if (!m)
         return;
-    m->rev = rev;
-    auto reaction = std::find_if(m->reactions.begin(), m->reactions.end(), [&](const auto &r) { return r.emoji == emoji; });
-    if (added) {
-        if (reaction == m->reactions.end())
-            reaction = m->reactions.insert(m->reactions.end(), protocol::Reaction{emoji, {}});
-        if (std::find(reaction->userIds.begin(), reaction->userIds.end(), userId) == reaction->userIds.end())
-            reaction->userIds.push_back(userId);
-    } else if (reaction != m->reactions.end()) {
-        reaction->userIds.erase(std::remove(reaction->userIds.begin(), reaction->userIds.end(), userId), reaction->userIds.end());
-        if (reaction->userIds.empty())
-            m->reactions.erase(reaction);
-    }
+    // Kept until a full copy newer than this one arrives: a sync reply read before this change
+    // but after an edit the app missed must not undo it, nor lose the edit.
+    auto &partial = m_partials[m->id];
+    if (partial.changes.empty())
+        partial.baseRev = m->rev;
+    const ReactionChange change{rev, emoji, userId, added};
+    partial.changes.push_back(change);
+    applyReaction(*m, change);
     Q_EMIT messageChanged(q(topicId), index);
 }
 

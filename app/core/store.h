@@ -115,6 +115,14 @@ private:
     protocol::Message *messageToChange(const std::string &topicId, std::int64_t seq, std::int64_t rev, int &index);
     void changeReaction(const std::string &topicId, std::int64_t seq, std::int64_t rev, const std::string &emoji,
                         const std::string &userId, bool added);
+    struct ReactionChange {
+        std::int64_t rev = 0;
+        std::string emoji;
+        std::string userId;
+        bool added = false;
+    };
+    static void applyReaction(protocol::Message &message, const ReactionChange &change);
+    void refreshQuotesOf(TopicMessages &tm, const protocol::Message &original);
 
     protocol::Party *mutableParty(const std::string &partyId);
     protocol::Topic *mutableTopic(const std::string &topicId);
@@ -126,6 +134,13 @@ private:
     std::map<std::string, TopicMessages> m_messages;
     std::map<std::string, protocol::ReadState> m_readStates;
     std::map<std::string, protocol::Presence> m_presence;
+    // Reaction events applied to a copy of their message older than them, by message id, with
+    // the rev that copy had: see changeReaction().
+    struct Partials {
+        std::int64_t baseRev = 0;
+        std::vector<ReactionChange> changes;
+    };
+    std::map<std::string, Partials> m_partials;
 };
 
 } // namespace chatterbox::app

@@ -68,7 +68,16 @@ MessageActions::MessageActions(app::Client &client, app::Preferences &preference
     connect(&timeline, &TimelineView::versionsRequested, this, &MessageActions::showVersions);
     connect(timeline.timelineDelegate(), &TimelineDelegate::reactionToggled, this, &MessageActions::toggleReaction);
     connect(&timeline, &TimelineView::seqRequested, this, [this](qint64 seq) { m_client.showMessage(m_client.currentTopicId(), seq); });
-    connect(&timeline, &TimelineView::newerRequested, this, [this] { m_client.loadNewer(m_client.currentTopicId()); });
+    connect(&timeline, &TimelineView::newerRequested, this, [this] {
+        // Every scroll step near the end asks; one page at a time is asked for.
+        if (m_loadingNewer)
+            return;
+        m_loadingNewer = true;
+        m_client.loadNewer(m_client.currentTopicId(), [self = QPointer<MessageActions>(this)] {
+            if (self)
+                self->m_loadingNewer = false;
+        });
+    });
     connect(&timeline, &TimelineView::latestRequested, this, [this] {
         const QString topicId = m_client.currentTopicId();
         QPointer<TimelineView> view(&m_timeline);

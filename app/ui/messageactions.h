@@ -49,6 +49,7 @@ private:
     TimelineView &m_timeline;
     QWidget &m_window;
     QPointer<EmojiPicker> m_picker;
+    bool m_loadingNewer = false;
 };
 
 } // namespace chatterbox::ui

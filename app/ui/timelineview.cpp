@@ -121,8 +121,9 @@ bool TimelineView::isAtBottom() const
 
 bool TimelineView::isShowingNewest() const
 {
-    // Opening is not reading: a topic still being placed, or with nothing in it yet, is not read.
-    return m_model && !m_opening && m_model->rowCount() > 0 && isAtBottom() && isVisible();
+    // Opening is not reading: a topic still being placed, or with nothing in it yet, is not read;
+    // nor is the end of a window that stops before the newest message.
+    return m_model && !m_opening && m_model->rowCount() > 0 && !m_model->hasNewer() && isAtBottom() && isVisible();
 }
 
 void TimelineView::onReset()

@@ -18,19 +18,9 @@ namespace {
 
 Refusal noSuchMessage() { return Outcome::fail(ErrorCode::NotFound, "no such message"); }
 
-// The message as the caller may see it, read after taking its topic's row lock: the lock every
-// change to a topic's messages takes first (it orders their revs), so that two instances that
-// react to, pin or delete the same message at once see each other's change, and a limit
-// counted here (distinct emoji, pins per topic) cannot be passed by racing requests.
 std::optional<queries::MessageAccess> lockedAccess(Tx &tx, const std::string &messageId, const std::string &userId)
 {
-    const auto locked = tx.exec_params("SELECT t.id FROM messages m JOIN topics t ON t.id = m.topic_id"
-                                       " JOIN members mb ON mb.party_id = t.party_id AND mb.user_id = $2"
-                                       " WHERE m.id = $1 FOR UPDATE OF t",
-                                       messageId, userId);
-    if (locked.empty())
-        return std::nullopt;
-    return queries::messageAccess(tx, messageId, userId);
+    return queries::lockedMessageAccess(tx, messageId, userId);
 }
 
 // Moves the topic's change counter (its row is locked already) and gives the message that rev.
@@ -76,7 +66,7 @@ std::optional<ReactionTarget> reactionTarget(Tx &tx, const std::string &messageI
     // for the lock still sees what it saw when it started, so counts read in the locking
     // statement could miss a reaction committed while it waited (and pass the limit).
     const auto r = queries::prepared(tx, "reaction_lock",
-        "SELECT m.topic_id, t.party_id, m.seq, m.deleted_at IS NOT NULL FROM messages m JOIN topics t ON t.id = m.topic_id"
+        "SELECT m.topic_id, t.party_id, m.seq FROM messages m JOIN topics t ON t.id = m.topic_id"
         " JOIN members mb ON mb.party_id = t.party_id AND mb.user_id = $2"
         " WHERE m.id = $1 FOR UPDATE OF t",
         messageId, userId);
@@ -87,14 +77,15 @@ std::optional<ReactionTarget> reactionTarget(Tx &tx, const std::string &messageI
     target.message.topicId = r[0][0].as<std::string>();
     target.message.partyId = r[0][1].as<std::string>();
     target.message.seq = r[0][2].as<std::int64_t>();
-    target.deleted = r[0][3].as<bool>();
     const auto counts = queries::prepared(tx, "reaction_counts",
         "SELECT coalesce(bool_or(r.emoji = $3 AND r.user_id = $2), false), coalesce(bool_or(r.emoji = $3), false),"
-        " count(DISTINCT r.emoji) FROM message_reactions r WHERE r.message_id = $1",
+        " count(DISTINCT r.emoji), (SELECT m.deleted_at IS NOT NULL FROM messages m WHERE m.id = $1)"
+        " FROM message_reactions r WHERE r.message_id = $1",
         messageId, userId, emoji);
     target.mine = counts[0][0].as<bool>();
     target.emojiThere = counts[0][1].as<bool>();
     target.distinct = counts[0][2].as<std::size_t>();
+    target.deleted = counts[0][3].as<bool>();
     return target;
 }
 

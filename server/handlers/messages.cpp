@@ -133,6 +133,10 @@ std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vec
             outcomes[n] = Outcome::reply(protocol::MessageReply{std::move(message)});
             continue;
         }
+        // The statement read the original it quotes before it waited for the topic's lock: a
+        // delete committed meanwhile must not leave its text in this message's event.
+        if (message.replyTo)
+            message.replyTo = queries::replyPreview(tx, message.replyTo->messageId);
         // A new message has no mentions yet: store them, and put them in the reply without
         // reading them back.
         if (sends[n]->request.body.find('@') != std::string::npos) {
@@ -153,7 +157,7 @@ AnswerTo<protocol::SendMessage> sendMessage(Tx &tx, const RequestContext &ctx, c
 
 AnswerTo<protocol::EditMessage> editMessage(Tx &tx, const RequestContext &ctx, const protocol::EditMessage &request)
 {
-    const auto access = queries::messageAccess(tx, request.messageId, ctx.userId);
+    const auto access = queries::lockedMessageAccess(tx, request.messageId, ctx.userId);
     if (!access)
         return noSuchMessage();
     const auto &original = access->message;
@@ -181,7 +185,7 @@ AnswerTo<protocol::EditMessage> editMessage(Tx &tx, const RequestContext &ctx, c
 
 AnswerTo<protocol::DeleteMessage> deleteMessage(Tx &tx, const RequestContext &ctx, const protocol::DeleteMessage &request)
 {
-    const auto access = queries::messageAccess(tx, request.messageId, ctx.userId);
+    const auto access = queries::lockedMessageAccess(tx, request.messageId, ctx.userId);
     if (!access)
         return noSuchMessage();
     const auto &original = access->message;

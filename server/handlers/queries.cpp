@@ -139,6 +139,29 @@ std::optional<MessageAccess> messageAccess(Tx &tx, const std::string &messageId,
     return MessageAccess{messageFromRow(r[0], r[0]["party_id"].as<std::string>()), roleFromColumn(r[0]["role"])};
 }
 
+std::optional<MessageAccess> lockedMessageAccess(Tx &tx, const std::string &messageId, const std::string &userId)
+{
+    const auto locked = prepared(tx, "lock_message_topic",
+                                 "SELECT t.id FROM messages m JOIN topics t ON t.id = m.topic_id"
+                                 " JOIN members mb ON mb.party_id = t.party_id AND mb.user_id = $2"
+                                 " WHERE m.id = $1 FOR UPDATE OF t",
+                                 messageId, userId);
+    if (locked.empty())
+        return std::nullopt;
+    return messageAccess(tx, messageId, userId);
+}
+
+std::optional<protocol::ReplyPreview> replyPreview(Tx &tx, const std::string &messageId)
+{
+    const auto r = tx.exec_params("SELECT (SELECT json_build_object('messageId', o.id, 'seq', o.seq, 'authorId', o.author_id,"
+                                  " 'excerpt', CASE WHEN o.deleted_at IS NULL THEN left(o.body, 100) ELSE '' END,"
+                                  " 'deleted', o.deleted_at IS NOT NULL)::text FROM messages o WHERE o.id = $1)",
+                                  messageId);
+    if (r.empty() || r[0][0].is_null())
+        return std::nullopt;
+    return nlohmann::json::parse(r[0][0].c_str()).get<protocol::ReplyPreview>();
+}
+
 std::optional<protocol::Topic> topic(Tx &tx, const std::string &topicId)
 {
     const auto r = tx.exec_params(std::string("SELECT ") + kTopicColumns + " FROM topics t WHERE t.id = $1", topicId);

@@ -48,6 +48,13 @@ struct MessageAccess {
     protocol::Role role = protocol::Role::Member;
 };
 std::optional<MessageAccess> messageAccess(Tx &tx, const std::string &messageId, const std::string &userId);
+// The same, read after taking the row lock of the message's topic: the lock every change to a
+// topic's messages takes first (it orders their revs), so that what is read is what the change
+// applies to even when another instance changed it meanwhile. (Read in the locking statement,
+// it would come from before the wait.)
+std::optional<MessageAccess> lockedMessageAccess(Tx &tx, const std::string &messageId, const std::string &userId);
+// The quote a reply shows of its original, as it is now.
+std::optional<protocol::ReplyPreview> replyPreview(Tx &tx, const std::string &messageId);
 
 // The column list messageFromRow() reads, for a query over "messages m".
 extern const char *const kMessageColumns;

@@ -233,6 +233,46 @@ private Q_SLOTS:
         QCOMPARE(topics.count(), 1);
     }
 
+    // A reaction applied to a copy the app holds from before an edit it missed: the sync reply
+    // that brings the edit (read before the reaction) keeps both, and a quote of the edited or
+    // deleted message follows it even when the original is not loaded.
+    void store_reactionOnAStaleCopy_keepsTheEditAndTheReaction()
+    {
+        Store store;
+        store.applyReady(readyWith(10, 10));
+        store.applyHistory(page(5, 10, true), true);
+        store.applyEvent(ReactionAdded{kParty, kTopic, "m-7", 7, 105, "\xf0\x9f\x91\x8d", kAnn});
+        Message edited = message(7, kMe, kT0);
+        edited.rev = 103;
+        edited.body = "edited while away";
+        edited.editedAt = kT0 + 1000;
+        store.applyCatchUp(TopicCatchUp{kTopic, {edited}, false});
+        const auto *m = store.loadedMessage(kTopic, "m-7");
+        QCOMPARE(m->body, std::string("edited while away"));
+        QCOMPARE(m->reactions.size(), std::size_t(1));
+        QCOMPARE(m->rev, std::int64_t(105));
+        // A copy older than the reaction's base changes nothing.
+        Message older = message(7, kMe, kT0);
+        older.rev = 7;
+        store.applyCatchUp(TopicCatchUp{kTopic, {older}, false});
+        QCOMPARE(store.loadedMessage(kTopic, "m-7")->body, std::string("edited while away"));
+
+        // m-9 quotes m-2, which is not loaded; m-2's delete reaches the quote.
+        Store quoting;
+        quoting.applyReady(readyWith(10, 10));
+        History withReply = page(5, 10, true);
+        withReply.messages[4].replyTo = ReplyPreview{"m-2", 2, kAnn, "the original", false};
+        quoting.applyHistory(withReply, true);
+        Message gone = message(2, kAnn, kT0);
+        gone.rev = 50;
+        gone.deleted = true;
+        gone.body.clear();
+        quoting.applyEvent(MessageDeleted{gone});
+        const auto *reply = quoting.loadedMessage(kTopic, "m-9");
+        QVERIFY(reply->replyTo->deleted);
+        QCOMPARE(reply->replyTo->excerpt, std::string());
+    }
+
     // A window opened around an old message (a permalink) does not reach the present: live
     // messages past it are not kept and are no gap, paging newer joins up, and going back to
     // the present replaces it.
@@ -261,6 +301,16 @@ private Q_SLOTS:
         store.applyNewer(newer);
         QCOMPARE(timeline.rowCount(), 100);
         QVERIFY(store.messages(kTopic)->hasNewer);
+
+        // Changes to the message just past the window (an edit, a sync from its end) are not
+        // kept either, and change nothing in it.
+        Message past = message(175, kAnn, kT0 + 175 * 60000);
+        past.rev = 900;
+        past.editedAt = kT0;
+        QVERIFY(store.applyEvent(MessageUpdated{past}).empty());
+        store.applyCatchUp(TopicCatchUp{kTopic, {past}, false});
+        QCOMPARE(timeline.rowCount(), 100);
+        QCOMPARE(store.messages(kTopic)->messages.back().seq, std::int64_t(174));
 
         History latest = page(452, 501, true);
         store.applyAround(latest);

@@ -4,6 +4,7 @@
 
 #include "app/core/emoji/emojicatalog.h"
 #include "app/core/messagelink.h"
+#include "shared/validation.h"
 
 #include <QTest>
 
@@ -34,6 +35,23 @@ private Q_SLOTS:
         // Two-person forms with mixed tones are not separate entries.
         for (const auto &e : catalog.all())
             QVERIFY2(!e.name.contains(QStringLiteral("skin tone")), qPrintable(e.name));
+    }
+
+    // What the picker offers, the server accepts as a reaction: every emoji in every tone.
+    void catalog_everyEmojiPassesTheServersCheck()
+    {
+        int checked = 0;
+        for (const auto &e : EmojiCatalog::instance().all()) {
+            QStringList forms{e.text};
+            forms += e.tones;
+            for (const QString &form : forms) {
+                const QByteArray utf8 = form.toUtf8();
+                const auto error = chatterbox::protocol::checkEmoji(std::string_view(utf8.constData(), std::size_t(utf8.size())));
+                QVERIFY2(!error, qPrintable(e.name + QStringLiteral(": ") + QString::fromStdString(error ? error->message : std::string())));
+                ++checked;
+            }
+        }
+        QVERIFY(checked > 3000);
     }
 
     void search_shortcodeThenNameThenKeyword()

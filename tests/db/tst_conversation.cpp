@@ -245,6 +245,37 @@ private Q_SLOTS:
         QCOMPARE(now.reactions[0].userIds.size(), std::size_t(8));
     }
 
+    // A delete racing reactions, a pin and an edit (as on other instances): whatever order they
+    // commit in, a deleted message keeps no reaction, no pin and no text, and the topic's pin
+    // count is the number of pinned messages.
+    void delete_racingReactionsPinsAndEdits_leavesNothing()
+    {
+        pqxx::connection c(m_db.url());
+        const auto [partyId, topicId] = test::makeParty(c, m_alice, {m_bob});
+        for (int round = 0; round < 15; ++round) {
+            const auto m = send(c, m_alice, topicId, "racing " + std::to_string(round));
+            race(m_db.url(), 4, [&](pqxx::connection &own, int t) {
+                if (t == 0)
+                    test::run(own, handlers::deleteMessage, m_alice, DeleteMessage{m.id});
+                else if (t == 1)
+                    test::run(own, handlers::addReaction, m_bob, AddReaction{m.id, "\xf0\x9f\x91\x8d"});
+                else if (t == 2)
+                    test::run(own, handlers::pinMessage, m_alice, PinMessage{m.id, true});
+                else
+                    test::run(own, handlers::editMessage, m_alice, EditMessage{m.id, "secret second draft"});
+            });
+            pqxx::work tx(c);
+            QCOMPARE(tx.exec_params1("SELECT count(*) FROM message_reactions WHERE message_id = $1", m.id)[0].as<int>(), 0);
+            QCOMPARE(tx.exec_params1("SELECT count(*) FROM message_versions WHERE message_id = $1", m.id)[0].as<int>(), 0);
+            const auto row = tx.exec_params1("SELECT body, pinned_at IS NULL, deleted_at IS NOT NULL FROM messages WHERE id = $1", m.id);
+            QCOMPARE(row[0].as<std::string>(), std::string());
+            QVERIFY(row[1].as<bool>());
+            QVERIFY(row[2].as<bool>());
+            QCOMPARE(tx.exec_params1("SELECT pinned_count FROM topics WHERE id = $1", topicId)[0].as<int>(),
+                     tx.exec_params1("SELECT count(*) FROM messages WHERE topic_id = $1 AND pinned_at IS NOT NULL", topicId)[0].as<int>());
+        }
+    }
+
     void pins_ownersAndAdminsOnly_countedInTheTopic()
     {
         pqxx::connection c(m_db.url());

@@ -218,6 +218,11 @@ private Q_SLOTS:
         QTest::newRow("reaction: only a joiner") << react("\xe2\x80\x8d") << "invalid_request" << qint64(3);
         QTest::newRow("reaction: a digit alone") << react("1") << "invalid_request" << qint64(3);
         QTest::newRow("reaction: too long") << react(QByteArray("\xf0\x9f\x91\x8d").repeated(9)) << "invalid_request" << qint64(3);
+        QTest::newRow("reaction: a letter") << react("\xc3\xa9") << "invalid_request" << qint64(3);
+        QTest::newRow("reaction: CJK") << react("\xe6\x97\xa5\xe6\x9c\xac") << "invalid_request" << qint64(3);
+        QTest::newRow("reaction: bidi override") << react("\xe2\x80\xae") << "invalid_request" << qint64(3);
+        QTest::newRow("reaction: zero-width space") << react("\xe2\x80\x8b") << "invalid_request" << qint64(3);
+        QTest::newRow("reaction: emoji and a letter") << react("\xf0\x9f\x91\x8d\xc3\xa9") << "invalid_request" << qint64(3);
         QTest::newRow("reaction: control") << react("\xf0\x9f\x91\x8d\\u0007") << "invalid_request" << qint64(3);
         QTest::newRow("reaction: not a string") << QByteArray("{\"type\":\"reaction.remove\",\"id\":3," + m + ",\"emoji\":[1]}") << "invalid_request" << qint64(3);
         QTest::newRow("reply to a non-id") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\"hi\",\"replyTo\":\"../1\"}") << "invalid_request" << qint64(3);
