@@ -60,8 +60,12 @@ namespace {
 QFont emojiFont(const QFont &font)
 {
     QFont emoji = font;
-    if (const QString family = colorEmojiFamily(); !family.isEmpty())
-        emoji.setFamilies({family, font.family()});
+    if (const QString family = colorEmojiFamily(); !family.isEmpty()) {
+        emoji.setFamily(family);
+        // Qt 6.4 splits a ZWJ sequence between fonts when it may merge them ("❤️‍🔥" as ❤ and 🔥);
+        // from the emoji font alone it is shaped as the one picture it is.
+        emoji.setStyleStrategy(QFont::NoFontMerging);
+    }
     return emoji;
 }
 
@@ -70,6 +74,11 @@ QString emojiKey(const QString &emoji, const QFont &font, qreal dpr)
     return QStringLiteral("emoji:%1:%2:%3").arg(emoji, font.key()).arg(dpr);
 }
 } // namespace
+
+QFont colorEmojiFont(const QFont &font)
+{
+    return emojiFont(font);
+}
 
 int emojiWidth(const QString &emoji, const QFont &font)
 {
@@ -167,6 +176,8 @@ void useColorEmoji(QTextDocument &doc)
             const QStringList current = cursor.charFormat().fontFamilies().toStringList();
             QTextCharFormat format;
             format.setFontFamilies(QStringList{family} + (current.isEmpty() ? QStringList{doc.defaultFont().family()} : current));
+            // Shaped by the emoji font alone, so that ZWJ sequences stay one picture.
+            format.setFontStyleStrategy(QFont::NoFontMerging);
             cursor.mergeCharFormat(format);
         }
     }

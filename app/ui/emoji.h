@@ -20,6 +20,10 @@ QString colorEmojiFamily();
 // sequences, flags, keycaps, and symbols asked to look like emoji with U+FE0F).
 QList<std::pair<qsizetype, qsizetype>> emojiRanges(const QString &text);
 
+// font, drawing from the colour emoji font alone (ZWJ sequences shaped as one picture); font
+// itself when that font is not installed.
+QFont colorEmojiFont(const QFont &font);
+
 // One emoji drawn in the colour emoji font at font's size, as a picture kept in a cache: the
 // font's glyphs are PNG images, decoded every time they are drawn as text, which a timeline
 // with a reaction on every tenth message would pay on each frame.

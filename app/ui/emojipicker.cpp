@@ -47,9 +47,7 @@ EmojiPicker::EmojiPicker(app::Preferences &preferences, QWidget *parent)
     for (int tone = 1; tone <= 5 && wave; ++tone)
         m_tone->addItem(wave->withTone(tone), tone);
     m_tone->setCurrentIndex(m_preferences.skinTone());
-    QFont emojiFont = font();
-    if (const QString family = colorEmojiFamily(); !family.isEmpty())
-        emojiFont.setFamilies({family, font().family()});
+    QFont emojiFont = colorEmojiFont(font());
     emojiFont.setPointSizeF(font().pointSizeF() * 1.5);
     m_tone->setFont(emojiFont);
 
