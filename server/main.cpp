@@ -9,6 +9,7 @@
 #include "server/db/eventlog.h"
 #include "server/db/executor.h"
 #include "server/db/migrations.h"
+#include "server/db/searchbackfill.h"
 #include "server/http/httpapi.h"
 #include "server/logging.h"
 #include "server/metrics.h"
@@ -204,6 +205,8 @@ int main(int argc, char *argv[])
     }
     hub.attachCluster(&cluster);
     hub.startEvents(lastEventId);
+    SearchBackfill searchBackfill(config.databaseUrl);
+    searchBackfill.start();
 
     // Revocations happen on HTTP threads; the connections they end live on this one, and on
     // the other instances.
@@ -285,6 +288,7 @@ int main(int argc, char *argv[])
     if (hub.connectionCount() > 0)
         qCWarning(lcNet, "stopping with %zu connection(s) still open", hub.connectionCount());
     http.stop();
+    searchBackfill.stop();
     cluster.stop();
     executor.stop();
     return status;

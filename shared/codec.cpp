@@ -1,5 +1,7 @@
 #include "shared/codec.h"
 
+#include "shared/limits.h"
+
 #include <nlohmann/json.hpp>
 
 #include <stdexcept>
@@ -426,6 +428,25 @@ void from_json(const json &j, FetchHistory &v)
     readOr(j, "limit", v.limit, 50);
 }
 
+void to_json(json &j, const SearchMessages &v)
+{
+    j = {{"query", v.query}, {"limit", v.limit}};
+    writeOptional(j, "topicId", v.topicId);
+    writeOptional(j, "partyId", v.partyId);
+    writeOptional(j, "cursor", v.cursor);
+    if (v.utcOffsetMinutes)
+        j["utcOffsetMinutes"] = v.utcOffsetMinutes;
+}
+void from_json(const json &j, SearchMessages &v)
+{
+    read(j, "query", v.query);
+    readOptional(j, "topicId", v.topicId);
+    readOptional(j, "partyId", v.partyId);
+    readOptional(j, "cursor", v.cursor);
+    readOr(j, "limit", v.limit, limits::kDefaultSearchPage);
+    readOr(j, "utcOffsetMinutes", v.utcOffsetMinutes, 0);
+}
+
 void to_json(json &j, const GetMessageVersions &v) { j = {{"messageId", v.messageId}}; }
 void from_json(const json &j, GetMessageVersions &v) { read(j, "messageId", v.messageId); }
 
@@ -579,6 +600,32 @@ void from_json(const json &j, History &v)
 {
     read(j, "topicId", v.topicId); read(j, "messages", v.messages); read(j, "hasMore", v.hasMore);
     readOr(j, "hasNewer", v.hasNewer, false);
+}
+
+void to_json(json &j, const TextRange &v) { j = json::array({v.start, v.length}); }
+void from_json(const json &j, TextRange &v)
+{
+    if (!j.is_array() || j.size() != 2 || !j[0].is_number_integer() || !j[1].is_number_integer())
+        throw CodecError("a highlight must be [start, length]");
+    v.start = j[0].get<int>();
+    v.length = j[1].get<int>();
+}
+
+void to_json(json &j, const SearchHit &v) { j = {{"message", v.message}, {"snippet", v.snippet}, {"highlights", v.highlights}}; }
+void from_json(const json &j, SearchHit &v)
+{
+    read(j, "message", v.message); read(j, "snippet", v.snippet); read(j, "highlights", v.highlights);
+}
+
+void to_json(json &j, const SearchResults &v)
+{
+    j = {{"results", v.results}};
+    writeOptional(j, "next", v.next);
+}
+void from_json(const json &j, SearchResults &v)
+{
+    read(j, "results", v.results);
+    readOptional(j, "next", v.next);
 }
 
 void to_json(json &j, const MessageVersions &v)

@@ -71,6 +71,23 @@ inline constexpr int kMaxSyncMessagesPerTopic = 500;           // then hasMore, 
 // start with. One message alone is far smaller (a body of 4000 escaped characters is 24 KB).
 inline constexpr std::size_t kMaxPageBytes = 768 * 1024;
 
+// Search (message.search).
+inline constexpr std::size_t kMaxSearchQueryChars = 500;       // the query as typed, in code points
+inline constexpr std::size_t kMaxSearchTerms = 32;             // words and phrases in one query
+inline constexpr std::size_t kMinPrefixChars = 3;              // a last word this long matches as a prefix
+inline constexpr int kDefaultSearchPage = 20;
+inline constexpr int kMaxSearchPage = 50;
+inline constexpr std::size_t kSearchSnippetChars = 200;        // a result's excerpt, in code points
+inline constexpr int kMaxUtcOffsetMinutes = 14 * 60;           // the time zone's offset, for dates
+// Searches one person may start: a burst, then kSearchesPerSecond (per server instance). Typing
+// sends one a quarter of a second after the last key at most.
+inline constexpr double kSearchBurst = 10.0;
+inline constexpr double kSearchesPerSecond = 5.0;
+// How long one search may take in the database before it is stopped; and after how long a
+// search that walks back through time returns what it found so far, with where to go on.
+inline constexpr int kSearchStatementTimeoutMs = 3000;
+inline constexpr int kSearchTimeBudgetMs = 250;
+
 // Structure.
 inline constexpr std::size_t kMaxTopicsPerParty = 500;
 inline constexpr std::size_t kMaxPartiesPerUser = 200;

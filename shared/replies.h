@@ -40,6 +40,24 @@ struct History {
     bool hasNewer = false;           // for aroundSeq: newer messages exist after this page
 };
 
+// A part of a text, in UTF-16 code units (what Qt, JavaScript, Java and C# index strings by).
+struct TextRange {
+    int start = 0;
+    int length = 0;
+    bool operator==(const TextRange &) const = default;
+};
+
+struct SearchHit {
+    Message message;
+    std::string snippet;                 // the body, or kSearchSnippetChars of it around the first match
+    std::vector<TextRange> highlights;   // the matched words, in snippet
+};
+
+struct SearchResults {
+    std::vector<SearchHit> results;      // newest first
+    std::optional<std::string> next;     // more: pass as cursor for the next page
+};
+
 struct MessageVersions {
     std::string messageId;
     std::string authorId;
@@ -67,7 +85,7 @@ struct RenewedAccess { std::int64_t expiresAt = 0; };   // ms since the epoch
 
 // Every reply a request can have; each request names its own as Request::Reply (requests.h).
 using Reply = std::variant<Empty, Ready, PartyList, PartyReply, JoinedParty, TopicReply, TopicOrder,
-                           MessageReply, History, MessageVersions, PinnedMessages, SyncResult, InviteReply, InviteList,
+                           MessageReply, History, SearchResults, MessageVersions, PinnedMessages, SyncResult, InviteReply, InviteList,
                            InvitePreviewReply, ReadStateReply, ProfileReply, RenewedAccess>;
 
 } // namespace chatterbox::protocol

@@ -149,6 +149,19 @@ struct FetchHistory {
     std::optional<std::int64_t> aroundSeq = {};
 };
 
+// Messages of the caller's parties that match a query (shared/searchquery.h), newest first.
+// topicId or partyId narrows it to one topic or party (the app's "this topic").
+struct SearchMessages {
+    static constexpr const char *kType = "message.search";
+    using Reply = SearchResults;
+    std::string query;
+    std::optional<std::string> topicId = {};
+    std::optional<std::string> partyId = {};
+    std::optional<std::string> cursor = {};   // the previous page's "next"
+    int limit = 20;
+    int utcOffsetMinutes = 0;              // where before:, after: and on: days begin
+};
+
 // The earlier texts of an edited message, oldest first (the current one is the message's body).
 struct GetMessageVersions {
     static constexpr const char *kType = "message.versions";
@@ -271,7 +284,7 @@ struct RenewAccess {
 using Request = std::variant<Hello, ListParties, CreateParty, RenameParty, ConfigureParty, DeleteParty, LeaveParty,
                              TransferOwnership, SetMemberRole, KickMember, CreateTopic, RenameTopic,
                              DeleteTopic, ReorderTopics, SendMessage, EditMessage, DeleteMessage,
-                             GetMessage, FetchHistory, GetMessageVersions, AddReaction, RemoveReaction,
+                             GetMessage, FetchHistory, SearchMessages, GetMessageVersions, AddReaction, RemoveReaction,
                              PinMessage, ListPins, SyncTopics, CreateInvite, ListInvites, RevokeInvite,
                              PreviewInvite, JoinInvite, SetPresence, StartTyping, MarkRead,
                              UpdateProfile, RenewAccess>;

@@ -1,5 +1,7 @@
 #include "shared/validation.h"
 
+#include "shared/searchquery.h"
+
 #include "shared/limits.h"
 
 #include <algorithm>
@@ -173,6 +175,21 @@ struct Validator {
             return invalid("seq out of range");
         if (r.limit < 1 || r.limit > limits::kMaxHistoryPage)
             return invalid("limit must be between 1 and " + std::to_string(limits::kMaxHistoryPage));
+        return std::nullopt;
+    }
+    std::optional<Error> operator()(SearchMessages &r) const
+    {
+        if (r.topicId) if (auto e = checkId(*r.topicId, "topicId")) return e;
+        if (r.partyId) if (auto e = checkId(*r.partyId, "partyId")) return e;
+        if (r.cursor && !parseSearchCursor(*r.cursor))
+            return invalid("cursor is not one this server gave: pass a page's \"next\" as it came");
+        if (r.limit < 1 || r.limit > limits::kMaxSearchPage)
+            return invalid("limit must be between 1 and " + std::to_string(limits::kMaxSearchPage));
+        if (r.utcOffsetMinutes < -limits::kMaxUtcOffsetMinutes || r.utcOffsetMinutes > limits::kMaxUtcOffsetMinutes)
+            return invalid("utcOffsetMinutes must be between -840 and 840");
+        const auto parsed = parseSearchQuery(r.query);
+        if (!parsed)
+            return parsed.error();
         return std::nullopt;
     }
     std::optional<Error> operator()(GetMessageVersions &r) const { return checkId(r.messageId, "messageId"); }

@@ -1,6 +1,9 @@
 #include "app/core/client.h"
 
 #include "shared/codec.h"
+#include "shared/limits.h"
+
+#include <QDateTime>
 
 #include <algorithm>
 
@@ -159,6 +162,20 @@ void Client::deleteMessage(const QString &messageId, Callback<protocol::MessageR
 void Client::getMessage(const QString &messageId, Callback<protocol::MessageReply> done)
 {
     m_connection.call(protocol::GetMessage{utf8(messageId)}, std::move(done));
+}
+
+void Client::searchMessages(const QString &query, const QString &topicId, const QString &cursor, Callback<protocol::SearchResults> done)
+{
+    protocol::SearchMessages request;
+    request.query = utf8(query);
+    if (!topicId.isEmpty())
+        request.topicId = utf8(topicId);
+    if (!cursor.isEmpty())
+        request.cursor = utf8(cursor);
+    request.limit = limits::kDefaultSearchPage;
+    // Days in before:, after: and on: are the person's days.
+    request.utcOffsetMinutes = QDateTime::currentDateTime().offsetFromUtc() / 60;
+    m_connection.call(std::move(request), std::move(done));
 }
 
 bool Client::mayMentionEveryone(const QString &partyId) const

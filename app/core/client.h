@@ -77,6 +77,9 @@ public:
     void deleteMessage(const QString &messageId, Callback<protocol::MessageReply> done = {});
     // One message by id, wherever it is in history (for permalinks and reply quotes).
     void getMessage(const QString &messageId, Callback<protocol::MessageReply> done);
+    // Messages of the person's parties matching a query (shared/searchquery.h), newest first;
+    // topicId narrows it to one topic; cursor is the previous page's "next".
+    void searchMessages(const QString &query, const QString &topicId, const QString &cursor, Callback<protocol::SearchResults> done);
     // The earlier texts of an edited message, for "(edited)".
     void messageVersions(const QString &messageId, Callback<protocol::MessageVersions> done);
     // Adds the person's reaction, or takes it away when it is there (clicking a reaction).

@@ -90,6 +90,27 @@ void Preferences::noteEmojiUsed(const QString &emoji)
     m_settings->setValue(QStringLiteral("emoji/recent"), recent.mid(0, kRecentEmoji));
 }
 
+QStringList Preferences::recentSearches() const
+{
+    return m_settings->value(QStringLiteral("search/recent")).toStringList().mid(0, kRecentSearches);
+}
+
+void Preferences::noteSearch(const QString &query)
+{
+    const QString text = query.trimmed();
+    if (text.isEmpty())
+        return;
+    QStringList recent = recentSearches();
+    recent.removeAll(text);
+    recent.prepend(text);
+    m_settings->setValue(QStringLiteral("search/recent"), recent.mid(0, kRecentSearches));
+}
+
+void Preferences::clearRecentSearches()
+{
+    m_settings->remove(QStringLiteral("search/recent"));
+}
+
 int Preferences::skinTone() const
 {
     return qBound(0, m_settings->value(QStringLiteral("emoji/skinTone"), 0).toInt(), 5);

@@ -60,6 +60,11 @@ public:
     void noteEmojiUsed(const QString &emoji);
     static constexpr int kRecentEmoji = 24;
     int skinTone() const;
+    // What the person searched for, newest first (at most kRecentSearches), for search's history.
+    QStringList recentSearches() const;
+    void noteSearch(const QString &query);
+    void clearRecentSearches();
+    static constexpr int kRecentSearches = 10;
     void setSkinTone(int tone);
 
     QSettings &settings() { return *m_settings; }

@@ -14,6 +14,7 @@
 #include "app/ui/dialogs/settingsdialog.h"
 #include "app/ui/listdelegates.h"
 #include "app/ui/partyrail.h"
+#include "app/ui/searchpanel.h"
 #include "app/ui/taborder.h"
 #include "app/ui/theme.h"
 #include "app/ui/timelineview.h"
@@ -51,12 +52,16 @@ ChatPage::ChatPage(Client &client, app::Preferences &preferences, Theme &theme, 
     m_splitter->setChildrenCollapsible(false);
     m_splitter->setHandleWidth(1);
     m_splitter->addWidget(m_sidebar);
+    m_search = new SearchPanel(client, preferences, theme, this);
+    m_search->hide();
     m_splitter->addWidget(m_pane);
+    m_splitter->addWidget(m_search);
     m_splitter->addWidget(m_members);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setStretchFactor(2, 0);
-    m_splitter->setSizes({250, 700, 230});
+    m_splitter->setStretchFactor(3, 0);
+    m_splitter->setSizes({250, 700, 340, 230});
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
@@ -76,7 +81,12 @@ ChatPage::ChatPage(Client &client, app::Preferences &preferences, Theme &theme, 
     connect(m_sidebar, &TopicSidebar::deleteTopicRequested, this, &ChatPage::openDeleteTopic);
     connect(m_sidebar, &TopicSidebar::settingsRequested, this, &ChatPage::openSettings);
     connect(m_sidebar, &TopicSidebar::problem, m_pane, &TopicPane::showProblem);
-    connect(m_pane, &TopicPane::quickSwitcherRequested, this, &ChatPage::openQuickSwitcher);
+    connect(m_pane, &TopicPane::searchRequested, this, [this] { openSearch(false); });
+    connect(m_search, &SearchPanel::resultChosen, &m_client, &Client::showMessage);
+    connect(m_search, &SearchPanel::closed, this, [this] {
+        m_pane->composer()->setFocus();
+        fitMembers();
+    });
     connect(m_pane, &TopicPane::inviteRequested, this, &ChatPage::openInvites);
     connect(m_pane, &TopicPane::membersToggleRequested, this, &ChatPage::toggleMembers);
     connect(m_pane, &TopicPane::createPartyRequested, this, &ChatPage::openCreateParty);
@@ -155,6 +165,12 @@ void ChatPage::goToTopic(const QString &partyId, const QString &topicId)
             topic = QString::fromStdString(party->topics.front().id);
     }
     m_client.showTopic(topic);
+}
+
+void ChatPage::openSearch(bool thisTopic)
+{
+    m_search->open(thisTopic);
+    fitMembers();
 }
 
 void ChatPage::showMember(const QString &partyId, const QString &userId)
@@ -243,7 +259,8 @@ void ChatPage::fitMembers()
 {
     // A narrow window gives the timeline the room; widening it brings the list back if the
     // person had it shown. Toggling shows it anyway.
-    const bool fits = width() >= kMembersHideBelowWidth;
+    // The search panel, when it is open, takes room of its own.
+    const bool fits = width() >= kMembersHideBelowWidth + (m_search->isVisible() ? m_search->minimumWidth() + 60 : 0);
     if (!fits && m_members->isVisible())
         m_members->hide();
     else if (fits && m_membersWanted && !m_members->isVisible())

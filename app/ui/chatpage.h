@@ -16,6 +16,7 @@ namespace chatterbox::ui {
 
 class Composer;
 class PartyRail;
+class SearchPanel;
 class Theme;
 class TimelineView;
 class TopicPane;
@@ -50,6 +51,8 @@ public:
     void openDeleteTopic();
     void openSettings();
     void openQuickSwitcher();
+    // Ctrl+F (the open topic) and Ctrl+Shift+F (every party): the search panel beside the timeline.
+    void openSearch(bool thisTopic);
     void toggleMembers();
     QAction *moveTopicUpAction() const;
     QAction *moveTopicDownAction() const;
@@ -63,6 +66,7 @@ public:
     TimelineView *timeline() const;
     Composer *composer() const;
     QListView *memberList() const { return m_members; }
+    SearchPanel *searchPanel() const { return m_search; }
     // Below this width the member list makes room for the timeline by itself.
     static constexpr int kMembersHideBelowWidth = 1000;
 
@@ -89,6 +93,7 @@ private:
     TopicSidebar *m_sidebar = nullptr;
     TopicPane *m_pane = nullptr;
     QListView *m_members = nullptr;
+    SearchPanel *m_search = nullptr;
     QSplitter *m_splitter = nullptr;
     bool m_membersWanted = true;   // what the person chose; a narrow window hides them anyway
 };

@@ -49,6 +49,8 @@ bool hasKeyboardFocus(const QStyleOptionViewItem &option)
     return (option.state & QStyle::State_HasFocus) && option.widget && option.widget->hasFocus();
 }
 
+} // namespace
+
 void paintRowBackground(QPainter &painter, const QStyleOptionViewItem &option, const QRect &rect, const Theme &theme)
 {
     QPainterPath path;
@@ -60,8 +62,6 @@ void paintRowBackground(QPainter &painter, const QStyleOptionViewItem &option, c
     if (hasKeyboardFocus(option))
         paintFocusRing(painter, QRectF(rect).adjusted(1, 1, -1, -1), theme, 6);
 }
-
-} // namespace
 
 void paintFocusRing(QPainter &painter, const QRectF &rect, const Theme &theme, qreal radius)
 {

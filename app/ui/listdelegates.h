@@ -50,6 +50,9 @@ private:
     const Theme &m_theme;
 };
 
+// A row's rounded background: selected, hovered, with the focus ring while its list has focus.
+void paintRowBackground(QPainter &painter, const QStyleOptionViewItem &option, const QRect &rect, const Theme &theme);
+
 // The ring around the row the keyboard is on, drawn alike in every list and the timeline.
 void paintFocusRing(QPainter &painter, const QRectF &rect, const Theme &theme, qreal radius);
 

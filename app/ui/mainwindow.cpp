@@ -109,6 +109,8 @@ void MainWindow::buildMenus()
 
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     go->addAction(tr("&Quick Switcher…"), QKeySequence(Qt::CTRL | Qt::Key_K), m_chat, &ChatPage::openQuickSwitcher);
+    go->addAction(tr("&Find in Topic…"), QKeySequence(Qt::CTRL | Qt::Key_F), m_chat, [this] { m_chat->openSearch(true); });
+    go->addAction(tr("&Search Everywhere…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), m_chat, [this] { m_chat->openSearch(false); });
     go->addAction(tr("&Previous Topic"), QKeySequence(Qt::ALT | Qt::Key_Up), m_chat, [this] { m_chat->stepTopic(-1); });
     go->addAction(tr("&Next Topic"), QKeySequence(Qt::ALT | Qt::Key_Down), m_chat, [this] { m_chat->stepTopic(1); });
     go->addAction(tr("Previous P&arty"), QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_Up), m_chat, [this] { m_chat->stepParty(-1); });

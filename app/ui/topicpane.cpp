@@ -160,8 +160,8 @@ QWidget *TopicPane::buildHeader()
     m_pinsButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     connect(m_pinsButton, &QToolButton::clicked, this, [this] { m_actions->showPins(); });
     connect(&m_client.store(), &app::Store::topicsChanged, this, [this] { refresh(); });
-    auto *search = toolButton(QStringLiteral("search"), tr("Go to Topic (Ctrl+K)"), QStringLiteral("switcherButton"), header);
-    connect(search, &QToolButton::clicked, this, &TopicPane::quickSwitcherRequested);
+    auto *search = toolButton(QStringLiteral("search"), tr("Search Messages (Ctrl+Shift+F)"), QStringLiteral("searchButton"), header);
+    connect(search, &QToolButton::clicked, this, &TopicPane::searchRequested);
     auto *invite = toolButton(QStringLiteral("link"), tr("Invite People"), QStringLiteral("inviteButton"), header);
     connect(invite, &QToolButton::clicked, this, &TopicPane::inviteRequested);
     m_managerOnly << invite;

@@ -53,7 +53,7 @@ public:
     void editLast();
 
 Q_SIGNALS:
-    void quickSwitcherRequested();
+    void searchRequested();
     void inviteRequested();
     void membersToggleRequested();
     void createPartyRequested();

@@ -77,6 +77,8 @@ Outcome outcomeForDatabaseError(const std::exception &error)
     if (dynamic_cast<const pqxx::unique_violation *>(&error))
         return Outcome::fail(ErrorCode::Conflict, "that already exists");
     if (const auto *sql = dynamic_cast<const pqxx::sql_error *>(&error)) {
+        if (sql->sqlstate() == "57014")   // a statement_timeout a handler set (message.search)
+            return Outcome::fail(ErrorCode::Unavailable, "that took the database too long; narrow the search with more words or a filter");
         qCWarning(lcDb, "database error, SQLSTATE %s", sql->sqlstate().c_str());
         return Outcome::fail(ErrorCode::Internal, "the server failed to handle this request");
     }

@@ -23,6 +23,7 @@ AnswerTo<protocol::FetchHistory> fetchHistory(Tx &tx, const RequestContext &ctx,
 // A message of a party the caller is in; a deleted one as its tombstone.
 AnswerTo<protocol::GetMessage> getMessage(Tx &tx, const RequestContext &ctx, const protocol::GetMessage &request);
 // The earlier texts of a message the caller can see; none once it is deleted.
+AnswerTo<protocol::SearchMessages> searchMessages(Tx &tx, const RequestContext &ctx, const protocol::SearchMessages &request);
 AnswerTo<protocol::GetMessageVersions> getMessageVersions(Tx &tx, const RequestContext &ctx, const protocol::GetMessageVersions &request);
 AnswerTo<protocol::ListPins> listPins(Tx &tx, const RequestContext &ctx, const protocol::ListPins &request);
 AnswerTo<protocol::SyncTopics> syncTopics(Tx &tx, const RequestContext &ctx, const protocol::SyncTopics &request);

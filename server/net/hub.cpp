@@ -35,6 +35,7 @@ Hub::Hub(TokenService &tokens, Metrics &metrics, ConnectionQuota &quota, HubSett
     , m_fanout(metrics, m_byUser)
     , m_typing(1.0, limits::kTypingIntervalSeconds)
     , m_reactions(limits::kReactionBurst, 1.0 / limits::kReactionsPerSecond)
+    , m_searches(limits::kSearchBurst, 1.0 / limits::kSearchesPerSecond)
 {
     // Presence is the hub's: someone let into a party hears who of its members is here, and its
     // members hear whether the newcomer is.
@@ -269,6 +270,11 @@ bool Hub::passesThrottle(ThrottleKind throttle, ConnectedClient *connection, std
             return true;
         sendError(connection, requestId, protocol::ErrorCode::RateLimited, "too many reactions at once; wait a moment");
         return false;
+    case ThrottleKind::Search:
+        if (m_searches.take(connection->userId(), monotonicMs()))
+            return true;
+        sendError(connection, requestId, protocol::ErrorCode::RateLimited, "too many searches at once; wait a moment");
+        return false;
     case ThrottleKind::InviteLookup: {
         const auto start = m_inviteLookups.start(connection->userId(), connection->address(), monotonicMs(),
                                                  {connection->id(), requestId, request});
@@ -329,6 +335,10 @@ void Hub::answer(ConnectedClient *connection, const Pending &pending, Outcome &o
         return sendError(connection, pending.requestId, outcome.error->code, outcome.error->message);
     if (auto *joined = std::get_if<protocol::JoinedParty>(&outcome.result))
         joined->presence = presenceOfMembers({joined->party});
+    // A search read its parties when it started; one the person left (or was removed from)
+    // since, as this connection has already been told, shows nothing.
+    if (auto *found = std::get_if<protocol::SearchResults>(&outcome.result))
+        std::erase_if(found->results, [&](const protocol::SearchHit &hit) { return !connection->parties.contains(hit.message.partyId); });
     sendResult(connection, pending.requestId, outcome.result);
 }
 
@@ -416,6 +426,7 @@ void Hub::sweep()
     m_inviteLookups.prune(now);
     m_typing.prune(now);
     m_reactions.prune(now);
+    m_searches.prune(now);
     returnFreedMemory(now);
 }
 

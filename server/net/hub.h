@@ -146,6 +146,7 @@ private:
     void releaseInviteBudget(const Pending &pending, bool codeWasGood);
     Throttle m_typing;
     Throttle m_reactions;   // per person: limits::kReactionBurst, then kReactionsPerSecond
+    Throttle m_searches;    // per person: limits::kSearchBurst, then kSearchesPerSecond
     QTimer m_sweepTimer;
     std::size_t m_connectionsPeak = 0;
     std::int64_t m_lastTrimMs = 0;

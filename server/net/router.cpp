@@ -38,6 +38,7 @@ struct Router {
     Route operator()(const protocol::ListParties &r) const { return bind(RouteKind::Read, handlers::listParties, r, ctx); }
     Route operator()(const protocol::GetMessage &r) const { return bind(RouteKind::Read, handlers::getMessage, r, ctx); }
     Route operator()(const protocol::FetchHistory &r) const { return bind(RouteKind::Read, handlers::fetchHistory, r, ctx); }
+    Route operator()(const protocol::SearchMessages &r) const { return bind(RouteKind::Read, handlers::searchMessages, r, ctx, ThrottleKind::Search); }
     Route operator()(const protocol::GetMessageVersions &r) const { return bind(RouteKind::Read, handlers::getMessageVersions, r, ctx); }
     Route operator()(const protocol::ListPins &r) const { return bind(RouteKind::Read, handlers::listPins, r, ctx); }
     Route operator()(const protocol::AddReaction &r) const { return bind(RouteKind::Write, handlers::addReaction, r, ctx, ThrottleKind::Reaction); }

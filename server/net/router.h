@@ -20,6 +20,7 @@ enum class ThrottleKind {
     Typing,         // one typing event per person and topic per interval; the rest answered at once
     InviteLookup,   // a budget of failed invite codes per person and address (InviteBudget)
     Reaction,       // reactions added or removed per person: a burst, then a steady rate
+    Search,         // searches per person: a burst, then a steady rate (each may read much)
 };
 
 // One row per request type: where it runs, what throttles it, and which handler runs it.

@@ -31,6 +31,9 @@ const std::map<std::string, const char *> kNamesNothing = {
     {"invite.join", "a code is the capability itself (tst_e2e_invites)"},
 };
 
+// Every search filter at once, each one that could let something through.
+const char *const kEveryFilter = "secr from:owner in:#general in:Private has:link mentions:me after:2000-01-01 before:2999-01-01";
+
 } // namespace
 
 class TestE2eAuthorization : public QObject {
@@ -66,6 +69,9 @@ class TestE2eAuthorization : public QObject {
             {"message.get", {{"messageId", message}}},
             {"message.history", {{"topicId", topic}, {"aroundSeq", 1}, {"limit", 50}}},
             {"message.versions", {{"messageId", message}}},
+            {"message.search", {{"query", "secret"}, {"topicId", topic}}},
+            {"message.search", {{"query", "secret"}, {"partyId", party}}},
+            {"message.search", {{"query", kEveryFilter}, {"topicId", topic}}},
             {"message.send", {{"topicId", topic}, {"clientMsgId", uuid()}, {"body", "re"}, {"replyTo", message}}},
             {"reaction.add", {{"messageId", message}, {"emoji", "\xf0\x9f\x91\x8d"}}},
             {"reaction.remove", {{"messageId", message}, {"emoji", "\xf0\x9f\x91\x8d"}}},
@@ -150,6 +156,25 @@ private Q_SLOTS:
         QVERIFY(isOk(m_stranger->request("party.delete", {{"partyId", own["result"]["party"]["id"]}})));
         QVERIFY(m_stranger->waitForEvent("party.deleted"));
         m_stranger->events.clear();   // their own party's; the next test counts the owner's
+    }
+
+    // Unscoped, search runs over the caller's own parties: with any filter, a stranger finds
+    // nothing of a party they are not in, where its owner finds the message.
+    void search_withEveryFilter_findsNothingOfOthersParties()
+    {
+        QTest::qWait(3000);   // the sweep spent the stranger's burst of requests
+        for (const char *query : {"secret", "secr", "\"secret\"", "secret from:owner", "in:#general secret", "in:Private secret",
+                                  "after:2000-01-01 secret", "before:2999-01-01 secret", "from:owner"}) {
+            const json mine = m_owner->request("message.search", {{"query", query}});
+            QVERIFY2(mine["result"]["results"].size() == 1, (std::string(query) + ": " + mine.dump()).c_str());
+            const json theirs = m_stranger->request("message.search", {{"query", query}});
+            QVERIFY2(theirs.contains("result") && theirs["result"]["results"].empty(), (std::string(query) + ": " + theirs.dump()).c_str());
+            QTest::qWait(60);   // under the request rate
+        }
+        for (const char *query : {kEveryFilter, "has:link", "mentions:me", "from:me"}) {
+            const json theirs = m_stranger->request("message.search", {{"query", query}});
+            QVERIFY2(theirs.contains("result") && theirs["result"]["results"].empty(), (std::string(query) + ": " + theirs.dump()).c_str());
+        }
     }
 
     void stranger_getsNoEvents()

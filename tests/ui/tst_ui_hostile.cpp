@@ -7,6 +7,8 @@
 
 #include "uifixture.h"
 
+#include "app/core/models/searchmodel.h"
+#include "app/ui/searchpanel.h"
 #include "app/ui/topicpane.h"
 
 #include "app/ui/dialogs/invitesdialog.h"
@@ -135,6 +137,24 @@ private Q_SLOTS:
         // A tooltip that names the party is escaped, so Qt cannot take it for HTML.
         auto *header = m_dana->window.findChild<QPushButton *>(QStringLiteral("partyHeader"));
         QVERIFY(header->toolTip().isEmpty() || header->toolTip().contains(QStringLiteral("&lt;img")));
+    }
+
+    void searchPanel_showsResultsNamesAndErrorsAsText()
+    {
+        m_dana->chat().openSearch(false);
+        auto *search = m_dana->chat().searchPanel();
+        QTest::keyClicks(search->field(), QStringLiteral("look"));
+        QVERIFY(QTest::qWaitFor([&] { return search->model().resultCount() == 1; }, 5000));
+        // The topic's and party's names head the group, Mallory's name and body are the result.
+        QVERIFY(search->model().index(0).data().toString().contains(QString::fromStdString(m_topicName)));
+        QCOMPARE(search->model().index(1).data(app::SearchModel::AuthorNameRole).toString(), QString::fromStdString(m_memberName));
+        checkShownPlainly(&m_dana->window, "search results");
+        // The server's refusal quotes what was typed: as text.
+        search->field()->setText(QString::fromStdString("has:" + m_topicName));
+        QVERIFY(QTest::qWaitFor([&] { return !search->model().error().isEmpty(); }, 5000));
+        QVERIFY(search->findChild<QLabel *>(QStringLiteral("searchStatus"))->text().contains(QStringLiteral("<b>bold</b>")));
+        checkShownPlainly(&m_dana->window, "search error");
+        QTest::keyClick(search->field(), Qt::Key_Escape);
     }
 
     void confirmDialogs_nameThePartyAndTopicAsText()

@@ -4,6 +4,9 @@
 
 #include "uifixture.h"
 
+#include "app/core/models/searchmodel.h"
+#include "app/ui/searchpanel.h"
+
 #include "app/ui/emojipicker.h"
 #include "app/ui/messageactions.h"
 #include "app/ui/topicpane.h"
@@ -162,6 +165,14 @@ private Q_SLOTS:
         QTest::keyClicks(pane->messageActions()->picker()->searchField(), QStringLiteral("heart"));
         QVERIFY(shoot(QStringLiteral("04-emoji-picker"), pane->messageActions()->picker()));
         pane->messageActions()->picker()->close();
+
+        // Search everywhere, with a filter as a chip and the matched words marked.
+        m_app->chat().openSearch(false);
+        auto *search = m_app->chat().searchPanel();
+        QTest::keyClicks(search->field(), QStringLiteral("the from:\"Bob Okafor\""));
+        QVERIFY(QTest::qWaitFor([&] { return search->model().resultCount() >= 2; }, 5000));
+        QVERIFY(shoot(QStringLiteral("05-search")));
+        QTest::keyClick(search->field(), Qt::Key_Escape);
     }
 
     void dialogs()

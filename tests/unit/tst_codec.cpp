@@ -226,6 +226,16 @@ private Q_SLOTS:
         QTest::newRow("reaction: control") << react("\xf0\x9f\x91\x8d\\u0007") << "invalid_request" << qint64(3);
         QTest::newRow("reaction: not a string") << QByteArray("{\"type\":\"reaction.remove\",\"id\":3," + m + ",\"emoji\":[1]}") << "invalid_request" << qint64(3);
         QTest::newRow("reply to a non-id") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\"hi\",\"replyTo\":\"../1\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("search open quote") << QByteArray("{\"type\":\"message.search\",\"id\":4,\"query\":\"\\\"rocket\"}") << "invalid_request" << qint64(4);
+        QTest::newRow("search unknown filter") << QByteArray("{\"type\":\"message.search\",\"id\":4,\"query\":\"colour:red\"}") << "invalid_request" << qint64(4);
+        QTest::newRow("search bad date") << QByteArray("{\"type\":\"message.search\",\"id\":4,\"query\":\"on:2026-02-30\"}") << "invalid_request" << qint64(4);
+        QTest::newRow("search empty") << QByteArray("{\"type\":\"message.search\",\"id\":4,\"query\":\"  \"}") << "invalid_request" << qint64(4);
+        QTest::newRow("search too long") << QByteArray("{\"type\":\"message.search\",\"id\":4,\"query\":\"" + QByteArray(501, 'a') + "\"}") << "invalid_request" << qint64(4);
+        QTest::newRow("search no query") << QByteArray("{\"type\":\"message.search\",\"id\":4}") << "invalid_request" << qint64(4);
+        QTest::newRow("search forged cursor") << QByteArray("{\"type\":\"message.search\",\"id\":4,\"query\":\"a\",\"cursor\":\"1' OR 1=1\"}") << "invalid_request" << qint64(4);
+        QTest::newRow("search limit 51") << QByteArray("{\"type\":\"message.search\",\"id\":4,\"query\":\"a\",\"limit\":51}") << "invalid_request" << qint64(4);
+        QTest::newRow("search offset") << QByteArray("{\"type\":\"message.search\",\"id\":4,\"query\":\"a\",\"utcOffsetMinutes\":900}") << "invalid_request" << qint64(4);
+        QTest::newRow("search topic not uuid") << QByteArray("{\"type\":\"message.search\",\"id\":4,\"query\":\"a\",\"topicId\":\"x\"}") << "invalid_request" << qint64(4);
         QTest::newRow("history around and before") << QByteArray("{\"type\":\"message.history\",\"id\":3," + t + ",\"beforeSeq\":5,\"aroundSeq\":3}") << "invalid_request" << qint64(3);
         QTest::newRow("history around 0") << QByteArray("{\"type\":\"message.history\",\"id\":3," + t + ",\"aroundSeq\":0}") << "invalid_request" << qint64(3);
         QTest::newRow("pin with a bad id") << QByteArray("{\"type\":\"message.pin\",\"id\":3,\"messageId\":\"x\"}") << "invalid_request" << qint64(3);
