@@ -238,6 +238,22 @@ public:
 };
 
 
+// Signed-in, ready connections, one person each, into `peers` (which must not move after:
+// the connections' callbacks hold on to where their Peer lives).
+inline bool connectSome(Bench &bench, std::vector<Peer> &peers, int count, const QString &name)
+{
+    const auto tokens = bench.login(count, name);
+    peers.resize(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i) {
+        if (tokens[static_cast<std::size_t>(i)].isEmpty())
+            return false;
+        peers[static_cast<std::size_t>(i)].token = tokens[static_cast<std::size_t>(i)];
+    }
+    int failures = 0;
+    bench.connectAll(peers, count, &failures);
+    return !failures && bench.helloAll(peers);
+}
+
 // Sends a request and waits for its reply (an empty object when none came in time).
 inline json call(Peer &peer, const std::string &type, json fields, int timeoutMs = 30000)
 {

@@ -8,6 +8,8 @@
 //   history     message.history on a database it seeds with --messages (10 million): the
 //               newest page and a page 10,000 pages back
 //   sends       message.send at --rate over --topics topics (a party each): ack latency
+//   search      message.search on a database it seeds with --messages (10 million) of chat-like
+//               text over 200 parties: a word as typed and a phrase with from:, by a member of 20
 // With --publish-server the senders connect to a second instance on the same database, so every
 // delivery crosses from one instance to the other (docs/scaling.md).
 // With --reference it runs the fanout against chatterbox-bench-reference (a bare broadcast
@@ -18,6 +20,7 @@
 
 #include "bench/benchsession.h"
 #include "bench/dbscenarios.h"
+#include "bench/searchscenario.h"
 #include "bench/fanout.h"
 #include "bench/stats.h"
 
@@ -84,9 +87,9 @@ int main(int argc, char *argv[])
         parser.addOption(o);
         return o;
     };
-    const auto scenarioOpt = option("scenario", "fanout, handshakes, idle, history or sends.", "name", "fanout");
-    const auto databaseOpt = option("database-url", "history: the server's database, to seed.", "url", "");
-    const auto messagesOpt = option("messages", "history: messages to store.", "n", "10000000");
+    const auto scenarioOpt = option("scenario", "fanout, handshakes, idle, history, sends or search.", "name", "fanout");
+    const auto databaseOpt = option("database-url", "history, search: the server's database, to seed.", "url", "");
+    const auto messagesOpt = option("messages", "history, search: messages to store.", "n", "10000000");
     const auto topicsOpt = option("topics", "sends: topics to spread the sends over.", "n", "100");
     const auto serverOpt = option("server", "The server's HTTP address.", "url", "http://127.0.0.1:8080");
     const auto membersOpt = option("members", "fanout: members in the topic (one connection each).", "n", "1000");
@@ -223,6 +226,12 @@ int main(int argc, char *argv[])
         options.databaseUrl = parser.value(databaseOpt).toStdString();
         options.messages = parser.value(messagesOpt).toLongLong();
         if (const int status = runHistory(bench, options))
+            return status;
+    } else if (scenario == QLatin1String("search")) {
+        SearchOptions options;
+        options.databaseUrl = parser.value(databaseOpt).toStdString();
+        options.messages = parser.value(messagesOpt).toLongLong();
+        if (const int status = runSearch(bench, options))
             return status;
     } else if (scenario == QLatin1String("sends")) {
         SendsOptions options;

@@ -18,22 +18,6 @@ std::string newUuid()
     return QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
 }
 
-// Signed-in, ready connections, one person each, into `peers` (which must not move after:
-// the connections' callbacks hold on to where their Peer lives).
-bool connectSome(Bench &bench, std::vector<Peer> &peers, int count, const QString &name)
-{
-    const auto tokens = bench.login(count, name);
-    peers.resize(static_cast<std::size_t>(count));
-    for (int i = 0; i < count; ++i) {
-        if (tokens[static_cast<std::size_t>(i)].isEmpty())
-            return false;
-        peers[static_cast<std::size_t>(i)].token = tokens[static_cast<std::size_t>(i)];
-    }
-    int failures = 0;
-    bench.connectAll(peers, count, &failures);
-    return !failures && bench.helloAll(peers);
-}
-
 // Each connection may make 20 requests a second: the readers take turns, paced under that.
 constexpr int kReaders = 10;
 constexpr int kPaceMs = 6;
