@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <random>
 #include <set>
 #include <tuple>
@@ -208,7 +209,10 @@ std::vector<std::string> seed(pqxx::connection &db, const SearchOptions &options
 struct Measured {
     Percentiles ms;
     double meanResults = 0;
+    std::vector<std::pair<double, std::string>> slowest;   // the tail, to look at with EXPLAIN
 };
+
+constexpr std::size_t kSlowestShown = 5;
 
 } // namespace
 
@@ -299,6 +303,7 @@ int runSearch(Bench &bench, const SearchOptions &options)
 
     const auto measure = [&](const std::vector<std::string> &queries) {
         std::vector<double> ms;
+        std::vector<std::pair<double, std::string>> timed;
         std::size_t results = 0;
         for (int i = 0; i < options.samples + 20; ++i) {
             waitFor([] { return false; }, kPaceMs);
@@ -312,10 +317,13 @@ int runSearch(Bench &bench, const SearchOptions &options)
             }
             if (i >= 20) { // the first few warm the caches
                 ms.push_back(static_cast<double>(nowNs() - start) / 1e6);
+                timed.emplace_back(ms.back(), queries[static_cast<std::size_t>(i)]);
                 results += reply["result"]["results"].size();
             }
         }
-        return Measured{percentiles(ms), static_cast<double>(results) / options.samples};
+        std::sort(timed.begin(), timed.end(), std::greater<>());
+        timed.resize(std::min(timed.size(), kSlowestShown));
+        return Measured{percentiles(ms), static_cast<double>(results) / options.samples, timed};
     };
     const Measured word = measure(oneWord);
     const Measured phrase = measure(phraseFrom);
@@ -324,13 +332,16 @@ int runSearch(Bench &bench, const SearchOptions &options)
 
     pqxx::work tx(db);
     const long long stored = tx.exec1("SELECT count(*) FROM messages")[0].as<long long>();
-    const auto sizes = tx.exec1("SELECT pg_relation_size('messages'), pg_relation_size('messages_search'), pg_relation_size('messages_by_topic_time')");
+    const auto sizes = tx.exec1("SELECT pg_relation_size('messages'), pg_relation_size('messages_search_by_author'), pg_relation_size('messages_by_topic_time')");
     std::printf("chatterbox-bench search: %lld messages stored over %d parties, searchers in %d of them, %d searches each\n", stored,
                 options.parties, options.memberOf, options.samples);
     std::printf("  %-28s %9.2f ms p50 %9.2f ms p99 %9.2f ms max  (%.1f results)\n", "one word, as typed", word.ms.p50, word.ms.p99,
                 word.ms.max, word.meanResults);
     std::printf("  %-28s %9.2f ms p50 %9.2f ms p99 %9.2f ms max  (%.1f results)\n", "\"phrase\" from:person", phrase.ms.p50,
                 phrase.ms.p99, phrase.ms.max, phrase.meanResults);
+    for (const auto *m : {&word, &phrase})
+        for (const auto &[ms, q] : m->slowest)
+            std::printf("    slow: %8.2f ms  %s\n", ms, q.c_str());
     std::printf("  %-28s %9.0f MB table, %.0f MB search index, %.0f MB time index\n", "sizes", sizes[0].as<double>() / 1e6,
                 sizes[1].as<double>() / 1e6, sizes[2].as<double>() / 1e6);
     bench.results.insert(QStringLiteral("messagesStored"), static_cast<qint64>(stored));

@@ -52,11 +52,10 @@ std::string textArray(const std::vector<std::string> &values)
     return out + "}";
 }
 
-std::vector<std::string> lowered(std::vector<std::string> values)
+std::string lowered(std::string value)
 {
-    for (auto &v : values)
-        std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return values;
+    std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return value;
 }
 
 // Days since 1970-01-01 of a calendar date (Howard Hinnant's days_from_civil).
@@ -79,14 +78,18 @@ std::int64_t dayStartUs(const protocol::SearchDate &date, int utcOffsetMinutes)
 constexpr std::int64_t kDayUs = 86400LL * 1000000;
 const char *const kAtMicroseconds = "'epoch'::timestamptz + interval '1 microsecond' * ";
 
-// The topics searched, each with its party: those of the caller's parties, narrowed by the
-// request's topicId or partyId and by in:. Empty when the request names a topic or party the
-// caller cannot see, like one that does not exist.
-std::vector<std::string> topicsInScope(Tx &tx, const RequestContext &ctx, const protocol::SearchMessages &request,
-                                       const protocol::SearchQuery &query)
+// The topics searched, and how many messages they hold: those of the caller's parties, narrowed
+// by the request's topicId or partyId and by in:. No topics when the request names a topic or
+// party the caller cannot see, like one that does not exist.
+struct Scope {
+    std::vector<std::string> topics;
+    double messages = 0;
+};
+
+Scope topicsInScope(Tx &tx, const RequestContext &ctx, const protocol::SearchMessages &request, const protocol::SearchQuery &query)
 {
     Statement s;
-    s.sql = "SELECT t.id FROM topics t JOIN members mb ON mb.party_id = t.party_id AND mb.user_id = " + s.param(ctx.userId);
+    s.sql = "SELECT t.id, t.last_seq FROM topics t JOIN members mb ON mb.party_id = t.party_id AND mb.user_id = " + s.param(ctx.userId);
     if (request.topicId)
         s.sql += " AND t.id = " + s.param(*request.topicId);
     if (request.partyId)
@@ -96,10 +99,12 @@ std::vector<std::string> topicsInScope(Tx &tx, const RequestContext &ctx, const 
     if (const auto names = query.valuesOf(SearchFilterKind::InParty); !names.empty())
         s.sql += " AND t.party_id IN (SELECT p.id FROM parties p WHERE lower(p.name) = ANY(ARRAY(SELECT lower(x) FROM unnest(" +
                  s.param(textArray(names)) + "::text[]) x)))";
-    std::vector<std::string> ids;
-    for (const auto &r : s.run(tx))
-        ids.push_back(r[0].as<std::string>());
-    return ids;
+    Scope scope;
+    for (const auto &r : s.run(tx)) {
+        scope.topics.push_back(r[0].as<std::string>());
+        scope.messages += r[1].as<double>();
+    }
+    return scope;
 }
 
 // from: people by name (any letter case), id or "me". Whom they name only narrows the caller's
@@ -110,8 +115,8 @@ std::vector<std::string> authorsNamed(Tx &tx, const RequestContext &ctx, const s
     for (const auto &v : values) {
         if (v == "me")
             ids.push_back(ctx.userId);
-        else if (protocol::isUuid(lowered({v}).front()))
-            ids.push_back(lowered({v}).front());
+        else if (protocol::isUuid(lowered(v)))
+            ids.push_back(lowered(v));
         else
             names.push_back(v);
     }
@@ -156,15 +161,53 @@ std::size_t encodedSize(const protocol::SearchHit &hit)
     return nlohmann::json(hit).dump().size() + 1;
 }
 
-// How many messages of the whole table the words match, by the planner's statistics: what
-// decides how the newest of them are found.
-double estimatedMatches(Tx &tx, const std::string &tsquery)
+// How many messages of the whole table match, by the planner's statistics: the words (when
+// given), and the authors when from: names some. What decides how the newest of them are found.
+double estimatedMatches(Tx &tx, const std::string &tsquery, const std::vector<std::string> &authors)
 {
-    const auto r = tx.exec_params("EXPLAIN (FORMAT JSON) SELECT 1 FROM messages m WHERE m.search_vector @@ $1::tsquery", tsquery);
+    Statement s;
+    s.sql = "EXPLAIN (FORMAT JSON) SELECT 1 FROM messages m WHERE true";
+    if (!tsquery.empty())
+        s.sql += " AND m.search_vector @@ " + s.param(tsquery) + "::tsquery";
+    if (!authors.empty())
+        s.sql += " AND m.author_id = ANY(" + s.param(queries::uuidArray(authors)) + "::uuid[])";
+    const auto r = s.run(tx);
     const auto plan = nlohmann::json::parse(r[0][0].c_str(), nullptr, false);
     if (!plan.is_array() || plan.empty() || !plan[0].contains("Plan"))
         return 0;
     return plan[0]["Plan"].value("Plan Rows", 0.0);
+}
+
+// The matches of the words alone, counted in the index (the rows of its Bitmap Index Scan; the
+// table is not read). Asked when the statistics say "rare": they know the thousand commonest
+// words of the table, and below those a word, or a prefix of several of them, is estimated at a
+// guess (docs/performance.md, "Search"). Without the nodes looked for, the estimate stands.
+double countedMatches(Tx &tx, const std::string &tsquery, double estimate)
+{
+    // LIMIT 1 ends the reading of the table at the first match; without a sequential scan (which
+    // a LIMIT 1 of a word thought common enough would choose) the index is read in full first.
+    tx.exec0("SET LOCAL enable_seqscan = off");
+    const auto r = tx.exec_params("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) SELECT 1 FROM messages m"
+                                  " WHERE m.search_vector @@ $1::tsquery LIMIT 1", tsquery);
+    tx.exec0("SET LOCAL enable_seqscan = on");
+    const auto plan = nlohmann::json::parse(r[0][0].c_str(), nullptr, false);
+    std::function<double(const nlohmann::json &)> scanRows = [&](const nlohmann::json &node) -> double {
+        if (node.value("Node Type", std::string()) == "Bitmap Index Scan")
+            return node.value("Actual Rows", -1.0);
+        for (const auto &child : node.value("Plans", nlohmann::json::array()))
+            if (const double rows = scanRows(child); rows >= 0)
+                return rows;
+        return -1;
+    };
+    const double rows = plan.is_array() && !plan.empty() && plan[0].contains("Plan") ? scanRows(plan[0]["Plan"]) : -1;
+    return rows >= 0 ? rows : estimate;
+}
+
+// Messages in the whole table, by the statistics; what the scope holds when they have none.
+double storedMessages(Tx &tx, double fallback)
+{
+    const double n = tx.exec1("SELECT reltuples FROM pg_class WHERE oid = 'messages'::regclass")[0].as<double>();
+    return n > 0 ? n : fallback;
 }
 
 // The topics as the lexemes their messages carry (migration 0008), any of them.
@@ -176,15 +219,30 @@ std::string anyTopic(const std::vector<std::string> &topics)
     return "(" + q + ")";
 }
 
-// Words this common are found by walking the person's topics newest first, a stretch of time at a
-// time, instead of in the index: the index would hand over all of their matches to be sorted.
-constexpr double kCommonMatches = 100000;
-constexpr double kCommonPrefixMatches = 20000;
-// More topics than this are not written into the query (the person is in very many parties):
-// the index then finds the word's matches everywhere and the topics are checked on each.
-constexpr std::size_t kMaxTopicsInQuery = 2000;
-// The stretches, going back from the newest (or the cursor); the last one is all the rest.
-constexpr std::int64_t kStretchDays[] = {1, 7, 30, 365};
+// Estimates at or below this many matches are counted (without from:; with it, counting would
+// cost as much as finding them).
+constexpr double kCountBelow = 20000;
+// A phrase of words that are each common is rarer than the words together, which is what the
+// statistics estimate: about a tenth of them on the bench's chat text. The walk, which looks
+// for the phrase, is planned for that share; the index reads all of them.
+constexpr double kPhraseShare = 0.1;
+// Two ways to find the newest matches (docs/performance.md, "Search"):
+// - the index: every match of the words (of the authors' messages, with from:) is read from the
+//   table, checked against the topics and sorted; the cost is the number of matches.
+// - the walk: the person's topics newest first, a stretch of time at a time, each message
+//   checked; the cost is how far back the page's matches are, about page / frequency.
+// Each match read through the index costs about this many messages walked (a random read of the
+// table against the newest rows, which are in the cache).
+constexpr double kIndexReadCost = 5;
+// Up to this many topics are written into the index's query (their lexemes, migration 0008), so
+// that it finds the matches of those topics alone. With more, a GIN scan checks an OR of them for
+// every match, which measured slower than reading the matches from the table.
+constexpr std::size_t kMaxTopicsInIndex = 4;
+// The walk's first stretch, back from the newest (or the cursor); each next one is sized by the
+// matches found so far, and at least twice as long, so a walk reads not much more than its page
+// needs, and few stretches when the words are rare.
+constexpr std::int64_t kFirstStretchUs = 6LL * 3600 * 1000000;
+constexpr int kMaxStretches = 16;   // then the rest, at once (16 doublings cover 45 years)
 
 } // namespace
 
@@ -203,7 +261,8 @@ AnswerTo<protocol::SearchMessages> searchMessages(Tx &tx, const RequestContext &
     // "unavailable", narrow it).
     tx.exec0("SET LOCAL statement_timeout = " + std::to_string(limits::kSearchStatementTimeoutMs));
     protocol::SearchResults results;
-    const auto topics = topicsInScope(tx, ctx, request, query);
+    const Scope scope = topicsInScope(tx, ctx, request, query);
+    const std::vector<std::string> &topics = scope.topics;
     if (topics.empty())
         return Outcome::reply(results);
     std::vector<std::string> authors;
@@ -218,12 +277,27 @@ AnswerTo<protocol::SearchMessages> searchMessages(Tx &tx, const RequestContext &
         if (tsquery.empty() && query.filters.empty())   // only punctuation: no word to look for
             return Outcome::reply(results);
     }
-    // A prefix matches many words: GIN then reads their matches into a bitmap first, and with the
-    // topics beside it that took seconds. Prefixes check the topics on each match instead, so
-    // fewer of those matches are worth reading from the index.
-    const bool hasPrefix = std::any_of(query.terms.begin(), query.terms.end(), [](const auto &t) { return t.prefix; });
-    const bool topicsInIndex = !hasPrefix && topics.size() <= kMaxTopicsInQuery;
-    const bool byIndex = !tsquery.empty() && estimatedMatches(tx, tsquery) <= (topicsInIndex ? kCommonMatches : kCommonPrefixMatches);
+    // The index or the walk, whichever reads fewer messages by the statistics (see the
+    // constants above). Filters alone (from:me) walk: the index would hand over every message of
+    // the person to be sorted.
+    const bool topicsInIndex = topics.size() <= kMaxTopicsInIndex;
+    bool byIndex = false;
+    if (!tsquery.empty()) {
+        const double everywhere = storedMessages(tx, scope.messages);
+        double matches = estimatedMatches(tx, tsquery, authors);
+        if (authors.empty() && matches <= kCountBelow)
+            matches = countedMatches(tx, tsquery, matches);
+        matches = std::max(1.0, matches);
+        const bool phrase = tsquery.find("<->") != std::string::npos;   // words next to each other
+        const double read = topicsInIndex ? matches * std::min(1.0, scope.messages / everywhere) : matches;
+        double walked = static_cast<double>(request.limit + 1) * everywhere / (phrase ? std::max(1.0, matches * kPhraseShare) : matches);
+        // With from:, the walk goes through the authors' messages instead where they wrote fewer
+        // than the topics hold.
+        if (!authors.empty())
+            walked *= std::min(1.0, estimatedMatches(tx, {}, authors) / std::max(1.0, scope.messages));
+        walked = std::min(walked, scope.messages);
+        byIndex = read * kIndexReadCost < walked;
+    }
     const std::optional<protocol::SearchCursor> cursor =
         request.cursor ? protocol::parseSearchCursor(*request.cursor) : std::nullopt;   // validated on decoding
 
@@ -233,8 +307,9 @@ AnswerTo<protocol::SearchMessages> searchMessages(Tx &tx, const RequestContext &
         if (!tsquery.empty()) {
             std::string q = s.param(tsquery) + "::tsquery";
             if (byIndex && topicsInIndex)
-                q = "(" + q + " && " + s.param(anyTopic(topics)) + "::tsquery)";
-            where += " AND m.search_vector @@ " + q;
+                where += " AND m.search_vector @@ (" + q + " && " + s.param(anyTopic(topics)) + "::tsquery)";
+            else
+                where += " AND m.search_vector @@ " + q;
         }
         if (!authors.empty())
             where += " AND m.author_id = ANY(" + s.param(queries::uuidArray(authors)) + "::uuid[])";
@@ -270,21 +345,25 @@ AnswerTo<protocol::SearchMessages> searchMessages(Tx &tx, const RequestContext &
     if (byIndex) {
         find([](Statement &) { return std::string(); }, wanted);
     } else {
+        // The walk checks the words on each message it passes. GIN is read by bitmaps alone, so
+        // with those off PostgreSQL cannot choose to read every match of a common word (or every
+        // message of an author) from the search index first, which it would for each stretch.
+        tx.exec0("SET LOCAL enable_bitmapscan = off");
         // Newest first, a stretch at a time, until the page is full: common words fill it in the
-        // first, a filter alone (from:me) in a few.
+        // first, rarer ones in a few.
         const std::int64_t anchorUs = cursor ? cursor->createdUs
                                              : std::chrono::duration_cast<std::chrono::microseconds>(
                                                    std::chrono::system_clock::now().time_since_epoch()).count();
         std::optional<std::int64_t> newer;   // the stretch's upper end; none for the first
+        std::int64_t span = kFirstStretchUs;
         const auto started = std::chrono::steady_clock::now();
-        for (std::size_t i = 0; i <= std::size(kStretchDays) && ids.size() < wanted; ++i) {
+        for (int i = 0; i <= kMaxStretches && ids.size() < wanted; ++i) {
             // Long enough: what was found so far, and "next" from where the walk got to.
             if (newer && std::chrono::steady_clock::now() - started > std::chrono::milliseconds(limits::kSearchTimeBudgetMs)) {
                 resumeAt = protocol::SearchCursor{*newer, "00000000-0000-0000-0000-000000000000"};
                 break;
             }
-            std::optional<std::int64_t> older =
-                i < std::size(kStretchDays) ? std::optional(anchorUs - kStretchDays[i] * kDayUs) : std::nullopt;
+            std::optional<std::int64_t> older = i < kMaxStretches ? std::optional(newer.value_or(anchorUs) - span) : std::nullopt;
             if (older && *older <= 0)
                 older.reset();   // nothing is older than 1970: this stretch is all the rest
             find([&](Statement &s) {
@@ -295,8 +374,16 @@ AnswerTo<protocol::SearchMessages> searchMessages(Tx &tx, const RequestContext &
                     range += " AND m.created_at < (" + std::string(kAtMicroseconds) + s.param(std::to_string(*newer)) + "::bigint)";
                 return range;
             }, wanted - ids.size());
+            if (!older)
+                break;
             newer = older;
+            // The next stretch as long as the matches found so far say the rest of the page needs
+            // (and a third more), at least twice and at most eight times the last one.
+            const double covered = static_cast<double>(anchorUs - *older);
+            const double needed = ids.empty() ? 0 : covered * static_cast<double>(wanted - ids.size()) / static_cast<double>(ids.size()) * 4 / 3;
+            span = std::clamp(static_cast<std::int64_t>(needed), span * 2, span * 8);
         }
+        tx.exec0("SET LOCAL enable_bitmapscan = on");
     }
     if (ids.empty()) {
         if (resumeAt)

@@ -230,7 +230,16 @@ private Q_SLOTS:
     {
         std::vector<std::string> sent;
         for (int i = 0; i < 25; ++i)
-            sent.push_back(send(m_alice, i % 2 ? m_general : m_releases, "paging " + std::to_string(i)).id);
+            sent.push_back(send(m_alice, i % 2 ? m_general : m_releases, "paging common " + std::to_string(i)).id);
+        // Around them, many more of Bob's, so that the statistics make "paging" rare (found in
+        // the index) and "common" common (found by walking back through time).
+        {
+            pqxx::connection c(m_db.url());
+            for (int i = 0; i < 600; ++i)
+                QVERIFY(test::run(c, handlers::sendMessage, m_bob,
+                                  SendMessage{i % 2 ? m_general : m_releases, test::newUuid(), "filler common " + std::to_string(i)}).ok());
+            pqxx::nontransaction(c).exec0("ANALYZE messages");
+        }
         // Two at the same moment, as a write batch stores them; one more than a year back.
         setCreatedAt(sent[10], "2026-01-01 00:00:00+00");
         setCreatedAt(sent[11], "2026-01-01 00:00:00+00");
@@ -241,9 +250,9 @@ private Q_SLOTS:
         std::sort(january.rbegin(), january.rend());   // the same time: by id, as the cursor goes
         expected.insert(expected.end(), january.begin(), january.end());
         expected.push_back(sent[12]);
-        // Words are found in the index; a filter alone walks back through time a stretch at a
-        // time (the last day, week, month, year, then the rest): both page the same.
-        for (const char *query : {"paging", "from:Alice"}) {
+        // A rare word is found in the index; a filter alone, and a common word from one person,
+        // walk back through time a stretch at a time: all of them page the same.
+        for (const char *query : {"paging", "from:Alice", "common from:Alice"}) {
             std::vector<std::string> seen;
             std::optional<std::string> cursor;
             int pages = 0;
@@ -258,6 +267,8 @@ private Q_SLOTS:
             QCOMPARE(pages, 4);
             QCOMPARE(seen, expected);
         }
+        // Bob's own among them: the walk of the topics with many matches per stretch.
+        QCOMPARE(search(m_bob, "common", std::nullopt, std::nullopt, 50).resultJson()["results"].size(), std::size_t(50));
     }
 
     void stranger_findsNothing_andNamedScopesAreNotFound()
