@@ -5,6 +5,7 @@
 #include "app/core/launcharguments.h"
 #include "app/core/notificationcenter.h"
 #include "app/core/preferences.h"
+#include "app/platform/privatefiles.h"
 #include "app/platform/singleinstance.h"
 #include "app/platform/traynotifier.h"
 #include "app/ui/mainwindow.h"
@@ -21,6 +22,7 @@
 #include <QDir>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTranslator>
 
@@ -31,6 +33,9 @@ using namespace chatterbox;
 
 int main(int argc, char *argv[])
 {
+    // Settings, the outbox and everything else the app writes are its user's alone.
+    platform::restrictNewFilesToOwner();
+
     // Links are data: out of argv before Qt reads its options there.
     qsizetype droppedLinks = 0;
     const QStringList links = app::boundLinks(app::takeLinkArguments(argc, argv), &droppedLinks);
@@ -73,6 +78,8 @@ int main(int argc, char *argv[])
         }
         return 0;
     }
+    if (!instance.error().isEmpty())
+        std::fprintf(stderr, "chatterbox: %s\n", qPrintable(instance.error()));
 
     app::Preferences preferences;
     if (parser.isSet(server))
@@ -82,6 +89,9 @@ int main(int argc, char *argv[])
 
     const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     QDir().mkpath(dataDir);
+    // What an earlier version wrote before it kept its files to their owner.
+    platform::restrictToOwner(QSettings().fileName());
+    platform::restrictToOwner(dataDir);
     app::KeychainSecretStore secrets(QStringLiteral("Chatterbox"));
     app::SystemBrowser browser;
     app::Client client(secrets, browser, dataDir + QStringLiteral("/outbox.json"));

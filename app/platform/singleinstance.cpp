@@ -1,4 +1,7 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/platform/singleinstance.h"
+
+#include "app/platform/privatefiles.h"
 
 #include <QCryptographicHash>
 #include <QDataStream>
@@ -36,7 +39,19 @@ SingleInstance::~SingleInstance() = default;
 
 bool SingleInstance::claimOrHandOver(const QStringList &links)
 {
-    m_lock = std::make_unique<QLockFile>(QDir::temp().filePath(m_name + QStringLiteral(".lock")));
+    const PrivateDirectory directory = privateRuntimeDirectory();
+    if (directory.path.isEmpty())
+        return notUsing(directory.problem);
+#ifdef Q_OS_WIN
+    m_path = m_name;   // a named pipe; UserAccessOption gives it an access list of the user alone
+#else
+    m_path = directory.path + QLatin1Char('/') + m_name;
+#endif
+    const QString lockPath = directory.path + QLatin1Char('/') + m_name + QStringLiteral(".lock");
+    for (const QString &path : {lockPath, m_path})
+        if (const QString problem = ownershipProblem(path, Access::InsideOwnDirectory); !problem.isEmpty())
+            return notUsing(problem);
+    m_lock = std::make_unique<QLockFile>(lockPath);
     m_lock->setStaleLockTime(0);   // a lock whose process is gone is taken over
     QElapsedTimer timer;
     timer.start();
@@ -44,35 +59,52 @@ bool SingleInstance::claimOrHandOver(const QStringList &links)
         if (m_lock->tryLock(100))
             return listen();
         // Someone holds it: an app that runs (hand over), or one that is starting (try again).
-        if (handOver(links))
+        switch (handOver(links)) {
+        case HandOver::Delivered:
             return false;
+        case HandOver::Refused:
+            return true;
+        case HandOver::NoAnswer:
+            break;
+        }
         QThread::msleep(100);
     }
     m_error = tr("Another Chatterbox is running but does not answer.");
     return false;
 }
 
-bool SingleInstance::handOver(const QStringList &links)
+bool SingleInstance::notUsing(const QString &problem)
+{
+    m_error = tr("Not using it to hear other starts: %1. Chatterbox runs, but links opened elsewhere will not reach it.").arg(problem);
+    return true;
+}
+
+SingleInstance::HandOver SingleInstance::handOver(const QStringList &links)
 {
     QLocalSocket socket;
-    socket.connectToServer(m_name);
+    socket.connectToServer(m_path);
     if (!socket.waitForConnected(500))
-        return false;
+        return HandOver::NoAnswer;
+    // Only to this user's own app: anything else would be handed the links.
+    if (QString who; !peerIsThisUser(socket.socketDescriptor(), &who)) {
+        m_error = tr("Did not hand links over to %1 at %2: it runs as another user. Chatterbox runs without it.").arg(who, m_path);
+        return HandOver::Refused;
+    }
     QByteArray message;
     QDataStream out(&message, QIODevice::WriteOnly);
     out << kMagic << links;
     socket.write(message);
     if (!socket.waitForBytesWritten(1000))
-        return false;
+        return HandOver::NoAnswer;
     // The answer says the links arrived; then this process may go.
-    return socket.waitForReadyRead(2000) && socket.readAll().startsWith("ok");
+    return socket.waitForReadyRead(2000) && socket.readAll().startsWith("ok") ? HandOver::Delivered : HandOver::NoAnswer;
 }
 
 bool SingleInstance::listen()
 {
     // With the lock held, a socket left by a crashed app is stale and may go.
-    QLocalServer::removeServer(m_name);
-    if (!m_server.listen(m_name)) {
+    QLocalServer::removeServer(m_path);
+    if (!m_server.listen(m_path)) {
         m_error = tr("Could not listen for other starts: %1").arg(m_server.errorString());
         return true; // the app still runs; only the hand-over is missing
     }
@@ -83,6 +115,11 @@ void SingleInstance::onConnection()
 {
     while (QLocalSocket *socket = m_server.nextPendingConnection()) {
         connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
+        if (QString who; !peerIsThisUser(socket->socketDescriptor(), &who)) {
+            qWarning("chatterbox: refused links from %s, which runs as another user", qPrintable(who));
+            socket->abort();
+            continue;
+        }
         auto buffer = std::make_shared<QByteArray>();
         connect(socket, &QLocalSocket::readyRead, this, [this, socket, buffer] {
             buffer->append(socket->readAll());

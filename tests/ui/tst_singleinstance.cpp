@@ -1,11 +1,25 @@
 // One app per user, with real processes: this test plays the running app (it holds the user's
 // instance), starts the real chatterbox binary as a second start, and checks that what that
 // start was given reaches it, that the second start leaves at once, that links never reach Qt's
-// own option parsing, and that junk on the socket is dropped.
+// own option parsing, and that junk on the socket is dropped. And that the socket and its lock
+// are the user's alone: a directory, lock or socket that someone else made first (or that is open
+// to others) is not used, and a connection from another user is refused (those need root, to
+// play the other user; they are skipped without it).
 
 #include "app/core/invitelink.h"
 #include "app/core/launcharguments.h"
+#include "app/platform/privatefiles.h"
 #include "app/platform/singleinstance.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <QCoreApplication>
 #include <QLocalSocket>
@@ -13,6 +27,10 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cstring>
+#include <functional>
+#include <thread>
 
 using namespace chatterbox;
 
@@ -24,7 +42,51 @@ class TestSingleInstance : public QObject {
     Q_OBJECT
 
     QTemporaryDir m_home;
+    QTemporaryDir m_runtime;   // the session's XDG_RUNTIME_DIR (mode 0700, as a session's is)
     std::unique_ptr<platform::SingleInstance> m_instance;
+
+    static constexpr uid_t kSomeoneElse = 65534;   // nobody
+
+    // A start in a runtime directory prepared by prepare(), as a fresh app would make it.
+    QString startIn(const std::function<void(const QString &chatterboxDir)> &prepare, bool *goesOn = nullptr)
+    {
+        QTemporaryDir runtime;
+        const QByteArray saved = qgetenv("XDG_RUNTIME_DIR");
+        qputenv("XDG_RUNTIME_DIR", runtime.path().toLocal8Bit());
+        prepare(runtime.path() + QStringLiteral("/chatterbox"));
+        platform::SingleInstance instance(QStringLiteral("probe"));
+        const bool on = instance.claimOrHandOver({});
+        if (goesOn)
+            *goesOn = on;
+        qputenv("XDG_RUNTIME_DIR", saved);
+        return instance.error();
+    }
+
+    // A process of another user writes a hand-over to the socket at path; returns its exit code
+    // (0: it connected and wrote).
+    static int connectAsSomeoneElse(const QString &path, const QByteArray &message)
+    {
+        const QByteArray native = QFile::encodeName(path);
+        const pid_t child = ::fork();
+        if (child == 0) {
+            if (::setgid(kSomeoneElse) != 0 || ::setuid(kSomeoneElse) != 0)
+                ::_exit(10);
+            const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+            sockaddr_un address{};
+            address.sun_family = AF_UNIX;
+            std::memcpy(address.sun_path, native.constData(), std::min<std::size_t>(native.size(), sizeof address.sun_path - 1));
+            if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0)
+                ::_exit(11);
+            if (::write(fd, message.constData(), static_cast<std::size_t>(message.size())) != message.size())
+                ::_exit(12);
+            char answer[8];
+            (void)::read(fd, answer, sizeof answer);   // until the app closes it
+            ::_exit(0);
+        }
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
 
     // Starts the real app as a second start; returns its exit code.
     int secondStart(const QStringList &arguments)
@@ -51,8 +113,10 @@ class TestSingleInstance : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        // The same user and home as the app will have: the same instance name.
+        // The same user and home as the app will have: the same instance name. The session's
+        // runtime directory is the test's own, so that a desktop's running app is not met.
         qputenv("HOME", m_home.path().toLocal8Bit());
+        qputenv("XDG_RUNTIME_DIR", m_runtime.path().toLocal8Bit());
         m_instance = std::make_unique<platform::SingleInstance>();
         QVERIFY(m_instance->claimOrHandOver({}));
         QVERIFY2(m_instance->error().isEmpty(), qPrintable(m_instance->error()));
@@ -117,7 +181,7 @@ private Q_SLOTS:
     {
         QSignalSpy received(m_instance.get(), &platform::SingleInstance::received);
         QLocalSocket socket;
-        socket.connectToServer(platform::SingleInstance::defaultName());
+        socket.connectToServer(m_instance->serverName());
         QVERIFY(socket.waitForConnected(2000));
         socket.write(QByteArray(platform::SingleInstance::kMaxMessageBytes + 1024, 'x'));
         socket.flush();
@@ -126,6 +190,163 @@ private Q_SLOTS:
         // And the next start is heard as before.
         QCOMPARE(secondStart({kLink}), 0);
         QVERIFY(QTest::qWaitFor([&] { return received.count() == 1; }, 5000));
+    }
+
+    void socketAndLock_areInTheUsersOwnRuntimeDirectory()
+    {
+        const QString dir = m_runtime.path() + QStringLiteral("/chatterbox");
+        QCOMPARE(QFileInfo(m_instance->serverName()).absolutePath(), dir);
+        QVERIFY(QFileInfo::exists(m_instance->serverName()));
+        QVERIFY(QFileInfo::exists(m_instance->serverName() + QStringLiteral(".lock")));
+        struct stat st {};
+        QCOMPARE(::lstat(QFile::encodeName(dir).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 07777, mode_t(0700));
+        QCOMPARE(st.st_uid, ::geteuid());
+    }
+
+    void directoryOpenToOthers_orALink_isNotUsed_andTheAppSaysSo()
+    {
+        bool goesOn = false;
+        QString error = startIn([](const QString &dir) {
+            QVERIFY(QDir().mkpath(dir));
+            QVERIFY(QFile::setPermissions(dir, QFileDevice::Permissions(0x7777)));   // rwx for all
+        }, &goesOn);
+        QVERIFY(goesOn);   // the app starts all the same
+        QVERIFY2(error.contains(QStringLiteral("is open to other users")), qPrintable(error));
+
+        QTemporaryDir elsewhere;
+        error = startIn([&](const QString &dir) { QVERIFY(QFile::link(elsewhere.path(), dir)); }, &goesOn);
+        QVERIFY(goesOn);
+        QVERIFY2(error.contains(QStringLiteral("is a symbolic link")), qPrintable(error));
+        QVERIFY(QDir(elsewhere.path()).isEmpty());   // nothing was made where it points
+    }
+
+    void withoutXdgRuntimeDir_aDirectoryOfItsOwnInTemp()
+    {
+        QTemporaryDir temp;
+        const QByteArray savedRuntime = qgetenv("XDG_RUNTIME_DIR"), savedTemp = qgetenv("TMPDIR");
+        qunsetenv("XDG_RUNTIME_DIR");
+        qputenv("TMPDIR", temp.path().toLocal8Bit());
+        const QString dir = temp.path() + QStringLiteral("/chatterbox-") + QString::number(::geteuid());
+        QString made, refused;
+        {
+            const platform::PrivateDirectory own = platform::privateRuntimeDirectory();
+            made = own.path;
+        }
+        // Made first by someone else, with a mode that lets others in: not used.
+        QVERIFY(QDir().rmdir(dir));
+        QVERIFY(QDir().mkdir(dir));
+        QVERIFY(QFile::setPermissions(dir, QFileDevice::Permissions(0x7755)));
+        refused = platform::privateRuntimeDirectory().problem;
+        qputenv("XDG_RUNTIME_DIR", savedRuntime);
+        if (savedTemp.isEmpty())
+            qunsetenv("TMPDIR");
+        else
+            qputenv("TMPDIR", savedTemp);
+        QCOMPARE(made, dir);
+        QVERIFY2(refused.contains(QStringLiteral("is open to other users")), qPrintable(refused));
+    }
+
+    void madeFirstByAnotherUser_isNotUsed()
+    {
+        if (::geteuid() != 0)
+            QSKIP("playing another user needs root");
+        bool goesOn = false;
+        // The directory.
+        QString error = startIn([](const QString &dir) {
+            QVERIFY(QDir().mkpath(dir));
+            QVERIFY(QFile::setPermissions(dir, QFileDevice::Permissions(0x7000)));
+            QCOMPARE(::chown(QFile::encodeName(dir).constData(), kSomeoneElse, kSomeoneElse), 0);
+        }, &goesOn);
+        QVERIFY(goesOn);
+        QVERIFY2(error.contains(QStringLiteral("belongs to another user")), qPrintable(error));
+        // The lock, or a socket left in the user's own directory (by a crashed start of theirs).
+        for (const char *file : {"probe.lock", "probe"}) {
+            error = startIn([&](const QString &dir) {
+                QVERIFY(QDir().mkpath(dir));
+                QVERIFY(QFile::setPermissions(dir, QFileDevice::Permissions(0x7000)));
+                const QString path = dir + QLatin1Char('/') + QLatin1String(file);
+                QFile f(path);
+                QVERIFY(f.open(QIODevice::WriteOnly));
+                f.close();
+                QCOMPARE(::chown(QFile::encodeName(path).constData(), kSomeoneElse, kSomeoneElse), 0);
+            }, &goesOn);
+            QVERIFY(goesOn);
+            QVERIFY2(error.contains(QStringLiteral("belongs to another user")), qPrintable(error));
+        }
+    }
+
+    void linksFromAnotherUser_areRefused()
+    {
+        if (::geteuid() != 0)
+            QSKIP("playing another user needs root");
+        // Were the directory open to them, another user's links would still not be taken.
+        const QString dir = QFileInfo(m_instance->serverName()).absolutePath();
+        QVERIFY(QFile::setPermissions(m_runtime.path(), QFileDevice::Permissions(0x7711)));
+        QVERIFY(QFile::setPermissions(dir, QFileDevice::Permissions(0x7777)));
+        QVERIFY(QFile::setPermissions(m_instance->serverName(), QFileDevice::Permissions(0x7777)));
+        QByteArray message;
+        QDataStream out(&message, QIODevice::WriteOnly);
+        out << QByteArrayLiteral("chatterbox-links-1") << QStringList{kLink};
+        QSignalSpy received(m_instance.get(), &platform::SingleInstance::received);
+        int code = -1;
+        std::thread child([&] { code = connectAsSomeoneElse(m_instance->serverName(), message); });
+        QVERIFY(QTest::qWaitFor([&] { return code != -1; }, 10000));
+        child.join();
+        QVERIFY(QFile::setPermissions(dir, QFileDevice::Permissions(0x7000)));
+        QVERIFY(QFile::setPermissions(m_runtime.path(), QFileDevice::Permissions(0x7000)));
+        QCOMPARE(code, 0);   // it got through to the socket,
+        QTest::qWait(300);
+        QCOMPARE(received.count(), 0);   // and was not heard
+        // The user's own next start still is.
+        QCOMPARE(secondStart({kLink}), 0);
+        QVERIFY(QTest::qWaitFor([&] { return received.count() == 1; }, 5000));
+    }
+
+    void peerCheck_tellsTheUserApart()
+    {
+        int pair[2];
+        QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+        QString who;
+        QVERIFY(platform::peerIsThisUser(pair[0], &who));
+        QVERIFY2(who.contains(QString::number(::geteuid())), qPrintable(who));
+        ::close(pair[0]);
+        ::close(pair[1]);
+        QVERIFY(!platform::peerIsThisUser(-1));   // no socket: not trusted
+    }
+
+    void newFiles_areTheOwnersAlone()
+    {
+        const mode_t before = ::umask(022);
+        ::umask(before);
+        platform::restrictNewFilesToOwner();
+        QTemporaryDir dir;
+        QFile settings(dir.filePath(QStringLiteral("Chatterbox.conf")));
+        QVERIFY(settings.open(QIODevice::WriteOnly));
+        settings.close();
+        QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("data")));
+        struct stat file {}, folder {};
+        QCOMPARE(::stat(QFile::encodeName(settings.fileName()).constData(), &file), 0);
+        QCOMPARE(::stat(QFile::encodeName(dir.filePath(QStringLiteral("data"))).constData(), &folder), 0);
+        ::umask(before);
+        QCOMPARE(file.st_mode & 0777, mode_t(0600));
+        QCOMPARE(folder.st_mode & 0777, mode_t(0700));
+
+        // Files an earlier version left readable by all are made the owner's alone.
+        QVERIFY(QFile::setPermissions(settings.fileName(), QFileDevice::Permissions(0x6644)));
+        QFile outbox(dir.filePath(QStringLiteral("data/outbox.json")));
+        QVERIFY(outbox.open(QIODevice::WriteOnly));
+        outbox.close();
+        QVERIFY(QFile::setPermissions(outbox.fileName(), QFileDevice::Permissions(0x6644)));
+        QVERIFY(QFile::setPermissions(dir.filePath(QStringLiteral("data")), QFileDevice::Permissions(0x7755)));
+        platform::restrictToOwner(settings.fileName());
+        platform::restrictToOwner(dir.filePath(QStringLiteral("data")));
+        QCOMPARE(::stat(QFile::encodeName(settings.fileName()).constData(), &file), 0);
+        QCOMPARE(file.st_mode & 0777, mode_t(0600));
+        QCOMPARE(::stat(QFile::encodeName(outbox.fileName()).constData(), &file), 0);
+        QCOMPARE(file.st_mode & 0777, mode_t(0600));
+        QCOMPARE(::stat(QFile::encodeName(dir.filePath(QStringLiteral("data"))).constData(), &folder), 0);
+        QCOMPARE(folder.st_mode & 0777, mode_t(0700));
     }
 
     void takeLinkArguments_stripsLinksBeforeQtSeesThem()

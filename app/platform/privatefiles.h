@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+#include <QtGlobal>
+
+namespace chatterbox::platform {
+
+// Where the app keeps what only its own user may reach: its single-instance socket and lock.
+// Linux and the BSDs: $XDG_RUNTIME_DIR/chatterbox (the session's own directory, mode 0700);
+// without XDG_RUNTIME_DIR, <temp>/chatterbox-<uid>, which the app creates with mode 0700.
+// macOS: the per-user temporary directory ($TMPDIR). Windows: the user's temporary directory
+// (the socket itself is a named pipe that only the user may open).
+// A directory that exists but belongs to someone else, is a symbolic link or is open to
+// others is not used: path is then empty and problem says what was found.
+struct PrivateDirectory {
+    QString path;
+    QString problem;
+};
+PrivateDirectory privateRuntimeDirectory();
+
+// What is wrong with a file or directory the app would use as its own (it belongs to another
+// user or is a symbolic link; with OwnerOnly also: others may read, write or enter it), or
+// empty when nothing is. A path that does not exist is fine.
+enum class Access { OwnerOnly, InsideOwnDirectory };
+QString ownershipProblem(const QString &path, Access access);
+
+// Whether the process at the other end of a connected local socket runs as this user
+// (SO_PEERCRED on Linux, getpeereid on macOS and the BSDs). On Windows the pipe's access list
+// already admits the user alone.
+bool peerIsThisUser(qintptr socketDescriptor, QString *who = nullptr);
+
+// From now on, files and directories the process creates are readable by their owner alone
+// (umask 077): settings, the outbox, logs, and whatever comes later. Unix only.
+void restrictNewFilesToOwner();
+
+// Makes a file (0600) or directory (0700, and what it holds) that an earlier version wrote with
+// looser modes its owner's alone. What does not exist is left alone.
+void restrictToOwner(const QString &path);
+
+} // namespace chatterbox::platform
