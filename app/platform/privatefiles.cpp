@@ -6,6 +6,12 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QStandardPaths>
+#include <QStringList>
+
+#ifdef Q_OS_WIN
+#include <windows.h>
+#endif
 
 #ifdef Q_OS_UNIX
 #include <cerrno>
@@ -26,19 +32,43 @@ QString tr(const char *text)
 }
 
 #ifdef Q_OS_UNIX
-// Creates the directory with mode 0700 when it is missing, then checks what is there (someone
-// may have made it first).
-PrivateDirectory ownDirectory(const QString &path)
+// Room for the socket's name in a sockaddr_un (104 bytes with its terminating zero on macOS,
+// 108 on Linux) after the directory: "/chatterbox-" and 20 hex digits.
+constexpr qsizetype kMaxDirectoryBytes = 103 - 32;
+
+// A directory others may write to without the sticky bit lets them rename what is in it.
+QString parentProblem(const QString &path)
 {
+    const QString parent = QFileInfo(path).absolutePath();
+    struct stat st {};
+    if (::stat(QFile::encodeName(parent).constData(), &st) != 0)
+        return tr("%1 cannot be read: %2").arg(parent, QString::fromLocal8Bit(std::strerror(errno)));
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+        return tr("%1 may be written by others and has no sticky bit").arg(parent);
+    if (st.st_uid != 0 && st.st_uid != ::geteuid())
+        return tr("%1 belongs to another user (uid %2)").arg(parent).arg(st.st_uid);
+    return {};
+}
+
+// Creates the directory with mode 0700 when it is missing, then checks what is there (someone
+// may have made it first). Empty when it may be used; else what is wrong.
+QString ownDirectory(const QString &path)
+{
+    if (!QDir::isAbsolutePath(path))
+        return tr("%1 is not an absolute path").arg(path);
+    if (QFile::encodeName(path).size() > kMaxDirectoryBytes)
+        return tr("%1 is too long a path for a local socket").arg(path);
+    if (const QString problem = parentProblem(path); !problem.isEmpty())
+        return problem;
     const QByteArray native = QFile::encodeName(path);
     if (::mkdir(native.constData(), 0700) != 0 && errno != EEXIST)
-        return {{}, tr("%1 could not be created: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)))};
+        return tr("%1 could not be created: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
     if (const QString problem = ownershipProblem(path, Access::OwnerOnly); !problem.isEmpty())
-        return {{}, problem};
+        return problem;
     struct stat st {};
     if (::lstat(native.constData(), &st) != 0 || !S_ISDIR(st.st_mode))
-        return {{}, tr("%1 is not a directory").arg(path)};
-    return {path, {}};
+        return tr("%1 is not a directory").arg(path);
+    return {};
 }
 #endif
 } // namespace
@@ -47,8 +77,11 @@ QString ownershipProblem(const QString &path, Access access)
 {
 #ifdef Q_OS_UNIX
     struct stat st {};
-    if (::lstat(QFile::encodeName(path).constData(), &st) != 0)
-        return {};   // not there: it will be made, by this user
+    if (::lstat(QFile::encodeName(path).constData(), &st) != 0) {
+        if (errno == ENOENT)
+            return {};   // not there: it will be made, by this user
+        return tr("%1 cannot be read: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+    }
     if (S_ISLNK(st.st_mode))
         return tr("%1 is a symbolic link").arg(path);
     if (st.st_uid != ::geteuid())
@@ -64,24 +97,49 @@ QString ownershipProblem(const QString &path, Access access)
 
 PrivateDirectory privateRuntimeDirectory()
 {
-#if defined(Q_OS_MACOS)
-    // $TMPDIR on macOS is already the user's own (/var/folders/…/T/, mode 0700).
-    return ownDirectory(QDir::tempPath() + QStringLiteral("/chatterbox"));
-#elif defined(Q_OS_UNIX)
+#ifdef Q_OS_UNIX
+    // The first of these that is the user's alone; the app's data directory, in the home, last
+    // (someone may have made the one in temp first).
+    QStringList candidates;
+#ifdef Q_OS_MACOS
+    candidates << QDir::tempPath() + QStringLiteral("/chatterbox");   // $TMPDIR: /var/folders/…/T/, the user's own
+#else
+    // The XDG spec: a relative XDG_RUNTIME_DIR is to be ignored; one open to others is not the session's.
     const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    QStringList skipped;
     if (!runtime.isEmpty()) {
-        if (const QString problem = ownershipProblem(runtime, Access::OwnerOnly); !problem.isEmpty())
-            return {{}, problem};
-        return ownDirectory(runtime + QStringLiteral("/chatterbox"));
+        if (!QDir::isAbsolutePath(runtime))
+            skipped << tr("XDG_RUNTIME_DIR %1 is not an absolute path").arg(runtime);
+        else if (const QString problem = ownershipProblem(runtime, Access::OwnerOnly); !problem.isEmpty())
+            skipped << problem;
+        else
+            candidates << runtime + QStringLiteral("/chatterbox");
     }
-    return ownDirectory(QDir::tempPath() + QStringLiteral("/chatterbox-") + QString::number(::geteuid()));
+    candidates << QDir::tempPath() + QStringLiteral("/chatterbox-") + QString::number(::geteuid());
+#endif
+    const QString data = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+    if (!data.isEmpty()) {
+        QDir().mkpath(data);
+        candidates << data + QStringLiteral("/run");
+    }
+#ifdef Q_OS_MACOS
+    QStringList skipped;
+#endif
+    for (const QString &candidate : candidates) {
+        const QString problem = ownDirectory(candidate);
+        if (problem.isEmpty())
+            return {candidate, skipped.join(QStringLiteral("; "))};
+        skipped << problem;
+    }
+    return {{}, skipped.join(QStringLiteral("; "))};
 #else
     return {QDir::tempPath(), {}};
 #endif
 }
 
-bool peerIsThisUser(qintptr socketDescriptor, QString *who)
+bool peerIsThisUser(qintptr socketDescriptor, PipeEnd thisEnd, QString *who)
 {
+    Q_UNUSED(thisEnd);   // Windows alone needs it
 #if defined(Q_OS_LINUX)
     struct ucred cred {};
     socklen_t length = sizeof cred;
@@ -104,10 +162,40 @@ bool peerIsThisUser(qintptr socketDescriptor, QString *who)
     if (who)
         *who = tr("uid %1").arg(uid);
     return uid == ::geteuid();
+#elif defined(Q_OS_WIN)
+    // The process at the pipe's other end, and the user its token names, against this one's.
+    const HANDLE pipe = reinterpret_cast<HANDLE>(socketDescriptor);
+    ULONG pid = 0;
+    const BOOL known = thisEnd == PipeEnd::Server ? GetNamedPipeClientProcessId(pipe, &pid) : GetNamedPipeServerProcessId(pipe, &pid);
+    if (who)
+        *who = tr("process %1").arg(pid);
+    if (!known)
+        return false;
+    const auto userOf = [](HANDLE process) -> QByteArray {
+        HANDLE token = nullptr;
+        if (!OpenProcessToken(process, TOKEN_QUERY, &token))
+            return {};
+        DWORD size = 0;
+        GetTokenInformation(token, TokenUser, nullptr, 0, &size);
+        QByteArray buffer(static_cast<qsizetype>(size), '\0');
+        const bool ok = size > 0 && GetTokenInformation(token, TokenUser, buffer.data(), size, &size);
+        CloseHandle(token);
+        if (!ok)
+            return {};
+        const PSID sid = reinterpret_cast<TOKEN_USER *>(buffer.data())->User.Sid;
+        return QByteArray(static_cast<const char *>(sid), static_cast<qsizetype>(GetLengthSid(sid)));
+    };
+    const HANDLE peer = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+    if (!peer)
+        return false;
+    const QByteArray theirs = userOf(peer);
+    CloseHandle(peer);
+    const QByteArray mine = userOf(GetCurrentProcess());
+    return !mine.isEmpty() && theirs == mine;
 #else
     Q_UNUSED(socketDescriptor);
     Q_UNUSED(who);
-    return true;
+    return false;
 #endif
 }
 

@@ -8,11 +8,13 @@ namespace chatterbox::platform {
 
 // Where the app keeps what only its own user may reach: its single-instance socket and lock.
 // Linux and the BSDs: $XDG_RUNTIME_DIR/chatterbox (the session's own directory, mode 0700);
-// without XDG_RUNTIME_DIR, <temp>/chatterbox-<uid>, which the app creates with mode 0700.
-// macOS: the per-user temporary directory ($TMPDIR). Windows: the user's temporary directory
-// (the socket itself is a named pipe that only the user may open).
-// A directory that exists but belongs to someone else, is a symbolic link or is open to
-// others is not used: path is then empty and problem says what was found.
+// without it, $TMPDIR (or /tmp)/chatterbox-<uid>, which the app creates with mode 0700.
+// macOS: chatterbox in the per-user temporary directory ($TMPDIR). Where those cannot be used,
+// run/ in the app's data directory, in the home. Windows: the user's temporary directory (the
+// socket itself is a named pipe, checked at each end).
+// A directory that belongs to someone else, is a symbolic link, is open to others or sits in a
+// directory others may rename things in is not used; problem says what was passed over (also
+// when a later one was used), and path is empty when none could be.
 struct PrivateDirectory {
     QString path;
     QString problem;
@@ -26,9 +28,10 @@ enum class Access { OwnerOnly, InsideOwnDirectory };
 QString ownershipProblem(const QString &path, Access access);
 
 // Whether the process at the other end of a connected local socket runs as this user
-// (SO_PEERCRED on Linux, getpeereid on macOS and the BSDs). On Windows the pipe's access list
-// already admits the user alone.
-bool peerIsThisUser(qintptr socketDescriptor, QString *who = nullptr);
+// (SO_PEERCRED on Linux, getpeereid on macOS and the BSDs; on Windows, the user SID of the
+// pipe's other process, which is why the side is needed).
+enum class PipeEnd { Server, Client };
+bool peerIsThisUser(qintptr socketDescriptor, PipeEnd thisEnd, QString *who = nullptr);
 
 // From now on, files and directories the process creates are readable by their owner alone
 // (umask 077): settings, the outbox, logs, and whatever comes later. Unix only.

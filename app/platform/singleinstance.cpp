@@ -42,6 +42,8 @@ bool SingleInstance::claimOrHandOver(const QStringList &links)
     const PrivateDirectory directory = privateRuntimeDirectory();
     if (directory.path.isEmpty())
         return notUsing(directory.problem);
+    if (!directory.problem.isEmpty())
+        m_error = tr("Listening for other starts in %1, having passed over: %2.").arg(directory.path, directory.problem);
 #ifdef Q_OS_WIN
     m_path = m_name;   // a named pipe; UserAccessOption gives it an access list of the user alone
 #else
@@ -86,7 +88,7 @@ SingleInstance::HandOver SingleInstance::handOver(const QStringList &links)
     if (!socket.waitForConnected(500))
         return HandOver::NoAnswer;
     // Only to this user's own app: anything else would be handed the links.
-    if (QString who; !peerIsThisUser(socket.socketDescriptor(), &who)) {
+    if (QString who; !peerIsThisUser(socket.socketDescriptor(), PipeEnd::Client, &who)) {
         m_error = tr("Did not hand links over to %1 at %2: it runs as another user. Chatterbox runs without it.").arg(who, m_path);
         return HandOver::Refused;
     }
@@ -106,6 +108,7 @@ bool SingleInstance::listen()
     QLocalServer::removeServer(m_path);
     if (!m_server.listen(m_path)) {
         m_error = tr("Could not listen for other starts: %1").arg(m_server.errorString());
+        m_lock->unlock();   // so that later starts run too, rather than wait for an answer
         return true; // the app still runs; only the hand-over is missing
     }
     return true;
@@ -115,7 +118,7 @@ void SingleInstance::onConnection()
 {
     while (QLocalSocket *socket = m_server.nextPendingConnection()) {
         connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
-        if (QString who; !peerIsThisUser(socket->socketDescriptor(), &who)) {
+        if (QString who; !peerIsThisUser(socket->socketDescriptor(), PipeEnd::Server, &who)) {
             qWarning("chatterbox: refused links from %s, which runs as another user", qPrintable(who));
             socket->abort();
             continue;

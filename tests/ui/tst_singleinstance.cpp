@@ -25,9 +25,11 @@
 #include <QLocalSocket>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
 #include <cstring>
 #include <functional>
 #include <thread>
@@ -47,18 +49,38 @@ class TestSingleInstance : public QObject {
 
     static constexpr uid_t kSomeoneElse = 65534;   // nobody
 
+    // Sets an environment variable (or unsets it, with a null value) until it goes out of scope.
+    struct EnvironmentVariable {
+        const char *name;
+        QByteArray saved;
+        bool wasSet;
+        EnvironmentVariable(const char *n, const QByteArray &value) : name(n), saved(qgetenv(n)), wasSet(qEnvironmentVariableIsSet(n))
+        {
+            if (value.isNull())
+                qunsetenv(name);
+            else
+                qputenv(name, value);
+        }
+        ~EnvironmentVariable()
+        {
+            if (wasSet)
+                qputenv(name, saved);
+            else
+                qunsetenv(name);
+        }
+    };
+
     // A start in a runtime directory prepared by prepare(), as a fresh app would make it.
     QString startIn(const std::function<void(const QString &chatterboxDir)> &prepare, bool *goesOn = nullptr)
     {
-        QTemporaryDir runtime;
-        const QByteArray saved = qgetenv("XDG_RUNTIME_DIR");
-        qputenv("XDG_RUNTIME_DIR", runtime.path().toLocal8Bit());
+        QTemporaryDir runtime, temp;
+        const EnvironmentVariable xdg("XDG_RUNTIME_DIR", runtime.path().toLocal8Bit());
+        const EnvironmentVariable tmp("TMPDIR", temp.path().toLocal8Bit());
         prepare(runtime.path() + QStringLiteral("/chatterbox"));
         platform::SingleInstance instance(QStringLiteral("probe"));
         const bool on = instance.claimOrHandOver({});
         if (goesOn)
             *goesOn = on;
-        qputenv("XDG_RUNTIME_DIR", saved);
         return instance.error();
     }
 
@@ -221,30 +243,40 @@ private Q_SLOTS:
         QVERIFY(QDir(elsewhere.path()).isEmpty());   // nothing was made where it points
     }
 
-    void withoutXdgRuntimeDir_aDirectoryOfItsOwnInTemp()
+    void withoutXdgRuntimeDir_aDirectoryOfItsOwnInTemp_thenTheHome()
     {
         QTemporaryDir temp;
-        const QByteArray savedRuntime = qgetenv("XDG_RUNTIME_DIR"), savedTemp = qgetenv("TMPDIR");
-        qunsetenv("XDG_RUNTIME_DIR");
-        qputenv("TMPDIR", temp.path().toLocal8Bit());
         const QString dir = temp.path() + QStringLiteral("/chatterbox-") + QString::number(::geteuid());
-        QString made, refused;
         {
+            const EnvironmentVariable xdg("XDG_RUNTIME_DIR", QByteArray());
+            const EnvironmentVariable tmp("TMPDIR", temp.path().toLocal8Bit());
             const platform::PrivateDirectory own = platform::privateRuntimeDirectory();
-            made = own.path;
+            QCOMPARE(own.path, dir);
+            QVERIFY2(own.problem.isEmpty(), qPrintable(own.problem));
         }
-        // Made first by someone else, with a mode that lets others in: not used.
+        {
+            // A relative XDG_RUNTIME_DIR is ignored, as the XDG spec says.
+            const EnvironmentVariable xdg("XDG_RUNTIME_DIR", QByteArrayLiteral("relative/run"));
+            const EnvironmentVariable tmp("TMPDIR", temp.path().toLocal8Bit());
+            const platform::PrivateDirectory own = platform::privateRuntimeDirectory();
+            QCOMPARE(own.path, dir);
+            QVERIFY2(own.problem.contains(QStringLiteral("is not an absolute path")), qPrintable(own.problem));
+        }
+        // Made first, with a mode that lets others in: passed over for one in the home.
         QVERIFY(QDir().rmdir(dir));
         QVERIFY(QDir().mkdir(dir));
         QVERIFY(QFile::setPermissions(dir, QFileDevice::Permissions(0x7755)));
-        refused = platform::privateRuntimeDirectory().problem;
-        qputenv("XDG_RUNTIME_DIR", savedRuntime);
-        if (savedTemp.isEmpty())
-            qunsetenv("TMPDIR");
-        else
-            qputenv("TMPDIR", savedTemp);
-        QCOMPARE(made, dir);
-        QVERIFY2(refused.contains(QStringLiteral("is open to other users")), qPrintable(refused));
+        const EnvironmentVariable xdg("XDG_RUNTIME_DIR", QByteArray());
+        const EnvironmentVariable tmp("TMPDIR", temp.path().toLocal8Bit());
+        const platform::PrivateDirectory own = platform::privateRuntimeDirectory();
+        QVERIFY2(own.problem.contains(QStringLiteral("is open to other users")), qPrintable(own.problem));
+        QCOMPARE(own.path, QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/run"));
+        // And a temp directory others may write to without the sticky bit is not used at all.
+        QVERIFY(QFile::setPermissions(dir, QFileDevice::Permissions(0x7000)));
+        QVERIFY(QFile::setPermissions(temp.path(), QFileDevice::Permissions(0x7777)));
+        const QString problem = platform::privateRuntimeDirectory().problem;
+        QVERIFY(QFile::setPermissions(temp.path(), QFileDevice::Permissions(0x7000)));
+        QVERIFY2(problem.contains(QStringLiteral("no sticky bit")), qPrintable(problem));
     }
 
     void madeFirstByAnotherUser_isNotUsed()
@@ -289,13 +321,13 @@ private Q_SLOTS:
         QDataStream out(&message, QIODevice::WriteOnly);
         out << QByteArrayLiteral("chatterbox-links-1") << QStringList{kLink};
         QSignalSpy received(m_instance.get(), &platform::SingleInstance::received);
-        int code = -1;
+        std::atomic<int> code = -1;
         std::thread child([&] { code = connectAsSomeoneElse(m_instance->serverName(), message); });
         QVERIFY(QTest::qWaitFor([&] { return code != -1; }, 10000));
         child.join();
         QVERIFY(QFile::setPermissions(dir, QFileDevice::Permissions(0x7000)));
         QVERIFY(QFile::setPermissions(m_runtime.path(), QFileDevice::Permissions(0x7000)));
-        QCOMPARE(code, 0);   // it got through to the socket,
+        QCOMPARE(code.load(), 0);   // it got through to the socket,
         QTest::qWait(300);
         QCOMPARE(received.count(), 0);   // and was not heard
         // The user's own next start still is.
@@ -308,17 +340,59 @@ private Q_SLOTS:
         int pair[2];
         QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
         QString who;
-        QVERIFY(platform::peerIsThisUser(pair[0], &who));
+        QVERIFY(platform::peerIsThisUser(pair[0], platform::PipeEnd::Server, &who));
         QVERIFY2(who.contains(QString::number(::geteuid())), qPrintable(who));
         ::close(pair[0]);
         ::close(pair[1]);
-        QVERIFY(!platform::peerIsThisUser(-1));   // no socket: not trusted
+        QVERIFY(!platform::peerIsThisUser(-1, platform::PipeEnd::Client));   // no socket: not trusted
+    }
+
+    void aSocketOfAnotherUser_isNotHandedLinks()
+    {
+        if (::geteuid() != 0)
+            QSKIP("playing another user needs root");
+        // Another user's process listens; the check a second start makes before it writes its
+        // links says no.
+        QTemporaryDir open;
+        QVERIFY(QFile::setPermissions(open.path(), QFileDevice::Permissions(0x7777)));
+        const QByteArray path = QFile::encodeName(open.path() + QStringLiteral("/theirs"));
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::memcpy(address.sun_path, path.constData(), static_cast<std::size_t>(path.size()));
+        int ready[2];
+        QCOMPARE(::pipe(ready), 0);
+        const pid_t child = ::fork();
+        if (child == 0) {
+            if (::setgid(kSomeoneElse) != 0 || ::setuid(kSomeoneElse) != 0)
+                ::_exit(10);
+            const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+            if (::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0 || ::listen(fd, 1) != 0)
+                ::_exit(11);
+            (void)::write(ready[1], "r", 1);
+            const int peer = ::accept(fd, nullptr, nullptr);
+            char byte;
+            while (::read(peer, &byte, 1) > 0) {
+            }
+            ::_exit(0);
+        }
+        ::close(ready[1]);
+        char byte = 0;
+        QCOMPARE(::read(ready[0], &byte, 1), ssize_t(1));
+        ::close(ready[0]);
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+        QString who;
+        const bool same = platform::peerIsThisUser(fd, platform::PipeEnd::Client, &who);
+        ::close(fd);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        QVERIFY(!same);
+        QVERIFY2(who.contains(QStringLiteral("uid 65534")), qPrintable(who));
     }
 
     void newFiles_areTheOwnersAlone()
     {
-        const mode_t before = ::umask(022);
-        ::umask(before);
+        const mode_t before = ::umask(022);   // what a desktop session usually has
         platform::restrictNewFilesToOwner();
         QTemporaryDir dir;
         QFile settings(dir.filePath(QStringLiteral("Chatterbox.conf")));
