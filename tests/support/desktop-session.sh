@@ -60,14 +60,19 @@ if command -v gnome-keyring-daemon >/dev/null; then
     # A login keyring unlocked with a password nobody types, as a desktop login does.
     printf 'desktop-session' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
 fi
-command -v openbox >/dev/null && { openbox >/dev/null 2>&1 & pids+=("$!"); }
+command -v openbox >/dev/null && { openbox >"$session/openbox.log" 2>&1 & pids+=("$!"); }
 command -v dunst >/dev/null && { dunst >/dev/null 2>&1 & pids+=("$!"); }
 command -v trayer >/dev/null && { trayer --edge top --align right --widthtype pixel --width 120 --height 24 >/dev/null 2>&1 & pids+=("$!"); }
-# The window manager owns the screen before the command's first window maps.
-for _ in $(seq 1 50); do
-    xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id' && break
-    sleep 0.1
-done
+# The window manager owns the screen before the command's first window maps (on a loaded
+# machine that can take seconds; a session without it says so rather than fail later).
+if command -v openbox >/dev/null; then
+    wm=
+    for _ in $(seq 1 200); do
+        xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id' && { wm=up; break; }
+        sleep 0.1
+    done
+    [[ -n $wm ]] || { echo "desktop-session: the window manager did not start:" >&2; cat "$session/openbox.log" >&2; }
+fi
 
 status=0
 "$@" || status=$?
