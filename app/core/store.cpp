@@ -538,6 +538,28 @@ void Store::applyCatchUp(const TopicCatchUp &catchUp)
     auto found = m_messages.find(catchUp.topicId);
     if (found == m_messages.end() || !found->second.loaded)
         return;
+    TopicMessages &tm = found->second;
+    // A live message can open an empty window before the catch-up that precedes it arrives (the
+    // topic was loaded empty, a message was posted, the next one came live first): the part of
+    // the catch-up that joins up with the window's start goes before it.
+    std::vector<Message> before;
+    if (!tm.messages.empty()) {
+        for (const auto &m : catchUp.messages) {
+            if (m.seq < tm.messages.front().seq && (before.empty() || m.seq == before.back().seq + 1))
+                before.push_back(m);
+            else if (m.seq < tm.messages.front().seq)
+                before = {m};   // not contiguous with what came before it: start again from here
+        }
+    }
+    if (!before.empty() && before.back().seq == tm.messages.front().seq - 1) {
+        const QString topicId = q(catchUp.topicId);
+        for (const auto &m : before)
+            tm.lastRev = std::max(tm.lastRev, m.rev);
+        Q_EMIT messagesAboutToBePrepended(topicId, static_cast<int>(before.size()));
+        tm.messages.insert(tm.messages.begin(), before.begin(), before.end());
+        Q_EMIT messagesPrepended(topicId, static_cast<int>(before.size()));
+        tm.hasOlder = tm.messages.front().seq > 1 && tm.hasOlder;
+    }
     for (const auto &m : catchUp.messages)
         upsertMessage(m, gaps);
 }

@@ -320,6 +320,40 @@ private Q_SLOTS:
         QCOMPARE(timeline.rowCount(), 51);
     }
 
+    void store_catchUpBeforeALiveFirstMessage_joinsUp()
+    {
+        // The topic was empty when it was read; message 1 arrived before that page (and was
+        // skipped), message 2 after it, and the catch-up for both came last.
+        Store store;
+        Outbox outbox({});
+        TimelineModel timeline(store, outbox, [](const QString &, auto) {}, [](const QString &, auto done) { done(true); });
+        QAbstractItemModelTester tester(&timeline, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        store.applyReady(readyWith(0, 0));
+        timeline.setTopicId(QString::fromStdString(kTopic));
+        QVERIFY(store.applyEvent(MessageCreated{message(1, kAnn, kT0 + 60000)}).empty());
+        History empty;
+        empty.topicId = kTopic;
+        store.applyHistory(empty, true);
+        QVERIFY(store.applyEvent(MessageCreated{message(2, kAnn, kT0 + 120000)}).empty());
+        QCOMPARE(timeline.rowCount(), 1);
+
+        store.applyCatchUp(TopicCatchUp{kTopic, {message(1, kAnn, kT0 + 60000), message(2, kAnn, kT0 + 120000)}, false});
+        QCOMPARE(timeline.rowCount(), 2);
+        QCOMPARE(timeline.data(timeline.index(0), TimelineModel::SeqRole).toLongLong(), 1);
+        QCOMPARE(timeline.data(timeline.index(1), TimelineModel::SeqRole).toLongLong(), 2);
+        QVERIFY(!store.messages(kTopic)->hasOlder);
+
+        // A catch-up that does not join up with the window's start changes nothing before it.
+        Store other;
+        other.applyReady(readyWith(0, 0));
+        other.applyHistory(empty, true);
+        QVERIFY(other.applyEvent(MessageCreated{message(5, kAnn, kT0)}).empty());
+        other.applyCatchUp(TopicCatchUp{kTopic, {message(2, kAnn, kT0), message(3, kAnn, kT0)}, false});
+        QCOMPARE(other.messages(kTopic)->messages.size(), std::size_t(1));
+        QCOMPARE(other.messages(kTopic)->messages.front().seq, std::int64_t(5));
+        QVERIFY(other.messages(kTopic)->hasOlder);
+    }
+
     void timeline_groupsAndDays()
     {
         Store store;
