@@ -47,6 +47,13 @@ for _ in $(seq 1 100); do
 done
 [[ -n $display ]] || { echo "Xvfb did not start:" >&2; cat "$session/xvfb.log" >&2; exit 1; }
 export DISPLAY=:$display
+# Clients can connect: everything below, and the command, talks to this display.
+reachable=
+for _ in $(seq 1 100); do
+    xprop -root >/dev/null 2>&1 && { reachable=yes; break; }
+    sleep 0.1
+done
+[[ -n $reachable ]] || { echo "desktop-session: display $DISPLAY takes no clients:" >&2; cat "$session/xvfb.log" >&2; exit 1; }
 
 dbus-daemon --session --address="unix:path=$XDG_RUNTIME_DIR/bus" --nofork --print-address=1 >"$session/bus" 2>/dev/null &
 pids+=("$!")
@@ -71,7 +78,7 @@ if command -v openbox >/dev/null; then
         xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id' && { wm=up; break; }
         sleep 0.1
     done
-    [[ -n $wm ]] || { echo "desktop-session: the window manager did not start:" >&2; cat "$session/openbox.log" >&2; }
+    [[ -n $wm ]] || { echo "desktop-session: the window manager did not start on $DISPLAY:" >&2; cat "$session/openbox.log" "$session/xvfb.log" >&2; }
 fi
 
 status=0
