@@ -20,6 +20,7 @@
 
 #include "bench/benchsession.h"
 #include "bench/dbscenarios.h"
+#include "bench/filesscenario.h"
 #include "bench/searchscenario.h"
 #include "bench/fanout.h"
 #include "bench/stats.h"
@@ -87,7 +88,7 @@ int main(int argc, char *argv[])
         parser.addOption(o);
         return o;
     };
-    const auto scenarioOpt = option("scenario", "fanout, handshakes, idle, history, sends or search.", "name", "fanout");
+    const auto scenarioOpt = option("scenario", "fanout, handshakes, idle, history, sends, search or files.", "name", "fanout");
     const auto databaseOpt = option("database-url", "history, search: the server's database, to seed.", "url", "");
     const auto messagesOpt = option("messages", "history, search: messages to store.", "n", "10000000");
     const auto topicsOpt = option("topics", "sends: topics to spread the sends over.", "n", "100");
@@ -232,6 +233,9 @@ int main(int argc, char *argv[])
         options.databaseUrl = parser.value(databaseOpt).toStdString();
         options.messages = parser.value(messagesOpt).toLongLong();
         if (const int status = runSearch(bench, options))
+            return status;
+    } else if (scenario == QLatin1String("files")) {
+        if (const int status = runFiles(bench, FilesOptions{}))
             return status;
     } else if (scenario == QLatin1String("sends")) {
         SendsOptions options;

@@ -109,6 +109,10 @@ Options (each also read from the environment variable shown):
   --max-send-queue-bytes N  Unsent bytes a connection may hold    CHATTERBOX_MAX_SEND_QUEUE_BYTES
                           (default 67108864); its requests wait
                           while it holds a sixteenth of that
+  --max-file-bytes N      Largest file a person can share        CHATTERBOX_MAX_FILE_BYTES
+                          (default 26214400, 25 MiB)
+  --file-quota-bytes N    All of one person's files together     CHATTERBOX_FILE_QUOTA_BYTES
+                          (default 1073741824, 1 GiB)
   --help                  Show this help
   --version               Show the version
 
@@ -140,6 +144,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
         {"CHATTERBOX_MAX_SEND_QUEUE_BYTES", "--max-send-queue-bytes"},
         {"CHATTERBOX_SLOW_CONSUMER_TIMEOUT", "--slow-consumer-timeout"},
         {"CHATTERBOX_SIGNING_KEY_ROTATION_DAYS", "--signing-key-rotation-days"},
+        {"CHATTERBOX_MAX_FILE_BYTES", "--max-file-bytes"}, {"CHATTERBOX_FILE_QUOTA_BYTES", "--file-quota-bytes"},
     };
     bool slowConsumerTimeoutGiven = false;
     std::vector<std::pair<std::string, std::string>> options;
@@ -253,6 +258,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
                 {"--access-token-ttl", {10, 24 * 3600}}, {"--max-connections-per-user", {1, 10000}},
                 {"--max-send-queue-bytes", {16L << 20, 1L << 32}}, {"--slow-consumer-timeout", {1, 3600}}, {"--signing-key-rotation-days", {1, 3650}},
                 {"--instance-timeout", {2, 3600}}, {"--network-threads", {0, 64}},
+                {"--max-file-bytes", {0, 1L << 32}}, {"--file-quota-bytes", {0, 1L << 50}},
             };
             const auto range = kRanges.find(option);
             if (range == kRanges.end())
@@ -274,6 +280,8 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
                 slowConsumerTimeoutGiven = true;
             }
             else if (option == "--signing-key-rotation-days") config.keyRotation = std::chrono::seconds(*n * 24 * 3600);
+            else if (option == "--max-file-bytes") config.maxFileBytes = *n;
+            else if (option == "--file-quota-bytes") config.fileQuotaBytes = *n;
             else config.maxConnectionsPerUser = static_cast<int>(*n);
         }
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "server/auth/providers.h"
+#include "shared/limits.h"
 
 #include <chrono>
 #include <cstdint>
@@ -35,6 +36,8 @@ struct ServerConfig {
     std::chrono::seconds accessTokenLifetime{15 * 60};
     std::chrono::seconds refreshTokenLifetime{30 * 24 * 3600};
     int maxConnectionsPerUser = 20;
+    std::int64_t maxFileBytes = limits::kDefaultMaxFileBytes;
+    std::int64_t fileQuotaBytes = limits::kDefaultFileQuotaBytes;
     std::size_t maxSendQueueBytes = 64 * 1024 * 1024;            // memory ceiling per connection
     std::chrono::seconds slowConsumerTimeout{30};                  // oldest unsent frame's age
     std::vector<ProviderConfig> providers;

@@ -10,6 +10,7 @@
 #include "server/db/executor.h"
 #include "server/db/migrations.h"
 #include "server/db/searchbackfill.h"
+#include "server/files/filestore.h"
 #include "server/http/httpapi.h"
 #include "server/logging.h"
 #include "server/metrics.h"
@@ -216,7 +217,9 @@ int main(int argc, char *argv[])
     });
     ConnectionPool httpPool(config.databaseUrl, 4);
     SignInService signIn(httpPool, *tokens, config.providers, config.dev);
-    HttpApi http(config, httpPool, *tokens, signIn, metrics, executor.stats());
+    const auto blobs = files::makeDatabaseBlobStore();
+    files::FileStore fileStore(*blobs, files::FileLimits{config.maxFileBytes, config.fileQuotaBytes});
+    HttpApi http(config, httpPool, *tokens, signIn, fileStore, metrics, executor.stats());
 
     // Keys rotate, and other instances' revocations arrive, through a periodic reload, done
     // on a database thread.
@@ -225,6 +228,17 @@ int main(int argc, char *argv[])
         executor.maintain([&tokens](pqxx::connection_base &connection) { tokens->refreshKeys(connection); });
     });
     keyRefresh.start(5 * 60 * 1000);
+    // The bytes of deleted messages' files, and uploads never sent, go within a minute.
+    QTimer fileSweep;
+    QObject::connect(&fileSweep, &QTimer::timeout, &app, [&executor, &fileStore] {
+        executor.maintain([&fileStore](pqxx::connection_base &connection) {
+            pqxx::work tx(connection);
+            if (const auto dropped = fileStore.sweep(tx))
+                qCInfo(lcDb, "dropped the bytes of %zu file(s) nothing names any more", dropped);
+            tx.commit();
+        });
+    });
+    fileSweep.start(60 * 1000);
     const int httpPort = http.start(config.httpListen);
     if (httpPort == 0) {
         std::fprintf(stderr, "chatterbox-server: cannot listen for HTTP on %s:%u\n", config.httpListen.host.c_str(),

@@ -299,6 +299,21 @@ void from_json(const json &j, ReplyPreview &v)
     read(j, "excerpt", v.excerpt); readOr(j, "deleted", v.deleted, false);
 }
 
+void to_json(json &j, const FileInfo &v)
+{
+    j = {{"id", v.id}, {"name", v.name}, {"type", v.mediaType}, {"size", v.size}};
+    writeOptional(j, "width", v.width);
+    writeOptional(j, "height", v.height);
+    if (v.hasThumbnail)
+        j["thumbnail"] = true;
+}
+void from_json(const json &j, FileInfo &v)
+{
+    read(j, "id", v.id); read(j, "name", v.name); read(j, "type", v.mediaType); read(j, "size", v.size);
+    readOptional(j, "width", v.width); readOptional(j, "height", v.height);
+    readOr(j, "thumbnail", v.hasThumbnail, false);
+}
+
 void to_json(json &j, const Message &v)
 {
     j = {{"id", v.id}, {"topicId", v.topicId}, {"partyId", v.partyId}, {"seq", v.seq}, {"rev", v.rev},
@@ -314,6 +329,8 @@ void to_json(json &j, const Message &v)
     }
     if (v.massMention != MassMention::None)
         j["massMention"] = massMentionName(v.massMention);
+    if (!v.files.empty())
+        j["files"] = v.files;
 }
 void from_json(const json &j, Message &v)
 {
@@ -330,6 +347,7 @@ void from_json(const json &j, Message &v)
         read(j, "pinnedBy", v.pinnedBy);
     else
         v.pinnedBy.clear();
+    readOr(j, "files", v.files, std::vector<FileInfo>{});
 }
 
 void to_json(json &j, const MessageVersion &v) { j = {{"body", v.body}, {"writtenAt", v.writtenAt}}; }
@@ -396,11 +414,14 @@ void to_json(json &j, const SendMessage &v)
 {
     j = {{"topicId", v.topicId}, {"clientMsgId", v.clientMsgId}, {"body", v.body}};
     writeOptional(j, "replyTo", v.replyTo);
+    if (!v.files.empty())
+        j["files"] = v.files;
 }
 void from_json(const json &j, SendMessage &v)
 {
     read(j, "topicId", v.topicId); read(j, "clientMsgId", v.clientMsgId); read(j, "body", v.body);
     readOptional(j, "replyTo", v.replyTo);
+    readOr(j, "files", v.files, std::vector<std::string>{});
 }
 
 void to_json(json &j, const EditMessage &v) { j = {{"messageId", v.messageId}, {"body", v.body}}; }

@@ -31,6 +31,17 @@ inline constexpr double kReactionsPerSecond = 5.0;
 inline constexpr std::size_t kMaxPinsPerTopic = 50;
 inline constexpr std::size_t kReplyExcerptChars = 100;         // what a reply quotes of its original
 
+// Files (docs/protocol.md, "Files"). The size limit and the quota are the server's options.
+inline constexpr std::size_t kMaxFilesPerMessage = 10;
+inline constexpr std::size_t kMaxFileNameChars = 255;          // in code points
+inline constexpr std::size_t kMaxMediaTypeBytes = 127;
+inline constexpr std::size_t kMaxThumbnailBytes = 64 * 1024;   // the sender's app's small image
+inline constexpr int kMaxImageSide = 65535;                    // declared width and height
+inline constexpr std::size_t kMaxUploadPieceBytes = 4 * 1024 * 1024;   // one PATCH's body
+inline constexpr std::int64_t kDefaultMaxFileBytes = 25LL * 1024 * 1024;
+inline constexpr std::int64_t kDefaultFileQuotaBytes = 1024LL * 1024 * 1024;   // per person
+inline constexpr int kUnsentFileHours = 24;                    // an upload never sent is dropped after this
+
 // Invites: codes are 128 random bits in URL-safe base64 (22 characters).
 inline constexpr std::size_t kInviteCodeChars = 22;
 inline constexpr std::int64_t kMinInviteLifetimeSeconds = 60;

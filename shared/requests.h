@@ -113,6 +113,7 @@ struct SendMessage {
     std::string clientMsgId;   // UUID made by the client; a retry with the same id is a no-op
     std::string body;
     std::optional<std::string> replyTo = {};   // the id of a message of the same topic this one answers
+    std::vector<std::string> files = {};       // uploaded files of the sender's, not yet sent; the body may then be empty
 };
 
 struct EditMessage {

@@ -104,10 +104,15 @@ std::optional<Error> addFilter(SearchQuery &query, const std::string &name, std:
         if (filter.value.empty())
             return invalid("in: needs a topic's name after the #");
     } else if (name == "has") {
-        if (lower(value) != "link")
-            return invalid("has: takes link (has:link), not \"" + value + "\"");
-        filter.kind = SearchFilterKind::HasLink;
-        filter.value = "link";
+        if (lower(value) == "link") {
+            filter.kind = SearchFilterKind::HasLink;
+            filter.value = "link";
+        } else if (lower(value) == "file") {
+            filter.kind = SearchFilterKind::HasFile;
+            filter.value = "file";
+        } else {
+            return invalid("has: takes link or file (has:link, has:file), not \"" + value + "\"");
+        }
     } else if (name == "mentions") {
         if (lower(value) != "me")
             return invalid("mentions: takes me (mentions:me), not \"" + value + "\"");

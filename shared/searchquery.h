@@ -25,7 +25,7 @@ struct SearchDate {
     bool operator==(const SearchDate &) const = default;
 };
 
-enum class SearchFilterKind { From, InTopic, InParty, HasLink, Before, After, On, MentionsMe };
+enum class SearchFilterKind { From, InTopic, InParty, HasLink, HasFile, Before, After, On, MentionsMe };
 
 // One filter as written, where it is in the query (byte offsets), for chips that remove it.
 struct SearchFilter {

@@ -70,6 +70,18 @@ struct ReplyPreview {
     bool deleted = false;
 };
 
+// A file attached to a message (docs/protocol.md, "Files"): what a client needs to show it
+// before fetching it. The bytes are fetched over HTTP by members of the message's party.
+struct FileInfo {
+    std::string id;
+    std::string name;                    // as the sender's file was called, no directories
+    std::string mediaType;               // as the sender's app declared it: "image/png"
+    std::int64_t size = 0;               // bytes
+    std::optional<int> width;            // pixels, for images, as the sender's app measured them
+    std::optional<int> height;
+    bool hasThumbnail = false;           // a small image made by the sender's app, at /files/<id>/thumbnail
+};
+
 struct Message {
     std::string id;
     std::string topicId;
@@ -88,6 +100,7 @@ struct Message {
     std::vector<Reaction> reactions;       // in the order each emoji was first used
     std::optional<std::int64_t> pinnedAt;  // when it was pinned; none when it is not
     std::string pinnedBy;                  // who pinned it; empty when it is not
+    std::vector<FileInfo> files;           // attached when sent, in the order sent; none once deleted
 };
 
 // Whether the message mentions this person: by name, or with @everyone or @here (which the

@@ -157,6 +157,16 @@ struct Validator {
         if (auto e = checkId(r.clientMsgId, "clientMsgId")) return e;
         if (r.replyTo)
             if (auto e = checkId(*r.replyTo, "replyTo")) return e;
+        if (r.files.size() > limits::kMaxFilesPerMessage)
+            return invalid("at most " + std::to_string(limits::kMaxFilesPerMessage) + " files in one message");
+        for (std::size_t i = 0; i < r.files.size(); ++i) {
+            if (auto e = checkId(r.files[i], "files")) return e;
+            if (std::find(r.files.begin(), r.files.begin() + static_cast<std::ptrdiff_t>(i), r.files[i]) != r.files.begin() + static_cast<std::ptrdiff_t>(i))
+                return invalid("a file is named twice in files");
+        }
+        // A message with files may say nothing else (no caption); one without must say something.
+        if (!r.files.empty() && r.body.empty())
+            return std::nullopt;
         return checkBody(r.body);
     }
     std::optional<Error> operator()(EditMessage &r) const
@@ -287,6 +297,26 @@ bool isInviteCode(std::string_view text)
             return false;
     }
     return true;
+}
+
+std::optional<Error> checkFileName(std::string_view name)
+{
+    if (name.find('/') != std::string_view::npos || name.find('\\') != std::string_view::npos || name == "." || name == "..")
+        return invalid("the file name must not name a directory");
+    return checkName(name, limits::kMaxFileNameChars, "the file name");
+}
+
+std::optional<Error> checkMediaType(std::string_view type)
+{
+    const auto isTokenChar = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    };
+    const auto slash = type.find('/');
+    if (type.size() > limits::kMaxMediaTypeBytes || slash == std::string_view::npos || slash == 0 || slash + 1 == type.size()
+        || !std::all_of(type.begin(), type.begin() + static_cast<std::ptrdiff_t>(slash), isTokenChar)
+        || !std::all_of(type.begin() + static_cast<std::ptrdiff_t>(slash) + 1, type.end(), isTokenChar))
+        return invalid("the media type must be type/subtype in lower case, like image/png");
+    return std::nullopt;
 }
 
 std::optional<Error> checkAvatarUrl(std::string_view url)

@@ -39,6 +39,13 @@ bool isInviteCode(std::string_view text);
 // Empty, or an http(s) URL of at most kMaxAvatarUrlBytes with no spaces or control characters.
 std::optional<Error> checkAvatarUrl(std::string_view url);
 
+// A shared file's name, as shown and as it is saved: 1..kMaxFileNameChars code points of UTF-8,
+// no control characters, no directory (no '/' or '\\'), not "." or "..", something visible.
+std::optional<Error> checkFileName(std::string_view name);
+// A media type as a file's sender declares it: "type/subtype", lower case, each an RFC 9110
+// token, at most kMaxMediaTypeBytes, no parameters.
+std::optional<Error> checkMediaType(std::string_view type);
+
 // Trims names in place (so "  general " is "general") and then checks every field.
 std::optional<Error> normalizeAndValidate(Request &request);
 

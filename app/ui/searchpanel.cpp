@@ -132,6 +132,7 @@ QString filterLabel(const protocol::SearchFilter &filter)
     case K::InTopic: return SearchPanel::tr("in: #%1").arg(value);
     case K::InParty: return SearchPanel::tr("in: %1").arg(value);
     case K::HasLink: return SearchPanel::tr("has a link");
+    case K::HasFile: return SearchPanel::tr("has a file");
     case K::Before: return SearchPanel::tr("before %1").arg(value);
     case K::After: return SearchPanel::tr("after %1").arg(value);
     case K::On: return SearchPanel::tr("on %1").arg(value);
@@ -163,11 +164,11 @@ SearchPanel::SearchPanel(app::Client &client, app::Preferences &preferences, The
     m_field = new QLineEdit(this);
     m_field->setObjectName(QStringLiteral("searchField"));
     m_field->setAccessibleName(tr("Search messages"));
-    m_field->setPlaceholderText(tr("Words, \"a phrase\", from:, in:#topic, has:link, on:"));
+    m_field->setPlaceholderText(tr("Words, \"a phrase\", from:, in:#topic, has:link, has:file, on:"));
     m_field->setClearButtonEnabled(true);
     m_field->setMaxLength(int(limits::kMaxSearchQueryChars));
     m_field->installEventFilter(this);
-    m_field->setToolTip(tr("Words and \"quoted phrases\"; filters: from:name (or from:me), in:#topic, in:party, has:link, "
+    m_field->setToolTip(tr("Words and \"quoted phrases\"; filters: from:name (or from:me), in:#topic, in:party, has:link, has:file, "
                            "before:, after: and on: a date (YYYY-MM-DD), mentions:me."));
 
     m_historyModel = new QStringListModel(this);

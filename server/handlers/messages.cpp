@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <set>
 
 namespace chatterbox::server::handlers {
 
@@ -72,6 +73,35 @@ protocol::MassMention recordMassMention(Tx &tx, const protocol::Message &message
     return mass;
 }
 
+// A send's files are the sender's own, complete, and not sent in another message (a retry of
+// this send finds them in its original). Locked until commit, so that two sends racing for one
+// file take turns and the second finds it taken.
+bool filesUsable(Tx &tx, const SendRequest &send, std::set<std::string> &claimed)
+{
+    const auto &files = send.request.files;
+    if (files.empty())
+        return true;
+    // Two sends in one batch (one transaction: the lock does not keep them apart) for one file.
+    for (const auto &id : files) {
+        if (!claimed.insert(id).second)
+            return false;
+    }
+    const auto usable = tx.exec_params(
+        "SELECT f.id FROM files f WHERE f.id = ANY($1::uuid[]) AND f.owner_id = $2 AND f.received = f.size"
+        " AND (f.message_id IS NULL OR f.message_id = (SELECT o.id FROM messages o WHERE o.author_id = $2 AND o.client_msg_id = $3))"
+        " FOR UPDATE OF f",
+        queries::uuidArray(files), send.context.userId, send.request.clientMsgId);
+    return usable.size() == files.size();
+}
+
+void attachFiles(Tx &tx, protocol::Message &message, const std::vector<std::string> &files)
+{
+    tx.exec_params0("UPDATE files SET message_id = $1, party_id = $2, position = array_position($3::uuid[], id)"
+                    " WHERE id = ANY($3::uuid[])",
+                    message.id, message.partyId, queries::uuidArray(files));
+    message.files = queries::filesOf(tx, message.id);
+}
+
 } // namespace
 
 std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vector<const SendRequest *> &sends)
@@ -85,11 +115,18 @@ std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vec
     // comes back as the original. Writing in a topic means having read it up to here.
     // Two new sends with the same author and clientMsgId fail the statement on the unique key;
     // the executor then runs each alone, where the second finds the first.
+    std::vector<bool> refusedFiles(sends.size(), false);
+    std::set<std::string> claimedFiles;
     nlohmann::json requests = nlohmann::json::array();
-    for (std::size_t n = 0; n < sends.size(); ++n)
+    for (std::size_t n = 0; n < sends.size(); ++n) {
+        if (!filesUsable(tx, *sends[n], claimedFiles)) {
+            refusedFiles[n] = true;
+            continue;
+        }
         requests.push_back({{"n", n}, {"topic_id", sends[n]->request.topicId}, {"author_id", sends[n]->context.userId},
                             {"client_msg_id", sends[n]->request.clientMsgId}, {"body", sends[n]->request.body},
                             {"reply_to", sends[n]->request.replyTo ? nlohmann::json(*sends[n]->request.replyTo) : nlohmann::json()}});
+    }
     const auto rows = queries::prepared(tx, "send_messages",
         std::string("WITH req AS (SELECT * FROM jsonb_to_recordset($1::jsonb)"
                     "             AS r(n int, topic_id uuid, author_id uuid, client_msg_id uuid, body text, reply_to uuid)),"
@@ -122,9 +159,13 @@ std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vec
 
     std::vector<AnswerTo<protocol::SendMessage>> outcomes;
     outcomes.reserve(sends.size());
-    for (const auto *send : sends)
-        outcomes.push_back(Outcome::fail(ErrorCode::NotFound, send->request.replyTo ? "no such topic, or no such message in it to reply to"
-                                                                                    : "no such topic"));
+    for (std::size_t n = 0; n < sends.size(); ++n) {
+        if (refusedFiles[n])
+            outcomes.push_back(Outcome::fail(ErrorCode::NotFound, "no such file: each file is uploaded by its sender, whole, and sent once"));
+        else
+            outcomes.push_back(Outcome::fail(ErrorCode::NotFound, sends[n]->request.replyTo ? "no such topic, or no such message in it to reply to"
+                                                                                         : "no such topic"));
+    }
     for (const auto &row : rows) {
         const auto n = row["n"].as<std::size_t>();
         const std::string partyId = row["party_id"].as<std::string>();
@@ -143,6 +184,8 @@ std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vec
             message.mentions = recordMentions(tx, message, sends[n]->request.body);
             message.massMention = recordMassMention(tx, message, sends[n]->request.body);
         }
+        if (!sends[n]->request.files.empty())
+            attachFiles(tx, message, sends[n]->request.files);
         outcomes[n] = Outcome::reply(protocol::MessageReply{message});
         outcomes[n].events.push_back({partyId, protocol::MessageCreated{std::move(message)}});
     }
@@ -202,7 +245,9 @@ AnswerTo<protocol::DeleteMessage> deleteMessage(Tx &tx, const RequestContext &ct
                     " WHERE id = $1", request.messageId, rev);
     tx.exec_params0("DELETE FROM message_versions WHERE message_id = $1", request.messageId);
     tx.exec_params0("DELETE FROM message_reactions WHERE message_id = $1", request.messageId);
-    tx.exec_params0("UPDATE events SET payload = jsonb_set(jsonb_set(payload, '{message,body}', '\"\"'), '{message,mentions}', '[]')"
+    // Its files can no longer be fetched from here on; their bytes go with the next sweep.
+    tx.exec_params0("DELETE FROM files WHERE message_id = $1", request.messageId);
+    tx.exec_params0("UPDATE events SET payload = jsonb_set(jsonb_set(payload, '{message,body}', '\"\"'), '{message,mentions}', '[]') #- '{message,files}'"
                     " WHERE payload ? 'message' AND (payload->'message'->>'id') = $1", request.messageId);
     tx.exec_params0("UPDATE events SET payload = jsonb_set(payload, '{message,replyTo,excerpt}', '\"\"')"
                     " WHERE payload->'message' ? 'replyTo' AND (payload->'message'->'replyTo'->>'messageId') = $1",

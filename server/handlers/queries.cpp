@@ -66,9 +66,28 @@ const char *const kMessageColumns =
     "(SELECT json_agg(json_build_object('emoji', x.emoji, 'userIds', x.users) ORDER BY x.first, x.emoji)::text"
     " FROM (SELECT r.emoji, array_agg(r.user_id ORDER BY r.created_at, r.user_id) AS users, min(r.created_at) AS first"
     "       FROM message_reactions r WHERE r.message_id = m.id GROUP BY r.emoji) x) AS reactions, "
-    CHATTERBOX_MS("m.pinned_at") " AS pinned_ms, m.pinned_by";
+    CHATTERBOX_MS("m.pinned_at") " AS pinned_ms, m.pinned_by, "
+    // Its files in the order they were sent (none on a new message: they are attached after it).
+    "(SELECT json_agg(json_build_object('id', f.id, 'name', f.name, 'type', f.media_type, 'size', f.size,"
+    " 'width', f.width, 'height', f.height, 'thumbnail', f.thumbnail IS NOT NULL) ORDER BY f.position)::text"
+    " FROM files f WHERE f.message_id = m.id) AS files";
 
 static_assert(limits::kReplyExcerptChars == 100, "kMessageColumns quotes left(o.body, 100)");
+
+std::vector<protocol::FileInfo> filesOf(Tx &tx, const std::string &messageId)
+{
+    std::vector<protocol::FileInfo> files;
+    for (const auto &r : tx.exec_params("SELECT f.id, f.name, f.media_type, f.size, f.width, f.height, f.thumbnail IS NOT NULL"
+                                        " FROM files f WHERE f.message_id = $1 ORDER BY f.position", messageId)) {
+        protocol::FileInfo file{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::int64_t>(), {}, {}, r[6].as<bool>()};
+        if (!r[4].is_null())
+            file.width = r[4].as<int>();
+        if (!r[5].is_null())
+            file.height = r[5].as<int>();
+        files.push_back(std::move(file));
+    }
+    return files;
+}
 
 protocol::Message messageFromRow(const pqxx::row &r, const std::string &partyId)
 {
@@ -104,6 +123,8 @@ protocol::Message messageFromRow(const pqxx::row &r, const std::string &partyId)
         m.pinnedAt = r["pinned_ms"].as<std::int64_t>();
         m.pinnedBy = r["pinned_by"].is_null() ? std::string() : r["pinned_by"].as<std::string>();
     }
+    if (!r["files"].is_null())
+        m.files = nlohmann::json::parse(r["files"].c_str()).get<std::vector<protocol::FileInfo>>();
     return m;
 }
 

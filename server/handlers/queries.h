@@ -81,5 +81,7 @@ void storeMentions(Tx &tx, const protocol::Message &message, const std::vector<s
 
 // "{a,b,c}": a PostgreSQL array literal of ids already checked to be UUIDs.
 std::string uuidArray(const std::vector<std::string> &ids);
+// The files sent with a message, in their order.
+std::vector<protocol::FileInfo> filesOf(Tx &tx, const std::string &messageId);
 
 } // namespace chatterbox::server::queries

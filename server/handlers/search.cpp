@@ -324,6 +324,8 @@ AnswerTo<protocol::SearchMessages> searchMessages(Tx &tx, const RequestContext &
         }
         if (query.has(SearchFilterKind::HasLink))
             where += " AND m.body ~* 'https?://'";
+        if (query.has(SearchFilterKind::HasFile))
+            where += " AND EXISTS (SELECT 1 FROM files f WHERE f.message_id = m.id)";
         if (query.has(SearchFilterKind::MentionsMe))
             where += " AND m.id IN (SELECT mm.message_id FROM message_mentions mm WHERE mm.user_id = " + s.param(ctx.userId) + ")";
         if (cursor)

@@ -3,6 +3,7 @@
 #include "server/auth/httpfetch.h"
 #include "server/auth/signin.h"
 #include "server/auth/tokens.h"
+#include "server/http/fileroutes.h"
 #include "server/http/oauthroutes.h"
 #include "server/db/connectionpool.h"
 #include "server/db/executor.h"
@@ -68,8 +69,8 @@ std::string messagePage(const std::string &appLink)
 } // namespace
 
 HttpApi::HttpApi(const ServerConfig &config, ConnectionPool &pool, TokenService &tokens, SignInService &signIn,
-                 Metrics &metrics, const ExecutorStats &dbStats)
-    : m_config(config), m_pool(pool), m_tokens(tokens), m_signIn(signIn), m_metrics(metrics), m_dbStats(dbStats)
+                 files::FileStore &files, Metrics &metrics, const ExecutorStats &dbStats)
+    : m_config(config), m_pool(pool), m_tokens(tokens), m_signIn(signIn), m_files(files), m_metrics(metrics), m_dbStats(dbStats)
 {
 }
 
@@ -81,6 +82,7 @@ HttpApi::~HttpApi()
 int HttpApi::start(const HostPort &address)
 {
     http::ServerLimits limits;
+    FileRoutes::allowBodies(limits.parse);
     m_server = std::make_unique<http::Server>(routes(), limits);
     m_server->setTrustedProxies(std::set<std::string>(m_config.trustedProxies.begin(), m_config.trustedProxies.end()));
     const quint16 port = m_server->listen(QHostAddress(QString::fromStdString(address.host)), address.port);
@@ -240,6 +242,8 @@ http::Router HttpApi::routes()
     m_oauth = std::make_unique<OAuthRoutes>(OAuthRoutes{m_signIn, m_tokens, m_pool, m_config.dev,
                                                         [this](const http::Request &req) { return publicBaseUrl(req); }});
     m_oauth->install(router);
+    m_fileRoutes = std::make_unique<FileRoutes>(FileRoutes{m_files, m_tokens, m_pool});
+    m_fileRoutes->install(router);
     return router;
 }
 

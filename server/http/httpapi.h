@@ -21,10 +21,14 @@ class ConnectionPool;
 class Metrics;
 class SignInService;
 struct OAuthRoutes;
+struct FileRoutes;
+namespace files {
+class FileStore;
+}
 class TokenService;
 struct ExecutorStats;
 
-// The HTTP side: discovery, health, metrics and sign-in, served by http::Server (its own network
+// The HTTP side: discovery, health, metrics, sign-in and files, served by http::Server (its own network
 // thread, routes on worker threads that may block on the database; the WebSocket side never does).
 //
 // Without --public-url every URL the server makes (redirects, the invite page's link, discovery's
@@ -34,7 +38,7 @@ struct ExecutorStats;
 class HttpApi final {
 public:
     HttpApi(const ServerConfig &config, ConnectionPool &pool, TokenService &tokens, SignInService &signIn,
-            Metrics &metrics, const ExecutorStats &dbStats);
+            files::FileStore &files, Metrics &metrics, const ExecutorStats &dbStats);
     ~HttpApi();
     HttpApi(const HttpApi &) = delete;
     HttpApi &operator=(const HttpApi &) = delete;
@@ -56,10 +60,12 @@ private:
     ConnectionPool &m_pool;
     TokenService &m_tokens;
     SignInService &m_signIn;
+    files::FileStore &m_files;
     Metrics &m_metrics;
     const ExecutorStats &m_dbStats;
     std::unique_ptr<http::Server> m_server;
     std::unique_ptr<OAuthRoutes> m_oauth;
+    std::unique_ptr<FileRoutes> m_fileRoutes;
     std::atomic<int> m_wsPort{0};
     std::atomic<bool> m_databaseUp{true};   // the server checked it on start
 };

@@ -48,6 +48,33 @@ Parse fail(Parse::Status status, const char *problem)
 
 } // namespace
 
+std::size_t ParseLimits::bodyLimitFor(const Request &head) const
+{
+    for (const auto &large : largeBodies) {
+        if (head.method == large.method && head.path.rfind(large.pathPrefix, 0) == 0)
+            return large.maxBytes;
+    }
+    return maxBodyBytes;
+}
+
+std::size_t ParseLimits::largestBody() const
+{
+    std::size_t most = maxBodyBytes;
+    for (const auto &large : largeBodies)
+        most = std::max(most, large.maxBytes);
+    return most;
+}
+
+namespace {
+
+std::string lowered(std::string text)
+{
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+} // namespace
+
 Parse parseRequest(std::string_view data, const ParseLimits &limits)
 {
     const auto headEnd = data.find("\r\n\r\n");
@@ -127,16 +154,22 @@ Parse parseRequest(std::string_view data, const ParseLimits &limits)
         const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), length);
         if (error != std::errc() || end != text.data() + text.size() || text.empty())
             return fail(Parse::Status::Malformed, "malformed Content-Length");
-        if (length > limits.maxBodyBytes)
+        if (length > limits.bodyLimitFor(request))
             return fail(Parse::Status::BodyTooLarge, "request body too large");
     }
     const std::size_t bodyStart = headEnd + 4;
-    if (data.size() - bodyStart < length)
-        return {};   // the body is still on its way
+    if (data.size() - bodyStart < length) {
+        // The body is still on its way; a client that waits to be told to send it is told so
+        // (RFC 9110 §10.1.1) by the server, once.
+        Parse waiting;
+        waiting.expectsContinue = request.minorVersion >= 1 && lowered(request.header("expect")) == "100-continue";
+        return waiting;
+    }
     request.body = std::string(data.substr(bodyStart, length));
     parse.consumed = bodyStart + length;
     request.params = parseForm(request.query);
-    if (request.mediaType() == "application/x-www-form-urlencoded")
+    // Forms are small; a large body (a piece of a file) is never read as one, whatever it says.
+    if (request.mediaType() == "application/x-www-form-urlencoded" && length <= limits.maxBodyBytes)
         request.params.merge(parseForm(request.body));
     parse.status = Parse::Status::Complete;
     return parse;

@@ -3,7 +3,10 @@
 
 #include "server/http/httpmessage.h"
 
+#include <algorithm>
 #include <cstddef>
+#include <string>
+#include <vector>
 #include <string_view>
 
 namespace chatterbox::server::http {
@@ -12,6 +15,17 @@ struct ParseLimits {
     std::size_t maxHeadBytes = 8 * 1024;
     std::size_t maxBodyBytes = 16 * 1024;
     std::size_t maxHeaders = 64;
+    // Requests that may carry more (a piece of an upload): this method to a path that starts
+    // with this prefix, up to this many bytes.
+    struct LargeBody {
+        std::string method;
+        std::string pathPrefix;
+        std::size_t maxBytes = 0;
+    };
+    std::vector<LargeBody> largeBodies;
+
+    std::size_t bodyLimitFor(const Request &head) const;
+    std::size_t largestBody() const;
 };
 
 // Reads one request (RFC 9112) from the start of what a connection has received so far, with no
@@ -28,6 +42,7 @@ struct Parse {
         BadVersion,       // 505
     };
     Status status = Status::Incomplete;
+    bool expectsContinue = false;   // Incomplete: the head is whole and asks for 100 Continue before its body
     std::size_t consumed = 0;
     Request request;
     const char *problem = "";

@@ -20,6 +20,7 @@ public:
 
     void get(const std::string &pattern, Handler handler) { add("GET", pattern, std::move(handler)); }
     void post(const std::string &pattern, Handler handler) { add("POST", pattern, std::move(handler)); }
+    void patch(const std::string &pattern, Handler handler) { add("PATCH", pattern, std::move(handler)); }
 
     // Runs the matching handler; a handler that throws answers 500.
     Response handle(Request &request) const;

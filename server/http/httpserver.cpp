@@ -28,7 +28,9 @@ namespace chatterbox::server::http {
 namespace {
 
 constexpr int kSweepMs = 250;
-constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kProgressBytes = 64 * 1024;
+constexpr qint64 kDrainMs = 2000;   // reading and dropping what a client still sends to a closing connection   // of a body or an answer, to move its deadline
 
 qint64 nowMs()
 {
@@ -79,16 +81,20 @@ public:
         m_dead.clear();
     }
 
-    void deliver(quint64 id, const Response &response, bool keepAlive)
+    void deliver(quint64 id, const Response &response, bool keepAlive, std::size_t bodyBytes)
     {
         --m_waiting;
+        m_bodyBytesHeld -= bodyBytes;
         const auto it = m_connections.find(id);
         if (it != m_connections.end() && it->second->state == State::Handling)
             send(*it->second, response, keepAlive);
     }
 
 private:
-    enum class State { Reading, Handling, Writing };
+    // Draining: the answer is out and the connection is closing, but the client may still be
+    // sending (a body refused by its head): what it sends is read and dropped for a moment, since
+    // closing with unread bytes resets the connection and can destroy the answer before it is read.
+    enum class State { Reading, Handling, Writing, Draining };
 
     struct Connection final : ws::SocketPoller::Watcher {
         Loop &loop;
@@ -105,6 +111,8 @@ private:
         bool keepAlive = true;
         bool peerDone = false;
         qint64 deadline = 0;
+        std::size_t progressMark = 0;   // input read, or output written, when the deadline last moved
+        bool continued = false;         // 100 Continue sent for the request being read
 
         Connection(Loop &l, int descriptor, quint64 connectionId, std::string address)
             : loop(l), fd(descriptor), id(connectionId), peer(std::move(address))
@@ -178,6 +186,13 @@ private:
         thread_local std::string chunk(kReadChunk, '\0');
         for (int round = 0; round < 4; ++round) {
             const ssize_t n = ::recv(c.fd, chunk.data(), chunk.size(), 0);
+            if (c.state == State::Draining) {
+                if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK))
+                    return finish(c);
+                if (n < 0 && errno != EINTR)
+                    return;
+                continue;
+            }
             if (n == 0) {
                 // The client has said all it will. An answer on its way is still written.
                 c.peerDone = true;
@@ -196,8 +211,14 @@ private:
             if (c.input.empty() && c.state == State::Reading && c.output.empty())
                 c.deadline = nowMs() + m_limits.requestDeadlineMs;   // a kept-alive connection's next request starts
             c.input.append(chunk.data(), static_cast<std::size_t>(n));
+            // A large body (a piece of an upload) may take longer than the deadline, as long as
+            // it keeps coming: each kProgressBytes more buys another deadline.
+            if (c.input.size() >= c.progressMark + kProgressBytes) {
+                c.progressMark = c.input.size();
+                c.deadline = nowMs() + m_limits.requestDeadlineMs;
+            }
             // More than one request can hold means a client that is not speaking HTTP.
-            if (c.input.size() > m_limits.parse.maxHeadBytes + m_limits.parse.maxBodyBytes + 1024 && c.state != State::Reading)
+            if (c.input.size() > m_limits.parse.maxHeadBytes + m_limits.parse.largestBody() + 1024 && c.state != State::Reading)
                 return finish(c);
         }
         if (c.state == State::Reading)
@@ -207,13 +228,23 @@ private:
     void process(Connection &c)
     {
         Parse parse = parseRequest(c.input, m_limits.parse);
-        if (parse.status == Parse::Status::Incomplete)
+        if (parse.status == Parse::Status::Incomplete) {
+            if (parse.expectsContinue && !c.continued) {
+                c.continued = true;
+                static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+                // Tiny and first on the connection's way out: if it does not fit now, the client
+                // sends its body after its own wait instead.
+                (void)::send(c.fd, kContinue.data(), kContinue.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            }
             return;
+        }
         if (parse.status != Parse::Status::Complete) {
             c.input.clear();
             return send(c, plain(statusFor(parse.status), parse.problem), false);
         }
         c.input.erase(0, parse.consumed);
+        c.progressMark = c.input.size();
+        c.continued = false;
         Request request = std::move(parse.request);
         request.remoteAddress = c.peer;
         request.localAddress = c.local;
@@ -223,20 +254,26 @@ private:
         const bool keepAlive = request.minorVersion >= 1 ? connection.find("close") == std::string::npos
                                                          : connection.find("keep-alive") != std::string::npos;
         ++m_stats->requests;
-        if (m_waiting >= m_limits.maxWaiting) {
+        // Bodies waiting for a worker or being handled are held in memory: up to a ceiling.
+        const std::size_t bodyBytes = request.body.size();
+        if (m_waiting >= m_limits.maxWaiting || (bodyBytes > 0 && m_bodyBytesHeld + bodyBytes > m_limits.maxBodyBytesHeld)) {
             ++m_stats->busy;
-            return send(c, plain(503, "the server is busy; try again in a moment"), false);
+            Response busy = plain(503, "the server is busy; try again in a moment");
+            busy.setHeader("Retry-After", "1");
+            return send(c, busy, false);
         }
         c.state = State::Handling;
         ++m_waiting;
+        m_bodyBytesHeld += bodyBytes;
         QPointer<Loop> self(this);
         const quint64 id = c.id;
-        m_workers.start([self, router = m_router, request = std::move(request), id, keepAlive]() mutable {
+        m_workers.start([self, router = m_router, request = std::move(request), id, keepAlive, bodyBytes]() mutable {
             Response response = router->handle(request);
+            request.body = std::string();
             if (self)
-                QMetaObject::invokeMethod(self, [self, id, response = std::move(response), keepAlive] {
+                QMetaObject::invokeMethod(self, [self, id, response = std::move(response), keepAlive, bodyBytes] {
                     if (self)
-                        self->deliver(id, response, keepAlive);
+                        self->deliver(id, response, keepAlive, bodyBytes);
                 }, Qt::QueuedConnection);
         });
     }
@@ -246,6 +283,7 @@ private:
         c.keepAlive = keepAlive && !c.peerDone;
         c.output = response.serialize(c.keepAlive);
         c.written = 0;
+        c.progressMark = 0;
         c.state = State::Writing;
         c.deadline = nowMs() + m_limits.writeDeadlineMs;
         writeTo(c);
@@ -265,14 +303,26 @@ private:
                 return finish(c);
             }
             c.written += static_cast<std::size_t>(n);
+            // A large answer (a file) is taken for as long as the client keeps taking it.
+            if (c.written >= c.progressMark + kProgressBytes) {
+                c.progressMark = c.written;
+                c.deadline = nowMs() + m_limits.writeDeadlineMs;
+            }
         }
         if (!c.keepAlive) {
             // Let the answer leave before the connection goes (RFC 9112 §9.6).
             ::shutdown(c.fd, SHUT_WR);
-            return finish(c);
+            if (c.peerDone)
+                return finish(c);
+            c.state = State::Draining;
+            c.input.clear();
+            c.deadline = nowMs() + kDrainMs;
+            m_poller->setInterest(c.handle, c.fd, true, false);
+            return;
         }
         c.output.clear();
         c.written = 0;
+        c.progressMark = c.input.size();
         c.state = State::Reading;
         c.deadline = nowMs() + m_limits.idleMs;
         m_poller->setInterest(c.handle, c.fd, true, false);
@@ -333,6 +383,7 @@ private:
     std::vector<std::unique_ptr<Connection>> m_dead;
     quint64 m_nextId = 0;
     int m_waiting = 0;
+    std::size_t m_bodyBytesHeld = 0;
 };
 
 Server::Server(Router router, ServerLimits limits)

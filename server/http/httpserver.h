@@ -27,6 +27,7 @@ struct ServerLimits {
     int maxConnections = 4096;
     int workers = 16;                     // routes run here, never on the network thread
     int maxWaiting = 512;                 // whole requests waiting for a worker; more get 503
+    std::size_t maxBodyBytesHeld = 128 * 1024 * 1024;   // request bodies waiting or being handled; more get 503
 };
 
 // The HTTP side of the server, on the same kind of network layer as the WebSocket side: one

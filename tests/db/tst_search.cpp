@@ -191,6 +191,20 @@ private Q_SLOTS:
         QCOMPARE(found(m_alice, "plan in:#nowhere"), QStringList{});
         QCOMPARE(found(m_alice, "plan in:\"test party\"").size(), 3);
         QCOMPARE(found(m_alice, "plan has:link"), QStringList{"plan from bob, see https://example.org/plan"});
+        QCOMPARE(found(m_alice, "plan has:file"), QStringList{});
+        {
+            // A file sent with one of them (as message.send attaches it).
+            pqxx::connection c(m_db.url());
+            pqxx::work tx(c);
+            const auto blob = tx.exec1("INSERT INTO file_blobs (size) VALUES (4) RETURNING id")[0].as<std::string>();
+            tx.exec_params0("INSERT INTO files (owner_id, blob_id, name, media_type, size, received, message_id, party_id, position)"
+                            " SELECT m.author_id, $1, 'plan.pdf', 'application/pdf', 4, 4, m.id, $2, 1 FROM messages m"
+                            " WHERE m.body = 'plan from alice' AND m.deleted_at IS NULL",
+                            blob, m_partyId);
+            tx.commit();
+        }
+        QCOMPARE(found(m_alice, "plan has:file"), QStringList{"plan from alice"});
+        QCOMPARE(found(m_bob, "has:file"), QStringList{"plan from alice"});
         QCOMPARE(found(m_alice, "mentions:me"), QStringList{"plan in releases @Alice"});
         QCOMPARE(found(m_bob, "mentions:me"), QStringList{});
         // The request's topic: the app's "this topic".

@@ -32,7 +32,7 @@ const std::map<std::string, const char *> kNamesNothing = {
 };
 
 // Every search filter at once, each one that could let something through.
-const char *const kEveryFilter = "secr from:owner in:#general in:Private has:link mentions:me after:2000-01-01 before:2999-01-01";
+const char *const kEveryFilter = "secr from:owner in:#general in:Private has:link has:file mentions:me after:2000-01-01 before:2999-01-01";
 
 } // namespace
 
@@ -158,6 +158,63 @@ private Q_SLOTS:
         m_stranger->events.clear();   // their own party's; the next test counts the owner's
     }
 
+    // Files of a party the stranger is not in, sent or not: naming one in a message of their own
+    // party, or fetching it, gets what a made-up id gets.
+    void filesOfOthers_lookLikeMissingFiles()
+    {
+        QNetworkAccessManager network;
+        const auto http = [&](const QByteArray &method, const QString &path, const QByteArray &token, const QByteArray &body,
+                              const QByteArray &offset = {}) {
+            QNetworkRequest request(m_harness.server().httpUrl(path));
+            request.setRawHeader("Authorization", "Bearer " + token);
+            request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+            if (!offset.isEmpty())
+                request.setRawHeader("Upload-Offset", offset);
+            QNetworkReply *reply = network.sendCustomRequest(request, method, body);
+            (void)QTest::qWaitFor([&] { return reply->isFinished(); }, 10000);
+            const std::pair<int, QByteArray> answer{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+            reply->deleteLater();
+            return answer;
+        };
+        const auto upload = [&]() {
+            const auto begun = http("POST", QStringLiteral("/files"), m_owner.login.accessToken,
+                                    R"({"name":"secret.pdf","type":"application/pdf","size":6})");
+            const std::string id = json::parse(begun.second.toStdString())["id"];
+            http("PATCH", QStringLiteral("/files/") + QString::fromStdString(id), m_owner.login.accessToken, "secret", "0");
+            return id;
+        };
+        const std::string unsent = upload();
+        const std::string sent = upload();
+        const json message = m_owner->request("message.send", {{"topicId", m_topicId}, {"clientMsgId", uuid()}, {"body", ""}, {"files", {sent}}});
+        QVERIFY(isOk(message));
+
+        const json own = m_stranger->request("party.create", {{"name", "Mine too"}});
+        const std::string ownTopic = own["result"]["party"]["topics"][0]["id"];
+        const auto sendWith = [&](const std::string &file) {
+            return m_stranger->request("message.send", {{"topicId", ownTopic}, {"clientMsgId", uuid()}, {"body", "look"}, {"files", {file}}});
+        };
+        const json madeUp = sendWith(uuid());
+        QCOMPARE(errorCode(madeUp), std::string("not_found"));
+        for (const auto &file : {unsent, sent}) {
+            const json attempt = sendWith(file);
+            QCOMPARE(QString::fromStdString(attempt["message"].dump()), QString::fromStdString(madeUp["message"].dump()));
+            QCOMPARE(http("GET", QStringLiteral("/files/") + QString::fromStdString(file), m_stranger.login.accessToken, {}),
+                     http("GET", QStringLiteral("/files/") + QString::fromStdString(uuid()), m_stranger.login.accessToken, {}));
+            QCOMPARE(http("GET", QStringLiteral("/files/") + QString::fromStdString(file) + QStringLiteral("/thumbnail"),
+                          m_stranger.login.accessToken, {}).first, 404);
+            QCOMPARE(http("GET", QStringLiteral("/files/") + QString::fromStdString(file) + QStringLiteral("/upload"),
+                          m_stranger.login.accessToken, {}).first, 404);
+            QCOMPARE(http("PATCH", QStringLiteral("/files/") + QString::fromStdString(file), m_stranger.login.accessToken, "x", "6").first, 404);
+        }
+        QCOMPARE(int(m_stranger->request("message.history", {{"topicId", ownTopic}, {"limit", 10}})["result"]["messages"].size()), 0);
+        QVERIFY(isOk(m_stranger->request("party.delete", {{"partyId", own["result"]["party"]["id"]}})));
+        QVERIFY(m_stranger->waitForEvent("party.deleted"));
+        m_stranger->events.clear();
+        // The party holds what the other tests expect again.
+        QVERIFY(isOk(m_owner->request("message.delete", {{"messageId", message["result"]["message"]["id"]}})));
+        m_owner->events.clear();
+    }
+
     // Unscoped, search runs over the caller's own parties: with any filter, a stranger finds
     // nothing of a party they are not in, where its owner finds the message.
     void search_withEveryFilter_findsNothingOfOthersParties()
@@ -171,9 +228,10 @@ private Q_SLOTS:
             QVERIFY2(theirs.contains("result") && theirs["result"]["results"].empty(), (std::string(query) + ": " + theirs.dump()).c_str());
             QTest::qWait(60);   // under the request rate
         }
-        for (const char *query : {kEveryFilter, "has:link", "mentions:me", "from:me"}) {
+        for (const char *query : {kEveryFilter, "has:link", "has:file", "mentions:me", "from:me"}) {
             const json theirs = m_stranger->request("message.search", {{"query", query}});
             QVERIFY2(theirs.contains("result") && theirs["result"]["results"].empty(), (std::string(query) + ": " + theirs.dump()).c_str());
+            QTest::qWait(250);   // under the search rate (5 a second)
         }
     }
 

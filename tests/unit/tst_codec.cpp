@@ -188,6 +188,11 @@ private Q_SLOTS:
         QTest::newRow("overlong UTF-8") << QByteArray("{\"type\":\"party.create\",\"id\":3,\"name\":\"\xc0\xaf\"}") << "bad_frame" << qint64(0);
         QTest::newRow("whitespace body") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\" \\n\\t \"}") << "invalid_request" << qint64(3);
         QTest::newRow("body too long") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\"" + QByteArray(4001, 'a') + "\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("files: not a list") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\"\",\"files\":\"6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("files: not ids") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\"\",\"files\":[\"../x\"]}") << "invalid_request" << qint64(3);
+        QTest::newRow("files: one twice") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\"\",\"files\":[\"6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0\",\"6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0\"]}") << "invalid_request" << qint64(3);
+        QTest::newRow("files: eleven") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\"\",\"files\":[" + QByteArray("\"6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0\",").repeated(10) + "\"6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0\"]}") << "invalid_request" << qint64(3);
+        QTest::newRow("files: none and no body") << QByteArray("{\"type\":\"message.send\",\"id\":3," + t + "," + c + ",\"body\":\"\",\"files\":[]}") << "invalid_request" << qint64(3);
         QTest::newRow("bad topic id") << QByteArray("{\"type\":\"message.send\",\"id\":3,\"topicId\":\"../etc\"," + c + ",\"body\":\"hi\"}") << "invalid_request" << qint64(3);
         QTest::newRow("upper-case uuid") << QByteArray("{\"type\":\"topic.delete\",\"id\":3,\"topicId\":\"0B7E4A0C-1F9E-4D44-8C27-7D1F5B2A9C30\"}") << "invalid_request" << qint64(3);
         QTest::newRow("sql in id") << QByteArray("{\"type\":\"topic.delete\",\"id\":3,\"topicId\":\"'; DROP TABLE messages; --\"}") << "invalid_request" << qint64(3);

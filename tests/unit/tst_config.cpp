@@ -48,6 +48,18 @@ private Q_SLOTS:
         QVERIFY(parsed.config->dev);
     }
 
+    void fileLimits_defaultsOptionsAndEnvironment()
+    {
+        const auto defaults = parse({"--database-url", "x"}, {});
+        QCOMPARE(defaults.config->maxFileBytes, 25LL * 1024 * 1024);
+        QCOMPARE(defaults.config->fileQuotaBytes, 1024LL * 1024 * 1024);
+        const auto set = parse({"--database-url", "x", "--max-file-bytes", "1000"}, {{"CHATTERBOX_FILE_QUOTA_BYTES", "5000"}});
+        QCOMPARE(set.config->maxFileBytes, 1000LL);
+        QCOMPARE(set.config->fileQuotaBytes, 5000LL);
+        QVERIFY(!parse({"--database-url", "x", "--max-file-bytes", "-1"}, {}).config);
+        QVERIFY(!parse({"--database-url", "x", "--file-quota-bytes", "lots"}, {}).config);
+    }
+
     void commandLine_overridesEnvironment()
     {
         const auto parsed = parse({"--listen=127.0.0.1:7000"}, {{"CHATTERBOX_DATABASE_URL", "postgresql:///env"},

@@ -52,6 +52,28 @@ private Q_SLOTS:
         QCOMPARE(parseRequest("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 999999\r\n\r\n", {}).status, Parse::Status::BodyTooLarge);
     }
 
+    void largeBodies_onlyWhereAllowed_continueAsked()
+    {
+        ParseLimits limits;
+        limits.largeBodies.push_back({"PATCH", "/files/", 30000});
+        const std::string body(20000, 'x');
+        const auto request = [&](const std::string &method, const std::string &path, const std::string &extra = {}) {
+            return method + " " + path + " HTTP/1.1\r\nHost: a\r\n" + extra + "Content-Length: 20000\r\n\r\n";
+        };
+        QCOMPARE(parseRequest(request("PATCH", "/files/x") + body, limits).status, Parse::Status::Complete);
+        QCOMPARE(parseRequest(request("POST", "/files/x") + body, limits).status, Parse::Status::BodyTooLarge);
+        QCOMPARE(parseRequest(request("PATCH", "/oauth/token") + body, limits).status, Parse::Status::BodyTooLarge);
+        QCOMPARE(limits.largestBody(), std::size_t(30000));
+        // A large body that says it is a form is not read as one.
+        const Parse piece = parseRequest(request("PATCH", "/files/x", "Content-Type: application/x-www-form-urlencoded\r\n") + "a=b" + std::string(19997, 'x'), limits);
+        QCOMPARE(piece.status, Parse::Status::Complete);
+        QVERIFY(piece.request.params.empty());
+        // Waiting for the body: whether the client waits to be told to send it.
+        QVERIFY(parseRequest(request("PATCH", "/files/x", "Expect: 100-Continue\r\n"), limits).expectsContinue);
+        QVERIFY(!parseRequest(request("PATCH", "/files/x"), limits).expectsContinue);
+        QVERIFY(!parseRequest(request("PATCH", "/files/x", "Expect: 100-continue\r\n") + body, limits).expectsContinue);
+    }
+
     void clientAddress_believesOnlyTrustedProxies()
     {
         const std::set<std::string> trusted{"127.0.0.1"};

@@ -53,7 +53,7 @@ private Q_SLOTS:
 
     void filters_takenApart()
     {
-        const auto q = parseSearchQuery("from:@Ada from:\"Bruno Novak\" in:#General in:\"Book club\" has:LINK mentions:me "
+        const auto q = parseSearchQuery("from:@Ada from:\"Bruno Novak\" in:#General in:\"Book club\" has:LINK has:File mentions:me "
                                         "after:2026-01-31 before:2026-02-28 on:2024-02-29 word");
         QVERIFY2(q, qPrintable(errorOf("")));
         const auto &query = q.value();
@@ -61,6 +61,7 @@ private Q_SLOTS:
         QVERIFY((query.valuesOf(SearchFilterKind::InTopic) == std::vector<std::string>{"General"}));
         QVERIFY((query.valuesOf(SearchFilterKind::InParty) == std::vector<std::string>{"Book club"}));
         QVERIFY(query.has(SearchFilterKind::HasLink));
+        QVERIFY(query.has(SearchFilterKind::HasFile));
         QVERIFY(query.has(SearchFilterKind::MentionsMe));
         QVERIFY((query.dateOf(SearchFilterKind::After) == SearchDate{2026, 1, 31}));
         QVERIFY((query.dateOf(SearchFilterKind::Before) == SearchDate{2026, 2, 28}));
@@ -87,7 +88,7 @@ private Q_SLOTS:
         QTest::newRow("no value") << "from:" << "from: needs a value";
         QTest::newRow("bare at") << "from:@" << "needs a name";
         QTest::newRow("bare hash") << "in:#" << "needs a topic";
-        QTest::newRow("has what") << "has:pdf" << "has: takes link";
+        QTest::newRow("has what") << "has:pdf" << "has: takes link or file";
         QTest::newRow("mentions whom") << "mentions:bob" << "mentions: takes me";
         QTest::newRow("not a date") << "before:yesterday" << "is not a date";
         QTest::newRow("no such day") << "on:2025-02-29" << "is not a date";
