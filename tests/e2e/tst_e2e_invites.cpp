@@ -244,7 +244,12 @@ private Q_SLOTS:
         auto late = via(QStringLiteral("late sock"), "10.9.0.1");
         QVERIFY(late);
         QCOMPARE(wrong(*late, 9000), std::string("not_found"));      // it had failed nothing yet
-        QCOMPARE(wrong(*late, 9001), std::string("rate_limited"));   // now the address holds it
+        // Now the address holds it, long before its own ten are spent. (The address regains one
+        // a second: on a loaded machine the loop above leaves it a few, never ten.)
+        int before = 1;
+        while (before < int(chatterbox::limits::kInviteFailureBurst) && wrong(*late, 9000 + before) != "rate_limited")
+            ++before;
+        QVERIFY2(before < int(chatterbox::limits::kInviteFailureBurst), "the forwarded address's budget did not hold");
         // Someone forwarded from another address has their own budget.
         auto elsewhere = via(QStringLiteral("elsewhere"), "10.9.0.2");
         QVERIFY(elsewhere);
