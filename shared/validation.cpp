@@ -303,7 +303,17 @@ std::optional<Error> checkFileName(std::string_view name)
 {
     if (name.find('/') != std::string_view::npos || name.find('\\') != std::string_view::npos || name == "." || name == "..")
         return invalid("the file name must not name a directory");
-    return checkName(name, limits::kMaxFileNameChars, "the file name");
+    if (auto e = checkName(name, limits::kMaxFileNameChars, "the file name"))
+        return e;
+    // "\u202egnp.exe" shows as "exe.png": a name's order of characters is the order it shows in.
+    bool reordered = false;
+    forEachCodePoint(name, [&](char32_t c) {
+        reordered = reordered || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f || c == 0x61c;
+        return !reordered;
+    });
+    if (reordered)
+        return invalid("the file name must not contain bidirectional controls");
+    return std::nullopt;
 }
 
 std::optional<Error> checkMediaType(std::string_view type)

@@ -40,7 +40,8 @@ bool isInviteCode(std::string_view text);
 std::optional<Error> checkAvatarUrl(std::string_view url);
 
 // A shared file's name, as shown and as it is saved: 1..kMaxFileNameChars code points of UTF-8,
-// no control characters, no directory (no '/' or '\\'), not "." or "..", something visible.
+// no control characters, no directory (no '/' or '\\'), not "." or "..", something visible, and
+// no bidirectional controls (which make "exe.png" of a name that ends in ".exe").
 std::optional<Error> checkFileName(std::string_view name);
 // A media type as a file's sender declares it: "type/subtype", lower case, each an RFC 9110
 // token, at most kMaxMediaTypeBytes, no parameters.

@@ -14,6 +14,7 @@ Client::Client(SecretStore &secrets, UrlOpener &browser, const QString &outboxPa
       m_session(m_network, secrets, browser),
       m_outbox(outboxPath),
       m_connection(m_transport, m_session, m_store, m_outbox),
+      m_fileSender(m_outbox, m_session, [this] { return m_session.server().baseUrl; }),
       m_parties(m_store),
       m_topics(m_store),
       m_members(m_store),
@@ -23,6 +24,7 @@ Client::Client(SecretStore &secrets, UrlOpener &browser, const QString &outboxPa
       m_typing(m_store)
 {
     connect(&m_session, &Session::signedIn, &m_connection, &Connection::start);
+    connect(&m_session, &Session::signedIn, &m_fileSender, &FileSender::resumeAll);
     connect(&m_session, &Session::accessTokenChanged, &m_connection, &Connection::renewAccess);
     // A party or topic that goes away (deleted, or the person was removed) leaves the screen.
     connect(&m_store, &Store::partiesReset, this, [this] {
@@ -292,6 +294,11 @@ void Client::setDisplayName(const QString &name, Callback<protocol::ProfileReply
 void Client::send(const QString &topicId, const QString &body, const QString &replyTo)
 {
     m_outbox.add(topicId, body, replyTo);
+}
+
+bool Client::sendFiles(const QString &topicId, const QString &body, const QList<Outbox::Attachment> &files, const QString &replyTo)
+{
+    return !m_outbox.add(topicId, body, replyTo, files).isEmpty();
 }
 
 void Client::markRead(const QString &topicId)

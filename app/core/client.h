@@ -6,6 +6,7 @@
 #include "app/core/models/timelinemodel.h"
 #include "app/core/models/topiclistmodel.h"
 #include "app/core/models/typingmodel.h"
+#include "app/core/filesender.h"
 #include "app/core/outbox.h"
 #include "app/core/session.h"
 #include "app/core/store.h"
@@ -117,6 +118,10 @@ public:
     // Sends a message through the outbox: it shows at once as pending. replyTo: the id of the
     // message of the same topic it answers, or empty.
     void send(const QString &topicId, const QString &body, const QString &replyTo = {});
+    // The same with files (uploaded first, from the outbox's copies; the body may be empty).
+    // False when a file could not be read to keep it for sending.
+    bool sendFiles(const QString &topicId, const QString &body, const QList<Outbox::Attachment> &files, const QString &replyTo = {});
+    FileSender &fileSender() { return m_fileSender; }
     // Tells the server the person has read the topic up to its newest message.
     void markRead(const QString &topicId);
     // Ends the sign-in and forgets what this account showed.
@@ -137,6 +142,7 @@ private:
     Outbox m_outbox;
     WebSocketTransport m_transport;
     Connection m_connection;
+    FileSender m_fileSender;
     PartyListModel m_parties;
     TopicListModel m_topics;
     MemberListModel m_members;

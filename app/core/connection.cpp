@@ -238,13 +238,17 @@ void Connection::sendEntry(const QString &clientMsgId)
     if (m_inFlight.contains(clientMsgId))
         return;
     for (const auto &e : m_outbox.entries()) {
-        if (e.clientMsgId != clientMsgId || e.failed)
+        // Its files go first (FileSender): the outbox says ready again when they are up.
+        if (e.clientMsgId != clientMsgId || e.failed || !e.uploaded())
             continue;
         m_inFlight.insert(clientMsgId);
         std::optional<std::string> replyTo;
         if (!e.replyTo.isEmpty())
             replyTo = e.replyTo.toStdString();
-        call(protocol::SendMessage{e.topicId.toStdString(), clientMsgId.toStdString(), e.body.toStdString(), replyTo},
+        std::vector<std::string> files;
+        for (const auto &a : e.attachments)
+            files.push_back(a.fileId.toStdString());
+        call(protocol::SendMessage{e.topicId.toStdString(), clientMsgId.toStdString(), e.body.toStdString(), replyTo, files},
                 [this, clientMsgId](const protocol::Result<protocol::MessageReply> &answer) {
                     m_inFlight.remove(clientMsgId);
                     // Stored, even if this app cannot read the reply: sending again would only

@@ -1,12 +1,15 @@
 #include "app/core/outbox.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
 #include <QUuid>
+
+#include <algorithm>
 
 namespace chatterbox::app {
 
@@ -24,7 +27,23 @@ int Outbox::indexOf(const QString &clientMsgId) const
     return -1;
 }
 
-QString Outbox::add(const QString &topicId, const QString &body, const QString &replyTo)
+bool Outbox::Entry::uploaded() const
+{
+    return std::all_of(attachments.begin(), attachments.end(), [](const Attachment &a) { return a.uploaded; });
+}
+
+QString Outbox::filesDirectory() const
+{
+    return QFileInfo(m_path).absolutePath() + QStringLiteral("/outbox-files");
+}
+
+const Outbox::Entry *Outbox::entry(const QString &clientMsgId) const
+{
+    const int i = indexOf(clientMsgId);
+    return i < 0 ? nullptr : &m_entries[i];
+}
+
+QString Outbox::add(const QString &topicId, const QString &body, const QString &replyTo, QList<Attachment> attachments)
 {
     Entry e;
     e.clientMsgId = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -32,6 +51,20 @@ QString Outbox::add(const QString &topicId, const QString &body, const QString &
     e.body = body;
     e.replyTo = replyTo;
     e.createdAt = QDateTime::currentDateTimeUtc();
+    if (!m_path.isEmpty()) {
+        // The outbox's own copies: the person may move or delete theirs before it is sent.
+        QDir().mkpath(filesDirectory());
+        for (int i = 0; i < attachments.size(); ++i) {
+            const QString copy = filesDirectory() + QStringLiteral("/%1-%2").arg(e.clientMsgId).arg(i);
+            if (!QFile::copy(attachments[i].path, copy)) {
+                for (int j = 0; j < i; ++j)
+                    QFile::remove(filesDirectory() + QStringLiteral("/%1-%2").arg(e.clientMsgId).arg(j));
+                return {};
+            }
+            attachments[i].path = copy;
+        }
+    }
+    e.attachments = std::move(attachments);
     m_entries.append(e);
     save();
     Q_EMIT changed(topicId);
@@ -59,15 +92,40 @@ QList<Outbox::Entry> Outbox::pending() const
     return out;
 }
 
+void Outbox::setAttachmentFileId(const QString &clientMsgId, int index, const QString &fileId)
+{
+    const int i = indexOf(clientMsgId);
+    if (i < 0 || index < 0 || index >= m_entries[i].attachments.size())
+        return;
+    m_entries[i].attachments[index].fileId = fileId;
+    save();
+}
+
+void Outbox::setAttachmentUploaded(const QString &clientMsgId, int index)
+{
+    const int i = indexOf(clientMsgId);
+    if (i < 0 || index < 0 || index >= m_entries[i].attachments.size())
+        return;
+    m_entries[i].attachments[index].uploaded = true;
+    save();
+    Q_EMIT changed(m_entries[i].topicId);
+    if (m_entries[i].uploaded())
+        Q_EMIT ready(clientMsgId);
+}
+
 void Outbox::confirm(const QString &clientMsgId)
 {
     const int i = indexOf(clientMsgId);
     if (i < 0)
         return;
-    const QString topicId = m_entries[i].topicId;
-    m_entries.removeAt(i);
+    const Entry gone = m_entries.takeAt(i);
+    if (!m_path.isEmpty()) {
+        for (const auto &a : gone.attachments)
+            QFile::remove(a.path);
+    }
     save();
-    Q_EMIT changed(topicId);
+    Q_EMIT removed(clientMsgId);
+    Q_EMIT changed(gone.topicId);
 }
 
 void Outbox::fail(const QString &clientMsgId, const QString &error)
@@ -104,10 +162,19 @@ void Outbox::save() const
         return;
     QJsonArray array;
     for (const auto &e : m_entries) {
+        QJsonArray files;
+        for (const auto &a : e.attachments)
+            files.append(QJsonObject{{QStringLiteral("path"), a.path}, {QStringLiteral("name"), a.name},
+                                     {QStringLiteral("type"), a.mediaType}, {QStringLiteral("size"), a.size},
+                                     {QStringLiteral("width"), a.width}, {QStringLiteral("height"), a.height},
+                                     {QStringLiteral("thumbnail"), QString::fromLatin1(a.thumbnail.toBase64())},
+                                     {QStringLiteral("thumbnailType"), a.thumbnailType}, {QStringLiteral("fileId"), a.fileId},
+                                     {QStringLiteral("uploaded"), a.uploaded}});
         array.append(QJsonObject{{QStringLiteral("clientMsgId"), e.clientMsgId}, {QStringLiteral("topicId"), e.topicId},
                                  {QStringLiteral("body"), e.body}, {QStringLiteral("replyTo"), e.replyTo},
                                  {QStringLiteral("createdAt"), e.createdAt.toString(Qt::ISODateWithMs)},
-                                 {QStringLiteral("failed"), e.failed}, {QStringLiteral("error"), e.error}});
+                                 {QStringLiteral("failed"), e.failed}, {QStringLiteral("error"), e.error},
+                                 {QStringLiteral("files"), files}});
     }
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     // Written whole to a temporary file and renamed: a crash never leaves half an outbox.
@@ -137,7 +204,22 @@ void Outbox::load()
         e.createdAt = QDateTime::fromString(o.value(QStringLiteral("createdAt")).toString(), Qt::ISODateWithMs);
         e.failed = o.value(QStringLiteral("failed")).toBool();
         e.error = o.value(QStringLiteral("error")).toString();
-        if (!QUuid::fromString(e.clientMsgId).isNull() && !e.topicId.isEmpty() && !e.body.isEmpty())
+        for (const auto &f : o.value(QStringLiteral("files")).toArray()) {
+            const QJsonObject file = f.toObject();
+            Attachment a;
+            a.path = file.value(QStringLiteral("path")).toString();
+            a.name = file.value(QStringLiteral("name")).toString();
+            a.mediaType = file.value(QStringLiteral("type")).toString();
+            a.size = file.value(QStringLiteral("size")).toInteger();
+            a.width = file.value(QStringLiteral("width")).toInt();
+            a.height = file.value(QStringLiteral("height")).toInt();
+            a.thumbnail = QByteArray::fromBase64(file.value(QStringLiteral("thumbnail")).toString().toLatin1());
+            a.thumbnailType = file.value(QStringLiteral("thumbnailType")).toString();
+            a.fileId = file.value(QStringLiteral("fileId")).toString();
+            a.uploaded = file.value(QStringLiteral("uploaded")).toBool();
+            e.attachments.append(a);
+        }
+        if (!QUuid::fromString(e.clientMsgId).isNull() && !e.topicId.isEmpty() && (!e.body.isEmpty() || !e.attachments.isEmpty()))
             m_entries.append(e);
     }
 }

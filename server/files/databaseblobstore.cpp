@@ -88,13 +88,21 @@ public:
         if (to <= from)
             return out;
         out.reserve(static_cast<std::size_t>(to - from));
-        const auto rows = tx.exec_params("SELECT start, data FROM file_chunks WHERE blob_id = $1"
-                                         " AND start < $3 AND start + octet_length(data) > $2 ORDER BY start",
-                                         blobId, from, to);
-        for (const auto &row : rows) {
-            const auto start = row[0].as<std::int64_t>();
-            const std::string_view hex(row[1].c_str(), row[1].size());
-            appendUnhexed(out, hex, std::max<std::int64_t>(from - start, 0), to - start);
+        // Which pieces hold the range (their lengths come from the row, not the bytes), then each
+        // one's part of it alone: a range of a few bytes reads a few bytes (the pieces are stored
+        // uncompressed, so PostgreSQL reads a slice without the rest), and a whole file is read a
+        // piece at a time, never all of it as hex at once.
+        const auto pieces = tx.exec_params("SELECT start, octet_length(data) FROM file_chunks WHERE blob_id = $1"
+                                           " AND start < $3 AND start + octet_length(data) > $2 ORDER BY start",
+                                           blobId, from, to);
+        for (const auto &piece : pieces) {
+            const auto start = piece[0].as<std::int64_t>();
+            const auto length = piece[1].as<std::int64_t>();
+            const auto begin = std::max(from, start);
+            const auto end = std::min(to, start + length);
+            const auto part = tx.exec_params1("SELECT substring(data FROM $3 FOR $4) FROM file_chunks WHERE blob_id = $1 AND start = $2",
+                                              blobId, start, begin - start + 1, end - begin);
+            appendUnhexed(out, std::string_view(part[0].c_str(), part[0].size()), 0, end - begin);
         }
         return out;
     }

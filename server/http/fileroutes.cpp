@@ -15,6 +15,7 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace chatterbox::server {
@@ -84,24 +85,43 @@ void guard(http::Response &res, const std::string &name)
     res.setHeader("Cache-Control", "private, no-store");
 }
 
-// "bytes=a-b", "bytes=a-" (RFC 9110 §14.1.2), one range; nothing for anything else (the whole file).
+std::string trimmedToken(std::string token)
+{
+    while (!token.empty() && token.front() == ' ')
+        token.erase(0, 1);
+    while (!token.empty() && token.back() == ' ')
+        token.pop_back();
+    return token;
+}
+
+// A whole number of digits only, that fits.
+bool digits(std::string_view text, std::int64_t &out)
+{
+    if (text.empty() || text.size() > 18 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return false;
+    return std::from_chars(text.data(), text.data() + text.size(), out).ec == std::errc();
+}
+
+// "bytes=a-b", "bytes=a-" (RFC 9110 §14.1.2), one range. Nothing for a header that is not one
+// such range (the whole file is the answer then, as RFC 9110 allows), {-1, -1} for a range that
+// starts past the end (416).
 std::optional<std::pair<std::int64_t, std::int64_t>> byteRange(const std::string &header, std::int64_t size)
 {
-    const std::string prefix = "bytes=";
-    if (header.rfind(prefix, 0) != 0 || header.find(',') != std::string::npos)
+    const std::string_view prefix = "bytes=";
+    if (header.rfind(prefix, 0) != 0)
         return std::nullopt;
-    const std::string spec = header.substr(prefix.size());
+    const std::string_view spec = std::string_view(header).substr(prefix.size());
     const auto dash = spec.find('-');
-    if (dash == std::string::npos || dash == 0)
-        return std::nullopt;
     std::int64_t first = 0;
     std::int64_t last = size - 1;
-    if (std::from_chars(spec.data(), spec.data() + dash, first).ptr != spec.data() + dash)
+    if (dash == std::string_view::npos || !digits(spec.substr(0, dash), first))
         return std::nullopt;
-    if (dash + 1 < spec.size() && std::from_chars(spec.data() + dash + 1, spec.data() + spec.size(), last).ptr != spec.data() + spec.size())
+    if (dash + 1 < spec.size() && !digits(spec.substr(dash + 1), last))
         return std::nullopt;
-    if (first < 0 || first >= size || last < first)
-        return std::pair<std::int64_t, std::int64_t>{-1, -1};   // not satisfiable
+    if (first >= size)
+        return std::pair<std::int64_t, std::int64_t>{-1, -1};
+    if (last < first)
+        return std::nullopt;
     return std::pair<std::int64_t, std::int64_t>{first, std::min(last, size - 1)};
 }
 
@@ -113,21 +133,47 @@ void FileRoutes::allowBodies(http::ParseLimits &limits)
     limits.largeBodies.push_back({"PATCH", "/files/", limits::kMaxUploadPieceBytes});
 }
 
+std::optional<std::string> FileRoutes::callerOf(const http::Request &req) const
+{
+    const std::string authorization = req.header("authorization");
+    std::optional<AccessClaims> claims;
+    // The scheme in any letter case (RFC 9110 §11.1), as the WebSocket upgrade takes it.
+    if (req.headerCount("authorization") == 1 && authorization.size() > 7 && authorization[6] == ' '
+        && std::equal(authorization.begin(), authorization.begin() + 6, "bearer",
+                      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
+        claims = tokens.verifyAccessToken(trimmedToken(authorization.substr(7)));
+    if (!claims)
+        return std::nullopt;
+    return claims->userId;
+}
+
+namespace {
+
+void sendUnauthorized(http::Response &res)
+{
+    res.setHeader("WWW-Authenticate", "Bearer");
+    sendError(res, 401, "unauthorized", "a valid access token is required (Authorization: Bearer ...)");
+}
+
+} // namespace
+
+std::optional<http::Response> FileRoutes::refuseEarly(const http::Request &head) const
+{
+    if (callerOf(head))
+        return std::nullopt;
+    http::Response res;
+    sendUnauthorized(res);
+    return res;
+}
+
 void FileRoutes::install(http::Router &router)
 {
     // The person a request is from, or an answer saying it needs one.
     const auto caller = [this](const http::Request &req, http::Response &res) -> std::optional<std::string> {
-        const std::string authorization = req.header("authorization");
-        std::optional<AccessClaims> claims;
-        if (req.headerCount("authorization") == 1 && authorization.size() > 7
-            && (authorization.rfind("Bearer ", 0) == 0 || authorization.rfind("bearer ", 0) == 0))
-            claims = tokens.verifyAccessToken(authorization.substr(7));
-        if (!claims) {
-            res.setHeader("WWW-Authenticate", "Bearer");
-            sendError(res, 401, "unauthorized", "a valid access token is required (Authorization: Bearer ...)");
-            return std::nullopt;
-        }
-        return claims->userId;
+        auto user = callerOf(req);
+        if (!user)
+            sendUnauthorized(res);
+        return user;
     };
     // A transaction on a pooled connection; a connection that failed is not reused.
     const auto inTransaction = [this](auto work) {
@@ -235,6 +281,19 @@ void FileRoutes::install(http::Router &router)
                 to = range->second + 1;
                 res.status = 206;
                 res.setHeader("Content-Range", "bytes " + std::to_string(from) + "-" + std::to_string(to - 1) + "/" + std::to_string(file->size));
+            }
+            if (req.method == "HEAD") {
+                // The headers alone: nothing read.
+                res.setHeader("Content-Type", servedType(file->mediaType));
+                res.headLength = static_cast<std::size_t>(to - from);
+                return;
+            }
+            // Room for it in memory until it is written, or 503: a client that reads slowly, or
+            // many at once, holds at most the budget.
+            res.hold = downloads->take(req.clientAddress, static_cast<std::size_t>(to - from));
+            if (!res.hold && to > from) {
+                res.setHeader("Retry-After", "5");
+                return sendError(res, 503, "busy", "too many downloads at once; try again in a moment");
             }
             res.setContent(files.read(tx, *file, from, to), servedType(file->mediaType));
         });

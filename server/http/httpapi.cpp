@@ -84,6 +84,13 @@ int HttpApi::start(const HostPort &address)
     http::ServerLimits limits;
     FileRoutes::allowBodies(limits.parse);
     m_server = std::make_unique<http::Server>(routes(), limits);
+    // A large body (a piece of a file) is refused by its head before it is taken: the wrong
+    // Host, or no valid token.
+    m_server->setLargeBodyGate([this](const http::Request &head) -> std::optional<http::Response> {
+        if (auto refusal = refusedHost(head))
+            return refusal;
+        return m_fileRoutes->refuseEarly(head);
+    });
     m_server->setTrustedProxies(std::set<std::string>(m_config.trustedProxies.begin(), m_config.trustedProxies.end()));
     const quint16 port = m_server->listen(QHostAddress(QString::fromStdString(address.host)), address.port);
     if (port == 0)

@@ -88,7 +88,7 @@ std::string Response::serialize(bool keepAlive) const
             continue;
         out += name + ": " + value + "\r\n";
     }
-    out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    out += "Content-Length: " + std::to_string(headOnly && headLength ? *headLength : body.size()) + "\r\n";
     out += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
     if (!headOnly)
         out += body;
@@ -98,8 +98,11 @@ std::string Response::serialize(bool keepAlive) const
 const char *reasonPhrase(int status)
 {
     switch (status) {
+    case 100: return "Continue";
     case 200: return "OK";
+    case 201: return "Created";
     case 204: return "No Content";
+    case 206: return "Partial Content";
     case 302: return "Found";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
@@ -107,10 +110,12 @@ const char *reasonPhrase(int status)
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
+    case 409: return "Conflict";
     case 411: return "Length Required";
     case 413: return "Content Too Large";
     case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
     case 421: return "Misdirected Request";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";

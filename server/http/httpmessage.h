@@ -3,6 +3,8 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,6 +43,8 @@ struct Response {
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     bool headOnly = false;   // the answer to HEAD: the headers of GET's answer, no body
+    std::optional<std::size_t> headLength;   // HEAD: the Content-Length GET's body would have, when the route did not make it
+    std::shared_ptr<const void> hold;        // kept until the answer is written (a ByteBudget's token)
 
     void setHeader(std::string name, std::string value);
     void setContent(std::string content, std::string contentType);

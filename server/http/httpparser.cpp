@@ -162,7 +162,10 @@ Parse parseRequest(std::string_view data, const ParseLimits &limits)
         // The body is still on its way; a client that waits to be told to send it is told so
         // (RFC 9110 §10.1.1) by the server, once.
         Parse waiting;
+        waiting.headComplete = true;
+        waiting.bodyLength = length;
         waiting.expectsContinue = request.minorVersion >= 1 && lowered(request.header("expect")) == "100-continue";
+        waiting.request = std::move(request);
         return waiting;
     }
     request.body = std::string(data.substr(bodyStart, length));

@@ -42,7 +42,9 @@ struct Parse {
         BadVersion,       // 505
     };
     Status status = Status::Incomplete;
-    bool expectsContinue = false;   // Incomplete: the head is whole and asks for 100 Continue before its body
+    bool headComplete = false;      // Incomplete: the head is whole (in `request`, without its body), the body on its way
+    std::size_t bodyLength = 0;     // then: its Content-Length
+    bool expectsContinue = false;   // then: it asks for 100 Continue before it sends the body
     std::size_t consumed = 0;
     Request request;
     const char *problem = "";

@@ -52,8 +52,9 @@ Response plain(int status, const std::string &text)
 class Server::Loop final : public QObject {
 public:
     Loop(std::shared_ptr<const Router> router, ServerLimits limits, std::set<std::string> trustedProxies,
-         std::shared_ptr<Stats> stats, QThreadPool &workers)
-        : m_router(std::move(router)), m_limits(limits), m_trusted(std::move(trustedProxies)), m_stats(std::move(stats)), m_workers(workers)
+         std::shared_ptr<Stats> stats, QThreadPool &workers, std::function<std::optional<Response>(const Request &)> gate)
+        : m_router(std::move(router)), m_limits(limits), m_trusted(std::move(trustedProxies)), m_stats(std::move(stats)), m_workers(workers),
+          m_gate(std::move(gate))
     {
     }
 
@@ -113,6 +114,10 @@ private:
         qint64 deadline = 0;
         std::size_t progressMark = 0;   // input read, or output written, when the deadline last moved
         bool continued = false;         // 100 Continue sent for the request being read
+        bool headChecked = false;       // its head was looked at before its body (gate, room, 100 Continue)
+        std::size_t reserved = 0;       // room taken for its large body while it arrives
+        std::string reservedFor;        // the client address that room counts against
+        std::shared_ptr<const void> hold;   // what the answer being written keeps (a budget's token)
 
         Connection(Loop &l, int descriptor, quint64 connectionId, std::string address)
             : loop(l), fd(descriptor), id(connectionId), peer(std::move(address))
@@ -229,13 +234,8 @@ private:
     {
         Parse parse = parseRequest(c.input, m_limits.parse);
         if (parse.status == Parse::Status::Incomplete) {
-            if (parse.expectsContinue && !c.continued) {
-                c.continued = true;
-                static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-                // Tiny and first on the connection's way out: if it does not fit now, the client
-                // sends its body after its own wait instead.
-                (void)::send(c.fd, kContinue.data(), kContinue.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-            }
+            if (parse.headComplete && !c.headChecked)
+                checkHead(c, parse);
             return;
         }
         if (parse.status != Parse::Status::Complete) {
@@ -245,6 +245,8 @@ private:
         c.input.erase(0, parse.consumed);
         c.progressMark = c.input.size();
         c.continued = false;
+        c.headChecked = false;
+        release(c);
         Request request = std::move(parse.request);
         request.remoteAddress = c.peer;
         request.localAddress = c.local;
@@ -278,8 +280,67 @@ private:
         });
     }
 
+    // A request's head is in and its body on its way. A large body is let in only when the gate
+    // lets it (a token, a Host) and there is room for it, counted while it arrives; only then is
+    // the client told to go on (100 Continue), if it asked.
+    void checkHead(Connection &c, Parse &parse)
+    {
+        c.headChecked = true;
+        if (parse.bodyLength > m_limits.parse.maxBodyBytes) {
+            Request &head = parse.request;
+            head.remoteAddress = c.peer;
+            head.localAddress = c.local;
+            head.localPort = c.localPort;
+            head.clientAddress = clientAddressOf(head, m_trusted);
+            std::optional<Response> refusal = m_gate ? m_gate(head) : std::nullopt;
+            if (!refusal && !reserve(c, head.clientAddress, parse.bodyLength)) {
+                ++m_stats->busy;
+                refusal = plain(503, "the server is busy; try again in a moment");
+                refusal->setHeader("Retry-After", "1");
+            }
+            if (refusal) {
+                c.input.clear();
+                return send(c, *refusal, false);   // and what is still coming is drained
+            }
+        }
+        if (parse.expectsContinue && !c.continued) {
+            c.continued = true;
+            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            // Tiny and first on the connection's way out: if it does not fit now, the client
+            // sends its body after its own wait instead.
+            (void)::send(c.fd, kContinue.data(), kContinue.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        }
+    }
+
+    bool reserve(Connection &c, const std::string &address, std::size_t bytes)
+    {
+        std::size_t &mine = m_largeBodiesByAddress[address];
+        if (m_bodyBytesArriving + m_bodyBytesHeld + bytes > m_limits.maxBodyBytesHeld || mine + bytes > m_limits.maxLargeBodyBytesPerAddress) {
+            if (mine == 0)
+                m_largeBodiesByAddress.erase(address);
+            return false;
+        }
+        mine += bytes;
+        m_bodyBytesArriving += bytes;
+        c.reserved = bytes;
+        c.reservedFor = address;
+        return true;
+    }
+
+    void release(Connection &c)
+    {
+        if (c.reserved == 0)
+            return;
+        m_bodyBytesArriving -= c.reserved;
+        const auto it = m_largeBodiesByAddress.find(c.reservedFor);
+        if (it != m_largeBodiesByAddress.end() && (it->second -= c.reserved) == 0)
+            m_largeBodiesByAddress.erase(it);
+        c.reserved = 0;
+    }
+
     void send(Connection &c, const Response &response, bool keepAlive)
     {
+        c.hold = response.hold;
         c.keepAlive = keepAlive && !c.peerDone;
         c.output = response.serialize(c.keepAlive);
         c.written = 0;
@@ -321,6 +382,7 @@ private:
             return;
         }
         c.output.clear();
+        c.hold.reset();
         c.written = 0;
         c.progressMark = c.input.size();
         c.state = State::Reading;
@@ -339,6 +401,8 @@ private:
             return;
         if (--m_perAddress[c.peer] <= 0)
             m_perAddress.erase(c.peer);
+        release(c);
+        c.hold.reset();
         m_poller->remove(c.handle, c.fd);
         c.handle = 0;
         // Destroyed later: this may run inside the connection's own callback.
@@ -383,7 +447,10 @@ private:
     std::vector<std::unique_ptr<Connection>> m_dead;
     quint64 m_nextId = 0;
     int m_waiting = 0;
-    std::size_t m_bodyBytesHeld = 0;
+    std::size_t m_bodyBytesHeld = 0;        // whole bodies waiting for a worker or being handled
+    std::size_t m_bodyBytesArriving = 0;    // large bodies still arriving (room taken at their head)
+    std::unordered_map<std::string, std::size_t> m_largeBodiesByAddress;
+    const std::function<std::optional<Response>(const Request &)> m_gate;
 };
 
 Server::Server(Router router, ServerLimits limits)
@@ -407,7 +474,7 @@ quint16 Server::listen(const QHostAddress &address, quint16 port)
     m_workers->setMaxThreadCount(m_limits.workers);
     m_thread = std::make_unique<QThread>();
     m_thread->setObjectName(QStringLiteral("http"));
-    m_loop = new Loop(m_router, m_limits, m_trustedProxies, m_stats, *m_workers);
+    m_loop = new Loop(m_router, m_limits, m_trustedProxies, m_stats, *m_workers, m_gate);
     m_loop->moveToThread(m_thread.get());
     QObject::connect(m_thread.get(), &QThread::finished, m_loop, &QObject::deleteLater);
     m_thread->start();

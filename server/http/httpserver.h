@@ -27,7 +27,8 @@ struct ServerLimits {
     int maxConnections = 4096;
     int workers = 16;                     // routes run here, never on the network thread
     int maxWaiting = 512;                 // whole requests waiting for a worker; more get 503
-    std::size_t maxBodyBytesHeld = 128 * 1024 * 1024;   // request bodies waiting or being handled; more get 503
+    std::size_t maxBodyBytesHeld = 128 * 1024 * 1024;   // request bodies arriving, waiting or being handled; more get 503
+    std::size_t maxLargeBodyBytesPerAddress = 16 * 1024 * 1024;   // bodies over parse.maxBodyBytes arriving at once from one client
 };
 
 // The HTTP side of the server, on the same kind of network layer as the WebSocket side: one
@@ -46,6 +47,10 @@ public:
     // Addresses (exact, "127.0.0.1", "::1") whose X-Forwarded-For is believed, and which are not
     // held to the per-address cap. Before listen().
     void setTrustedProxies(std::set<std::string> proxies);
+    // Asked of a request whose body is larger than the usual limit, as soon as its head is in and
+    // before its body is taken: an answer here is the answer (a missing token, a wrong Host), and
+    // the body is never held. Before listen().
+    void setLargeBodyGate(std::function<std::optional<Response>(const Request &head)> gate) { m_gate = std::move(gate); }
     // Binds (no SO_REUSEPORT: a port another process holds is refused) and starts serving on a
     // thread of its own. The bound port, or 0 with error() saying why.
     quint16 listen(const QHostAddress &address, quint16 port);
@@ -69,6 +74,7 @@ private:
     std::shared_ptr<const Router> m_router;
     ServerLimits m_limits;
     std::set<std::string> m_trustedProxies;
+    std::function<std::optional<Response>(const Request &)> m_gate;
     std::shared_ptr<Stats> m_stats;
     std::unique_ptr<QThread> m_thread;
     std::unique_ptr<QThreadPool> m_workers;

@@ -413,6 +413,62 @@ private Q_SLOTS:
         QCOMPARE(fresh.entries().size(), 0);
     }
 
+    void outbox_keepsFilesOnDiskAcrossRestarts()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.json"));
+        const QString original = dir.filePath(QStringLiteral("photo.png"));
+        {
+            QFile f(original);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("not really a png");
+        }
+        Outbox::Attachment a;
+        a.path = original;
+        a.name = QStringLiteral("photo <1>.png");
+        a.mediaType = QStringLiteral("image/png");
+        a.size = 16;
+        a.width = 40;
+        a.height = 30;
+        a.thumbnail = QByteArray("\x89PNG thumb", 10);
+        a.thumbnailType = QStringLiteral("image/png");
+        QString id;
+        {
+            Outbox outbox(path);
+            QSignalSpy ready(&outbox, &Outbox::ready);
+            id = outbox.add(QStringLiteral("topic-1"), QString(), {}, {a});
+            QVERIFY(!id.isEmpty());
+            QVERIFY(!outbox.entry(id)->uploaded());
+            QCOMPARE(ready.size(), 1);   // for the sender of files; the connection waits
+            outbox.setAttachmentFileId(id, 0, QStringLiteral("6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"));
+        }
+        // Its own copy: the person's may go.
+        QVERIFY(QFile::remove(original));
+        Outbox again(path);
+        const auto *e = again.entry(id);
+        QVERIFY(e);
+        QCOMPARE(e->attachments.size(), 1);
+        const auto &kept = e->attachments.front();
+        QVERIFY(kept.path != original);
+        QVERIFY(QFile::exists(kept.path));
+        QCOMPARE(kept.name, a.name);
+        QCOMPARE(kept.size, a.size);
+        QCOMPARE(kept.width, 40);
+        QCOMPARE(kept.thumbnail, a.thumbnail);
+        QCOMPARE(kept.fileId, QStringLiteral("6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"));
+        QSignalSpy ready(&again, &Outbox::ready);
+        again.setAttachmentUploaded(id, 0);
+        QVERIFY(again.entry(id)->uploaded());
+        QCOMPARE(ready.size(), 1);
+        // Sent: its copy goes with it.
+        again.confirm(id);
+        QVERIFY(!QFile::exists(kept.path));
+        // A file that cannot be read is not taken.
+        a.path = dir.filePath(QStringLiteral("gone.png"));
+        QVERIFY(again.add(QStringLiteral("topic-1"), QStringLiteral("x"), {}, {a}).isEmpty());
+        QCOMPARE(again.entries().size(), 0);
+    }
+
     void destinations_rankedAsPeopleExpect()
     {
         // Two parties with topics and people, as the quick switcher searches them.

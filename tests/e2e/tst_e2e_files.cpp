@@ -391,6 +391,94 @@ private Q_SLOTS:
         QVERIFY(r.body.isEmpty());
     }
 
+    void largeBodies_refusedByTheirHead_andHeldWithinBounds()
+    {
+        const auto connectRaw = [&](QTcpSocket &socket) {
+            socket.connectToHost(m_harness.server().httpUrl().host(), static_cast<quint16>(m_harness.server().httpUrl().port()));
+            return socket.waitForConnected(5000);
+        };
+        const QByteArray host = "Host: " + m_harness.server().httpUrl().authority().toLatin1() + "\r\n";
+        const auto statusLine = [](QTcpSocket &socket) {
+            (void)QTest::qWaitFor([&] { return socket.canReadLine() || socket.state() != QAbstractSocket::ConnectedState; }, 5000);
+            return socket.readLine().trimmed();
+        };
+        // No token: 401 at the head, before any of the 4 MiB is sent (nothing is held for it).
+        {
+            QTcpSocket socket;
+            QVERIFY(connectRaw(socket));
+            socket.write("PATCH /files/" + QByteArray::fromStdString(uuid()) + " HTTP/1.1\r\n" + host
+                         + "Upload-Offset: 0\r\nContent-Length: 4194304\r\n\r\n");
+            QCOMPARE(statusLine(socket), QByteArray("HTTP/1.1 401 Unauthorized"));
+        }
+        // Signed in: 16 MiB of large bodies may be on their way from one address at once; the
+        // fifth 4 MiB piece is told to come back.
+        const QByteArray &token = m_alice.login.accessToken;
+        const std::string id = m_http->declare(token, {{"name", "a"}, {"type", "image/png"}, {"size", 20'000'000}}).data()["id"];
+        std::vector<std::unique_ptr<QTcpSocket>> pending;
+        for (int i = 0; i < 4; ++i) {
+            pending.push_back(std::make_unique<QTcpSocket>());
+            QVERIFY(connectRaw(*pending.back()));
+            pending.back()->write("PATCH /files/" + QByteArray::fromStdString(id) + " HTTP/1.1\r\n" + host + "Authorization: bearer " + token
+                                  + "\r\nUpload-Offset: 0\r\nExpect: 100-continue\r\nContent-Length: 4194304\r\n\r\n");
+            QCOMPARE(statusLine(*pending.back()), QByteArray("HTTP/1.1 100 Continue"));   // the scheme in any case
+        }
+        QTcpSocket fifth;
+        QVERIFY(connectRaw(fifth));
+        fifth.write("PATCH /files/" + QByteArray::fromStdString(id) + " HTTP/1.1\r\n" + host + "Authorization: Bearer " + token
+                    + "\r\nUpload-Offset: 0\r\nContent-Length: 4194304\r\n\r\n");
+        QCOMPARE(statusLine(fifth), QByteArray("HTTP/1.1 503 Service Unavailable"));
+        pending.clear();   // gone: their room is given back
+        QTest::qWait(300);
+        QCOMPARE(m_http->piece(token, id, 0, std::string(4 * 1024 * 1024, 'x')).status, 200);
+    }
+
+    void downloads_heldWithinBounds_headAndRangesReadNothingExtra()
+    {
+        const QByteArray &token = m_alice.login.accessToken;
+        const std::string bytes = randomBytes(25 * 1024 * 1024, 9);
+        const std::string id = m_http->upload(token, bytes, {{"name", "big.bin"}, {"type", "application/zip"}});
+        QVERIFY(!id.empty());
+        // HEAD: the length, no body.
+        const Reply head = m_http->send("HEAD", QStringLiteral("/files/") + QString::fromStdString(id), token);
+        QCOMPARE(head.status, 200);
+        QCOMPARE(head.headers.value("content-length"), QByteArray::number(25 * 1024 * 1024));
+        QVERIFY(head.body.isEmpty());
+        // Ranges that are not one satisfiable range: the whole file, or 416 past the end.
+        const auto rangeStatus = [&](const QByteArray &range) {
+            return m_http->send("GET", QStringLiteral("/files/") + QString::fromStdString(id), token, {}, {{"Range", range}}).status;
+        };
+        QCOMPARE(rangeStatus("bytes=99999999999999999999-"), 200);
+        QCOMPARE(rangeStatus("bytes=5-3"), 200);
+        QCOMPARE(rangeStatus("bytes=0--1"), 200);
+        QCOMPARE(rangeStatus("bytes=26214400-"), 416);
+        QCOMPARE(rangeStatus("bytes=26214399-"), 206);
+        // Two downloads of 25 MiB that are not being read hold 50 MiB of the 64 an address may:
+        // a third waits its turn.
+        const QByteArray request = "GET /files/" + QByteArray::fromStdString(id) + " HTTP/1.1\r\nHost: "
+                                   + m_harness.server().httpUrl().authority().toLatin1() + "\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+        std::vector<std::unique_ptr<QTcpSocket>> slow;
+        for (int i = 0; i < 2; ++i) {
+            slow.push_back(std::make_unique<QTcpSocket>());
+            slow.back()->setReadBufferSize(4096);
+            slow.back()->connectToHost(m_harness.server().httpUrl().host(), static_cast<quint16>(m_harness.server().httpUrl().port()));
+            QVERIFY(slow.back()->waitForConnected(5000));
+            slow.back()->write(request);
+            QVERIFY(QTest::qWaitFor([&] { return slow.back()->bytesAvailable() > 0; }, 10000));
+        }
+        const Reply third = m_http->download(token, id);
+        QCOMPARE(third.status, 503);
+        QVERIFY(third.headers.contains("retry-after"));
+        slow.clear();
+        QVERIFY(QTest::qWaitFor([&] { return m_http->download(token, id).status == 200; }, 10000));
+    }
+
+    void names_thatShowAsAnother_refused()
+    {
+        const Reply r = m_http->declare(m_alice.login.accessToken, {{"name", "\u202egnp.exe"}, {"type", "image/png"}, {"size", 1}});
+        QCOMPARE(r.status, 400);
+        QVERIFY(r.data()["message"].get<std::string>().find("bidirectional") != std::string::npos);
+    }
+
     void quota_holdsAgainstUploadsBegunAtOnce()
     {
         // A server with small limits: 1 MB a file, 3 MB a person.
