@@ -4,6 +4,7 @@
 #include "shared/limits.h"
 
 #include <QDateTime>
+#include <QStandardPaths>
 
 #include <algorithm>
 
@@ -15,6 +16,8 @@ Client::Client(SecretStore &secrets, UrlOpener &browser, const QString &outboxPa
       m_outbox(outboxPath),
       m_connection(m_transport, m_session, m_store, m_outbox),
       m_fileSender(m_outbox, m_session, [this] { return m_session.server().baseUrl; }),
+      m_fileFetcher(m_session, [this] { return m_session.server().baseUrl; },
+                    QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/files")),
       m_parties(m_store),
       m_topics(m_store),
       m_members(m_store),
@@ -26,6 +29,8 @@ Client::Client(SecretStore &secrets, UrlOpener &browser, const QString &outboxPa
     connect(&m_session, &Session::signedIn, &m_connection, &Connection::start);
     connect(&m_session, &Session::signedIn, &m_fileSender, &FileSender::resumeAll);
     connect(&m_session, &Session::accessTokenChanged, &m_connection, &Connection::renewAccess);
+    m_timeline.setUploadProgress([this](const QString &clientMsgId) { return m_fileSender.progressOf(clientMsgId); });
+    connect(&m_fileSender, &FileSender::progress, &m_timeline, &TimelineModel::uploadProgressed);
     // A party or topic that goes away (deleted, or the person was removed) leaves the screen.
     connect(&m_store, &Store::partiesReset, this, [this] {
         if (!currentPartyId().isEmpty() && !m_store.party(currentPartyId().toStdString()))
@@ -329,6 +334,7 @@ void Client::signOut()
     showParty({});
     m_store.clear();
     m_markedRead.clear();
+    m_fileFetcher.clear();
 }
 
 } // namespace chatterbox::app

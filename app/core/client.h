@@ -6,6 +6,7 @@
 #include "app/core/models/timelinemodel.h"
 #include "app/core/models/topiclistmodel.h"
 #include "app/core/models/typingmodel.h"
+#include "app/core/filefetcher.h"
 #include "app/core/filesender.h"
 #include "app/core/outbox.h"
 #include "app/core/session.h"
@@ -122,6 +123,10 @@ public:
     // False when a file could not be read to keep it for sending.
     bool sendFiles(const QString &topicId, const QString &body, const QList<Outbox::Attachment> &files, const QString &replyTo = {});
     FileSender &fileSender() { return m_fileSender; }
+    // Downloads of files and thumbnails, kept in the cache directory (the system's cache
+    // location for the app unless set; signing out empties it).
+    FileFetcher &fileFetcher() { return m_fileFetcher; }
+    void setCacheDirectory(const QString &directory) { m_fileFetcher.setDirectory(directory + QStringLiteral("/files")); }
     // Tells the server the person has read the topic up to its newest message.
     void markRead(const QString &topicId);
     // Ends the sign-in and forgets what this account showed.
@@ -143,6 +148,7 @@ private:
     WebSocketTransport m_transport;
     Connection m_connection;
     FileSender m_fileSender;
+    FileFetcher m_fileFetcher;
     PartyListModel m_parties;
     TopicListModel m_topics;
     MemberListModel m_members;

@@ -354,6 +354,44 @@ private Q_SLOTS:
         QVERIFY(other.messages(kTopic)->hasOlder);
     }
 
+    void timeline_filesOfMessagesAndOfPendingOnes()
+    {
+        Store store;
+        Outbox outbox({});
+        TimelineModel timeline(store, outbox, [](const QString &, auto) {}, [](const QString &, auto done) { done(true); });
+        store.applyReady(readyWith(0, 0));
+        timeline.setTopicId(QString::fromStdString(kTopic));
+        History h;
+        h.topicId = kTopic;
+        Message m = message(1, kAnn, kT0);
+        m.body.clear();
+        m.files = {FileInfo{"6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0", "beach <1>.png", "image/png", 2345678, 4000, 3000, true},
+                   FileInfo{"7a2b3c4d-5e6f-4a7b-9c8d-e0f1a2b3c4d5", "plan.pdf", "application/pdf", 81234, std::nullopt, std::nullopt, false}};
+        h.messages = {m};
+        store.applyHistory(h, true);
+        Outbox::Attachment a;
+        a.path = QStringLiteral("/somewhere/notes.txt");
+        a.name = QStringLiteral("notes.txt");
+        a.mediaType = QStringLiteral("text/plain");
+        a.size = 12;
+        outbox.add(QString::fromStdString(kTopic), QString(), {}, {a});
+        QCOMPARE(timeline.rowCount(), 2);
+
+        const QVariantList sent = timeline.data(timeline.index(0), TimelineModel::FilesRole).toList();
+        QCOMPARE(sent.size(), 2);
+        const QVariantMap image = sent[0].toMap();
+        QCOMPARE(image.value(QString::fromLatin1(TimelineModel::kFileNameKey)).toString(), QStringLiteral("beach <1>.png"));
+        QCOMPARE(image.value(QString::fromLatin1(TimelineModel::kFileWidthKey)).toInt(), 4000);
+        QCOMPARE(image.value(QString::fromLatin1(TimelineModel::kFileSizeKey)).toLongLong(), 2345678LL);
+        QVERIFY(image.value(QString::fromLatin1(TimelineModel::kFileThumbnailKey)).toBool());
+        QCOMPARE(sent[1].toMap().value(QString::fromLatin1(TimelineModel::kFileHeightKey)).toInt(), 0);
+
+        const QVariantList pending = timeline.data(timeline.index(1), TimelineModel::FilesRole).toList();
+        QCOMPARE(pending.size(), 1);
+        QCOMPARE(pending[0].toMap().value(QString::fromLatin1(TimelineModel::kFileLocalPathKey)).toString(), a.path);
+        QVERIFY(pending[0].toMap().value(QString::fromLatin1(TimelineModel::kFileIdKey)).toString().isEmpty());
+    }
+
     void timeline_groupsAndDays()
     {
         Store store;

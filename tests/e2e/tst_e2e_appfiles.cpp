@@ -3,10 +3,13 @@
 // offline goes once the app is signed in (from the outbox's own copy, the person's original
 // already gone), an upload cut by the server going away resumes where it stood once it is back
 // (the same upload, not a new one), an app restarted mid-upload goes on from the server's word,
-// and a file the server will not take fails the message with the server's reason.
+// and a file the server will not take fails the message with the server's reason. The files
+// come down to other people's apps as they went up: to members only, never more than the message
+// declared, kept on disk once fetched.
 
 #include "appfixture.h"
 
+#include "app/core/filefetcher.h"
 #include "app/core/filesender.h"
 
 #include <QTemporaryDir>
@@ -28,6 +31,58 @@ QByteArray randomBytes(qsizetype size, std::uint64_t seed)
     return bytes;
 }
 
+QByteArray contentsOf(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// A signed-in person's access token as the fetcher asks for it; `first` stands for one that has
+// expired since, which the server refuses and a renewal replaces.
+class PersonsTokens final : public TokenSource {
+public:
+    explicit PersonsTokens(QByteArray token, QByteArray first = {})
+        : m_token(std::move(token)), m_current(first.isEmpty() ? m_token : std::move(first)) {}
+    bool isSignedIn() const override { return true; }
+    QByteArray currentAccessToken() const override { return m_current; }
+    QUrl webSocketUrl() const override { return {}; }
+    void refreshAccess(std::function<void(bool ok)> done) override
+    {
+        ++renewals;
+        m_current = m_token;
+        done(true);
+    }
+    int renewals = 0;
+
+private:
+    QByteArray m_token;
+    QByteArray m_current;
+};
+
+struct Fetched {
+    bool done = false;
+    QString path;      // when fetched
+    QString problem;   // when failed
+    bool failed() const { return done && path.isEmpty(); }
+};
+
+Fetched fetchWith(FileFetcher &fetcher, const QString &fileId, FileFetcher::Kind kind, qint64 size)
+{
+    Fetched outcome;
+    QObject context;
+    QObject::connect(&fetcher, &FileFetcher::fetched, &context, [&](const QString &id, FileFetcher::Kind k, const QString &path) {
+        if (id == fileId && k == kind)
+            outcome = {true, path, {}};
+    });
+    QObject::connect(&fetcher, &FileFetcher::failed, &context, [&](const QString &id, FileFetcher::Kind k, const QString &problem) {
+        if (id == fileId && k == kind)
+            outcome = {true, {}, problem};
+    });
+    fetcher.fetch(fileId, kind, size);
+    (void)QTest::qWaitFor([&] { return outcome.done; }, 30000);
+    return outcome;
+}
+
 } // namespace
 
 class TestE2eAppFiles : public QObject {
@@ -40,6 +95,7 @@ class TestE2eAppFiles : public QObject {
     std::unique_ptr<FileSender> m_sender;
     Person m_bob;
     QString m_topicId;
+    std::string m_partyId;
 
     QString outboxPath() const { return m_dir.filePath(QStringLiteral("alice-outbox.json")); }
 
@@ -100,6 +156,7 @@ private Q_SLOTS:
         m_bob = m_harness.connect(QStringLiteral("bob"));
         const auto party = Harness::createParty(m_bob, "Photos");
         m_topicId = QString::fromStdString(party.topicId);
+        m_partyId = party.partyId;
         startAlice();
         QVERIFY(m_alice->signIn(m_harness.server().httpUrl(QString())));
         QVERIFY(m_alice->connect());
@@ -124,7 +181,8 @@ private Q_SLOTS:
         QVERIFY(QFile::remove(m_dir.filePath(QStringLiteral("notes.txt"))));
 
         qint64 lastProgress = 0, total = 0;
-        connect(m_sender.get(), &FileSender::progress, this, [&](const QString &, qint64 sent, qint64 all) {
+        QObject watching;   // ends the connection with this test, whose variables it writes
+        connect(m_sender.get(), &FileSender::progress, &watching, [&](const QString &, qint64 sent, qint64 all) {
             lastProgress = sent;
             total = all;
         });
@@ -195,6 +253,88 @@ private Q_SLOTS:
         // Cancelled: gone, with its copy.
         m_alice->outbox.cancel(id);
         QVERIFY(QDir(m_dir.filePath(QStringLiteral("outbox-files"))).isEmpty());
+    }
+
+    void fetchedByMembersOnly_asDeclared_keptOnDisk()
+    {
+        const auto server = [this] { return m_harness.server().httpUrl(QString()); };
+        const QByteArray shot = randomBytes(700'000, 6);
+        const QByteArray preview = QByteArray("\x89PNG\r\n\x1a\n", 8) + randomBytes(3000, 7);   // what the server checks of it
+        Outbox::Attachment attachment = fileOf(QStringLiteral("shot.png"), shot, QStringLiteral("image/png"));
+        attachment.width = 1920;
+        attachment.height = 1080;
+        attachment.thumbnail = preview;
+        attachment.thumbnailType = QStringLiteral("image/png");
+        const QString id = m_alice->outbox.add(m_topicId, QStringLiteral("look"), {}, {attachment});
+        const auto arrived = arrivedAtBob(id.toStdString());
+        QVERIFY2(arrived, m_alice->outbox.entry(id) ? qPrintable(m_alice->outbox.entry(id)->error) : "sent, not seen");
+        const json file = (*arrived)["message"]["files"][0];
+        const QString fileId = QString::fromStdString(file["id"].get<std::string>());
+
+        // Another member, whose app's access token has expired meanwhile: renewed once, then
+        // the file and its preview come down whole.
+        Person carol = m_harness.connect(QStringLiteral("carol"));
+        QVERIFY(Harness::join(m_bob, m_partyId, carol));
+        PersonsTokens carolTokens(carol.login.accessToken, "expired-token");
+        const QString carolDir = m_dir.filePath(QStringLiteral("carol-files"));
+        FileFetcher carolFiles(carolTokens, server, carolDir);
+        const Fetched full = fetchWith(carolFiles, fileId, FileFetcher::Kind::Full, shot.size());
+        QVERIFY2(!full.failed(), qPrintable(full.problem));
+        QVERIFY(full.done);
+        QVERIFY(contentsOf(full.path) == shot);
+        QCOMPARE(carolTokens.renewals, 1);
+        const Fetched thumbnail = fetchWith(carolFiles, fileId, FileFetcher::Kind::Thumbnail, 0);
+        QVERIFY2(!thumbnail.failed(), qPrintable(thumbnail.problem));
+        QVERIFY(contentsOf(thumbnail.path) == preview);
+        // Asked again, as each row that shows it does: answered from disk at once.
+        bool atOnce = false;
+        QObject context;
+        connect(&carolFiles, &FileFetcher::fetched, &context, [&] { atOnce = true; });
+        carolFiles.fetch(fileId, FileFetcher::Kind::Full, shot.size());
+        QVERIFY(atOnce);
+        QCOMPARE(carolFiles.cachedPath(fileId, FileFetcher::Kind::Full), full.path);
+        QCOMPARE(QDir(carolDir).entryList(QDir::Files).size(), 2);   // no piece left behind
+
+        // A body longer than the message declared is cut off and nothing of it kept.
+        const QString waryDir = m_dir.filePath(QStringLiteral("wary-files"));
+        FileFetcher wary(carolTokens, server, waryDir);
+        const Fetched tooMuch = fetchWith(wary, fileId, FileFetcher::Kind::Full, shot.size() - 1);
+        QVERIFY(tooMuch.failed());
+        QVERIFY2(tooMuch.problem.contains(QStringLiteral("more than")), qPrintable(tooMuch.problem));
+        QVERIFY(QDir(waryDir).entryList(QDir::Files).isEmpty());
+        // Ids that are not the server's become neither a request nor a path.
+        for (const QString &hostile : {QStringLiteral("../../.bashrc"), QString(), fileId + QStringLiteral("/../x"),
+                                       QStringLiteral("{") + fileId + QStringLiteral("}")}) {
+            const Fetched refused = fetchWith(wary, hostile, FileFetcher::Kind::Full, 10);
+            QVERIFY2(refused.failed(), qPrintable(hostile));
+        }
+        QVERIFY(QDir(waryDir).entryList(QDir::Files).isEmpty());
+
+        // A stranger hears what a missing file would say, for the file and for its preview.
+        Person dave = m_harness.connect(QStringLiteral("dave"));
+        PersonsTokens daveTokens(dave.login.accessToken);
+        FileFetcher daveFiles(daveTokens, server, m_dir.filePath(QStringLiteral("dave-files")));
+        const Fetched missing = fetchWith(daveFiles, QUuid::createUuid().toString(QUuid::WithoutBraces), FileFetcher::Kind::Full, 10);
+        QVERIFY(missing.failed());
+        const Fetched stranger = fetchWith(daveFiles, fileId, FileFetcher::Kind::Full, shot.size());
+        QVERIFY(stranger.failed());
+        QCOMPARE(stranger.problem, missing.problem);
+        QVERIFY(fetchWith(daveFiles, fileId, FileFetcher::Kind::Thumbnail, 0).failed());
+
+        // Kicked, Carol fetches it no more.
+        QVERIFY(isOk(m_bob->request("member.kick", {{"partyId", m_partyId}, {"userId", carol.login.userId}})));
+        FileFetcher afterKick(carolTokens, server, m_dir.filePath(QStringLiteral("carol-kicked")));
+        const Fetched kicked = fetchWith(afterKick, fileId, FileFetcher::Kind::Full, shot.size());
+        QVERIFY(kicked.failed());
+        QCOMPARE(kicked.problem, missing.problem);
+
+        // Deleted with its message: even Bob, who can still see the topic, gets nothing.
+        QVERIFY(isOk(m_bob->request("message.delete", {{"messageId", (*arrived)["message"]["id"]}})));
+        PersonsTokens bobTokens(m_bob.login.accessToken);
+        FileFetcher bobFiles(bobTokens, server, m_dir.filePath(QStringLiteral("bob-files")));
+        const Fetched deleted = fetchWith(bobFiles, fileId, FileFetcher::Kind::Full, shot.size());
+        QVERIFY(deleted.failed());
+        QCOMPARE(deleted.problem, missing.problem);
     }
 };
 

@@ -2,6 +2,8 @@
 
 #include <QSet>
 
+#include <algorithm>
+
 namespace chatterbox::app {
 
 namespace {
@@ -228,6 +230,13 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
     case ReplyRole: return replyOf(row);
     case ReactionsRole: return m ? reactionsOf(*m) : QVariant(QVariantList());
     case ReactionNamesRole: return m ? reactionNamesOf(*m) : QVariant(QVariantList());
+    case FilesRole: return m ? filesOf(*m) : filesOf(*row.pending);
+    case UploadProgressRole: {
+        if (m || row.pending->attachments.isEmpty() || row.pending->failed || !m_uploadProgress)
+            return -1.0;
+        const auto [sent, total] = m_uploadProgress(row.pending->clientMsgId);
+        return total > 0 ? std::clamp(double(sent) / double(total), 0.0, 1.0) : 0.0;
+    }
     case PinnedRole: return m && m->pinnedAt.has_value();
     case PinnedByRole: return m && m->pinnedAt ? m_store.displayName(m->pinnedBy) : QString();
     case DayStartRole:
@@ -281,6 +290,36 @@ QVariant TimelineModel::replyOf(const Row &row) const
     return reply;
 }
 
+QVariant TimelineModel::filesOf(const protocol::Message &message)
+{
+    QVariantList out;
+    for (const auto &f : message.files)
+        out.append(QVariantMap{{QString::fromLatin1(kFileIdKey), QString::fromStdString(f.id)},
+                               {QString::fromLatin1(kFileNameKey), QString::fromStdString(f.name)},
+                               {QString::fromLatin1(kFileTypeKey), QString::fromStdString(f.mediaType)},
+                               {QString::fromLatin1(kFileSizeKey), static_cast<qint64>(f.size)},
+                               {QString::fromLatin1(kFileWidthKey), f.width.value_or(0)},
+                               {QString::fromLatin1(kFileHeightKey), f.height.value_or(0)},
+                               {QString::fromLatin1(kFileThumbnailKey), f.hasThumbnail},
+                               {QString::fromLatin1(kFileLocalPathKey), QString()}});
+    return out;
+}
+
+QVariant TimelineModel::filesOf(const Outbox::Entry &pending)
+{
+    QVariantList out;
+    for (const auto &a : pending.attachments)
+        out.append(QVariantMap{{QString::fromLatin1(kFileIdKey), a.uploaded ? a.fileId : QString()},
+                               {QString::fromLatin1(kFileNameKey), a.name},
+                               {QString::fromLatin1(kFileTypeKey), a.mediaType},
+                               {QString::fromLatin1(kFileSizeKey), a.size},
+                               {QString::fromLatin1(kFileWidthKey), a.width},
+                               {QString::fromLatin1(kFileHeightKey), a.height},
+                               {QString::fromLatin1(kFileThumbnailKey), !a.thumbnail.isEmpty()},
+                               {QString::fromLatin1(kFileLocalPathKey), a.path}});
+    return out;
+}
+
 QVariant TimelineModel::reactionsOf(const protocol::Message &message) const
 {
     QVariantList out;
@@ -326,7 +365,19 @@ QHash<int, QByteArray> TimelineModel::roleNames() const
             {DeliveryStateRole, "deliveryState"}, {ErrorRole, "error"}, {EditedRole, "edited"}, {DeletedRole, "deleted"},
             {DayStartRole, "dayStart"}, {GroupStartRole, "groupStart"}, {FirstUnreadRole, "firstUnread"},
             {MentionsMeRole, "mentionsMe"}, {OwnRole, "own"}, {MentionNamesRole, "mentionNames"}, {ReplyRole, "reply"},
-            {ReactionsRole, "reactions"}, {ReactionNamesRole, "reactionNames"}, {PinnedRole, "pinned"}, {PinnedByRole, "pinnedBy"}};
+            {ReactionsRole, "reactions"}, {ReactionNamesRole, "reactionNames"}, {PinnedRole, "pinned"}, {PinnedByRole, "pinnedBy"},
+            {FilesRole, "files"}, {UploadProgressRole, "uploadProgress"}};
+}
+
+void TimelineModel::uploadProgressed(const QString &clientMsgId)
+{
+    for (int i = 0; i < m_tail.size(); ++i) {
+        if (m_tail[i].clientMsgId == clientMsgId) {
+            const QModelIndex at = index(m_storeRows + i);
+            Q_EMIT dataChanged(at, at, {UploadProgressRole});
+            return;
+        }
+    }
 }
 
 bool TimelineModel::hasOlder() const

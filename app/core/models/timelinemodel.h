@@ -45,6 +45,8 @@ public:
         PinnedRole,          // bool
         PinnedByRole,        // display name of who pinned it
         ReactionNamesRole,   // QVariantList of QStringList: who reacted, per reaction (for tool tips)
+        FilesRole,           // QVariantList of QVariantMap (File*Key), in the order sent
+        UploadProgressRole,  // double 0..1: how far a pending message's files are; -1 when none go
     };
     // Keys of ReplyRole's map: the original's id, seq, author's name, the start of its text and
     // whether it is deleted (the text as the store has it when it is loaded, else as quoted).
@@ -58,6 +60,17 @@ public:
     static constexpr const char *kReactionEmojiKey = "emoji";
     static constexpr const char *kReactionCountKey = "count";
     static constexpr const char *kReactionMineKey = "mine";
+    // Keys of each FilesRole entry: the server's id (empty while a pending one uploads), its name,
+    // media type and size, an image's declared width and height (0 when not known), whether the
+    // server has a thumbnail of it, and for a pending message the outbox's copy on disk.
+    static constexpr const char *kFileIdKey = "id";
+    static constexpr const char *kFileNameKey = "name";
+    static constexpr const char *kFileTypeKey = "type";
+    static constexpr const char *kFileSizeKey = "size";
+    static constexpr const char *kFileWidthKey = "width";
+    static constexpr const char *kFileHeightKey = "height";
+    static constexpr const char *kFileThumbnailKey = "thumbnail";
+    static constexpr const char *kFileLocalPathKey = "localPath";
     enum class DeliveryState { Delivered, Pending, Failed };
     Q_ENUM(DeliveryState)
 
@@ -88,6 +101,12 @@ public:
     // The row of the message at seq; -1 when it is not loaded.
     int rowOfSeq(std::int64_t seq) const;
 
+    // How far a pending message's uploads are, (sent, total) bytes (FileSender::progressOf).
+    using UploadProgress = std::function<std::pair<qint64, qint64>(const QString &clientMsgId)>;
+    void setUploadProgress(UploadProgress progress) { m_uploadProgress = std::move(progress); }
+    // A pending message's upload moved: its row is drawn again.
+    void uploadProgressed(const QString &clientMsgId);
+
 Q_SIGNALS:
     void seekingFinished();
 
@@ -103,6 +122,8 @@ private:
     QString authorId(const Row &row) const;
     QVariant replyOf(const Row &row) const;
     QVariant reactionsOf(const protocol::Message &message) const;
+    static QVariant filesOf(const protocol::Message &message);
+    static QVariant filesOf(const Outbox::Entry &pending);
     QVariant reactionNamesOf(const protocol::Message &message) const;
     void refreshTail();
 
@@ -116,6 +137,7 @@ private:
     std::int64_t m_firstUnreadSeq = 0;
     bool m_loading = false;
     int m_seekPagesLeft = 0;   // 0: not seeking; negative: no limit
+    UploadProgress m_uploadProgress;
 };
 
 } // namespace chatterbox::app
