@@ -6,7 +6,10 @@
 
 #include <QAbstractItemView>
 #include <QCompleter>
+#include <QFileInfo>
+#include <QImage>
 #include <QKeyEvent>
+#include <QMimeData>
 #include <QScrollBar>
 #include <QStringListModel>
 #include <QTextBlock>
@@ -98,8 +101,12 @@ void Composer::endEdit()
 void Composer::submit()
 {
     const QString text = toPlainText().trimmed();
-    if (text.isEmpty())
+    if (text.isEmpty() && (!m_hasAttachments || isEditing()))
+        return;   // files alone make a message; an edit keeps some text
+    if (m_hasAttachments && !m_attachmentsReady && !isEditing()) {
+        Q_EMIT problem(tr("A moment: the files are still being prepared."));
         return;
+    }
     const auto length = static_cast<std::size_t>(text.toUcs4().size());
     if (length > limits::kMaxBodyChars) {
         Q_EMIT problem(tr("This message is %1 characters long; the most a message can have is %2.")
@@ -115,6 +122,40 @@ void Composer::submit()
         clear();
     }
     m_lastTyping.invalidate();
+}
+
+bool Composer::canInsertFromMimeData(const QMimeData *source) const
+{
+    return source->hasImage() || !localFiles(source).isEmpty() || QPlainTextEdit::canInsertFromMimeData(source);
+}
+
+void Composer::insertFromMimeData(const QMimeData *source)
+{
+    // A copied file or a screenshot is something to send, not text (its path or nothing).
+    if (!isEditing()) {
+        if (const QStringList files = localFiles(source); !files.isEmpty()) {
+            Q_EMIT filesPasted(files);
+            return;
+        }
+        if (source->hasImage()) {
+            Q_EMIT imagePasted(qvariant_cast<QImage>(source->imageData()));
+            return;
+        }
+    }
+    QPlainTextEdit::insertFromMimeData(source);
+}
+
+QStringList Composer::localFiles(const QMimeData *source)
+{
+    QStringList files;
+    if (!source->hasUrls())
+        return files;
+    for (const QUrl &url : source->urls()) {
+        if (!url.isLocalFile() || !QFileInfo(url.toLocalFile()).isFile())
+            return {};   // text with a link in it, or a folder: not files to send
+        files.append(url.toLocalFile());
+    }
+    return files;
 }
 
 std::optional<QString> Composer::mentionBeforeCursor() const

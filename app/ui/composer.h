@@ -6,6 +6,8 @@
 #include <optional>
 
 class QCompleter;
+class QImage;
+class QMimeData;
 class QStringListModel;
 
 namespace chatterbox::ui {
@@ -32,6 +34,15 @@ public:
     // A reply is being written: Escape leaves it (replyCancelled).
     void setReplying(bool replying) { m_replying = replying; }
     QCompleter *completer() const { return m_completer; }
+    // Files are waiting to go with the next message: it may then have no text; while they are
+    // being prepared, it waits.
+    void setAttachments(bool has, bool ready)
+    {
+        m_hasAttachments = has;
+        m_attachmentsReady = ready;
+    }
+    // The local files a drop or a paste carries; empty when it carries anything else too.
+    static QStringList localFiles(const QMimeData *source);
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -46,9 +57,14 @@ Q_SIGNALS:
     void typing();
     // Something the person should know about what they wrote (too long to send).
     void problem(const QString &message);
+    // Pasted: files copied in a file manager, or an image (a screenshot).
+    void filesPasted(const QStringList &paths);
+    void imagePasted(const QImage &image);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    bool canInsertFromMimeData(const QMimeData *source) const override;
+    void insertFromMimeData(const QMimeData *source) override;
 
 private:
     void submit();
@@ -66,6 +82,8 @@ private:
     QStringListModel *m_names = nullptr;
     QString m_editingId;
     bool m_replying = false;
+    bool m_hasAttachments = false;
+    bool m_attachmentsReady = true;
     // What the popup offers: member names after "@", or emoji after ":" (their text in
     // m_emojiChoices, in the popup's order).
     enum class Completing { Names, Emoji };

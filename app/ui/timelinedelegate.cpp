@@ -125,6 +125,7 @@ const TimelinePart &TimelineDelegate::part(Part which) const
     case Header: return m_header;
     case Pinned: return m_pinned;
     case Body: return m_body;
+    case Attachments: return m_attachments;
     case Reactions: return m_reactions;
     case Failure:
     case PartCount: break;
@@ -154,6 +155,7 @@ TimelineDelegate::Layout TimelineDelegate::layoutOf(const QModelIndex &index, co
     stack(Header);
     stack(Pinned);
     stack(Body);
+    stack(Attachments);
     stack(Reactions);
     stack(Failure);
     l.total = y + kRowGap - rowRect.top();
@@ -225,6 +227,18 @@ QString TimelineDelegate::toolTipAt(const QRect &rowRect, const QModelIndex &ind
             return part(static_cast<Part>(which)).toolTipAt(row, rect, pos);
     }
     return {};
+}
+
+std::vector<AttachmentsPart::Item> TimelineDelegate::attachmentItems(const QRect &rowRect, const QModelIndex &index) const
+{
+    const QRect rect = layoutOf(index, rowRect).parts[Attachments];
+    return rect.isNull() ? std::vector<AttachmentsPart::Item>{} : m_attachments.items(contextOf(index), rect);
+}
+
+QRect TimelineDelegate::uploadCancelRect(const QRect &rowRect, const QModelIndex &index) const
+{
+    const QRect rect = layoutOf(index, rowRect).parts[Attachments];
+    return rect.isNull() ? QRect() : m_attachments.uploadCancelRect(contextOf(index), rect);
 }
 
 std::vector<ReactionsPart::Chip> TimelineDelegate::reactionChips(const QRect &rowRect, const QModelIndex &index) const
@@ -356,6 +370,18 @@ bool TimelineDelegate::editorEvent(QEvent *event, QAbstractItemModel *model, con
             return true;
         case PartAction::Kind::AddReaction:
             Q_EMIT addReactionRequested(index, global);
+            return true;
+        case PartAction::Kind::Cancel:
+            Q_EMIT cancelRequested(clientMsgId);
+            return true;
+        case PartAction::Kind::OpenFile:
+            Q_EMIT fileRequested(index, static_cast<int>(action.seq), FileAction::Open);
+            return true;
+        case PartAction::Kind::SaveFile:
+            Q_EMIT fileRequested(index, static_cast<int>(action.seq), FileAction::Save);
+            return true;
+        case PartAction::Kind::StopDownload:
+            Q_EMIT fileRequested(index, static_cast<int>(action.seq), FileAction::StopDownload);
             return true;
         default:
             break;

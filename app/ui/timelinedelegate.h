@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/ui/attachmentspart.h"
 #include "app/ui/timelineparts.h"
 
 #include <QPersistentModelIndex>
@@ -58,6 +59,8 @@ public:
     // Where a tool's button is in a row (null for rows without a toolbar: pending, failed, deleted).
     QRect toolRect(const QRect &rowRect, const QModelIndex &index, Tool tool) const;
     static QString toolTip(Tool tool);
+    enum class FileAction { Open, Save, StopDownload };
+    Q_ENUM(FileAction)
 
     // Measures the rows from first to last that are not measured at the current width; true
     // when any height changed (the view must lay out again).
@@ -76,6 +79,12 @@ public:
     void setHighlighted(const QModelIndex &index) { m_highlighted = index; }
     // Whose name is highlighted more strongly in mentions: the signed-in person's.
     void setMyName(const QString &name);
+    // Where the previews of files come from (none: empty tiles).
+    void setAttachmentLoader(AttachmentLoader *loader) { m_attachments.setLoader(loader); }
+    // The files of a row, where they are drawn.
+    std::vector<AttachmentsPart::Item> attachmentItems(const QRect &rowRect, const QModelIndex &index) const;
+    // A message being sent: where its upload's Cancel is (null when no upload is going).
+    QRect uploadCancelRect(const QRect &rowRect, const QModelIndex &index) const;
 
 Q_SIGNALS:
     void linkActivated(const QUrl &url);
@@ -87,12 +96,14 @@ Q_SIGNALS:
     void versionsRequested(const QModelIndex &index);
     void retryRequested(const QString &clientMsgId);
     void cancelRequested(const QString &clientMsgId);
+    // A message's file was clicked: to view or open it, save it, or stop saving it.
+    void fileRequested(const QModelIndex &index, int fileIndex, chatterbox::ui::TimelineDelegate::FileAction action);
 
 protected:
     bool editorEvent(QEvent *event, QAbstractItemModel *model, const QStyleOptionViewItem &option, const QModelIndex &index) override;
 
 private:
-    enum Part { Day, Unread, Reply, Header, Pinned, Body, Reactions, Failure, PartCount };
+    enum Part { Day, Unread, Reply, Header, Pinned, Body, Attachments, Reactions, Failure, PartCount };
     // Where each part of a row sits (empty when the row has none), and the row's height.
     struct Layout {
         std::array<QRect, PartCount> parts;
@@ -115,6 +126,7 @@ private:
     UnreadLinePart m_unread;
     HeaderPart m_header;
     BodyPart m_body;
+    AttachmentsPart m_attachments;
     PinnedPart m_pinned;
     ReplyPart m_reply;
     ReactionsPart m_reactions;

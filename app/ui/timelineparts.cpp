@@ -173,6 +173,8 @@ QRect BodyPart::textRect(const QRect &rect)
 
 int BodyPart::height(const RowContext &row, int rowWidth) const
 {
+    if (text(row.index).isEmpty())
+        return 0;   // files without a caption
     const int width = bodyWidth(rowWidth);
     const QString key = cacheKey(row.index);
     const auto cached = m_heights.constFind(key);

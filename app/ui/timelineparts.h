@@ -39,10 +39,11 @@ struct RowContext {
 
 // What a click at a point of a part does.
 struct PartAction {
-    enum class Kind { None, Retry, Cancel, Link, JumpTo, ToggleReaction, AddReaction };
+    // OpenFile: view an image or open a file; SaveFile: save it as; StopDownload: stop saving it.
+    enum class Kind { None, Retry, Cancel, Link, JumpTo, ToggleReaction, AddReaction, OpenFile, SaveFile, StopDownload };
     Kind kind = Kind::None;
-    QString link = {};     // Link: the URL; ToggleReaction: the emoji
-    qint64 seq = 0;        // JumpTo: the message to go to
+    QString link = {};     // Link: the URL; ToggleReaction: the emoji; *File: the file's id
+    qint64 seq = 0;        // JumpTo: the message to go to; *File: the file's place in the message
     bool isNone() const { return kind == Kind::None; }
 };
 

@@ -3,10 +3,13 @@
 
 #include "app/core/client.h"
 #include "app/core/displaytext.h"
+#include "app/ui/attachmentloader.h"
+#include "app/ui/attachmenttray.h"
 #include "app/ui/composer.h"
 #include "app/ui/connectionbanner.h"
 #include "app/ui/dialogs/requestdialog.h"
 #include "app/ui/emojipicker.h"
+#include "app/ui/fileactions.h"
 #include "app/ui/messageactions.h"
 #include "app/ui/icons.h"
 #include "app/ui/noticebar.h"
@@ -16,6 +19,8 @@
 #include "app/ui/widgetparts.h"
 
 #include <QCoreApplication>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
@@ -74,6 +79,24 @@ TopicPane::TopicPane(app::Client &client, app::Preferences &preferences, const T
     connect(&m_client.typing(), &QAbstractItemModel::rowsRemoved, this, showTyping);
 
     m_composer = new Composer(this);
+    m_tray = new AttachmentTray(this);
+    m_tray->takeDropsOn(m_timeline->viewport());
+    m_tray->takeDropsOn(m_composer);
+    connect(m_composer, &Composer::filesPasted, m_tray, &AttachmentTray::addFiles);
+    connect(m_composer, &Composer::imagePasted, m_tray, &AttachmentTray::addImage);
+    connect(m_tray, &AttachmentTray::changed, this, [this] {
+        m_composer->setAttachments(!m_tray->isEmpty(), m_tray->isReady());
+    });
+    connect(m_tray, &AttachmentTray::problem, this, &TopicPane::showProblem);
+    auto *attach = toolButton(QStringLiteral("paperclip"), tr("Attach Files (Ctrl+U)"), QStringLiteral("attachButton"), this);
+    attach->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_U));
+    connect(attach, &QToolButton::clicked, this, &TopicPane::pickFiles);
+    m_loader = new AttachmentLoader(m_client.fileFetcher(), this);
+    m_timeline->timelineDelegate()->setAttachmentLoader(m_loader);
+    connect(m_loader, &AttachmentLoader::changed, m_timeline->viewport(), qOverload<>(&QWidget::update));
+    m_files = new FileActions(*m_loader, *this, this);
+    connect(m_files, &FileActions::problem, this, &TopicPane::showProblem);
+    connect(m_timeline->timelineDelegate(), &TimelineDelegate::fileRequested, this, &TopicPane::onFileRequested);
     auto *send = toolButton(QStringLiteral("send"), tr("Send (Enter)"), QStringLiteral("sendButton"), this);
     connect(send, &QToolButton::clicked, this, [this] {
         QKeyEvent enter(QEvent::KeyPress, Qt::Key_Return, Qt::NoModifier);
@@ -86,7 +109,12 @@ TopicPane::TopicPane(app::Client &client, app::Preferences &preferences, const T
     QWidget *replyBar = buildReplyBar();
     connect(m_composer, &Composer::submitted, this, [this](const QString &text) {
         m_problem->hide();
-        m_client.send(m_client.currentTopicId(), text, m_replyTo);
+        if (!m_tray->isEmpty()) {
+            if (!m_client.sendFiles(m_client.currentTopicId(), text, m_tray->take(), m_replyTo))
+                showProblem(tr("The files could not be kept for sending: there is no room for them on this computer."));
+        } else {
+            m_client.send(m_client.currentTopicId(), text, m_replyTo);
+        }
         cancelReply();
         if (m_client.timeline().hasNewer())
             m_client.loadLatest(m_client.currentTopicId(), [view = QPointer<TimelineView>(m_timeline)] {
@@ -121,6 +149,7 @@ TopicPane::TopicPane(app::Client &client, app::Preferences &preferences, const T
     m_problem->hide();
     auto *composerRow = new QHBoxLayout;
     composerRow->setContentsMargins(16, 0, 16, 12);
+    composerRow->addWidget(attach, 0, Qt::AlignBottom);
     composerRow->addWidget(m_composer, 1);
     composerRow->addWidget(emoji, 0, Qt::AlignBottom);
     composerRow->addWidget(send, 0, Qt::AlignBottom);
@@ -138,6 +167,7 @@ TopicPane::TopicPane(app::Client &client, app::Preferences &preferences, const T
     layout->addWidget(editBar);
     layout->addWidget(replyBar);
     layout->addWidget(m_problem);
+    layout->addWidget(m_tray);
     layout->addLayout(composerRow);
 
     connect(&client.timeline(), &QAbstractItemModel::rowsInserted, this, &TopicPane::markReadIfVisible);
@@ -333,6 +363,31 @@ void TopicPane::cancelReply()
     m_replyTo.clear();
     m_replyBar->hide();
     m_composer->setReplying(false);
+}
+
+void TopicPane::pickFiles()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Attach Files"), m_lastFolder);
+    if (files.isEmpty())
+        return;
+    m_lastFolder = QFileInfo(files.first()).absolutePath();
+    m_tray->addFiles(files);
+    m_composer->setFocus();
+}
+
+void TopicPane::onFileRequested(const QModelIndex &index, int fileIndex, TimelineDelegate::FileAction action)
+{
+    const QVariantList files = index.data(TimelineModel::FilesRole).toList();
+    if (fileIndex < 0 || fileIndex >= files.size())
+        return;
+    const QVariantMap file = files[fileIndex].toMap();
+    switch (action) {
+    case TimelineDelegate::FileAction::Open: m_files->open(file); break;
+    case TimelineDelegate::FileAction::Save: m_files->saveAs(file); break;
+    case TimelineDelegate::FileAction::StopDownload:
+        m_files->stopDownload(file.value(QString::fromLatin1(TimelineModel::kFileIdKey)).toString());
+        break;
+    }
 }
 
 void TopicPane::pickEmojiForComposer()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "app/ui/timelinedelegate.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -15,7 +17,10 @@ class Preferences;
 
 namespace chatterbox::ui {
 
+class AttachmentLoader;
+class AttachmentTray;
 class Composer;
+class FileActions;
 class ConnectionBanner;
 class MessageActions;
 class NoticeBar;
@@ -34,6 +39,9 @@ public:
 
     TimelineView *timeline() const { return m_timeline; }
     Composer *composer() const { return m_composer; }
+    AttachmentTray *attachmentTray() const { return m_tray; }
+    FileActions *fileActions() const { return m_files; }
+    AttachmentLoader *attachmentLoader() const { return m_loader; }
     NoticeBar *notice() const { return m_notice; }
     QWidget *loadProblem() const { return m_loadProblem; }
     MessageActions *messageActions() const { return m_actions; }
@@ -65,6 +73,8 @@ private:
     QWidget *buildEditBar();
     QWidget *buildReplyBar();
     void pickEmojiForComposer();
+    void pickFiles();
+    void onFileRequested(const QModelIndex &index, int fileIndex, TimelineDelegate::FileAction action);
     // What stopped the open topic from loading or catching up, with Try Again.
     QWidget *buildLoadProblem(const Theme &theme);
     void updateEmptyState();
@@ -90,6 +100,10 @@ private:
     MessageActions *m_actions = nullptr;
     app::Preferences &m_preferences;
     Composer *m_composer = nullptr;
+    AttachmentTray *m_tray = nullptr;
+    AttachmentLoader *m_loader = nullptr;
+    FileActions *m_files = nullptr;
+    QString m_lastFolder;
     QLabel *m_problem = nullptr;
     QWidget *m_loadProblem = nullptr;
     QLabel *m_loadProblemText = nullptr;

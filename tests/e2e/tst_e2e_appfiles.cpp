@@ -8,34 +8,18 @@
 // declared, kept on disk once fetched.
 
 #include "appfixture.h"
+#include "support/filebytes.h"
 
 #include "app/core/filefetcher.h"
 #include "app/core/filesender.h"
 
 #include <QTemporaryDir>
 
-#include <random>
-
 using namespace chatterbox;
 using namespace chatterbox::test;
 using nlohmann::json;
 
 namespace {
-
-QByteArray randomBytes(qsizetype size, std::uint64_t seed)
-{
-    std::mt19937_64 random(seed);
-    QByteArray bytes(size, Qt::Uninitialized);
-    for (auto &b : bytes)
-        b = static_cast<char>(random());
-    return bytes;
-}
-
-QByteArray contentsOf(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 // A signed-in person's access token as the fetcher asks for it; `first` stands for one that has
 // expired since, which the server refuses and a renewal replaces.
@@ -169,8 +153,8 @@ private Q_SLOTS:
     {
         m_alice->connection.stop();
         QVERIFY(QTest::qWaitFor([&] { return m_alice->connection.state() == Connection::State::Offline; }, 5000));
-        const QByteArray photo = randomBytes(9'500'000, 1);
-        const QByteArray notes = randomBytes(1000, 2);
+        const QByteArray photo = randomFileBytes(9'500'000, 1);
+        const QByteArray notes = randomFileBytes(1000, 2);
         // The files go up over HTTP meanwhile; the message waits for the connection.
         const QString id = m_alice->outbox.add(m_topicId, QStringLiteral("from the trip"), {},
                                                {fileOf(QStringLiteral("trip.jpg"), photo, QStringLiteral("image/jpeg")),
@@ -205,7 +189,7 @@ private Q_SLOTS:
 
     void serverAwayMidUpload_resumesTheSameUpload()
     {
-        const QByteArray video = randomBytes(11'000'000, 3);   // three pieces
+        const QByteArray video = randomFileBytes(11'000'000, 3);   // three pieces
         const QString id = m_alice->outbox.add(m_topicId, QString(), {}, {fileOf(QStringLiteral("clip.mp4"), video, QStringLiteral("video/mp4"))});
         // After its first piece, the server stops (as an operator's restart does).
         QVERIFY(QTest::qWaitFor([&] { return m_sender->progressOf(id).first >= 4 * 1024 * 1024; }, 30000));
@@ -224,7 +208,7 @@ private Q_SLOTS:
 
     void appRestartedMidUpload_goesOnFromTheServersWord()
     {
-        const QByteArray archive = randomBytes(10'000'000, 4);
+        const QByteArray archive = randomFileBytes(10'000'000, 4);
         const QString id = m_alice->outbox.add(m_topicId, QStringLiteral("the archive"), {},
                                                {fileOf(QStringLiteral("photos.zip"), archive, QStringLiteral("application/zip"))});
         QVERIFY(QTest::qWaitFor([&] { return m_sender->progressOf(id).first >= 4 * 1024 * 1024; }, 30000));
@@ -246,7 +230,7 @@ private Q_SLOTS:
 
     void refusedFile_failsTheMessageWithTheServersReason()
     {
-        const QByteArray tooBig = randomBytes(12'000'001, 5);
+        const QByteArray tooBig = randomFileBytes(12'000'001, 5);
         const QString id = m_alice->outbox.add(m_topicId, QStringLiteral("big one"), {}, {fileOf(QStringLiteral("big.bin"), tooBig)});
         QVERIFY(QTest::qWaitFor([&] { return m_alice->outbox.entry(id) && m_alice->outbox.entry(id)->failed; }, 10000));
         QVERIFY2(m_alice->outbox.entry(id)->error.contains(QStringLiteral("12000000")), qPrintable(m_alice->outbox.entry(id)->error));
@@ -258,8 +242,8 @@ private Q_SLOTS:
     void fetchedByMembersOnly_asDeclared_keptOnDisk()
     {
         const auto server = [this] { return m_harness.server().httpUrl(QString()); };
-        const QByteArray shot = randomBytes(700'000, 6);
-        const QByteArray preview = QByteArray("\x89PNG\r\n\x1a\n", 8) + randomBytes(3000, 7);   // what the server checks of it
+        const QByteArray shot = randomFileBytes(700'000, 6);
+        const QByteArray preview = QByteArray("\x89PNG\r\n\x1a\n", 8) + randomFileBytes(3000, 7);   // what the server checks of it
         Outbox::Attachment attachment = fileOf(QStringLiteral("shot.png"), shot, QStringLiteral("image/png"));
         attachment.width = 1920;
         attachment.height = 1080;

@@ -32,6 +32,7 @@ struct UiApp {
           window(client, preferences, theme)
     {
         window.resize(1200, 760);
+        client.setCacheDirectory(dir.path());   // fetched files stay with this test
     }
 
     // Types the server address, picks the development provider, and waits for the chat.
