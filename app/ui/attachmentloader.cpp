@@ -15,7 +15,9 @@ using app::TimelineModel;
 namespace {
 
 constexpr qint64 kMaxPreviewSourceBytes = 8 << 20;     // an image without a thumbnail, fetched whole to preview
-constexpr qint64 kMaxDecodedKib = 128 * 1024;          // decoded previews kept in memory
+// Decoded previews kept in memory: about 40 tiles of the largest size, ten screens of a
+// topic full of images; the rest is decoded again from the disk cache when it comes back.
+constexpr qint64 kMaxDecodedKib = 16 * 1024;
 constexpr qint64 kMaxReadBytes = qint64(64) << 20;     // what a decode reads of a file at most
 
 QString value(const QVariantMap &file, const char *key)
