@@ -182,10 +182,10 @@ int main(int argc, char *argv[])
     ui::Theme theme(app);
     app::Store store;
     protocol::Ready ready;
-    ready.me = {"user0", "Dana", ""};
+    ready.me = {"user0", "Dana", "", ""};
     protocol::Party party{"party", "Bench", "user0", 0, {{"topic", "party", "general", 0, count + 50, count + 50}}, {}};
     for (const char *id : {"user0", "user1", "user2", "user3", "user4"})
-        party.members.push_back({id, std::string("Person ").append(id + 4), "", protocol::Role::Member, 0});
+        party.members.push_back({id, std::string("Person ").append(id + 4), "", protocol::Role::Member, 0, ""});
     ready.parties = {party};
     store.applyReady(ready);
 

@@ -208,10 +208,13 @@ void to_json(json &j, const User &v)
     j = {{"id", v.id}, {"displayName", v.displayName}};
     if (!v.avatarUrl.empty())
         j["avatarUrl"] = v.avatarUrl;
+    if (!v.avatarFileId.empty())
+        j["avatarFileId"] = v.avatarFileId;
 }
 void from_json(const json &j, User &v)
 {
     read(j, "id", v.id); read(j, "displayName", v.displayName); readOr(j, "avatarUrl", v.avatarUrl, std::string());
+    readOr(j, "avatarFileId", v.avatarFileId, std::string());
 }
 
 void to_json(json &j, const Member &v)
@@ -219,11 +222,14 @@ void to_json(json &j, const Member &v)
     j = {{"userId", v.userId}, {"displayName", v.displayName}, {"role", roleName(v.role)}, {"joinedAt", v.joinedAt}};
     if (!v.avatarUrl.empty())
         j["avatarUrl"] = v.avatarUrl;
+    if (!v.avatarFileId.empty())
+        j["avatarFileId"] = v.avatarFileId;
 }
 void from_json(const json &j, Member &v)
 {
     read(j, "userId", v.userId); read(j, "displayName", v.displayName); read(j, "role", v.role);
     read(j, "joinedAt", v.joinedAt); readOr(j, "avatarUrl", v.avatarUrl, std::string());
+    readOr(j, "avatarFileId", v.avatarFileId, std::string());
 }
 
 void to_json(json &j, const ReadState &v)
@@ -537,10 +543,12 @@ void to_json(json &j, const UpdateProfile &v)
     j = json::object();
     writeOptional(j, "displayName", v.displayName);
     writeOptional(j, "avatarUrl", v.avatarUrl);
+    writeOptional(j, "avatarFileId", v.avatarFileId);
 }
 void from_json(const json &j, UpdateProfile &v)
 {
     readOptional(j, "displayName", v.displayName); readOptional(j, "avatarUrl", v.avatarUrl);
+    readOptional(j, "avatarFileId", v.avatarFileId);
 }
 
 // Replies.

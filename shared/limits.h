@@ -63,6 +63,9 @@ inline constexpr std::size_t kMaxAccessTokenBytes = 4096;
 
 // Profiles.
 inline constexpr std::size_t kMaxAvatarUrlBytes = 2048;
+// A person's picture: a square PNG, JPEG or WebP the app made small.
+inline constexpr std::size_t kMaxAvatarBytes = 256 * 1024;
+inline constexpr int kMaxAvatarSide = 1024;
 
 // Typing: one typing event per person and topic per interval at most; clients show "typing"
 // for kTypingDisplaySeconds after the last one.

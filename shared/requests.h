@@ -272,6 +272,8 @@ struct UpdateProfile {
     using Reply = ProfileReply;
     std::optional<std::string> displayName;
     std::optional<std::string> avatarUrl;   // "" removes it
+    // The person's picture: a file of theirs, uploaded and not sent in a message ("" removes it).
+    std::optional<std::string> avatarFileId;
 };
 
 // Hands an open connection the access token its sign-in was refreshed to, so that the connection

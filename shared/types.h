@@ -24,7 +24,8 @@ bool presenceFromName(const std::string &name, Presence &out);
 struct User {
     std::string id;
     std::string displayName;
-    std::string avatarUrl;   // empty when none
+    std::string avatarUrl;      // empty when none: a link of the person's, which the app does not load
+    std::string avatarFileId;   // the person's picture, a file at /files/<id>; empty when none
 };
 
 struct Member {
@@ -33,6 +34,7 @@ struct Member {
     std::string avatarUrl;
     Role role = Role::Member;
     std::int64_t joinedAt = 0;
+    std::string avatarFileId;   // as in User
 };
 
 struct Topic {

@@ -269,10 +269,12 @@ struct Validator {
     }
     std::optional<Error> operator()(UpdateProfile &r) const
     {
-        if (!r.displayName && !r.avatarUrl)
-            return invalid("give displayName, avatarUrl or both");
+        if (!r.displayName && !r.avatarUrl && !r.avatarFileId)
+            return invalid("give displayName, avatarUrl or avatarFileId");
         if (r.displayName)
             if (auto e = checkNameField(*r.displayName, limits::kMaxDisplayNameChars, "display name")) return e;
+        if (r.avatarFileId && !r.avatarFileId->empty())
+            if (auto e = checkId(*r.avatarFileId, "avatarFileId")) return e;
         if (r.avatarUrl)
             return checkAvatarUrl(*r.avatarUrl);
         return std::nullopt;

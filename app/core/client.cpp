@@ -18,6 +18,7 @@ Client::Client(SecretStore &secrets, UrlOpener &browser, const QString &outboxPa
       m_fileSender(m_outbox, m_session, [this] { return m_session.server().baseUrl; }),
       m_fileFetcher(m_session, [this] { return m_session.server().baseUrl; },
                     QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/files")),
+      m_pictures(m_session, [this] { return m_session.server().baseUrl; }),
       m_parties(m_store),
       m_topics(m_store),
       m_members(m_store),
@@ -293,7 +294,33 @@ void Client::joinInvite(const QString &code, Callback<protocol::JoinedParty> don
 
 void Client::setDisplayName(const QString &name, Callback<protocol::ProfileReply> done)
 {
-    m_connection.call(protocol::UpdateProfile{utf8(name), std::nullopt}, std::move(done));
+    protocol::UpdateProfile update;
+    update.displayName = utf8(name);
+    m_connection.call(update, std::move(done));
+}
+
+void Client::setPicture(const QByteArray &image, const QByteArray &mediaType, int side, std::function<void(const QString &problem)> done)
+{
+    m_pictures.upload(image, mediaType, side, [this, done = std::move(done)](const QString &fileId, const QString &problem) {
+        if (fileId.isEmpty()) {
+            done(problem);
+            return;
+        }
+        protocol::UpdateProfile update;
+        update.avatarFileId = utf8(fileId);
+        m_connection.call(update, [done](const protocol::Result<protocol::ProfileReply> &answer) {
+            done(answer ? QString() : QString::fromStdString(answer.error().message));
+        });
+    });
+}
+
+void Client::removePicture(std::function<void(const QString &problem)> done)
+{
+    protocol::UpdateProfile update;
+    update.avatarFileId = std::string();
+    m_connection.call(update, [done = std::move(done)](const protocol::Result<protocol::ProfileReply> &answer) {
+        done(answer ? QString() : QString::fromStdString(answer.error().message));
+    });
 }
 
 void Client::send(const QString &topicId, const QString &body, const QString &replyTo)

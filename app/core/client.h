@@ -9,6 +9,7 @@
 #include "app/core/filefetcher.h"
 #include "app/core/filesender.h"
 #include "app/core/outbox.h"
+#include "app/core/pictureuploader.h"
 #include "app/core/session.h"
 #include "app/core/store.h"
 #include "app/core/websockettransport.h"
@@ -115,6 +116,11 @@ public:
     void previewInvite(const QString &code, Callback<protocol::InvitePreviewReply> done);
     void joinInvite(const QString &code, Callback<protocol::JoinedParty> done = {});
     void setDisplayName(const QString &name, Callback<protocol::ProfileReply> done = {});
+    // Sets the person's picture: image is the square the app made (PNG, JPEG or WebP bytes of
+    // side × side pixels, at most limits::kMaxAvatarBytes), uploaded and then named in the
+    // profile. done gets the problem, or an empty text once everyone who shares a party sees it.
+    void setPicture(const QByteArray &image, const QByteArray &mediaType, int side, std::function<void(const QString &problem)> done);
+    void removePicture(std::function<void(const QString &problem)> done);
 
     // Sends a message through the outbox: it shows at once as pending. replyTo: the id of the
     // message of the same topic it answers, or empty.
@@ -149,6 +155,7 @@ private:
     Connection m_connection;
     FileSender m_fileSender;
     FileFetcher m_fileFetcher;
+    PictureUploader m_pictures;
     PartyListModel m_parties;
     TopicListModel m_topics;
     MemberListModel m_members;

@@ -81,6 +81,19 @@ QString Store::displayName(const std::string &userId) const
     return tr("Former member");
 }
 
+QString Store::pictureOf(const std::string &userId) const
+{
+    if (userId == m_me.id)
+        return q(m_me.avatarFileId);
+    for (const auto &p : m_parties) {
+        for (const auto &m : p.members) {
+            if (m.userId == userId)
+                return q(m.avatarFileId);
+        }
+    }
+    return {};
+}
+
 std::vector<SyncPosition> Store::syncPositions() const
 {
     std::vector<SyncPosition> out;
@@ -449,6 +462,7 @@ void Store::apply(const ProfileUpdated &e, Gaps &)
             if (m.userId == e.user.id) {
                 m.displayName = e.user.displayName;
                 m.avatarUrl = e.user.avatarUrl;
+                m.avatarFileId = e.user.avatarFileId;
                 Q_EMIT membersChanged(q(p.id));
             }
         }

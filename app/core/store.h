@@ -44,6 +44,8 @@ public:
     protocol::ReadState readState(const std::string &topicId) const;
     protocol::Presence presence(const std::string &userId) const;
     QString displayName(const std::string &userId) const;
+    // The file id of a person's picture (User::avatarFileId); empty when none or not known.
+    QString pictureOf(const std::string &userId) const;
 
     // Where the app is in each loaded topic, for message.sync after a reconnect.
     std::vector<protocol::SyncPosition> syncPositions() const;

@@ -140,6 +140,8 @@ std::optional<ReadableFile> FileStore::readable(pqxx::transaction_base &tx, cons
     const auto rows = tx.exec_params(
         "SELECT f.blob_id, f.name, f.media_type, f.size, f.thumbnail, coalesce(f.thumbnail_type, '') FROM files f"
         " WHERE f.id = $1 AND f.received = f.size AND CASE WHEN f.message_id IS NULL THEN f.owner_id = $2"
+        "  OR (f.avatar AND EXISTS (SELECT 1 FROM members mine JOIN members theirs ON theirs.party_id = mine.party_id"
+        "                           WHERE mine.user_id = $2 AND theirs.user_id = f.owner_id))"
         " ELSE EXISTS (SELECT 1 FROM members mb WHERE mb.party_id = f.party_id AND mb.user_id = $2)"
         "  AND EXISTS (SELECT 1 FROM messages m WHERE m.id = f.message_id AND m.deleted_at IS NULL) END",
         fileId, userId);
@@ -159,7 +161,7 @@ std::string FileStore::read(pqxx::transaction_base &tx, const ReadableFile &file
 
 std::size_t FileStore::sweep(pqxx::transaction_base &tx)
 {
-    tx.exec_params0("DELETE FROM files WHERE message_id IS NULL AND created_at < now() - make_interval(hours => $1)",
+    tx.exec_params0("DELETE FROM files WHERE message_id IS NULL AND NOT avatar AND created_at < now() - make_interval(hours => $1)",
                     limits::kUnsentFileHours);
     return m_blobs.dropUnused(tx, {});
 }

@@ -77,8 +77,8 @@ public:
     // Where the uploader's upload stands (to resume after a cut); nothing for anyone else.
     std::optional<UploadState> status(pqxx::transaction_base &tx, const std::string &userId, const std::string &fileId);
     // A complete file, for its uploader while it is not sent, then for the members of the party
-    // it was sent in, while its message is not deleted. Nothing otherwise, the same as for an id
-    // that was never a file.
+    // it was sent in, while its message is not deleted; a person's picture, for everyone who
+    // shares a party with them. Nothing otherwise, the same as for an id that was never a file.
     std::optional<ReadableFile> readable(pqxx::transaction_base &tx, const std::string &userId, const std::string &fileId);
     std::string read(pqxx::transaction_base &tx, const ReadableFile &file, std::int64_t from, std::int64_t to);
     // Drops uploads never sent within kUnsentFileHours, then the bytes no file names (files of

@@ -73,8 +73,8 @@ protocol::MassMention recordMassMention(Tx &tx, const protocol::Message &message
     return mass;
 }
 
-// A send's files are the sender's own, complete, and not sent in another message (a retry of
-// this send finds them in its original). Locked until commit, so that two sends racing for one
+// A send's files are the sender's own, complete, not their picture, and not sent in another
+// message (a retry of this send finds them in its original). Locked until commit, so that two sends racing for one
 // file take turns and the second finds it taken.
 bool filesUsable(Tx &tx, const SendRequest &send, std::set<std::string> &claimed)
 {
@@ -87,7 +87,7 @@ bool filesUsable(Tx &tx, const SendRequest &send, std::set<std::string> &claimed
             return false;
     }
     const auto usable = tx.exec_params(
-        "SELECT f.id FROM files f WHERE f.id = ANY($1::uuid[]) AND f.owner_id = $2 AND f.received = f.size"
+        "SELECT f.id FROM files f WHERE f.id = ANY($1::uuid[]) AND f.owner_id = $2 AND f.received = f.size AND NOT f.avatar"
         " AND (f.message_id IS NULL OR f.message_id = (SELECT o.id FROM messages o WHERE o.author_id = $2 AND o.client_msg_id = $3))"
         " FOR UPDATE OF f",
         queries::uuidArray(files), send.context.userId, send.request.clientMsgId);

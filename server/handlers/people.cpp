@@ -2,9 +2,14 @@
 
 #include "server/handlers/queries.h"
 #include "shared/codec.h"
+#include "shared/limits.h"
 #include "shared/replies.h"
 
 #include <pqxx/pqxx>
+
+#include <optional>
+#include <string>
+#include <utility>
 
 // Requests about a person rather than a party: their profile, where they have read to,
 // and that they are typing.
@@ -12,14 +17,62 @@ namespace chatterbox::server::handlers {
 
 using protocol::ErrorCode;
 
+namespace {
+
+// Why a file cannot be the person's picture, or nothing when it can. Takes the file's row lock,
+// so that a message.send of the same file waits and then finds it marked (or the other way).
+struct Refusal {
+    ErrorCode code;
+    std::string message;
+};
+
+std::optional<Refusal> pictureProblem(Tx &tx, const std::string &userId, const std::string &fileId)
+{
+    auto invalid = [](std::string message) { return Refusal{ErrorCode::InvalidRequest, std::move(message)}; };
+    const auto rows = tx.exec_params("SELECT received = size, message_id IS NOT NULL, media_type, size, width, height"
+                                     " FROM files WHERE id = $1 AND owner_id = $2 FOR UPDATE",
+                                     fileId, userId);
+    if (rows.empty())
+        return Refusal{ErrorCode::NotFound, "no such file of yours"};
+    const auto &r = rows[0];
+    if (!r[0].as<bool>())
+        return invalid("the picture is not uploaded whole yet");
+    if (r[1].as<bool>())
+        return invalid("the picture's file was sent in a message; upload it again");
+    const auto type = r[2].as<std::string>();
+    if (type != "image/png" && type != "image/jpeg" && type != "image/webp")
+        return invalid("a picture must be a PNG, JPEG or WebP image");
+    if (r[3].as<std::int64_t>() > static_cast<std::int64_t>(limits::kMaxAvatarBytes))
+        return invalid("a picture must be at most " + std::to_string(limits::kMaxAvatarBytes / 1024) + " KiB");
+    if (r[4].is_null() || r[5].is_null() || r[4].as<int>() != r[5].as<int>() || r[4].as<int>() > limits::kMaxAvatarSide)
+        return invalid("a picture must be square (width and height the same), at most " + std::to_string(limits::kMaxAvatarSide) + " pixels a side");
+    return std::nullopt;
+}
+
+} // namespace
+
 AnswerTo<protocol::UpdateProfile> updateProfile(Tx &tx, const RequestContext &ctx, const protocol::UpdateProfile &request)
 {
+    if (request.avatarFileId) {
+        const std::string &fileId = *request.avatarFileId;
+        // The person's row first (as an upload's quota check takes it): two changes of picture
+        // at once take turns, so the second unmarks the first's file rather than missing it.
+        tx.exec_params("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", ctx.userId);
+        if (!fileId.empty()) {
+            if (auto refused = pictureProblem(tx, ctx.userId, fileId))
+                return Outcome::fail(refused->code, refused->message);
+        }
+        // The picture it replaces is an unsent upload again, for the next sweep.
+        tx.exec_params0("UPDATE files SET avatar = coalesce(id = NULLIF($2, '')::uuid, false) WHERE owner_id = $1 AND (avatar OR id = NULLIF($2, '')::uuid)",
+                        ctx.userId, fileId);
+        tx.exec_params0("UPDATE users SET avatar_file_id = NULLIF($2, '')::uuid WHERE id = $1", ctx.userId, fileId);
+    }
     const auto row = tx.exec_params1("UPDATE users SET display_name = coalesce(NULLIF($2, ''), display_name),"
                                      " avatar_url = CASE WHEN $3 THEN $4 ELSE avatar_url END"
-                                     " WHERE id = $1 RETURNING id, display_name, avatar_url",
+                                     " WHERE id = $1 RETURNING id, display_name, avatar_url, coalesce(avatar_file_id::text, '')",
                                      ctx.userId, request.displayName.value_or(std::string()), request.avatarUrl.has_value(),
                                      request.avatarUrl.value_or(std::string()));
-    protocol::User user{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()};
+    protocol::User user{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()};
     auto o = Outcome::reply(protocol::ProfileReply{user});
     // Everyone who shares a party with this person hears of it, once.
     auto parties = queries::partyIdsOf(tx, ctx.userId);

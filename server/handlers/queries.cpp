@@ -40,6 +40,7 @@ protocol::Member memberFromRow(const pqxx::row &r)
     m.userId = r["user_id"].as<std::string>();
     m.displayName = r["display_name"].as<std::string>();
     m.avatarUrl = r["avatar_url"].as<std::string>();
+    m.avatarFileId = r["avatar_file_id"].as<std::string>();
     m.role = roleFromColumn(r["role"]);
     m.joinedAt = r["joined_ms"].as<std::int64_t>();
     return m;
@@ -47,7 +48,8 @@ protocol::Member memberFromRow(const pqxx::row &r)
 
 constexpr const char *kTopicColumns = "t.id, t.party_id, t.name, t.position, t.last_seq, t.last_rev, t.pinned_count";
 constexpr const char *kMemberColumns =
-    "mb.party_id, mb.user_id, u.display_name, u.avatar_url, mb.role, " CHATTERBOX_MS("mb.joined_at") " AS joined_ms";
+    "mb.party_id, mb.user_id, u.display_name, u.avatar_url, coalesce(u.avatar_file_id::text, '') AS avatar_file_id, mb.role, "
+    CHATTERBOX_MS("mb.joined_at") " AS joined_ms";
 
 } // namespace
 

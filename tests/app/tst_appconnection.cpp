@@ -22,13 +22,13 @@ json readyJson(std::int64_t lastSeq)
 {
     protocol::Ready ready;
     ready.protocol = 1;
-    ready.me = {kMe, "Me", {}};
+    ready.me = {kMe, "Me", {}, {}};
     protocol::Party party;
     party.id = kParty;
     party.name = "P";
     party.ownerId = kMe;
     party.topics = {{kTopic, kParty, "general", 0, lastSeq, lastSeq}};
-    party.members = {{kMe, "Me", {}, protocol::Role::Owner, 0}};
+    party.members = {{kMe, "Me", {}, protocol::Role::Owner, 0, {}}};
     ready.parties = {party};
     return ready;
 }

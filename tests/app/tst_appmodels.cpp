@@ -51,13 +51,13 @@ Ready readyWith(std::int64_t lastSeq, std::int64_t lastRead)
 {
     Ready r;
     r.protocol = 1;
-    r.me = {kMe, "Me", {}};
+    r.me = {kMe, "Me", {}, {}};
     Party p;
     p.id = kParty;
     p.name = "Book Club";
     p.ownerId = kMe;
     p.topics = {{kTopic, kParty, "general", 0, lastSeq, lastSeq}, {kOther, kParty, "random", 1, 0, 0}};
-    p.members = {{kMe, "Me", {}, Role::Owner, 0}, {kAnn, "Ann", {}, Role::Member, 0}, {kBo, "bo", {}, Role::Member, 0}};
+    p.members = {{kMe, "Me", {}, Role::Owner, 0, {}}, {kAnn, "Ann", {}, Role::Member, 0, {}}, {kBo, "bo", {}, Role::Member, 0, {}}};
     r.parties = {p};
     r.readStates = {{kTopic, lastRead, lastSeq - lastRead, 0}, {kOther, 0, 0, 0}};
     r.presence = {{kBo, Presence::Online}};
@@ -134,7 +134,7 @@ private Q_SLOTS:
         QCOMPARE(members.data(members.index(1)).toString(), QStringLiteral("Ann"));
         store.applyEvent(PresenceUpdated{kBo, Presence::Offline});
         QCOMPARE(members.data(members.index(0)).toString(), QStringLiteral("Ann"));
-        store.applyEvent(ProfileUpdated{{kAnn, "Annie", {}}});
+        store.applyEvent(ProfileUpdated{{kAnn, "Annie", {}, {}}});
         QCOMPARE(members.data(members.index(0)).toString(), QStringLiteral("Annie"));
         store.applyEvent(MemberLeft{kParty, kAnn, "left"});
         QCOMPARE(members.rowCount(), 2);
@@ -520,7 +520,7 @@ private Q_SLOTS:
         climbing.name = "Helsinki Climbers";
         climbing.ownerId = kAnn;
         climbing.topics = {{"t-routes", "p-climb", "routes", 0, 0, 0}};
-        climbing.members = {{kMe, "Me", {}, Role::Member, 0}, {kAnn, "Ann", {}, Role::Owner, 0}, {"u-helga", "Helga Berg", {}, Role::Member, 0}};
+        climbing.members = {{kMe, "Me", {}, Role::Member, 0, {}}, {kAnn, "Ann", {}, Role::Owner, 0, {}}, {"u-helga", "Helga Berg", {}, Role::Member, 0, {}}};
         r.parties.push_back(climbing);
         r.readStates = {{"t-general", 0, 3, 0}};
         store.applyReady(r);

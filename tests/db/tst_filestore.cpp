@@ -283,6 +283,44 @@ private Q_SLOTS:
         QCOMPARE(scalar("SELECT count(*) FROM file_blobs"), 1LL);
     }
 
+    void picture_keptBySweep_readByThoseWhoShareAParty()
+    {
+        pqxx::connection c(m_db.url());
+        const auto party = test::makeParty(c, m_alice, {m_bob});
+        QVERIFY(!party.first.empty());
+        const auto squarePicture = [&](std::uint64_t seed) {
+            const std::string id = upload(m_alice, randomBytes(4000, seed));
+            pqxx::work tx(c);
+            tx.exec_params0("UPDATE files SET width = 256, height = 256, created_at = now() - interval '25 hours' WHERE id = $1", id);
+            tx.commit();
+            return id;
+        };
+        const std::string first = squarePicture(20);
+        UpdateProfile set;
+        set.avatarFileId = first;
+        const auto answered = test::run(c, handlers::updateProfile, m_alice, set);
+        QVERIFY(answered.ok());
+        QCOMPARE(answered.resultJson()["user"]["avatarFileId"].get<std::string>(), first);
+        // Older than an unsent upload is kept, and kept: it is a picture.
+        sweep();
+        QVERIFY(readAll(m_alice, first));
+        QVERIFY(readAll(m_bob, first));
+        QVERIFY(!readAll(m_mallory, first));
+        // Replaced: the old one is an unsent upload again, and as old as it is, swept.
+        const std::string second = squarePicture(21);
+        set.avatarFileId = second;
+        QVERIFY(test::run(c, handlers::updateProfile, m_alice, set).ok());
+        sweep();
+        QVERIFY(!readAll(m_alice, first));
+        QVERIFY(readAll(m_bob, second));
+        // Removed: the same.
+        set.avatarFileId = std::string();
+        QVERIFY(test::run(c, handlers::updateProfile, m_alice, set).ok());
+        sweep();
+        QVERIFY(!readAll(m_alice, second));
+        QCOMPARE(scalar("SELECT count(*) FROM users WHERE avatar_file_id IS NOT NULL"), 0LL);
+    }
+
     void zeroBytes_completeAtOnce()
     {
         pqxx::connection c(m_db.url());

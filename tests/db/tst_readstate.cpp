@@ -106,13 +106,13 @@ private Q_SLOTS:
         pqxx::connection c(m_db.url());
         test::makeParty(c, m_alice, {m_bob});
         test::makeParty(c, m_bob, {m_alice});
-        const auto o = test::run(c, handlers::updateProfile, m_bob, UpdateProfile{"Robert", "https://example.org/bob.png"});
+        const auto o = test::run(c, handlers::updateProfile, m_bob, UpdateProfile{"Robert", "https://example.org/bob.png", std::nullopt});
         QVERIFY(o.ok());
         QCOMPARE(o.resultJson()["user"]["displayName"].get<std::string>(), std::string("Robert"));
         QCOMPARE(o.events.size(), std::size_t(1));
         QVERIFY(o.events[0].moreParties.size() >= 1);
         // Only the avatar: the name stays.
-        const auto cleared = test::run(c, handlers::updateProfile, m_bob, UpdateProfile{std::nullopt, ""});
+        const auto cleared = test::run(c, handlers::updateProfile, m_bob, UpdateProfile{std::nullopt, "", std::nullopt});
         QCOMPARE(cleared.resultJson()["user"]["displayName"].get<std::string>(), std::string("Robert"));
         QVERIFY(!cleared.resultJson()["user"].contains("avatarUrl"));
     }

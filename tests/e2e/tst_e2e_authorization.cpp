@@ -25,7 +25,7 @@ const std::map<std::string, const char *> kNamesNothing = {
     {"party.list", "the caller's own parties"},
     {"party.create", "a new party"},
     {"presence.set", "the caller's own status"},
-    {"profile.update", "the caller's own profile"},
+    {"profile.update", "the caller's own profile (someone else's file as a picture: filesOfOthers_lookLikeMissingFiles)"},
     {"session.renew", "the caller's own token (tst_e2e_renew refuses others')"},
     {"invite.preview", "a code is the capability itself (tst_e2e_invites)"},
     {"invite.join", "a code is the capability itself (tst_e2e_invites)"},
@@ -159,7 +159,7 @@ private Q_SLOTS:
     }
 
     // Files of a party the stranger is not in, sent or not: naming one in a message of their own
-    // party, or fetching it, gets what a made-up id gets.
+    // party or as their picture, or fetching it, gets what a made-up id gets.
     void filesOfOthers_lookLikeMissingFiles()
     {
         QNetworkAccessManager network;
@@ -195,9 +195,18 @@ private Q_SLOTS:
         };
         const json madeUp = sendWith(uuid());
         QCOMPARE(errorCode(madeUp), std::string("not_found"));
+        // On a connection of its own: the sweep spends the first one's burst of requests.
+        Person strangerAgain = m_harness.reconnect(m_stranger);
+        const auto asPicture = [&](const std::string &file) {
+            return strangerAgain->request("profile.update", {{"avatarFileId", file}});
+        };
+        const json madeUpPicture = asPicture(uuid());
+        QCOMPARE(errorCode(madeUpPicture), std::string("not_found"));
         for (const auto &file : {unsent, sent}) {
             const json attempt = sendWith(file);
             QCOMPARE(QString::fromStdString(attempt["message"].dump()), QString::fromStdString(madeUp["message"].dump()));
+            const json picture = asPicture(file);
+            QCOMPARE(QString::fromStdString(picture["message"].dump()), QString::fromStdString(madeUpPicture["message"].dump()));
             QCOMPARE(http("GET", QStringLiteral("/files/") + QString::fromStdString(file), m_stranger.login.accessToken, {}),
                      http("GET", QStringLiteral("/files/") + QString::fromStdString(uuid()), m_stranger.login.accessToken, {}));
             QCOMPARE(http("GET", QStringLiteral("/files/") + QString::fromStdString(file) + QStringLiteral("/thumbnail"),

@@ -118,9 +118,9 @@ private Q_SLOTS:
         m_server.closed.clear();
         m_store = std::make_unique<app::Store>();
         protocol::Ready ready;
-        ready.me = {"me", "Dana", ""};
+        ready.me = {"me", "Dana", "", ""};
         protocol::Party club{"p1", "Book Club", "ann", 0, {{"t1", "p1", "general", 0, 0, 0}, {"t2", "p1", "books", 1, 0, 0}}, {}};
-        club.members = {{"me", "Dana", "", protocol::Role::Member, 0}, {"ann", "Ann", "", protocol::Role::Owner, 0}};
+        club.members = {{"me", "Dana", "", protocol::Role::Member, 0, ""}, {"ann", "Ann", "", protocol::Role::Owner, 0, ""}};
         protocol::Party climbing{"p2", "Climbing", "ann", 0, {{"t3", "p2", "routes", 0, 0, 0}}, club.members};
         ready.parties = {club, climbing};
         m_store->applyReady(ready);

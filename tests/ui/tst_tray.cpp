@@ -26,9 +26,9 @@ public:
 protocol::Ready readyWithUnread(std::int64_t unread)
 {
     protocol::Ready ready;
-    ready.me = {"me", "Dana", ""};
+    ready.me = {"me", "Dana", "", ""};
     protocol::Party party{"p1", "Book Club", "me", 0, {{"t1", "p1", "general", 0, 10, 10}, {"t2", "p1", "books", 1, 5, 5}}, {}};
-    party.members = {{"me", "Dana", "", protocol::Role::Owner, 0}};
+    party.members = {{"me", "Dana", "", protocol::Role::Owner, 0, ""}};
     ready.parties = {party};
     ready.readStates = {{"t1", 10 - unread, unread, 0}, {"t2", 5, 0, 0}};
     return ready;

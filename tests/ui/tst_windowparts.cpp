@@ -33,11 +33,11 @@ public:
 protocol::Ready twoParties()
 {
     protocol::Ready ready;
-    ready.me = {"me", "Dana", ""};
+    ready.me = {"me", "Dana", "", ""};
     protocol::Party club{"p1", "Book Club", "me", 0, {{"t1", "p1", "general", 0, 0, 0}, {"t2", "p1", "books", 1, 0, 0}}, {}};
-    club.members = {{"me", "Dana", "", protocol::Role::Owner, 0}};
+    club.members = {{"me", "Dana", "", protocol::Role::Owner, 0, ""}};
     protocol::Party walks{"p2", "Walks", "other", 0, {{"t3", "p2", "routes", 0, 0, 0}}, {}};
-    walks.members = {{"me", "Dana", "", protocol::Role::Member, 0}, {"other", "Olu", "", protocol::Role::Owner, 0}};
+    walks.members = {{"me", "Dana", "", protocol::Role::Member, 0, ""}, {"other", "Olu", "", protocol::Role::Owner, 0, ""}};
     ready.parties = {club, walks};
     return ready;
 }

@@ -212,6 +212,8 @@ private Q_SLOTS:
         QTest::newRow("empty profile") << QByteArray("{\"type\":\"profile.update\",\"id\":3}") << "invalid_request" << qint64(3);
         QTest::newRow("javascript avatar") << QByteArray("{\"type\":\"profile.update\",\"id\":3,\"avatarUrl\":\"javascript:alert(1)\"}") << "invalid_request" << qint64(3);
         QTest::newRow("avatar with quote") << QByteArray("{\"type\":\"profile.update\",\"id\":3,\"avatarUrl\":\"https://x/\\\"onerror=\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("picture not an id") << QByteArray("{\"type\":\"profile.update\",\"id\":3,\"avatarFileId\":\"../../files/x\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("picture not text") << QByteArray("{\"type\":\"profile.update\",\"id\":3,\"avatarFileId\":42}") << "invalid_request" << qint64(3);
         QTest::newRow("negative read seq") << QByteArray("{\"type\":\"topic.markRead\",\"id\":3,\"topicId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"seq\":-1}") << "invalid_request" << qint64(3);
         QTest::newRow("sync not array") << QByteArray("{\"type\":\"message.sync\",\"id\":3,\"topics\":{}}") << "invalid_request" << qint64(3);
         const QByteArray m = "\"messageId\":\"9f8e7d6c-5b4a-4321-8fed-cba987654321\"";

@@ -112,7 +112,7 @@ private Q_SLOTS:
         QCOMPARE(std::tuple(toA, toB, toC), std::tuple(1, 1, 0));
 
         // u3 joins p1: its connection follows first, so it gets the join and what follows.
-        protocol::Member member{"u3", "C", "", protocol::Role::Member, 0};
+        protocol::Member member{"u3", "C", "", protocol::Role::Member, 0, ""};
         fanout.publish({committedEvent(2, "p1", protocol::MemberJoined{"p1", member})});
         QCOMPARE(std::tuple(toA, toB, toC), std::tuple(2, 2, 1));
         QCOMPARE(joinedHeard, std::vector<std::string>{"u3"});

@@ -58,6 +58,7 @@ QVariant MemberListModel::data(const QModelIndex &index, int role) const
     case RoleRole: return QString::fromLatin1(protocol::roleName(m.role));
     case PresenceRole: return QString::fromLatin1(protocol::presenceName(m_store.presence(m.userId)));
     case AvatarUrlRole: return QString::fromStdString(m.avatarUrl);
+    case PictureRole: return QString::fromStdString(m.avatarFileId);
     default: return {};
     }
 }
@@ -65,7 +66,7 @@ QVariant MemberListModel::data(const QModelIndex &index, int role) const
 QHash<int, QByteArray> MemberListModel::roleNames() const
 {
     return {{UserIdRole, "userId"}, {DisplayNameRole, "displayName"}, {RoleRole, "role"}, {PresenceRole, "presence"},
-            {AvatarUrlRole, "avatarUrl"}};
+            {AvatarUrlRole, "avatarUrl"}, {PictureRole, "picture"}};
 }
 
 } // namespace chatterbox::app

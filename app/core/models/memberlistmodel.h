@@ -12,7 +12,7 @@ class MemberListModel final : public QAbstractListModel {
     Q_DISABLE_COPY_MOVE(MemberListModel)
 
 public:
-    enum Role { UserIdRole = Qt::UserRole + 1, DisplayNameRole, RoleRole, PresenceRole, AvatarUrlRole };
+    enum Role { UserIdRole = Qt::UserRole + 1, DisplayNameRole, RoleRole, PresenceRole, AvatarUrlRole, PictureRole };
 
     explicit MemberListModel(const Store &store, QObject *parent = nullptr);
 

@@ -206,6 +206,7 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
     case ClientMsgIdRole: return m ? QString::fromStdString(m->clientMsgId) : row.pending->clientMsgId;
     case AuthorIdRole: return authorId(row);
     case AuthorNameRole: return m_store.displayName(authorId(row).toStdString());
+    case AuthorPictureRole: return m_store.pictureOf(authorId(row).toStdString());
     case SentAtRole: return sentAt(row);
     case SeqRole: return m ? static_cast<qint64>(m->seq) : qint64(0);
     case DeliveryStateRole:
@@ -361,7 +362,7 @@ int TimelineModel::rowOfSeq(std::int64_t seq) const
 QHash<int, QByteArray> TimelineModel::roleNames() const
 {
     return {{MessageIdRole, "messageId"}, {ClientMsgIdRole, "clientMsgId"}, {AuthorIdRole, "authorId"},
-            {AuthorNameRole, "authorName"}, {BodyRole, "body"}, {SentAtRole, "sentAt"}, {SeqRole, "seq"},
+            {AuthorNameRole, "authorName"}, {AuthorPictureRole, "authorPicture"}, {BodyRole, "body"}, {SentAtRole, "sentAt"}, {SeqRole, "seq"},
             {DeliveryStateRole, "deliveryState"}, {ErrorRole, "error"}, {EditedRole, "edited"}, {DeletedRole, "deleted"},
             {DayStartRole, "dayStart"}, {GroupStartRole, "groupStart"}, {FirstUnreadRole, "firstUnread"},
             {MentionsMeRole, "mentionsMe"}, {OwnRole, "own"}, {MentionNamesRole, "mentionNames"}, {ReplyRole, "reply"},
