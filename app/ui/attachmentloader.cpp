@@ -2,6 +2,7 @@
 #include "app/ui/attachmentloader.h"
 
 #include "app/core/models/timelinemodel.h"
+#include "shared/limits.h"
 
 #include <QFile>
 #include <QLocale>
@@ -123,6 +124,16 @@ DecodedImage AttachmentLoader::decodeFromDisk(const QString &path, QSize pixels)
     else
         decoded = decodeImage(file.readAll(), pixels);
     return decoded;
+}
+
+AttachmentLoader::Preview AttachmentLoader::picture(const QString &fileId, QSize pixels)
+{
+    // As any image of a message: fetched whole (it has no thumbnail, and is never larger than
+    // the server takes for a picture), then decoded with the same bounds.
+    const QVariantMap file{{QString::fromLatin1(TimelineModel::kFileIdKey), fileId},
+                           {QString::fromLatin1(TimelineModel::kFileSizeKey), static_cast<qint64>(limits::kMaxAvatarBytes)},
+                           {QString::fromLatin1(TimelineModel::kFileThumbnailKey), false}};
+    return preview(file, pixels);
 }
 
 void AttachmentLoader::decodeInto(const QString &key, const QString &path, QSize pixels)

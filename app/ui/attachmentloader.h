@@ -46,6 +46,9 @@ public:
     };
     // The preview of an inline image at the size it is drawn (device pixels).
     Preview preview(const QVariantMap &file, QSize pixels);
+    // A person's picture (User::avatarFileId) decoded at pixels: a null image while it loads or
+    // when it cannot be shown (then the initials stand in its place).
+    Preview picture(const QString &fileId, QSize pixels);
 
     // A whole file, downloaded to disk with progress (FileFetcher::Kind::Full): done(path) or
     // done with an empty path and the problem (empty too when the person stopped it).

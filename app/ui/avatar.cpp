@@ -1,5 +1,8 @@
 #include "app/ui/avatar.h"
 
+#include "app/core/models/partylistmodel.h"
+#include "app/ui/attachmentloader.h"
+
 #include <QFont>
 #include <QPainter>
 #include <QPainterPath>
@@ -41,6 +44,25 @@ void paintInitials(QPainter &painter, const QRect &rect, const QString &initials
     painter.setFont(font);
     painter.setPen(Qt::white);
     painter.drawText(rect, Qt::AlignCenter, initials);
+    painter.restore();
+}
+
+void paintPerson(QPainter &painter, const QRect &rect, const QString &name, const QString &userId,
+                 const QString &pictureId, AttachmentLoader *pictures)
+{
+    const qreal ratio = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
+    const QImage picture = pictures && !pictureId.isEmpty() ? pictures->picture(pictureId, (QSizeF(rect.size()) * ratio).toSize()).image : QImage();
+    if (picture.isNull()) {
+        paintInitials(painter, rect, app::PartyListModel::initials(name), colorFor(userId), false);
+        return;
+    }
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform);
+    QPainterPath circle;
+    circle.addEllipse(rect);
+    painter.setClipPath(circle);
+    painter.drawImage(rect, picture);
     painter.restore();
 }
 

@@ -4,6 +4,7 @@
 #include "app/core/client.h"
 #include "app/core/displaytext.h"
 #include "app/core/preferences.h"
+#include "app/ui/attachmentloader.h"
 #include "app/ui/composer.h"
 #include "app/ui/dialogs/invitesdialog.h"
 #include "app/ui/dialogs/joinpartydialog.h"
@@ -45,7 +46,11 @@ ChatPage::ChatPage(Client &client, app::Preferences &preferences, Theme &theme, 
     m_pane = new TopicPane(client, preferences, theme, this);
     m_members = sideList(new QListView(this), QStringLiteral("memberList"), tr("Members"));
     m_members->setModel(&client.members());
-    m_members->setItemDelegate(new MemberDelegate(theme, m_members));
+    auto *memberDelegate = new MemberDelegate(theme, m_members);
+    // People's pictures come through the loader of the timeline's files: one cache for both.
+    memberDelegate->setPictures(m_pane->attachmentLoader());
+    connect(m_pane->attachmentLoader(), &AttachmentLoader::changed, m_members->viewport(), qOverload<>(&QWidget::update));
+    m_members->setItemDelegate(memberDelegate);
     m_members->setMinimumWidth(180);
 
     m_splitter = new QSplitter(Qt::Horizontal, this);
@@ -359,14 +364,14 @@ void ChatPage::openDeleteTopic()
 
 void ChatPage::openSettings()
 {
-    auto *dialog = new SettingsDialog(m_client, m_preferences, m_theme, this);
+    auto *dialog = new SettingsDialog(m_client, m_preferences, m_theme, m_pane->attachmentLoader(), this);
     connect(dialog, &SettingsDialog::startupChanged, this, &ChatPage::startupChanged);
     dialog->open();
 }
 
 void ChatPage::openQuickSwitcher()
 {
-    auto *switcher = new QuickSwitcher(m_client.store(), m_preferences.recentTopicIds(), this);
+    auto *switcher = new QuickSwitcher(m_client.store(), m_preferences.recentTopicIds(), m_pane->attachmentLoader(), this);
     connect(switcher, &QuickSwitcher::topicChosen, this, &ChatPage::goToTopic);
     connect(switcher, &QuickSwitcher::personChosen, this, &ChatPage::showMember);
     switcher->open();

@@ -177,9 +177,10 @@ void MemberDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     const QString name = app::isolated(index.data(MemberListModel::DisplayNameRole).toString());
     protocol::Presence presence = protocol::Presence::Offline;
     protocol::presenceFromName(index.data(MemberListModel::PresenceRole).toString().toStdString(), presence);
-    const QRect avatar(row.left() + 6, row.center().y() - 14, 28, 28);
+    const QRect avatar = avatarRect(option.rect);
     painter->setOpacity(presence == protocol::Presence::Offline ? 0.5 : 1.0);
-    paintInitials(*painter, avatar, app::PartyListModel::initials(name), colorFor(index.data(MemberListModel::UserIdRole).toString()), false);
+    paintPerson(*painter, avatar, name, index.data(MemberListModel::UserIdRole).toString(),
+                index.data(MemberListModel::PictureRole).toString(), m_pictures);
     painter->setOpacity(1.0);
     const QRect dot(avatar.right() - 9, avatar.bottom() - 9, 12, 12);
     painter->setPen(QPen(option.palette.color(QPalette::Window), 2));
@@ -200,6 +201,12 @@ void MemberDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
         painter->drawText(text, Qt::AlignRight | Qt::AlignVCenter, roleLabel);
     }
     painter->restore();
+}
+
+QRect MemberDelegate::avatarRect(const QRect &rowRect)
+{
+    const QRect row = rowRect.adjusted(8, 1, -8, -1);
+    return {row.left() + 6, row.center().y() - 14, 28, 28};
 }
 
 QSize MemberDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const

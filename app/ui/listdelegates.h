@@ -7,6 +7,8 @@
 // given; none holds state. The row the keyboard is on has a ring while its list has focus.
 namespace chatterbox::ui {
 
+class AttachmentLoader;
+
 class Theme;
 
 // A party on the rail: rounded initials, a pill at the edge when it has unread messages, and a
@@ -37,17 +39,23 @@ private:
     const Theme &m_theme;
 };
 
-// A member: initials with a presence dot, the name, and the role for owners and admins.
+// A member: their picture (or initials) with a presence dot, the name, and the role for owners
+// and admins.
 class MemberDelegate final : public QStyledItemDelegate {
     Q_OBJECT
 
 public:
     MemberDelegate(const Theme &theme, QObject *parent) : QStyledItemDelegate(parent), m_theme(theme) {}
+    // Where pictures come from (the view repaints on its changed()); none: initials alone.
+    void setPictures(AttachmentLoader *pictures) { m_pictures = pictures; }
+    // Where a member's picture (or initials) is drawn in their row.
+    static QRect avatarRect(const QRect &rowRect);
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
 private:
     const Theme &m_theme;
+    AttachmentLoader *m_pictures = nullptr;
 };
 
 // A row's rounded background: selected, hovered, with the focus ring while its list has focus.

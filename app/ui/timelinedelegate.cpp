@@ -235,6 +235,12 @@ std::vector<AttachmentsPart::Item> TimelineDelegate::attachmentItems(const QRect
     return rect.isNull() ? std::vector<AttachmentsPart::Item>{} : m_attachments.items(contextOf(index), rect);
 }
 
+QRect TimelineDelegate::avatarRect(const QRect &rowRect, const QModelIndex &index) const
+{
+    const QRect rect = layoutOf(index, rowRect).parts[Header];
+    return rect.isNull() ? QRect() : HeaderPart::avatarRect(rect);
+}
+
 QRect TimelineDelegate::uploadCancelRect(const QRect &rowRect, const QModelIndex &index) const
 {
     const QRect rect = layoutOf(index, rowRect).parts[Attachments];

@@ -80,9 +80,15 @@ public:
     // Whose name is highlighted more strongly in mentions: the signed-in person's.
     void setMyName(const QString &name);
     // Where the previews of files come from (none: empty tiles).
-    void setAttachmentLoader(AttachmentLoader *loader) { m_attachments.setLoader(loader); }
+    void setAttachmentLoader(AttachmentLoader *loader)
+    {
+        m_attachments.setLoader(loader);
+        m_header.setPictures(loader);
+    }
     // The files of a row, where they are drawn.
     std::vector<AttachmentsPart::Item> attachmentItems(const QRect &rowRect, const QModelIndex &index) const;
+    // Where a row's author is drawn (picture or initials); null on a row that continues a group.
+    QRect avatarRect(const QRect &rowRect, const QModelIndex &index) const;
     // A message being sent: where its upload's Cancel is (null when no upload is going).
     QRect uploadCancelRect(const QRect &rowRect, const QModelIndex &index) const;
 

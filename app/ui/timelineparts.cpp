@@ -111,8 +111,8 @@ void HeaderPart::paint(QPainter &painter, const RowContext &row, const QRect &re
     const QString name = app::isolated(row.index.data(TimelineModel::AuthorNameRole).toString());
     const QString authorId = row.index.data(TimelineModel::AuthorIdRole).toString();
     // The avatar stands beside the header and the first lines of the body.
-    paintInitials(painter, QRect(rect.left() + kSideMargin, rect.top() + 2, kAvatarSize, kAvatarSize),
-                  app::PartyListModel::initials(name), colorFor(authorId), false);
+    paintPerson(painter, avatarRect(rect), name, authorId,
+                row.index.data(TimelineModel::AuthorPictureRole).toString(), m_pictures);
     const QFont bold = scaled(row.font, 1.0, true);
     painter.setFont(bold);
     painter.setPen(row.palette.color(QPalette::Text));

@@ -17,6 +17,8 @@ class QPainter;
 
 namespace chatterbox::ui {
 
+class AttachmentLoader;
+
 class Theme;
 
 // Where parts place themselves horizontally in a row.
@@ -83,6 +85,16 @@ class HeaderPart final : public TimelinePart {
 public:
     int height(const RowContext &row, int rowWidth) const override;
     void paint(QPainter &painter, const RowContext &row, const QRect &rect) const override;
+    // Where authors' pictures come from; none: initials alone.
+    void setPictures(AttachmentLoader *pictures) { m_pictures = pictures; }
+    // Where the author's picture (or initials) is drawn, beside the header in rect.
+    static QRect avatarRect(const QRect &rect)
+    {
+        return {rect.left() + timeline::kSideMargin, rect.top() + 2, timeline::kAvatarSize, timeline::kAvatarSize};
+    }
+
+private:
+    AttachmentLoader *m_pictures = nullptr;
 };
 
 // The message text, rendered from Markdown once per message and width and kept in a cache;

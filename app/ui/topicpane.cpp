@@ -94,6 +94,8 @@ TopicPane::TopicPane(app::Client &client, app::Preferences &preferences, const T
     m_loader = new AttachmentLoader(m_client.fileFetcher(), this);
     m_timeline->timelineDelegate()->setAttachmentLoader(m_loader);
     connect(m_loader, &AttachmentLoader::changed, m_timeline->viewport(), qOverload<>(&QWidget::update));
+    // A new name or picture of an author is drawn at once (the timeline reads them when painting).
+    connect(&m_client.store(), &app::Store::membersChanged, m_timeline->viewport(), qOverload<>(&QWidget::update));
     m_files = new FileActions(*m_loader, *this, this);
     connect(m_files, &FileActions::problem, this, &TopicPane::showProblem);
     connect(m_timeline->timelineDelegate(), &TimelineDelegate::fileRequested, this, &TopicPane::onFileRequested);

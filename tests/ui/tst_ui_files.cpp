@@ -6,14 +6,21 @@
 // and is refused opening the script. An upload shows its progress and can be cancelled. Files an
 // attacker's client declares as images (a PNG declaring 60000 × 60000, a truncated JPEG, a GIF of
 // 10,000 frames, an SVG and an HTML page named .png, zero bytes, a hostile thumbnail) show as
-// error tiles or a bounded first frame while the window goes on working.
+// error tiles or a bounded first frame while the window goes on working. Dana sets a picture
+// in the settings (cropped from a wide photo) and Erin sees it wherever Dana is drawn; a bomb as
+// Alice's picture shows her initials.
 
 #include "uifixture.h"
 
 #include "app/core/filefetcher.h"
 #include "app/ui/attachmentloader.h"
 #include "app/ui/attachmenttray.h"
+#include "app/ui/avatar.h"
 #include "app/ui/dialogs/imageviewer.h"
+#include "app/ui/dialogs/picturecropdialog.h"
+#include "app/ui/dialogs/quickswitcher.h"
+#include "app/ui/dialogs/settingsdialog.h"
+#include "app/ui/listdelegates.h"
 #include "app/ui/fileactions.h"
 #include "app/ui/timelinedelegate.h"
 #include "app/ui/topicpane.h"
@@ -22,8 +29,13 @@
 #include "support/hostileimages.h"
 
 #include <QClipboard>
+#include <QDialogButtonBox>
 #include <QLabel>
+#include <QListView>
+#include <QListWidget>
 #include <QMimeData>
+#include <QPainter>
+#include <QPushButton>
 
 using namespace chatterbox;
 using namespace chatterbox::test;
@@ -32,6 +44,20 @@ using app::TimelineModel;
 namespace {
 
 QString key(const char *k) { return QString::fromLatin1(k); }
+
+bool near(const QColor &seen, const QColor &expected, int tolerance = 24)
+{
+    return qAbs(seen.red() - expected.red()) < tolerance && qAbs(seen.green() - expected.green()) < tolerance
+           && qAbs(seen.blue() - expected.blue()) < tolerance;
+}
+
+// A point of a drawn person that is inside their circle and clear of the initials' letters.
+QPoint besideTheInitials(const QRect &avatar)
+{
+    return avatar.center() + QPoint(0, avatar.height() * 3 / 8);
+}
+
+const QColor kRed(220, 40, 40);
 
 } // namespace
 
@@ -376,6 +402,140 @@ private Q_SLOTS:
         QTest::keyClicks(m_erin->chat().composer(), QStringLiteral("those did not open"));
         QTest::keyClick(m_erin->chat().composer(), Qt::Key_Return);
         QVERIFY(shown(*m_erin, QStringLiteral("those did not open")).isValid());
+    }
+
+    // What Erin's member list shows at Dana's (or anyone's) avatar, drawn afresh.
+    QColor memberAvatarColor(const std::string &userId)
+    {
+        auto *members = m_erin->window.findChild<QListView *>(QStringLiteral("memberList"));
+        for (int row = 0; row < members->model()->rowCount(); ++row) {
+            const QModelIndex index = members->model()->index(row, 0);
+            if (index.data(app::MemberListModel::UserIdRole).toString().toStdString() != userId)
+                continue;
+            members->viewport()->repaint();
+            const QImage screen = members->viewport()->grab().toImage();
+            return screen.pixelColor(besideTheInitials(ui::MemberDelegate::avatarRect(members->visualRect(index))) * screen.devicePixelRatio());
+        }
+        return {};
+    }
+
+    void picture_croppedInSettings_shownOnTheOtherInstance()
+    {
+        // A wide photo: red on the left, blue on the right.
+        QImage wide(800, 400, QImage::Format_RGB32);
+        wide.fill(QColor(30, 90, 220));
+        QPainter(&wide).fillRect(0, 0, 400, 400, kRed);
+        const QString path = write(QStringLiteral("wide.png"), encoded(wide, "PNG"));
+        const std::string dana = m_dana->client.store().me().id;
+
+        m_dana->chat().openSettings();
+        QPointer<ui::SettingsDialog> settings = m_dana->waitForDialog<ui::SettingsDialog>();
+        QVERIFY(settings);
+        QVERIFY(!settings->findChild<QPushButton *>(QStringLiteral("removePicture"))->isEnabled());
+        // A file that is no image it can show is refused before any cropping, in plain words.
+        auto *error = settings->findChild<QLabel *>(QStringLiteral("dialogError"));
+        settings->cropPicture(write(QStringLiteral("<img src=x onerror=alert(1)>bomb.png"), pngDeclaring(60000, 60000)));
+        QVERIFY(error->isVisible() && error->text().contains(QStringLiteral("60000")));
+        QVERIFY(!settings->findChild<ui::PictureCropDialog *>());
+        settings->cropPicture(write(QStringLiteral("page.png"), "<!doctype html><script>alert(1)</script>"));
+        QVERIFY(error->isVisible());
+        QVERIFY(!settings->findChild<ui::PictureCropDialog *>());
+        settings->cropPicture(path);
+        auto *crop = m_dana->waitForDialog<ui::PictureCropDialog>();
+        QVERIFY(crop);
+        ui::SquareCropper *cropper = crop->cropper();
+        QVERIFY(QTest::qWaitForWindowExposed(crop));
+        QCOMPARE(cropper->selection(), QRect(200, 0, 400, 400));   // the largest square, in the middle
+        // Dragged past the left edge: it stops there, on the red half.
+        const QPoint from = cropper->selectionRect().center().toPoint();
+        QTest::mousePress(cropper, Qt::LeftButton, {}, from);
+        QTest::mouseMove(cropper, from - QPoint(cropper->width(), 0));
+        QTest::mouseRelease(cropper, Qt::LeftButton, {}, from - QPoint(cropper->width(), 0));
+        QCOMPARE(cropper->selection(), QRect(0, 0, 400, 400));
+        // The keys move and size it too.
+        QTest::keyClick(cropper, Qt::Key_Right);
+        QVERIFY(cropper->selection().x() > 0);
+        QTest::keyClick(cropper, Qt::Key_Left);
+        QTest::keyClick(cropper, Qt::Key_Minus);
+        QVERIFY(cropper->selection().width() < 400);
+        QTest::keyClick(cropper, Qt::Key_Plus);
+        cropper->setSelection(QRect(0, 0, 400, 400));
+        QTest::keyClick(cropper, Qt::Key_Return);   // the default button: Use This
+        QVERIFY(QTest::qWaitFor([&] { return !crop->isVisible(); }, 5000));
+
+        // The settings show it before it is saved; Save uploads it.
+        auto *shownThere = settings->findChild<QLabel *>(QStringLiteral("pictureShown"));
+        const QImage preview = shownThere->pixmap().toImage();
+        QVERIFY2(near(preview.pixelColor(preview.width() / 2, preview.height() / 2), kRed), qPrintable(preview.pixelColor(preview.width() / 2, preview.height() / 2).name()));
+        QVERIFY(m_dana->client.store().me().avatarFileId.empty());
+        settings->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        QVERIFY(QTest::qWaitFor([&] { return settings.isNull(); }, 15000));
+        const std::string picture = m_dana->client.store().me().avatarFileId;
+        QVERIFY(!picture.empty());
+
+        // Erin, on the other instance, sees it in the member list ...
+        QVERIFY(QTest::qWaitFor([&] { return m_erin->client.store().pictureOf(dana).toStdString() == picture; }, 10000));
+        QVERIFY2(QTest::qWaitFor([&] { return near(memberAvatarColor(dana), kRed); }, 15000), qPrintable(memberAvatarColor(dana).name()));
+        // ... beside Dana's messages ...
+        m_dana->client.send(m_dana->client.currentTopicId(), QStringLiteral("new picture"));
+        const QModelIndex index = shown(*m_erin, QStringLiteral("new picture"));
+        QVERIFY(index.isValid());
+        const QRect avatar = view(*m_erin).timelineDelegate()->avatarRect(view(*m_erin).visualRect(index), index);
+        QVERIFY(!avatar.isNull());
+        const auto timelineColor = [&] {
+            view(*m_erin).viewport()->repaint();
+            const QImage screen = view(*m_erin).viewport()->grab().toImage();
+            return screen.pixelColor(besideTheInitials(avatar) * screen.devicePixelRatio());
+        };
+        QVERIFY2(QTest::qWaitFor([&] { return near(timelineColor(), kRed); }, 15000), qPrintable(timelineColor().name()));
+        // ... and in the quick switcher.
+        m_erin->chat().openQuickSwitcher();
+        auto *switcher = m_erin->waitForDialog<ui::QuickSwitcher>();
+        QVERIFY(switcher);
+        QTest::keyClicks(switcher->findChild<QLineEdit *>(), QStringLiteral("Dana"));
+        auto *results = switcher->findChild<QListWidget *>();
+        QVERIFY(results->count() > 0);
+        const auto iconColor = [&] {
+            const QImage icon = results->item(0)->icon().pixmap(QSize(32, 32)).toImage();
+            return icon.pixelColor(besideTheInitials(QRect(2, 2, 28, 28)) * icon.devicePixelRatio());
+        };
+        QVERIFY2(QTest::qWaitFor([&] { return near(iconColor(), kRed); }, 15000), qPrintable(iconColor().name()));
+        switcher->reject();
+
+        // Dana removes it: her initials on her colour again, for Erin too.
+        m_dana->chat().openSettings();
+        settings = m_dana->waitForDialog<ui::SettingsDialog>();
+        QVERIFY(settings);
+        auto *remove = settings->findChild<QPushButton *>(QStringLiteral("removePicture"));
+        QVERIFY(remove->isEnabled());
+        remove->click();
+        QVERIFY(!remove->isEnabled());
+        settings->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        QVERIFY(QTest::qWaitFor([&] { return settings.isNull(); }, 15000));
+        QVERIFY(QTest::qWaitFor([&] { return m_erin->client.store().pictureOf(dana).isEmpty(); }, 10000));
+        const QColor danas = ui::colorFor(QString::fromStdString(dana));
+        QVERIFY2(QTest::qWaitFor([&] { return near(memberAvatarColor(dana), danas); }, 10000), qPrintable(memberAvatarColor(dana).name()));
+    }
+
+    void picture_thatCannotBeShown_leavesTheInitials()
+    {
+        // Alice's client declares a PNG of 60000 × 60000 as a square picture: the server takes
+        // it (it never decodes images); Erin's app fetches it, refuses to decode it, and draws
+        // Alice's initials, and the window goes on.
+        const std::string bomb = uploadAsAlice(pngDeclaring(60000, 60000), {{"name", "me.png"}, {"type", "image/png"}, {"width", 256}, {"height", 256}});
+        QVERIFY(!bomb.empty());
+        QVERIFY(isOk(m_alice->request("profile.update", {{"avatarFileId", bomb}})));
+        const std::string alice = m_alice.login.userId;
+        QVERIFY(QTest::qWaitFor([&] { return m_erin->client.store().pictureOf(alice).toStdString() == bomb; }, 10000));
+        ui::AttachmentLoader &loader = *pane(*m_erin).attachmentLoader();
+        const QSize pixels = QSize(28, 28) * view(*m_erin).devicePixelRatio();
+        QVERIFY(QTest::qWaitFor([&] { return !loader.picture(QString::fromStdString(bomb), pixels).problem.isEmpty(); }, 15000));
+        QVERIFY(near(memberAvatarColor(alice), ui::colorFor(QString::fromStdString(alice))));
+        m_erin->chat().composer()->setFocus();
+        QTest::keyClicks(m_erin->chat().composer(), QStringLiteral("still here"));
+        QTest::keyClick(m_erin->chat().composer(), Qt::Key_Return);
+        QVERIFY(shown(*m_erin, QStringLiteral("still here")).isValid());
+        QVERIFY(isOk(m_alice->request("profile.update", {{"avatarFileId", ""}})));
     }
 };
 

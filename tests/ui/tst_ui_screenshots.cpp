@@ -12,15 +12,20 @@
 #include "app/ui/topicpane.h"
 
 #include "app/ui/dialogs/invitesdialog.h"
+#include "app/ui/dialogs/picturecropdialog.h"
 #include "app/ui/dialogs/joinpartydialog.h"
 #include "app/ui/dialogs/namedialog.h"
 #include "app/ui/dialogs/partysettingsdialog.h"
 #include "app/ui/dialogs/quickswitcher.h"
 #include "app/ui/dialogs/requestdialog.h"
 #include "app/ui/dialogs/settingsdialog.h"
+#include "support/filehttp.h"
 
+#include <QBuffer>
 #include <QComboBox>
 #include <QDir>
+#include <QPainter>
+#include <QPainterPath>
 #include <QScreen>
 #include <QTabWidget>
 
@@ -38,6 +43,34 @@ bool hasContent(const QImage &image)
             different += image.pixel(x, y) != first;
     }
     return different > 50;
+}
+
+// A picture such as people choose: a figure on a soft background, square.
+QImage portrait(const QColor &top, const QColor &bottom, const QColor &figure, int side = 256)
+{
+    QImage image(side, side, QImage::Format_ARGB32);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    QLinearGradient sky(0, 0, 0, side);
+    sky.setColorAt(0, top);
+    sky.setColorAt(1, bottom);
+    painter.fillRect(image.rect(), sky);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(figure);
+    painter.drawEllipse(QPointF(side * 0.5, side * 0.4), side * 0.18, side * 0.2);
+    QPainterPath shoulders;
+    shoulders.addEllipse(QPointF(side * 0.5, side * 1.02), side * 0.38, side * 0.36);
+    painter.drawPath(shoulders);
+    return image;
+}
+
+QByteArray png(const QImage &image)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    return bytes;
 }
 
 } // namespace
@@ -102,6 +135,15 @@ private Q_SLOTS:
             QVERIFY(isOk(m_alice->request("topic.create", {{"partyId", m_party.partyId}, {"name", name}})));
         const json other = m_bob->request("party.create", {{"name", "Climbing Crew"}});
         QVERIFY(isOk(other));
+        // Alice and Carol have pictures; Bob shows his initials.
+        Http http(m_harness.server());
+        const auto setPicture = [&](Person &who, const QImage &image) {
+            const std::string id = http.upload(who.login.accessToken, png(image).toStdString(),
+                                               {{"name", "me.png"}, {"type", "image/png"}, {"width", image.width()}, {"height", image.height()}});
+            return !id.empty() && isOk(who->request("profile.update", {{"avatarFileId", id}}));
+        };
+        QVERIFY(setPicture(m_alice, portrait(QColor(0xff, 0xd8, 0xa8), QColor(0xf0, 0x8c, 0x5a), QColor(0x5a, 0x2e, 0x1e))));
+        QVERIFY(setPicture(m_carol, portrait(QColor(0xb8, 0xe0, 0xf0), QColor(0x4a, 0x90, 0xc8), QColor(0x1e, 0x32, 0x50))));
     }
 
     void signInPage()
@@ -223,6 +265,15 @@ private Q_SLOTS:
         auto *prefs = m_app->waitForDialog<ui::SettingsDialog>();
         QVERIFY(prefs);
         QVERIFY(shoot(QStringLiteral("17-settings"), prefs));
+        QTemporaryDir chosen;
+        const QString photo = chosen.filePath(QStringLiteral("portrait.png"));
+        QVERIFY(portrait(QColor(0xe0, 0xf0, 0xd0), QColor(0x6a, 0xa8, 0x5a), QColor(0x2a, 0x40, 0x20), 900)
+                    .copy(0, 0, 900, 600).save(photo));
+        prefs->cropPicture(photo);
+        auto *crop = m_app->waitForDialog<ui::PictureCropDialog>();
+        QVERIFY(crop);
+        QVERIFY(shoot(QStringLiteral("19-picture-crop"), crop));
+        crop->reject();
         prefs->reject();
 
         m_app->chat().openQuickSwitcher();

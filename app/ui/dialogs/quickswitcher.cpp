@@ -4,6 +4,7 @@
 #include "app/core/models/partylistmodel.h"
 #include "app/core/displaytext.h"
 #include "app/core/store.h"
+#include "app/ui/attachmentloader.h"
 #include "app/ui/avatar.h"
 #include "app/ui/icons.h"
 
@@ -19,20 +20,20 @@ namespace {
 
 constexpr int kIndexRole = Qt::UserRole + 1;
 
-QIcon initialsIcon(const QString &name, const QString &id, bool rounded)
+QIcon partyIcon(const QString &name, const QString &id)
 {
     QPixmap pixmap(32, 32);
     pixmap.fill(Qt::transparent);
     QPainter painter(&pixmap);
-    paintInitials(painter, QRect(2, 2, 28, 28), app::PartyListModel::initials(name), colorFor(id), rounded);
+    paintInitials(painter, QRect(2, 2, 28, 28), app::PartyListModel::initials(name), colorFor(id), true);
     painter.end();
     return QIcon(pixmap);
 }
 
 } // namespace
 
-QuickSwitcher::QuickSwitcher(const app::Store &store, QStringList recentTopics, QWidget *parent)
-    : QDialog(parent), m_store(store), m_recentTopics(std::move(recentTopics))
+QuickSwitcher::QuickSwitcher(const app::Store &store, QStringList recentTopics, AttachmentLoader *pictures, QWidget *parent)
+    : QDialog(parent), m_store(store), m_recentTopics(std::move(recentTopics)), m_pictures(pictures)
 {
     setObjectName(QStringLiteral("quickSwitcher"));
     setAttribute(Qt::WA_DeleteOnClose);
@@ -57,7 +58,30 @@ QuickSwitcher::QuickSwitcher(const app::Store &store, QStringList recentTopics, 
     connect(m_query, &QLineEdit::textChanged, this, &QuickSwitcher::fill);
     connect(m_query, &QLineEdit::returnPressed, this, &QuickSwitcher::choose);
     connect(m_results, &QListWidget::itemActivated, this, &QuickSwitcher::choose);
+    if (m_pictures)
+        connect(m_pictures, &AttachmentLoader::changed, this, &QuickSwitcher::refreshPictures);
     fill();
+}
+
+QIcon QuickSwitcher::personIcon(const app::Destination &person) const
+{
+    QPixmap pixmap(QSize(32, 32) * devicePixelRatio());
+    pixmap.setDevicePixelRatio(devicePixelRatio());
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    paintPerson(painter, QRect(2, 2, 28, 28), person.name, person.userId, m_store.pictureOf(person.userId.toStdString()), m_pictures);
+    painter.end();
+    return QIcon(pixmap);
+}
+
+void QuickSwitcher::refreshPictures()
+{
+    for (int row = 0; row < m_results->count(); ++row) {
+        QListWidgetItem *item = m_results->item(row);
+        const app::Destination d = m_found.value(item->data(kIndexRole).toInt());
+        if (d.kind == app::Destination::Kind::Person && !m_store.pictureOf(d.userId.toStdString()).isEmpty())
+            item->setIcon(personIcon(d));
+    }
 }
 
 void QuickSwitcher::fill()
@@ -72,10 +96,10 @@ void QuickSwitcher::fill()
             item = new QListWidgetItem(icon(QStringLiteral("hash")), tr("%1  —  %2").arg(app::isolated(d.name), app::isolated(d.context)), m_results);
             break;
         case app::Destination::Kind::Party:
-            item = new QListWidgetItem(initialsIcon(d.name, d.partyId, true), tr("%1  —  party").arg(app::isolated(d.name)), m_results);
+            item = new QListWidgetItem(partyIcon(d.name, d.partyId), tr("%1  —  party").arg(app::isolated(d.name)), m_results);
             break;
         case app::Destination::Kind::Person:
-            item = new QListWidgetItem(initialsIcon(d.name, d.userId, false), tr("%1  —  in %2").arg(app::isolated(d.name), app::isolated(d.context)), m_results);
+            item = new QListWidgetItem(personIcon(d), tr("%1  —  in %2").arg(app::isolated(d.name), app::isolated(d.context)), m_results);
             break;
         }
         item->setData(kIndexRole, static_cast<int>(i));

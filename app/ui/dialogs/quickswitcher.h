@@ -4,6 +4,7 @@
 #include "app/core/destinations.h"
 
 #include <QDialog>
+#include <QIcon>
 
 class QLineEdit;
 class QListWidget;
@@ -14,6 +15,8 @@ class Store;
 
 namespace chatterbox::ui {
 
+class AttachmentLoader;
+
 // Ctrl+K: type part of a topic's, party's or person's name; the best match is first, and Enter
 // goes there. With nothing typed, the topics visited last.
 class QuickSwitcher final : public QDialog {
@@ -21,7 +24,8 @@ class QuickSwitcher final : public QDialog {
     Q_DISABLE_COPY_MOVE(QuickSwitcher)
 
 public:
-    QuickSwitcher(const app::Store &store, QStringList recentTopics, QWidget *parent);
+    // pictures: where people's pictures come from (null: initials alone).
+    QuickSwitcher(const app::Store &store, QStringList recentTopics, AttachmentLoader *pictures, QWidget *parent);
 
 Q_SIGNALS:
     // A party alone names no topic (an empty topicId).
@@ -34,9 +38,13 @@ protected:
 private:
     void fill();
     void choose();
+    QIcon personIcon(const app::Destination &person) const;
+    // Pictures that were loading when the list was filled, drawn now.
+    void refreshPictures();
 
     const app::Store &m_store;
     const QStringList m_recentTopics;
+    AttachmentLoader *m_pictures = nullptr;
     QList<app::Destination> m_found;
     QLineEdit *m_query = nullptr;
     QListWidget *m_results = nullptr;

@@ -4,22 +4,46 @@
 
 #include "app/core/preferences.h"
 #include "app/core/store.h"
+#include "app/ui/attachmentloader.h"
+#include "app/ui/avatar.h"
+#include "app/ui/dialogs/picturecropdialog.h"
+#include "app/ui/imagedecoding.h"
 #include "app/ui/theme.h"
 #include "shared/limits.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPointer>
+#include <QPushButton>
+#include <QStandardPaths>
 #include <QVBoxLayout>
 
 namespace chatterbox::ui {
 
 using app::Preferences;
 
-SettingsDialog::SettingsDialog(app::Client &client, Preferences &preferences, Theme &theme, QWidget *parent)
-    : RequestDialog(client, theme, tr("Settings"), parent), m_store(client.store()), m_preferences(preferences), m_theme(theme)
+namespace {
+
+constexpr int kPreviewSide = 64;
+// What is read of a file chosen as a picture: a photo from a camera is well under it.
+constexpr qint64 kMaxChosenBytes = 64 << 20;
+
+} // namespace
+
+SettingsDialog::SettingsDialog(app::Client &client, Preferences &preferences, Theme &theme, AttachmentLoader *pictures, QWidget *parent)
+    : RequestDialog(client, theme, tr("Settings"), parent), m_store(client.store()), m_preferences(preferences), m_theme(theme),
+      m_pictures(pictures),
+      m_pictureFolder(QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
 {
     setObjectName(QStringLiteral("settingsDialog"));
     setMinimumWidth(460);
@@ -29,7 +53,35 @@ SettingsDialog::SettingsDialog(app::Client &client, Preferences &preferences, Th
     m_displayName->setObjectName(QStringLiteral("displayNameEdit"));
     m_displayName->setAccessibleName(tr("Display name"));
     m_displayName->setMaxLength(static_cast<int>(limits::kMaxDisplayNameChars));
+    m_picture = new QLabel(profile);
+    m_picture->setObjectName(QStringLiteral("pictureShown"));
+    m_picture->setFixedSize(kPreviewSide, kPreviewSide);
+    m_picture->setTextFormat(Qt::PlainText);
+    m_picture->setAccessibleName(tr("Your picture"));
+    auto *choose = new QPushButton(tr("Choose…"), profile);
+    choose->setObjectName(QStringLiteral("choosePicture"));
+    choose->setAutoDefault(false);
+    choose->setToolTip(tr("A picture of you, shown wherever your name is"));
+    connect(choose, &QPushButton::clicked, this, &SettingsDialog::choosePicture);
+    m_removePicture = new QPushButton(tr("Remove"), profile);
+    m_removePicture->setObjectName(QStringLiteral("removePicture"));
+    m_removePicture->setAutoDefault(false);
+    connect(m_removePicture, &QPushButton::clicked, this, [this] {
+        m_newPicture = QImage();
+        showPicture();
+    });
+    auto *pictureRow = new QHBoxLayout;
+    pictureRow->addWidget(m_picture);
+    pictureRow->addSpacing(8);
+    pictureRow->addWidget(choose);
+    pictureRow->addWidget(m_removePicture);
+    pictureRow->addStretch(1);
+    if (m_pictures)
+        connect(m_pictures, &AttachmentLoader::changed, this, &SettingsDialog::showPicture);
+    connect(&m_store, &app::Store::membersChanged, this, &SettingsDialog::showPicture);
+    showPicture();
     auto *profileForm = new QFormLayout(profile);
+    profileForm->addRow(tr("Picture"), pictureRow);
     profileForm->addRow(tr("Display name"), m_displayName);
 
     auto *appearance = new QGroupBox(tr("Appearance"), this);
@@ -80,6 +132,69 @@ SettingsDialog::SettingsDialog(app::Client &client, Preferences &preferences, Th
     connect(this, &QDialog::rejected, this, [this, before] { m_theme.setChoice(before); });
 }
 
+void SettingsDialog::showPicture()
+{
+    const qreal ratio = devicePixelRatioF();
+    QPixmap pixmap(QSize(kPreviewSide, kPreviewSide) * ratio);
+    pixmap.setDevicePixelRatio(ratio);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    const QRect circle(0, 0, kPreviewSide, kPreviewSide);
+    const auto &me = m_store.me();
+    const QString name = m_displayName ? m_displayName->text() : QString::fromStdString(me.displayName);
+    if (m_newPicture && !m_newPicture->isNull()) {
+        QPainterPath round;
+        round.addEllipse(circle);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setRenderHint(QPainter::SmoothPixmapTransform);
+        painter.setClipPath(round);
+        painter.drawImage(circle, *m_newPicture);
+    } else {
+        const QString current = m_newPicture ? QString() : QString::fromStdString(me.avatarFileId);
+        paintPerson(painter, circle, name, QString::fromStdString(me.id), current, m_pictures);
+    }
+    painter.end();
+    m_picture->setPixmap(pixmap);
+    m_removePicture->setEnabled(m_newPicture ? !m_newPicture->isNull() : !me.avatarFileId.empty());
+}
+
+void SettingsDialog::choosePicture()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Choose a Picture"), m_pictureFolder,
+                                                      tr("Images (*.png *.jpg *.jpeg *.webp *.gif)"));
+    if (path.isEmpty())
+        return;
+    m_pictureFolder = QFileInfo(path).absolutePath();
+    cropPicture(path);
+}
+
+void SettingsDialog::cropPicture(const QString &path)
+{
+    clearError();
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        showError(tr("%1 cannot be read.").arg(QFileInfo(path).fileName()));
+        return;
+    }
+    if (file.size() > kMaxChosenBytes) {
+        showError(tr("That file is too large for a picture (%1 at most).").arg(formattedSize(kMaxChosenBytes)));
+        return;
+    }
+    // The person's own file, and still decoded with the same bounds as anyone else's: a picture
+    // saved from the web can be a decompression bomb too. Large photos are decoded smaller.
+    const DecodedImage decoded = decodeImage(file.readAll(), QSize(2048, 2048));
+    if (!decoded.ok()) {
+        showError(tr("That file cannot be used as a picture: %1").arg(decoded.problem));
+        return;
+    }
+    auto *crop = new PictureCropDialog(decoded.image, this);
+    connect(crop, &QDialog::accepted, this, [this, crop] {
+        m_newPicture = crop->picture();
+        showPicture();
+    });
+    crop->open();
+}
+
 void SettingsDialog::saveLocal()
 {
     m_preferences.setTheme(static_cast<Preferences::Theme>(m_themeChoice->currentData().toInt()));
@@ -102,6 +217,40 @@ void SettingsDialog::submit()
         showError(tr("Your display name cannot be empty."));
         return;
     }
+    if (!m_newPicture) {
+        saveName();
+        return;
+    }
+    // The picture first: if the server refuses it, nothing else is saved and the dialog stays.
+    QPointer<SettingsDialog> self(this);
+    auto then = [self](const QString &problem) {
+        if (!self)
+            return;
+        self->setBusy(false);
+        if (!problem.isEmpty()) {
+            self->showError(problem);
+            return;
+        }
+        self->m_newPicture.reset();
+        self->saveName();
+    };
+    setBusy(true);
+    if (m_newPicture->isNull()) {
+        m_client.removePicture(then);
+        return;
+    }
+    const EncodedPicture encoded = encodePicture(*m_newPicture);
+    if (encoded.bytes.isEmpty()) {
+        setBusy(false);
+        showError(tr("That picture could not be made small enough; choose another."));
+        return;
+    }
+    m_client.setPicture(encoded.bytes, encoded.type, m_newPicture->width(), then);
+}
+
+void SettingsDialog::saveName()
+{
+    const QString name = m_displayName->text().trimmed();
     if (name.toStdString() == m_store.me().displayName) {
         saveLocal();
         accept();

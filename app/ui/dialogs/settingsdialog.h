@@ -2,9 +2,15 @@
 
 #include "app/ui/dialogs/requestdialog.h"
 
+#include <QImage>
+
+#include <optional>
+
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QLineEdit;
+class QPushButton;
 
 namespace chatterbox::app {
 class Preferences;
@@ -13,16 +19,24 @@ class Store;
 
 namespace chatterbox::ui {
 
+class AttachmentLoader;
 class Theme;
 
-// The person's settings: their display name (on the server), the theme, notifications, and how
-// the app starts (kept on this computer). OK saves all of them.
+// The person's settings: their picture and display name (on the server), the theme,
+// notifications, and how the app starts (kept on this computer). OK saves all of them.
 class SettingsDialog final : public RequestDialog {
     Q_OBJECT
 
 public:
-    SettingsDialog(app::Client &client, app::Preferences &preferences, Theme &theme,
+    // pictures: where the current picture is shown from.
+    SettingsDialog(app::Client &client, app::Preferences &preferences, Theme &theme, AttachmentLoader *pictures,
                    QWidget *parent);
+
+    // "Choose…": a file dialog, then cropPicture.
+    void choosePicture();
+    // Opens the image at path (decoded with bounds) in the square cropper; what is kept there
+    // becomes the picture Save uploads. A file that is not an image that can be shown is said so.
+    void cropPicture(const QString &path);
 
 Q_SIGNALS:
     // The start-up options changed; the platform layer applies them.
@@ -33,10 +47,18 @@ protected:
 
 private:
     void saveLocal();
+    void saveName();
+    void showPicture();
 
     const app::Store &m_store;
     app::Preferences &m_preferences;
     Theme &m_theme;
+    AttachmentLoader *m_pictures = nullptr;
+    // The picture Save sets: a new one, or a null image to remove it; nothing to leave it.
+    std::optional<QImage> m_newPicture;
+    QLabel *m_picture = nullptr;
+    QPushButton *m_removePicture = nullptr;
+    QString m_pictureFolder;
     QLineEdit *m_displayName = nullptr;
     QComboBox *m_themeChoice = nullptr;
     QCheckBox *m_mentions = nullptr;
