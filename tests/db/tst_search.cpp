@@ -342,6 +342,10 @@ private Q_SLOTS:
         send(m_alice, m_general, "it's a & b | !c (d) <-> e:* f\\g");
         for (const char *query : {"it's", "& |", "!c", "(d)", "<->", "\"e:*\"", "f\\g", "'", "\\", ":*"})
             QVERIFY2(search(m_alice, query).ok(), query);
+        // Also with from:, whose plan looks at each of the query's words on its own.
+        for (const char *query : {"it's", "\"it's a\"", "o''brien", "& |", "<->", "\"e:*\"", "f\\g", "'", "\\", ":*"})
+            QVERIFY2(search(m_alice, std::string(query) + " from:me").ok(), query);
+        QCOMPARE(found(m_alice, "\"it's a\" from:me"), QStringList{"it's a & b | !c (d) <-> e:* f\\g"});
         QCOMPARE(found(m_alice, "it's"), QStringList{"it's a & b | !c (d) <-> e:* f\\g"});
     }
 };
