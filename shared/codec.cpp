@@ -66,7 +66,15 @@ void read(const json &j, const char *key, Presence &out)
     std::string name;
     read(j, key, name);
     if (!presenceFromName(name, out))
-        throw CodecError(std::string("'") + key + "' must be online, idle or offline");
+        throw CodecError(std::string("'") + key + "' must be online, idle, dnd or offline");
+}
+
+void read(const json &j, const char *key, PartyKind &out)
+{
+    std::string name;
+    read(j, key, name);
+    if (!partyKindFromName(name, out))
+        throw CodecError(std::string("'") + key + "' must be party or direct");
 }
 
 void read(const json &j, const char *key, MassMentionRule &out)
@@ -188,6 +196,7 @@ const char *presenceName(Presence presence)
     case Presence::Online: return "online";
     case Presence::Idle: return "idle";
     case Presence::Offline: return "offline";
+    case Presence::DoNotDisturb: return "dnd";
     }
     return "offline";
 }
@@ -197,6 +206,20 @@ bool presenceFromName(const std::string &name, Presence &out)
     if (name == "online") out = Presence::Online;
     else if (name == "idle") out = Presence::Idle;
     else if (name == "offline") out = Presence::Offline;
+    else if (name == "dnd") out = Presence::DoNotDisturb;
+    else return false;
+    return true;
+}
+
+const char *partyKindName(PartyKind kind)
+{
+    return kind == PartyKind::Direct ? "direct" : "party";
+}
+
+bool partyKindFromName(const std::string &name, PartyKind &out)
+{
+    if (name == "party") out = PartyKind::Party;
+    else if (name == "direct") out = PartyKind::Direct;
     else return false;
     return true;
 }
@@ -282,13 +305,15 @@ void from_json(const json &j, Topic &v)
 void to_json(json &j, const Party &v)
 {
     j = {{"id", v.id}, {"name", v.name}, {"ownerId", v.ownerId}, {"createdAt", v.createdAt},
-         {"topics", v.topics}, {"members", v.members}, {"massMentions", massMentionRuleName(v.massMentions)}};
+         {"topics", v.topics}, {"members", v.members}, {"massMentions", massMentionRuleName(v.massMentions)},
+         {"kind", partyKindName(v.kind)}};
 }
 void from_json(const json &j, Party &v)
 {
     read(j, "id", v.id); read(j, "name", v.name); read(j, "ownerId", v.ownerId);
     read(j, "createdAt", v.createdAt); read(j, "topics", v.topics); read(j, "members", v.members);
     readOr(j, "massMentions", v.massMentions, MassMentionRule::Admins);
+    readOr(j, "kind", v.kind, PartyKind::Party);
 }
 
 void to_json(json &j, const Reaction &v) { j = {{"emoji", v.emoji}, {"userIds", v.userIds}}; }
@@ -526,6 +551,15 @@ void from_json(const json &j, PreviewInvite &v) { read(j, "code", v.code); }
 void to_json(json &j, const JoinInvite &v) { j = {{"code", v.code}}; }
 void from_json(const json &j, JoinInvite &v) { read(j, "code", v.code); }
 
+void to_json(json &j, const OpenDirect &v) { j = {{"userIds", v.userIds}}; }
+void from_json(const json &j, OpenDirect &v) { read(j, "userIds", v.userIds); }
+
+void to_json(json &j, const BlockUser &v) { j = {{"userId", v.userId}}; }
+void from_json(const json &j, BlockUser &v) { read(j, "userId", v.userId); }
+
+void to_json(json &j, const UnblockUser &v) { j = {{"userId", v.userId}}; }
+void from_json(const json &j, UnblockUser &v) { read(j, "userId", v.userId); }
+
 void to_json(json &j, const SetPresence &v) { j = {{"status", presenceName(v.status)}}; }
 void from_json(const json &j, SetPresence &v) { read(j, "status", v.status); }
 
@@ -574,7 +608,7 @@ void readPresence(const json &j, PresenceList &out)
     for (auto it = presence.begin(); it != presence.end(); ++it) {
         Presence status = Presence::Offline;
         if (!it->is_string() || !presenceFromName(it->get<std::string>(), status))
-            throw CodecError("'presence' values must be online, idle or offline");
+            throw CodecError("'presence' values must be online, idle, dnd or offline");
         out.emplace_back(it.key(), status);
     }
 }
@@ -584,15 +618,20 @@ void readPresence(const json &j, PresenceList &out)
 void to_json(json &j, const Ready &v)
 {
     j = {{"protocol", v.protocol}, {"features", v.features}, {"me", v.me}, {"parties", v.parties},
-         {"readStates", v.readStates}, {"presence", presenceObject(v.presence)}, {"serverTime", v.serverTime}};
+         {"readStates", v.readStates}, {"presence", presenceObject(v.presence)}, {"serverTime", v.serverTime},
+         {"blockedUserIds", v.blockedUserIds}};
 }
 void from_json(const json &j, Ready &v)
 {
     read(j, "protocol", v.protocol); read(j, "features", v.features); read(j, "me", v.me);
     read(j, "parties", v.parties); read(j, "serverTime", v.serverTime);
     readOr(j, "readStates", v.readStates, std::vector<ReadState>{});
+    readOr(j, "blockedUserIds", v.blockedUserIds, std::vector<std::string>{});
     readPresence(j, v.presence);
 }
+
+void to_json(json &j, const BlockList &v) { j = {{"userIds", v.userIds}}; }
+void from_json(const json &j, BlockList &v) { read(j, "userIds", v.userIds); }
 
 void to_json(json &j, const PartyList &v) { j = {{"parties", v.parties}}; }
 void from_json(const json &j, PartyList &v) { read(j, "parties", v.parties); }
@@ -790,5 +829,8 @@ void from_json(const json &j, ReadStateUpdated &v) { read(j, "readState", v.read
 
 void to_json(json &j, const ProfileUpdated &v) { j = {{"user", v.user}}; }
 void from_json(const json &j, ProfileUpdated &v) { read(j, "user", v.user); }
+
+void to_json(json &j, const BlocksUpdated &v) { j = {{"userIds", v.userIds}}; }
+void from_json(const json &j, BlocksUpdated &v) { read(j, "userIds", v.userIds); }
 
 } // namespace chatterbox::protocol

@@ -69,12 +69,14 @@ struct Typing { static constexpr const char *kName = "typing"; std::string party
 struct ReadStateUpdated { static constexpr const char *kName = "readstate.updated"; ReadState readState; };
 // To everyone who shares a party with the person.
 struct ProfileUpdated { static constexpr const char *kName = "profile.updated"; User user; };
+// To the person's own connections: whom they block now.
+struct BlocksUpdated { static constexpr const char *kName = "blocks.updated"; std::vector<std::string> userIds; };
 
 using Event = std::variant<PartyCreated, PartyJoined, PartyUpdated, PartyDeleted, MemberJoined, MemberUpdated,
                            MemberLeft, TopicCreated, TopicUpdated, TopicDeleted, TopicsReordered,
                            MessageCreated, MessageUpdated, MessageDeleted, ReactionAdded, ReactionRemoved,
                            PinChanged, PresenceUpdated, Typing,
-                           ReadStateUpdated, ProfileUpdated>;
+                           ReadStateUpdated, ProfileUpdated, BlocksUpdated>;
 
 const char *eventName(const Event &event);
 

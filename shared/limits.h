@@ -42,6 +42,15 @@ inline constexpr std::int64_t kDefaultMaxFileBytes = 25LL * 1024 * 1024;
 inline constexpr std::int64_t kDefaultFileQuotaBytes = 1024LL * 1024 * 1024;   // per person
 inline constexpr int kUnsentFileHours = 24;                    // an upload never sent is dropped after this
 
+// Direct conversations: the people in one (the caller among them), and how many one person may be
+// in (they do not count against kMaxPartiesPerUser).
+inline constexpr std::size_t kMaxDirectMembers = 10;
+inline constexpr std::size_t kMaxDirectConversationsPerUser = 1000;
+inline constexpr std::size_t kMaxBlockedUsers = 1000;
+// direct.open one person may send: a burst, then one per kDirectOpenRefillSeconds (per instance).
+inline constexpr double kDirectOpenBurst = 20.0;
+inline constexpr double kDirectOpenRefillSeconds = 6.0;
+
 // Invites: codes are 128 random bits in URL-safe base64 (22 characters).
 inline constexpr std::size_t kInviteCodeChars = 22;
 inline constexpr std::int64_t kMinInviteLifetimeSeconds = 60;

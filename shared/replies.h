@@ -22,6 +22,7 @@ struct Ready {
     std::vector<ReadState> readStates;                  // one per topic of my parties
     PresenceList presence;                              // members who are not offline
     std::int64_t serverTime = 0;
+    std::vector<std::string> blockedUserIds;            // the people I blocked
 };
 
 struct PartyList { std::vector<Party> parties; };
@@ -32,6 +33,8 @@ struct TopicReply { Topic topic; };
 struct TopicOrder { std::string partyId; std::vector<std::string> topicIds; };
 struct MessageReply { Message message; };
 struct Empty {};
+// The people the caller has blocked, after a change.
+struct BlockList { std::vector<std::string> userIds; };
 
 struct History {
     std::string topicId;
@@ -86,6 +89,6 @@ struct RenewedAccess { std::int64_t expiresAt = 0; };   // ms since the epoch
 // Every reply a request can have; each request names its own as Request::Reply (requests.h).
 using Reply = std::variant<Empty, Ready, PartyList, PartyReply, JoinedParty, TopicReply, TopicOrder,
                            MessageReply, History, SearchResults, MessageVersions, PinnedMessages, SyncResult, InviteReply, InviteList,
-                           InvitePreviewReply, ReadStateReply, ProfileReply, RenewedAccess>;
+                           InvitePreviewReply, ReadStateReply, ProfileReply, RenewedAccess, BlockList>;
 
 } // namespace chatterbox::protocol

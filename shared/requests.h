@@ -247,11 +247,34 @@ struct JoinInvite {
     std::string code;
 };
 
-// The app reports "idle" after inactivity and "online" when the person is back.
+// A direct conversation with these people (the caller is in it too): the one they already have,
+// or a new one. Each must share a party with the caller, and none may have blocked them.
+struct OpenDirect {
+    static constexpr const char *kType = "direct.open";
+    using Reply = JoinedParty;
+    std::vector<std::string> userIds;   // the others, 1 to kMaxDirectMembers - 1, in any order
+};
+
+// Blocking someone closes the direct conversations between the two to both, and stops the
+// blocked person from starting one; the app hides the blocked person's messages.
+struct BlockUser {
+    static constexpr const char *kType = "user.block";
+    using Reply = BlockList;
+    std::string userId;
+};
+
+struct UnblockUser {
+    static constexpr const char *kType = "user.unblock";
+    using Reply = BlockList;
+    std::string userId;
+};
+
+// The app reports "idle" after inactivity and "online" when the person is back, and "dnd" while
+// they asked not to be disturbed.
 struct SetPresence {
     static constexpr const char *kType = "presence.set";
     using Reply = Empty;
-    Presence status = Presence::Online;   // online or idle
+    Presence status = Presence::Online;   // online, idle or dnd
 };
 
 struct StartTyping {
@@ -289,8 +312,8 @@ using Request = std::variant<Hello, ListParties, CreateParty, RenameParty, Confi
                              DeleteTopic, ReorderTopics, SendMessage, EditMessage, DeleteMessage,
                              GetMessage, FetchHistory, SearchMessages, GetMessageVersions, AddReaction, RemoveReaction,
                              PinMessage, ListPins, SyncTopics, CreateInvite, ListInvites, RevokeInvite,
-                             PreviewInvite, JoinInvite, SetPresence, StartTyping, MarkRead,
-                             UpdateProfile, RenewAccess>;
+                             PreviewInvite, JoinInvite, OpenDirect, BlockUser, UnblockUser, SetPresence,
+                             StartTyping, MarkRead, UpdateProfile, RenewAccess>;
 
 // A decoded client frame: the request and the id its reply must carry.
 struct ClientFrame {

@@ -16,7 +16,8 @@ enum class Role { Owner, Admin, Member };
 const char *roleName(Role role);
 bool roleFromName(const std::string &name, Role &out);
 
-enum class Presence { Offline, Idle, Online };
+// Do not disturb is one the person sets; it wins over their other connections' online or idle.
+enum class Presence { Offline, Idle, Online, DoNotDisturb };
 
 const char *presenceName(Presence presence);
 bool presenceFromName(const std::string &name, Presence &out);
@@ -47,14 +48,22 @@ struct Topic {
     int pinnedCount = 0;        // messages pinned in the topic
 };
 
+// A party people are invited to, or a direct conversation: a few people (kMaxDirectMembers at
+// most) who share a party, with one topic, no owner, no name and no invites.
+enum class PartyKind { Party, Direct };
+
+const char *partyKindName(PartyKind kind);
+bool partyKindFromName(const std::string &name, PartyKind &out);
+
 struct Party {
     std::string id;
-    std::string name;
-    std::string ownerId;
+    std::string name;             // empty for a direct conversation: apps name it by its members
+    std::string ownerId;          // empty for a direct conversation
     std::int64_t createdAt = 0;
     std::vector<Topic> topics;    // ordered by position
     std::vector<Member> members;
     MassMentionRule massMentions = MassMentionRule::Admins;   // who may use @everyone and @here
+    PartyKind kind = PartyKind::Party;
 };
 
 // One emoji on a message and who put it there.

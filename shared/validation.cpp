@@ -247,10 +247,25 @@ struct Validator {
     }
     std::optional<Error> operator()(PreviewInvite &r) const { return checkCode(r.code); }
     std::optional<Error> operator()(JoinInvite &r) const { return checkCode(r.code); }
+    std::optional<Error> operator()(OpenDirect &r) const
+    {
+        if (r.userIds.empty() || r.userIds.size() > limits::kMaxDirectMembers - 1)
+            return invalid("userIds must name 1 to " + std::to_string(limits::kMaxDirectMembers - 1)
+                           + " people besides you");
+        for (auto &id : r.userIds) {
+            if (auto e = checkId(id, "userIds")) return e;
+        }
+        // The same people in any order and with repeats are the same conversation.
+        std::sort(r.userIds.begin(), r.userIds.end());
+        r.userIds.erase(std::unique(r.userIds.begin(), r.userIds.end()), r.userIds.end());
+        return std::nullopt;
+    }
+    std::optional<Error> operator()(BlockUser &r) const { return checkId(r.userId, "userId"); }
+    std::optional<Error> operator()(UnblockUser &r) const { return checkId(r.userId, "userId"); }
     std::optional<Error> operator()(SetPresence &r) const
     {
         if (r.status == Presence::Offline)
-            return invalid("status must be online or idle; offline is when no connection is open");
+            return invalid("status must be online, idle or dnd; offline is when no connection is open");
         return std::nullopt;
     }
     std::optional<Error> operator()(StartTyping &r) const { return checkId(r.topicId, "topicId"); }

@@ -292,6 +292,47 @@ void Client::joinInvite(const QString &code, Callback<protocol::JoinedParty> don
     m_connection.call(protocol::JoinInvite{utf8(code)}, std::move(done));
 }
 
+void Client::openDirect(const QStringList &userIds, Callback<protocol::JoinedParty> done)
+{
+    protocol::OpenDirect open;
+    for (const auto &id : userIds)
+        open.userIds.push_back(utf8(id));
+    m_connection.call(open, [this, done = std::move(done)](const protocol::Result<protocol::JoinedParty> &result) {
+        // The party.created event brings it too; the reply is often first, and the window
+        // opens the conversation from it.
+        if (result)
+            m_store.applyJoined(result.value().party);
+        if (done)
+            done(result);
+    });
+}
+
+void Client::block(const QString &userId, Callback<protocol::BlockList> done)
+{
+    m_connection.call(protocol::BlockUser{utf8(userId)}, applyingBlocks(std::move(done)));
+}
+
+void Client::unblock(const QString &userId, Callback<protocol::BlockList> done)
+{
+    m_connection.call(protocol::UnblockUser{utf8(userId)}, applyingBlocks(std::move(done)));
+}
+
+// The reply is the whole list: the store has it at once, before the event comes.
+Callback<protocol::BlockList> Client::applyingBlocks(Callback<protocol::BlockList> done)
+{
+    return [this, done = std::move(done)](const protocol::Result<protocol::BlockList> &result) {
+        if (result)
+            m_store.applyBlocks(result.value().userIds);
+        if (done)
+            done(result);
+    };
+}
+
+void Client::setPresence(protocol::Presence status, Callback<protocol::Empty> done)
+{
+    m_connection.call(protocol::SetPresence{status}, std::move(done));
+}
+
 void Client::setDisplayName(const QString &name, Callback<protocol::ProfileReply> done)
 {
     protocol::UpdateProfile update;

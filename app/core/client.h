@@ -115,6 +115,12 @@ public:
     void revokeInvite(const QString &partyId, const QString &code, Callback<protocol::Empty> done = {});
     void previewInvite(const QString &code, Callback<protocol::InvitePreviewReply> done);
     void joinInvite(const QString &code, Callback<protocol::JoinedParty> done = {});
+    // The direct conversation with these people (not me): the one we have, or a new one.
+    void openDirect(const QStringList &userIds, Callback<protocol::JoinedParty> done = {});
+    void block(const QString &userId, Callback<protocol::BlockList> done = {});
+    void unblock(const QString &userId, Callback<protocol::BlockList> done = {});
+    // online, idle or dnd: what the people who share a party see of me.
+    void setPresence(protocol::Presence status, Callback<protocol::Empty> done = {});
     void setDisplayName(const QString &name, Callback<protocol::ProfileReply> done = {});
     // Sets the person's picture: image is the square the app made (PNG, JPEG or WebP bytes of
     // side × side pixels, at most limits::kMaxAvatarBytes), uploaded and then named in the
@@ -147,6 +153,7 @@ Q_SIGNALS:
     void messageNotFound(const QString &problem);
 
 private:
+    Callback<protocol::BlockList> applyingBlocks(Callback<protocol::BlockList> done);
     QNetworkAccessManager m_network;
     Session m_session;
     Store m_store;

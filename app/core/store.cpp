@@ -2,6 +2,8 @@
 
 #include "shared/limits.h"
 
+#include <QStringList>
+
 #include <algorithm>
 
 namespace chatterbox::app {
@@ -119,6 +121,7 @@ void Store::clear()
     m_readStates.clear();
     m_presence.clear();
     m_partials.clear();
+    m_blocked.clear();
     Q_EMIT partiesReset();
 }
 
@@ -134,6 +137,8 @@ void Store::applyReady(const Ready &ready)
     m_presence.clear();
     for (const auto &[userId, status] : ready.presence)
         m_presence[userId] = status;
+    m_blocked = ready.blockedUserIds;
+    std::sort(m_blocked.begin(), m_blocked.end());
     // Loaded messages stay (the connection syncs them); topics that are gone take theirs along.
     for (auto it = m_messages.begin(); it != m_messages.end();)
         it = topic(it->first) ? std::next(it) : m_messages.erase(it);
@@ -467,6 +472,66 @@ void Store::apply(const ProfileUpdated &e, Gaps &)
             }
         }
     }
+}
+
+void Store::apply(const BlocksUpdated &e, Gaps &) { applyBlocks(e.userIds); }
+
+void Store::applyBlocks(std::vector<std::string> userIds)
+{
+    std::sort(userIds.begin(), userIds.end());
+    if (userIds == m_blocked)
+        return;
+    m_blocked = std::move(userIds);
+    Q_EMIT blocksChanged();
+}
+
+bool Store::isBlocked(const std::string &userId) const
+{
+    return std::binary_search(m_blocked.begin(), m_blocked.end(), userId);
+}
+
+const Party *Store::directWith(std::vector<std::string> userIds) const
+{
+    std::sort(userIds.begin(), userIds.end());
+    userIds.erase(std::unique(userIds.begin(), userIds.end()), userIds.end());
+    for (const auto &p : m_parties) {
+        if (p.kind != PartyKind::Direct || p.members.size() != userIds.size() + 1)
+            continue;
+        std::vector<std::string> others;
+        for (const auto *m : othersIn(p))
+            others.push_back(m->userId);
+        std::sort(others.begin(), others.end());
+        if (others == userIds)
+            return &p;
+    }
+    return nullptr;
+}
+
+std::vector<const Member *> Store::othersIn(const Party &party) const
+{
+    std::vector<const Member *> others;
+    for (const auto &m : party.members) {
+        if (m.userId != m_me.id)
+            others.push_back(&m);
+    }
+    return others;
+}
+
+QString Store::conversationName(const Party &party) const
+{
+    const auto others = othersIn(party);
+    if (others.empty())
+        return tr("Just you");
+    QStringList names;
+    for (std::size_t i = 0; i < others.size() && i < 2; ++i)
+        names << q(others[i]->displayName);
+    if (others.size() == 1)
+        return names.front();
+    if (others.size() == 2)
+        return tr("%1 and %2").arg(names[0], names[1]);
+    const int rest = int(others.size() - 2);
+    return rest == 1 ? tr("%1, %2 and 1 other").arg(names[0], names[1])
+                     : tr("%1, %2 and %3 others").arg(names[0], names[1]).arg(rest);
 }
 
 void Store::applyHistory(const History &page, bool older)

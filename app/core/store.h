@@ -46,6 +46,15 @@ public:
     QString displayName(const std::string &userId) const;
     // The file id of a person's picture (User::avatarFileId); empty when none or not known.
     QString pictureOf(const std::string &userId) const;
+    // Whether I block this person (their messages are hidden, our direct conversations closed).
+    bool isBlocked(const std::string &userId) const;
+    const std::vector<std::string> &blocked() const { return m_blocked; }
+    // The direct conversation with exactly these people besides me (in any order), or null.
+    const protocol::Party *directWith(std::vector<std::string> userIds) const;
+    // The people of a direct conversation other than me, in the order they joined.
+    std::vector<const protocol::Member *> othersIn(const protocol::Party &party) const;
+    // What a direct conversation is called: its other people's names, "Alice, Bob and 2 others".
+    QString conversationName(const protocol::Party &party) const;
 
     // Where the app is in each loaded topic, for message.sync after a reconnect.
     std::vector<protocol::SyncPosition> syncPositions() const;
@@ -64,6 +73,7 @@ public:
     const protocol::Message *loadedMessageAt(const std::string &topicId, std::int64_t seq) const;
     void applyCatchUp(const protocol::TopicCatchUp &catchUp);
     void applyJoined(const protocol::Party &party);
+    void applyBlocks(std::vector<std::string> userIds);
     void clear();
 
 Q_SIGNALS:
@@ -81,6 +91,8 @@ Q_SIGNALS:
     void messageChanged(const QString &topicId, int index);
     void readStateChanged(const QString &topicId);
     void presenceChanged(const QString &userId);
+    // The people I block changed.
+    void blocksChanged();
     void typing(const QString &topicId, const QString &userId);
     // A message posted just now (live, not history), in any topic, loaded or not.
     void messageArrived(const chatterbox::protocol::Message &message);
@@ -110,6 +122,7 @@ private:
     void apply(const protocol::Typing &e, Gaps &gaps);
     void apply(const protocol::ReadStateUpdated &e, Gaps &gaps);
     void apply(const protocol::ProfileUpdated &e, Gaps &gaps);
+    void apply(const protocol::BlocksUpdated &e, Gaps &gaps);
     void upsertMember(const std::string &partyId, const protocol::Member &member);
     void applyChangedMessage(const protocol::Message &message, Gaps &gaps);
     // The loaded message at seq, for an event that changes part of it at rev; null when it is
@@ -136,6 +149,7 @@ private:
     std::map<std::string, TopicMessages> m_messages;
     std::map<std::string, protocol::ReadState> m_readStates;
     std::map<std::string, protocol::Presence> m_presence;
+    std::vector<std::string> m_blocked;   // sorted
     // Reaction events applied to a copy of their message older than them, by message id, with
     // the rev that copy had: see changeReaction().
     struct Partials {

@@ -144,6 +144,7 @@ QColor Theme::presenceColor(protocol::Presence presence) const
     switch (presence) {
     case protocol::Presence::Online: return QColor(0x2e, 0xb6, 0x7d);
     case protocol::Presence::Idle: return QColor(0xf2, 0xa5, 0x3a);
+    case protocol::Presence::DoNotDisturb: return QColor(0xe5, 0x48, 0x4d);
     case protocol::Presence::Offline: break;
     }
     return m_dark ? QColor(0x6a, 0x6b, 0x75) : QColor(0xa8, 0xa8, 0xb2);

@@ -109,6 +109,8 @@ AnswerTo<protocol::AddReaction> addReaction(Tx &tx, const RequestContext &ctx, c
         return Outcome::fail(ErrorCode::Conflict, "the message was deleted");
     if (target->mine)
         return Outcome::reply(protocol::Empty{});   // there already
+    if (queries::blockedInDirect(tx, target->message.partyId, ctx.userId))
+        return Outcome::fail(ErrorCode::Forbidden, "you cannot write in this conversation any more");
     if (!target->emojiThere && target->distinct >= limits::kMaxReactionsPerMessage)
         return Outcome::fail(ErrorCode::Conflict, "a message can have at most " + std::to_string(limits::kMaxReactionsPerMessage)
                                                       + " different emoji; add one of those already there");

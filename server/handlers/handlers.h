@@ -62,6 +62,13 @@ AnswerTo<protocol::PinMessage> pinMessage(Tx &tx, const RequestContext &ctx, con
 AnswerTo<protocol::CreateInvite> createInvite(Tx &tx, const RequestContext &ctx, const protocol::CreateInvite &request);
 AnswerTo<protocol::RevokeInvite> revokeInvite(Tx &tx, const RequestContext &ctx, const protocol::RevokeInvite &request);
 AnswerTo<protocol::JoinInvite> joinInvite(Tx &tx, const RequestContext &ctx, const protocol::JoinInvite &request);
+// direct.cpp: direct conversations and blocks.
+// A refusal for a role that does not allow something: in a direct conversation, where nobody
+// has a role, one that says so.
+Refusal forbiddenIn(Tx &tx, const std::string &partyId, const char *refusal);
+AnswerTo<protocol::OpenDirect> openDirect(Tx &tx, const RequestContext &ctx, const protocol::OpenDirect &request);
+AnswerTo<protocol::BlockUser> blockUser(Tx &tx, const RequestContext &ctx, const protocol::BlockUser &request);
+AnswerTo<protocol::UnblockUser> unblockUser(Tx &tx, const RequestContext &ctx, const protocol::UnblockUser &request);
 AnswerTo<protocol::UpdateProfile> updateProfile(Tx &tx, const RequestContext &ctx, const protocol::UpdateProfile &request);
 AnswerTo<protocol::MarkRead> markRead(Tx &tx, const RequestContext &ctx, const protocol::MarkRead &request);
 

@@ -47,7 +47,7 @@ std::optional<Refusal> refuseUnlessManager(Tx &tx, const RequestContext &ctx, co
     if (!role)
         return Outcome::fail(ErrorCode::NotFound, "no such party");
     if (*role != Role::Owner && *role != Role::Admin)
-        return Outcome::fail(ErrorCode::Forbidden, refusal);
+        return forbiddenIn(tx, partyId, refusal);
     return std::nullopt;
 }
 
@@ -125,7 +125,7 @@ AnswerTo<protocol::JoinInvite> joinInvite(Tx &tx, const RequestContext &ctx, con
     const std::string partyId = invite[0][0].as<std::string>();
     if (queries::roleOf(tx, partyId, ctx.userId))
         return Outcome::reply(protocol::JoinedParty{*queries::party(tx, partyId), {}}); // already in: spends nothing
-    const auto count = tx.exec_params1("SELECT count(*) FROM members WHERE user_id = $1", ctx.userId)[0].as<std::size_t>();
+    const auto count = queries::partyCount(tx, ctx.userId);
     if (count >= limits::kMaxPartiesPerUser)
         return Outcome::fail(ErrorCode::Conflict, "you are in too many parties; leave one first");
     // One conditional UPDATE spends a use: its row lock makes concurrent joins queue, and each

@@ -132,8 +132,14 @@ std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vec
                     "             AS r(n int, topic_id uuid, author_id uuid, client_msg_id uuid, body text, reply_to uuid)),"
                     // Each look-up by its whole key, one request at a time (LIMIT keeps the
                     // planner from turning it into a join that scans a party's members).
-                    " access AS (SELECT r.n, a.party_id FROM req r CROSS JOIN LATERAL"
-                    "            (SELECT t.party_id FROM topics t WHERE t.id = r.topic_id AND EXISTS"
+                    " access AS (SELECT r.n, a.party_id, a.blocked FROM req r CROSS JOIN LATERAL"
+                    // In a direct conversation, a block between the sender and another member
+                    // (either way) stops new messages; the parties' row settles it for others.
+                    "            (SELECT t.party_id, EXISTS (SELECT 1 FROM parties p JOIN members o ON o.party_id = p.id"
+                    "              JOIN blocks b ON (b.user_id = o.user_id AND b.blocked_id = r.author_id)"
+                    "                            OR (b.user_id = r.author_id AND b.blocked_id = o.user_id)"
+                    "              WHERE p.id = t.party_id AND p.kind = 'direct' AND o.user_id <> r.author_id) AS blocked"
+                    "             FROM topics t WHERE t.id = r.topic_id AND EXISTS"
                     "             (SELECT 1 FROM members mb WHERE mb.party_id = t.party_id AND mb.user_id = r.author_id)"
                     // A reply answers a message of the same topic.
                     "             AND (r.reply_to IS NULL OR EXISTS"
@@ -142,7 +148,8 @@ std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vec
                     "              (SELECT m.*, t.party_id FROM messages m JOIN topics t ON t.id = m.topic_id"
                     "               WHERE m.author_id = r.author_id AND m.client_msg_id = r.client_msg_id LIMIT 1) o),"
                     " fresh AS (SELECT r.*, a.party_id, row_number() OVER (PARTITION BY r.topic_id ORDER BY r.n) AS k"
-                    "           FROM req r JOIN access a ON a.n = r.n WHERE NOT EXISTS (SELECT 1 FROM original o WHERE o.n = r.n)),"
+                    "           FROM req r JOIN access a ON a.n = r.n WHERE NOT a.blocked"
+                    "           AND NOT EXISTS (SELECT 1 FROM original o WHERE o.n = r.n)),"
                     " c AS (UPDATE topics t SET last_seq = t.last_seq + f.count, last_rev = t.last_rev + f.count"
                     "       FROM (SELECT topic_id, count(*) AS count FROM fresh GROUP BY topic_id) f WHERE t.id = f.topic_id"
                     "       RETURNING t.id, t.last_seq - f.count AS seq0, t.last_rev - f.count AS rev0),"
@@ -165,6 +172,17 @@ std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vec
         else
             outcomes.push_back(Outcome::fail(ErrorCode::NotFound, sends[n]->request.replyTo ? "no such topic, or no such message in it to reply to"
                                                                                          : "no such topic"));
+    }
+    std::vector<bool> answered(sends.size(), false);
+    for (const auto &row : rows)
+        answered[row["n"].as<std::size_t>()] = true;
+    // A refusal is rare: only then is it worth asking whether a block was the reason.
+    for (std::size_t n = 0; n < sends.size(); ++n) {
+        if (answered[n] || refusedFiles[n])
+            continue;
+        const auto access = queries::topicAccess(tx, sends[n]->request.topicId, sends[n]->context.userId);
+        if (access && access->direct && queries::blockedInDirect(tx, access->partyId, sends[n]->context.userId))
+            outcomes[n] = Outcome::fail(ErrorCode::Forbidden, "you cannot write in this conversation any more");
     }
     for (const auto &row : rows) {
         const auto n = row["n"].as<std::size_t>();

@@ -36,7 +36,7 @@ std::optional<Refusal> checkManage(Tx &tx, const RequestContext &ctx, const std:
     if (!target)
         return notFoundMember();
     if (!mayManage(*role, *target))
-        return Outcome::fail(ErrorCode::Forbidden, refusal);
+        return forbiddenIn(tx, partyId, refusal);
     targetRole = *target;
     return std::nullopt;
 }
@@ -53,7 +53,7 @@ protocol::PartyUpdated partyUpdated(Tx &tx, const std::string &partyId)
 
 AnswerTo<protocol::CreateParty> createParty(Tx &tx, const RequestContext &ctx, const protocol::CreateParty &request)
 {
-    const auto count = tx.exec_params1("SELECT count(*) FROM members WHERE user_id = $1", ctx.userId)[0].as<std::size_t>();
+    const auto count = queries::partyCount(tx, ctx.userId);
     if (count >= limits::kMaxPartiesPerUser)
         return Outcome::fail(ErrorCode::Conflict, "you are in too many parties; leave one first");
     const auto partyId = tx.exec_params1("INSERT INTO parties (name, owner_id) VALUES ($1, $2) RETURNING id",
@@ -72,7 +72,7 @@ AnswerTo<protocol::RenameParty> renameParty(Tx &tx, const RequestContext &ctx, c
     if (!role)
         return notFound();
     if (*role != Role::Owner)
-        return Outcome::fail(ErrorCode::Forbidden, "only the owner can rename the party");
+        return forbiddenIn(tx, request.partyId, "only the owner can rename the party");
     tx.exec_params0("UPDATE parties SET name = $2 WHERE id = $1", request.partyId, request.name);
     auto o = Outcome::reply(protocol::PartyReply{*queries::party(tx, request.partyId)});
     o.events.push_back({request.partyId, partyUpdated(tx, request.partyId)});
@@ -85,7 +85,7 @@ AnswerTo<protocol::ConfigureParty> configureParty(Tx &tx, const RequestContext &
     if (!role)
         return notFound();
     if (*role != Role::Owner)
-        return Outcome::fail(ErrorCode::Forbidden, "only the owner can change the party's settings");
+        return forbiddenIn(tx, request.partyId, "only the owner can change the party's settings");
     tx.exec_params0("UPDATE parties SET mass_mentions = $2 WHERE id = $1", request.partyId,
                     std::string(protocol::massMentionRuleName(request.massMentions)));
     auto o = Outcome::reply(protocol::PartyReply{*queries::party(tx, request.partyId)});
@@ -99,7 +99,7 @@ AnswerTo<protocol::DeleteParty> deleteParty(Tx &tx, const RequestContext &ctx, c
     if (!role)
         return notFound();
     if (*role != Role::Owner)
-        return Outcome::fail(ErrorCode::Forbidden, "only the owner can delete the party");
+        return forbiddenIn(tx, request.partyId, "only the owner can delete the party");
     tx.exec_params0("DELETE FROM parties WHERE id = $1", request.partyId);
     auto o = Outcome::reply(protocol::Empty{});
     o.events.push_back({request.partyId, protocol::PartyDeleted{request.partyId}});
@@ -113,6 +113,14 @@ AnswerTo<protocol::LeaveParty> leaveParty(Tx &tx, const RequestContext &ctx, con
         return notFound();
     if (*role == Role::Owner)
         return Outcome::fail(ErrorCode::Conflict, "the owner cannot leave; transfer ownership or delete the party");
+    if (queries::isDirect(tx, request.partyId)) {
+        // A group conversation can be left, and is then no longer the one its people open; a
+        // conversation of two would leave one person alone in it.
+        const auto members = tx.exec_params1("SELECT count(*) FROM members WHERE party_id = $1", request.partyId)[0].as<int>();
+        if (members <= 2)
+            return Outcome::fail(ErrorCode::Conflict, "a conversation of two cannot be left; block the person to end it");
+        tx.exec_params0("UPDATE parties SET direct_key = NULL WHERE id = $1", request.partyId);
+    }
     tx.exec_params0("DELETE FROM members WHERE party_id = $1 AND user_id = $2", request.partyId, ctx.userId);
     auto o = Outcome::reply(protocol::Empty{});
     o.events.push_back({request.partyId, protocol::MemberLeft{request.partyId, ctx.userId, "left"}});
@@ -125,7 +133,7 @@ AnswerTo<protocol::TransferOwnership> transferOwnership(Tx &tx, const RequestCon
     if (!role)
         return notFound();
     if (*role != Role::Owner)
-        return Outcome::fail(ErrorCode::Forbidden, "only the owner can transfer ownership");
+        return forbiddenIn(tx, request.partyId, "only the owner can transfer ownership");
     if (request.userId == ctx.userId)
         return Outcome::fail(ErrorCode::Conflict, "you already own this party");
     if (!queries::roleOf(tx, request.partyId, request.userId))

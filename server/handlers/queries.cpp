@@ -141,13 +141,14 @@ std::optional<Role> roleOf(Tx &tx, const std::string &partyId, const std::string
 std::optional<TopicAccess> topicAccess(Tx &tx, const std::string &topicId, const std::string &userId)
 {
     const auto r = prepared(tx, "topic_access",
-                            "SELECT t.party_id, mb.role FROM topics t"
+                            "SELECT t.party_id, mb.role, p.kind = 'direct' FROM topics t"
                             " JOIN members mb ON mb.party_id = t.party_id AND mb.user_id = $2"
+                            " JOIN parties p ON p.id = t.party_id"
                             " WHERE t.id = $1",
                             topicId, userId);
     if (r.empty())
         return std::nullopt;
-    return TopicAccess{r[0][0].as<std::string>(), roleFromColumn(r[0][1])};
+    return TopicAccess{r[0][0].as<std::string>(), roleFromColumn(r[0][1]), r[0][2].as<bool>()};
 }
 
 std::optional<MessageAccess> messageAccess(Tx &tx, const std::string &messageId, const std::string &userId)
@@ -228,7 +229,10 @@ std::vector<protocol::Party> loadParties(Tx &tx, const pqxx::result &partyRows)
         protocol::Party p;
         p.id = r["id"].as<std::string>();
         p.name = r["name"].as<std::string>();
-        p.ownerId = r["owner_id"].as<std::string>();
+        protocol::partyKindFromName(r["kind"].as<std::string>(), p.kind);
+        // A direct conversation has no owner: who started it is nobody else's business.
+        if (p.kind == protocol::PartyKind::Party)
+            p.ownerId = r["owner_id"].as<std::string>();
         p.createdAt = r["created_ms"].as<std::int64_t>();
         protocol::massMentionRuleFromName(r["mass_mentions"].as<std::string>(), p.massMentions);
         index[p.id] = parties.size();
@@ -256,7 +260,7 @@ std::vector<protocol::Party> loadParties(Tx &tx, const pqxx::result &partyRows)
     return parties;
 }
 
-constexpr const char *kPartyColumns = "p.id, p.name, p.owner_id, p.mass_mentions, " CHATTERBOX_MS("p.created_at") " AS created_ms";
+constexpr const char *kPartyColumns = "p.id, p.name, p.owner_id, p.mass_mentions, p.kind, " CHATTERBOX_MS("p.created_at") " AS created_ms";
 
 } // namespace
 
@@ -276,6 +280,39 @@ std::vector<protocol::Party> partiesOf(Tx &tx, const std::string &userId)
                                      " ORDER BY mb.joined_at, p.id",
                                      userId);
     return loadParties(tx, rows);
+}
+
+std::size_t partyCount(Tx &tx, const std::string &userId)
+{
+    return tx.exec_params1("SELECT count(*) FROM members mb JOIN parties p ON p.id = mb.party_id AND p.kind = 'party'"
+                           " WHERE mb.user_id = $1",
+                           userId)[0].as<std::size_t>();
+}
+
+bool isDirect(Tx &tx, const std::string &partyId)
+{
+    const auto rows = tx.exec_params("SELECT kind = 'direct' FROM parties WHERE id = $1", partyId);
+    return !rows.empty() && rows[0][0].as<bool>();
+}
+
+std::vector<std::string> blockedBy(Tx &tx, const std::string &userId)
+{
+    std::vector<std::string> ids;
+    for (const auto &r : tx.exec_params("SELECT blocked_id FROM blocks WHERE user_id = $1 ORDER BY blocked_id", userId))
+        ids.push_back(r[0].as<std::string>());
+    return ids;
+}
+
+bool blockedInDirect(Tx &tx, const std::string &partyId, const std::string &userId)
+{
+    // No row for a party of the other kind, so its members are never looked at.
+    const auto rows = tx.exec_params(
+        "SELECT EXISTS (SELECT 1 FROM members mb JOIN blocks b"
+        "  ON (b.user_id = mb.user_id AND b.blocked_id = $2) OR (b.user_id = $2 AND b.blocked_id = mb.user_id)"
+        "  WHERE mb.party_id = p.id AND mb.user_id <> $2)"
+        " FROM parties p WHERE p.id = $1 AND p.kind = 'direct'",
+        partyId, userId);
+    return !rows.empty() && rows[0][0].as<bool>();
 }
 
 std::vector<std::string> partyIdsOf(Tx &tx, const std::string &userId)

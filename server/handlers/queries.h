@@ -40,6 +40,7 @@ std::optional<protocol::Role> roleOf(Tx &tx, const std::string &partyId, const s
 struct TopicAccess {
     std::string partyId;
     protocol::Role role = protocol::Role::Member;
+    bool direct = false;   // the topic of a direct conversation
 };
 std::optional<TopicAccess> topicAccess(Tx &tx, const std::string &topicId, const std::string &userId);
 
@@ -66,6 +67,16 @@ std::optional<protocol::Party> party(Tx &tx, const std::string &partyId);
 std::vector<protocol::Party> partiesOf(Tx &tx, const std::string &userId);
 
 std::vector<std::string> partyIdsOf(Tx &tx, const std::string &userId);
+
+// The parties (not direct conversations) the person is in, for kMaxPartiesPerUser.
+std::size_t partyCount(Tx &tx, const std::string &userId);
+// Whether the party is a direct conversation (false for a party that does not exist).
+bool isDirect(Tx &tx, const std::string &partyId);
+// The people this person blocks, in id order.
+std::vector<std::string> blockedBy(Tx &tx, const std::string &userId);
+// Whether a block stands between this person and another member of the party, either way: in a
+// direct conversation, neither may write to the other then.
+bool blockedInDirect(Tx &tx, const std::string &partyId, const std::string &userId);
 
 // Read positions with unread and mention counts, for every topic of these parties.
 std::vector<protocol::ReadState> readStates(Tx &tx, const std::string &userId, const std::vector<std::string> &partyIds);

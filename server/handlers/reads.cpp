@@ -97,6 +97,7 @@ Answer<protocol::Ready> ready(Tx &tx, const RequestContext &ctx, const std::vect
     for (const auto &p : ready.parties)
         partyIds.push_back(p.id);
     ready.readStates = queries::readStates(tx, ctx.userId, partyIds);
+    ready.blockedUserIds = queries::blockedBy(tx, ctx.userId);
     ready.serverTime = nowMs();
 
     Snapshot snapshot;

@@ -18,7 +18,7 @@ namespace {
 
 bool managesTopics(Role role) { return role == Role::Owner || role == Role::Admin; }
 
-Refusal forbidden() { return Outcome::fail(ErrorCode::Forbidden, "only the owner and admins can change topics"); }
+Refusal forbidden(Tx &tx, const std::string &partyId) { return forbiddenIn(tx, partyId, "only the owner and admins can change topics"); }
 
 bool nameTaken(Tx &tx, const std::string &partyId, const std::string &name, const std::string &exceptTopic)
 {
@@ -36,7 +36,7 @@ AnswerTo<protocol::CreateTopic> createTopic(Tx &tx, const RequestContext &ctx, c
     if (!role)
         return Outcome::fail(ErrorCode::NotFound, "no such party");
     if (!managesTopics(*role))
-        return forbidden();
+        return forbidden(tx, request.partyId);
     const auto row = tx.exec_params1("SELECT count(*), coalesce(max(position) + 1, 0) FROM topics WHERE party_id = $1",
                                      request.partyId);
     if (row[0].as<std::size_t>() >= limits::kMaxTopicsPerParty)
@@ -57,7 +57,7 @@ AnswerTo<protocol::RenameTopic> renameTopic(Tx &tx, const RequestContext &ctx, c
     if (!access)
         return Outcome::fail(ErrorCode::NotFound, "no such topic");
     if (!managesTopics(access->role))
-        return forbidden();
+        return forbidden(tx, access->partyId);
     if (nameTaken(tx, access->partyId, request.name, request.topicId))
         return nameConflict();
     tx.exec_params0("UPDATE topics SET name = $2 WHERE id = $1", request.topicId, request.name);
@@ -73,7 +73,7 @@ AnswerTo<protocol::DeleteTopic> deleteTopic(Tx &tx, const RequestContext &ctx, c
     if (!access)
         return Outcome::fail(ErrorCode::NotFound, "no such topic");
     if (!managesTopics(access->role))
-        return forbidden();
+        return forbidden(tx, access->partyId);
     tx.exec_params0("DELETE FROM topics WHERE id = $1", request.topicId);
     auto o = Outcome::reply(protocol::Empty{});
     o.events.push_back({access->partyId, protocol::TopicDeleted{access->partyId, request.topicId}});
@@ -86,7 +86,7 @@ AnswerTo<protocol::ReorderTopics> reorderTopics(Tx &tx, const RequestContext &ct
     if (!role)
         return Outcome::fail(ErrorCode::NotFound, "no such party");
     if (!managesTopics(*role))
-        return forbidden();
+        return forbidden(tx, request.partyId);
     std::set<std::string> current;
     for (const auto &r : tx.exec_params("SELECT id FROM topics WHERE party_id = $1", request.partyId))
         current.insert(r[0].as<std::string>());

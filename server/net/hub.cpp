@@ -36,6 +36,7 @@ Hub::Hub(TokenService &tokens, Metrics &metrics, ConnectionQuota &quota, HubSett
     , m_typing(1.0, limits::kTypingIntervalSeconds)
     , m_reactions(limits::kReactionBurst, 1.0 / limits::kReactionsPerSecond)
     , m_searches(limits::kSearchBurst, 1.0 / limits::kSearchesPerSecond)
+    , m_directOpens(limits::kDirectOpenBurst, limits::kDirectOpenRefillSeconds)
 {
     // Presence is the hub's: someone let into a party hears who of its members is here, and its
     // members hear whether the newcomer is.
@@ -274,6 +275,11 @@ bool Hub::passesThrottle(ThrottleKind throttle, ConnectedClient *connection, std
         if (m_searches.take(connection->userId(), monotonicMs()))
             return true;
         sendError(connection, requestId, protocol::ErrorCode::RateLimited, "too many searches at once; wait a moment");
+        return false;
+    case ThrottleKind::DirectOpen:
+        if (m_directOpens.take(connection->userId(), monotonicMs()))
+            return true;
+        sendError(connection, requestId, protocol::ErrorCode::RateLimited, "too many conversations started at once; wait a moment");
         return false;
     case ThrottleKind::InviteLookup: {
         const auto start = m_inviteLookups.start(connection->userId(), connection->address(), monotonicMs(),

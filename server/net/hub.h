@@ -147,6 +147,7 @@ private:
     Throttle m_typing;
     Throttle m_reactions;   // per person: limits::kReactionBurst, then kReactionsPerSecond
     Throttle m_searches;    // per person: limits::kSearchBurst, then kSearchesPerSecond
+    Throttle m_directOpens; // per person: limits::kDirectOpenBurst, then one per kDirectOpenRefillSeconds
     QTimer m_sweepTimer;
     std::size_t m_connectionsPeak = 0;
     std::int64_t m_lastTrimMs = 0;

@@ -6,16 +6,24 @@ using protocol::Presence;
 
 namespace {
 
+// Do not disturb from any connection wins (the person asked for it), then online, then idle.
+int rank(Presence status)
+{
+    switch (status) {
+    case Presence::DoNotDisturb: return 3;
+    case Presence::Online: return 2;
+    case Presence::Idle: return 1;
+    case Presence::Offline: return 0;
+    }
+    return 0;
+}
+
 template <typename Map>
 Presence combine(const Map &statuses, Presence best = Presence::Offline)
 {
-    if (best == Presence::Online)
-        return best;
     for (const auto &[key, status] : statuses) {
-        if (status == Presence::Online)
-            return Presence::Online;
-        if (status == Presence::Idle)
-            best = Presence::Idle;
+        if (rank(status) > rank(best))
+            best = status;
     }
     return best;
 }

@@ -68,6 +68,9 @@ struct Router {
     Route operator()(const protocol::RevokeInvite &r) const { return bind(RouteKind::Write, handlers::revokeInvite, r, ctx); }
     Route operator()(const protocol::PreviewInvite &r) const { return bind(RouteKind::Read, handlers::previewInvite, r, ctx, ThrottleKind::InviteLookup); }
     Route operator()(const protocol::JoinInvite &r) const { return bind(RouteKind::Write, handlers::joinInvite, r, ctx, ThrottleKind::InviteLookup); }
+    Route operator()(const protocol::OpenDirect &r) const { return bind(RouteKind::Write, handlers::openDirect, r, ctx, ThrottleKind::DirectOpen); }
+    Route operator()(const protocol::BlockUser &r) const { return bind(RouteKind::Write, handlers::blockUser, r, ctx); }
+    Route operator()(const protocol::UnblockUser &r) const { return bind(RouteKind::Write, handlers::unblockUser, r, ctx); }
     Route operator()(const protocol::StartTyping &r) const { return bind(RouteKind::Read, handlers::startTyping, r, ctx, ThrottleKind::Typing); }
     Route operator()(const protocol::MarkRead &r) const { return bind(RouteKind::Write, handlers::markRead, r, ctx); }
     Route operator()(const protocol::UpdateProfile &r) const { return bind(RouteKind::Write, handlers::updateProfile, r, ctx); }

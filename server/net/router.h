@@ -21,6 +21,7 @@ enum class ThrottleKind {
     InviteLookup,   // a budget of failed invite codes per person and address (InviteBudget)
     Reaction,       // reactions added or removed per person: a burst, then a steady rate
     Search,         // searches per person: a burst, then a steady rate (each may read much)
+    DirectOpen,     // direct.open per person: a burst, then a steady rate (each may start a conversation)
 };
 
 // One row per request type: where it runs, what throttles it, and which handler runs it.

@@ -13,6 +13,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -138,6 +139,61 @@ private Q_SLOTS:
         QCOMPARE(members.data(members.index(0)).toString(), QStringLiteral("Annie"));
         store.applyEvent(MemberLeft{kParty, kAnn, "left"});
         QCOMPARE(members.rowCount(), 2);
+    }
+
+    void members_doNotDisturbSortsWithOnline_byName()
+    {
+        Store store;
+        MemberListModel members(store);
+        store.applyReady(readyWith(0, 0));
+        members.setPartyId(QString::fromStdString(kParty));
+        store.applyEvent(PresenceUpdated{kAnn, Presence::DoNotDisturb});
+        store.applyEvent(PresenceUpdated{kMe, Presence::Online});
+        // Ann (do not disturb), bo and Me (online) by name, then nobody idle or offline.
+        QCOMPARE(members.data(members.index(0)).toString(), QStringLiteral("Ann"));
+        QCOMPARE(members.data(members.index(0), MemberListModel::PresenceRole).toString(), QStringLiteral("dnd"));
+        QCOMPARE(members.data(members.index(1)).toString(), QStringLiteral("bo"));
+        QCOMPARE(members.data(members.index(2)).toString(), QStringLiteral("Me"));
+        store.applyEvent(PresenceUpdated{kAnn, Presence::Idle});
+        QCOMPARE(members.data(members.index(2)).toString(), QStringLiteral("Ann"));
+    }
+
+    void store_directConversationsAndBlocks()
+    {
+        Store store;
+        QSignalSpy blocks(&store, &Store::blocksChanged);
+        Ready ready = readyWith(0, 0);
+        ready.blockedUserIds = {kBo};
+        Party direct;
+        direct.id = "dddddddd-0000-4000-8000-000000000001";
+        direct.kind = PartyKind::Direct;
+        direct.topics = {{"dddddddd-0000-4000-8000-0000000000t1", direct.id, "messages", 0, 0, 0}};
+        direct.members = {{kAnn, "Ann", {}, Role::Member, 0, {}}, {kMe, "Me", {}, Role::Member, 0, {}}};
+        ready.parties.push_back(direct);
+        store.applyReady(ready);
+        QVERIFY(store.isBlocked(kBo));
+        QVERIFY(!store.isBlocked(kAnn));
+        QCOMPARE(store.directWith({kAnn}), store.party(direct.id));
+        QCOMPARE(store.directWith({kAnn, kAnn}), store.party(direct.id));
+        QVERIFY(!store.directWith({kBo}));
+        QVERIFY(!store.directWith({kAnn, kBo}));
+        QCOMPARE(store.conversationName(*store.party(direct.id)), QStringLiteral("Ann"));
+
+        store.applyEvent(BlocksUpdated{{kAnn, kBo}});
+        QCOMPARE(blocks.count(), 1);
+        QVERIFY(store.isBlocked(kAnn));
+        store.applyEvent(BlocksUpdated{{kBo, kAnn}});   // the same, in another order: no change
+        QCOMPARE(blocks.count(), 1);
+        store.applyEvent(BlocksUpdated{{}});
+        QVERIFY(!store.isBlocked(kBo));
+
+        Party group = direct;
+        group.id = "dddddddd-0000-4000-8000-000000000002";
+        group.members = {{kMe, "Me", {}, Role::Member, 0, {}}, {kAnn, "Ann", {}, Role::Member, 0, {}},
+                         {kBo, "bo", {}, Role::Member, 0, {}}, {"cccccccc-0000-4000-8000-000000000003", "Cy", {}, Role::Member, 0, {}}};
+        store.applyJoined(group);
+        QCOMPARE(store.conversationName(*store.party(group.id)), QStringLiteral("Ann, bo and 1 other"));
+        QCOMPARE(store.directWith({kBo, "cccccccc-0000-4000-8000-000000000003", kAnn}), store.party(group.id));
     }
 
     void timeline_pagesLiveEditsPendingAndMarkers()

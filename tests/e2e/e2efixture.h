@@ -20,6 +20,22 @@ inline std::string uuid()
     return QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
 }
 
+// The reply to the request with this id (sent with post()), once it has come; empty after 10 s.
+inline json replyTo(TestClient &client, std::int64_t id)
+{
+    json found;
+    (void)QTest::qWaitFor([&] {
+        for (const auto &r : client.replies) {
+            if (r.value("id", std::int64_t(-1)) == id) {
+                found = r;
+                return true;
+            }
+        }
+        return false;
+    }, 10000);
+    return found;
+}
+
 struct Person {
     Login login;
     std::unique_ptr<TestClient> client;

@@ -83,7 +83,27 @@ class TestE2eAuthorization : public QObject {
             {"invite.create", {{"partyId", party}}},
             {"invite.list", {{"partyId", party}}},
             {"invite.revoke", {{"partyId", party}, {"code", code}}},
+            {"direct.open", {{"userIds", {user}}}},
+            {"user.block", {{"userId", user}}},
+            {"user.unblock", {{"userId", user}}},
         };
+    }
+
+    // The stranger sends every request of the sweep with these real ids, and with made-up ones:
+    // the answers must be the same not_found.
+    void expectSweepLooksMadeUp(TestClient &stranger, const std::string &party, const std::string &topic,
+                                const std::string &message, const std::string &user, const std::string &code)
+    {
+        const auto real = sweep(party, topic, message, user, code);
+        const auto fake = sweep(uuid(), uuid(), uuid(), uuid(), "Zz9Zz9Zz9Zz9Zz9Zz9Zz9A");
+        QCOMPARE(real.size(), fake.size());
+        for (std::size_t i = 0; i < real.size(); ++i) {
+            const json onReal = stranger.request(real[i].first, real[i].second);
+            const json onFake = stranger.request(fake[i].first, fake[i].second);
+            const QByteArray what = QByteArray::fromStdString(real[i].first + ": " + onReal.dump());
+            QVERIFY2(errorCode(onReal) == "not_found", what.constData());
+            QCOMPARE(QString::fromStdString(onReal["message"].dump()), QString::fromStdString(onFake["message"].dump()));
+        }
     }
 
 private Q_SLOTS:
@@ -119,16 +139,9 @@ private Q_SLOTS:
 
     void everyRequest_onRealIds_looksLikeMadeUpIds()
     {
-        const auto real = sweep(m_partyId, m_topicId, m_messageId, m_memberId, m_inviteCode);
-        const auto fake = sweep(uuid(), uuid(), uuid(), uuid(), "Zz9Zz9Zz9Zz9Zz9Zz9Zz9A");
-        QCOMPARE(real.size(), fake.size());
-        for (std::size_t i = 0; i < real.size(); ++i) {
-            const json onReal = m_stranger->request(real[i].first, real[i].second);
-            const json onFake = m_stranger->request(fake[i].first, fake[i].second);
-            const QByteArray what = QByteArray::fromStdString(real[i].first + ": " + onReal.dump());
-            QVERIFY2(errorCode(onReal) == "not_found", what.constData());
-            QCOMPARE(QString::fromStdString(onReal["message"].dump()), QString::fromStdString(onFake["message"].dump()));
-        }
+        expectSweepLooksMadeUp(*m_stranger.client, m_partyId, m_topicId, m_messageId, m_memberId, m_inviteCode);
+        if (QTest::currentTestFailed())
+            return;
         // Nothing changed: the owner still sees the message unedited, the party unrenamed.
         const json history = m_owner->request("message.history", {{"topicId", m_topicId}, {"limit", 10}});
         QCOMPARE(int(history["result"]["messages"].size()), 1);
@@ -140,6 +153,28 @@ private Q_SLOTS:
         QCOMPARE(int(parties["result"]["parties"][0]["topics"].size()), 1);
         const json invites = m_owner->request("invite.list", {{"partyId", m_partyId}});
         QCOMPARE(int(invites["result"]["invites"].size()), m_invitesBefore);   // none made, none revoked
+    }
+
+    // A direct conversation between two members is invisible to anyone outside it, as a party is.
+    void directConversation_onRealIds_looksLikeMadeUpIds()
+    {
+        const json opened = m_owner->request("direct.open", {{"userIds", {m_memberId}}});
+        QVERIFY2(isOk(opened), opened.dump().c_str());
+        const std::string partyId = opened["result"]["party"]["id"];
+        const std::string topicId = opened["result"]["party"]["topics"][0]["id"];
+        const json sent = m_owner->request("message.send", {{"topicId", topicId}, {"clientMsgId", uuid()}, {"body", "confidential"}});
+        QVERIFY(isOk(sent));
+        // On a connection of its own: the sweep before spent this one's request budget.
+        Person stranger = m_harness.reconnect(m_stranger);
+        expectSweepLooksMadeUp(*stranger.client, partyId, topicId, sent["result"]["message"]["id"], m_memberId, m_inviteCode);
+        if (QTest::currentTestFailed())
+            return;
+        const json history = m_owner->request("message.history", {{"topicId", topicId}, {"limit", 10}});
+        QCOMPARE(int(history["result"]["messages"].size()), 1);
+        QCOMPARE(history["result"]["messages"][0]["body"].get<std::string>(), std::string("confidential"));
+        QCOMPARE(int(stranger->request("message.search", {{"query", "confidential"}})["result"]["results"].size()), 0);
+        // Gone again, so that the searches that follow see the party's message alone.
+        QVERIFY(isOk(m_owner->request("message.delete", {{"messageId", sent["result"]["message"]["id"]}})));
     }
 
     // A reply in the stranger's own party to a message of a party they are not in: refused as

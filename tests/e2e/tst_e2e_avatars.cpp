@@ -13,21 +13,6 @@ using namespace chatterbox::test;
 
 namespace {
 
-json replyTo(TestClient &client, std::int64_t id)
-{
-    json found;
-    (void)QTest::qWaitFor([&] {
-        for (const auto &r : client.replies) {
-            if (r.value("id", std::int64_t(-1)) == id) {
-                found = r;
-                return true;
-            }
-        }
-        return false;
-    }, 10000);
-    return found;
-}
-
 // What an app uploads as a picture: a square PNG it made. The server never decodes it, so the
 // bytes need not be an image; what it checks is what the upload declares.
 json picture(int side = 256, const std::string &type = "image/png")

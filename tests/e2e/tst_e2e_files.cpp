@@ -26,21 +26,6 @@ std::string randomBytes(std::size_t size, std::uint64_t seed)
     return bytes;
 }
 
-json replyTo(TestClient &client, std::int64_t id)
-{
-    json found;
-    (void)QTest::qWaitFor([&] {
-        for (const auto &r : client.replies) {
-            if (r.value("id", std::int64_t(-1)) == id) {
-                found = r;
-                return true;
-            }
-        }
-        return false;
-    }, 10000);
-    return found;
-}
-
 QByteArray bytesOf(const std::string &s)
 {
     return QByteArray(s.data(), static_cast<qsizetype>(s.size()));

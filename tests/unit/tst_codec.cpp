@@ -209,6 +209,20 @@ private Q_SLOTS:
         QTest::newRow("invite zero uses") << QByteArray("{\"type\":\"invite.create\",\"id\":3,\"partyId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"maxUses\":0}") << "invalid_request" << qint64(3);
         QTest::newRow("presence offline") << QByteArray("{\"type\":\"presence.set\",\"id\":3,\"status\":\"offline\"}") << "invalid_request" << qint64(3);
         QTest::newRow("presence unknown") << QByteArray("{\"type\":\"presence.set\",\"id\":3,\"status\":\"away\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("direct nobody") << QByteArray("{\"type\":\"direct.open\",\"id\":4,\"userIds\":[]}") << "invalid_request" << qint64(4);
+        QTest::newRow("direct not a list") << QByteArray("{\"type\":\"direct.open\",\"id\":4,\"userIds\":\"6e3a9c2f-4d5b-4f70-8c1e-2b3d4f5a6b7c\"}") << "invalid_request" << qint64(4);
+        QTest::newRow("direct bad id") << QByteArray("{\"type\":\"direct.open\",\"id\":4,\"userIds\":[\"../../etc\"]}") << "invalid_request" << qint64(4);
+        QTest::newRow("direct upper-case id") << QByteArray("{\"type\":\"direct.open\",\"id\":4,\"userIds\":[\"6E3A9C2F-4D5B-4F70-8C1E-2B3D4F5A6B7C\"]}") << "invalid_request" << qint64(4);
+        QTest::newRow("direct numbers") << QByteArray("{\"type\":\"direct.open\",\"id\":4,\"userIds\":[1,2]}") << "invalid_request" << qint64(4);
+        {
+            QByteArray crowd = "{\"type\":\"direct.open\",\"id\":4,\"userIds\":[";
+            for (int i = 0; i < 10; ++i)
+                crowd += (i ? "," : "") + QByteArray("\"6e3a9c2f-4d5b-4f70-8c1e-2b3d4f5a6b7") + QByteArray::number(i) + '"';
+            QTest::newRow("direct ten others") << crowd + "]}" << "invalid_request" << qint64(4);
+        }
+        QTest::newRow("block missing") << QByteArray("{\"type\":\"user.block\",\"id\":5}") << "invalid_request" << qint64(5);
+        QTest::newRow("block bad id") << QByteArray("{\"type\":\"user.block\",\"id\":5,\"userId\":\"<b>bob</b>\"}") << "invalid_request" << qint64(5);
+        QTest::newRow("unblock null") << QByteArray("{\"type\":\"user.unblock\",\"id\":5,\"userId\":null}") << "invalid_request" << qint64(5);
         QTest::newRow("empty profile") << QByteArray("{\"type\":\"profile.update\",\"id\":3}") << "invalid_request" << qint64(3);
         QTest::newRow("javascript avatar") << QByteArray("{\"type\":\"profile.update\",\"id\":3,\"avatarUrl\":\"javascript:alert(1)\"}") << "invalid_request" << qint64(3);
         QTest::newRow("avatar with quote") << QByteArray("{\"type\":\"profile.update\",\"id\":3,\"avatarUrl\":\"https://x/\\\"onerror=\"}") << "invalid_request" << qint64(3);

@@ -31,11 +31,21 @@ void MemberListModel::rebuild()
     m_rows.clear();
     if (const auto *party = m_store.party(m_partyId.toStdString()))
         m_rows = party->members;
-    std::stable_sort(m_rows.begin(), m_rows.end(), [this](const protocol::Member &a, const protocol::Member &b) {
-        const int pa = static_cast<int>(m_store.presence(a.userId));
-        const int pb = static_cast<int>(m_store.presence(b.userId));
+    // Online (do not disturb is online too, only quiet), then idle, then offline; by name in each.
+    const auto group = [this](const protocol::Member &m) {
+        switch (m_store.presence(m.userId)) {
+        case protocol::Presence::Online:
+        case protocol::Presence::DoNotDisturb: return 0;
+        case protocol::Presence::Idle: return 1;
+        case protocol::Presence::Offline: break;
+        }
+        return 2;
+    };
+    std::stable_sort(m_rows.begin(), m_rows.end(), [&group](const protocol::Member &a, const protocol::Member &b) {
+        const int pa = group(a);
+        const int pb = group(b);
         if (pa != pb)
-            return pa > pb; // Online > Idle > Offline
+            return pa < pb;
         return QString::fromStdString(a.displayName).compare(QString::fromStdString(b.displayName), Qt::CaseInsensitive) < 0;
     });
     endResetModel();
