@@ -39,6 +39,7 @@ public:
     Connection &connection() { return m_connection; }
 
     PartyListModel &parties() { return m_parties; }
+    PartyListModel &directs() { return m_directs; }
     TopicListModel &topics() { return m_topics; }
     MemberListModel &members() { return m_members; }
     TimelineModel &timeline() { return m_timeline; }
@@ -164,6 +165,7 @@ private:
     FileFetcher m_fileFetcher;
     PictureUploader m_pictures;
     PartyListModel m_parties;
+    PartyListModel m_directs{m_store, protocol::PartyKind::Direct};
     TopicListModel m_topics;
     MemberListModel m_members;
     TimelineModel m_timeline;

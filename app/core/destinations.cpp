@@ -73,22 +73,24 @@ QList<Destination> findDestinations(const Store &store, const QString &query, co
     QSet<QString> peopleSeen;
     for (const auto &party : store.parties()) {
         const QString partyId = QString::fromStdString(party.id);
-        const QString partyName = QString::fromStdString(party.name);
+        // A direct conversation is one destination named by its people, among the topics.
+        const bool direct = party.kind == protocol::PartyKind::Direct;
+        const QString partyName = direct ? QObject::tr("Direct message") : QString::fromStdString(party.name);
         int partyRecency = 0;
         bool partyUnread = false;
         for (const auto &topic : party.topics) {
             const QString topicId = QString::fromStdString(topic.id);
-            const QString name = QString::fromStdString(topic.name);
+            const QString name = direct ? store.conversationName(party) : QString::fromStdString(topic.name);
             const bool unread = store.readState(topic.id).unread > 0;
             partyRecency = std::max(partyRecency, recencyOf(topicId));
             partyUnread = partyUnread || unread;
             // "book gen" finds #general in Book Club too, after the topics whose own names match.
             const int quality = std::max(matchQuality(query, name), std::min(matchQuality(query, partyName + QLatin1Char(' ') + name), int(kInOrder)));
             if (quality != kNone)
-                ranked.append({{Destination::Kind::Topic, partyId, topicId, {}, name, partyName, unread}, quality, recencyOf(topicId)});
+                ranked.append({{Destination::Kind::Topic, partyId, topicId, {}, name, partyName, unread, direct}, quality, recencyOf(topicId)});
         }
-        if (browsing)
-            continue;   // an empty query lists topics only
+        if (browsing || direct)
+            continue;   // an empty query lists topics only; people are found through their parties
         if (const int quality = matchQuality(query, partyName); quality != kNone)
             ranked.append({{Destination::Kind::Party, partyId, {}, {}, partyName, {}, partyUnread}, quality, partyRecency});
         for (const auto &member : party.members) {

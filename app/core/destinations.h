@@ -20,6 +20,7 @@ struct Destination {
     QString name;      // what is matched and shown: the topic's, party's or person's name
     QString context;   // the party a topic is in, or one the person shares
     bool unread = false;
+    bool direct = false;   // Topic: the topic of a direct conversation, named by its people
 };
 
 // Everything that matches query, best first: a name that is the query, then one that starts with

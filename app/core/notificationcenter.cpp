@@ -50,18 +50,24 @@ bool NotificationCenter::wanted(const protocol::Message &message, bool mention) 
 QString NotificationCenter::titleFor(const protocol::Topic &topic) const
 {
     const auto *party = m_store.party(topic.partyId);
+    if (party && party->kind == protocol::PartyKind::Direct)
+        return isolated(m_store.conversationName(*party));
     const QString topicName = QStringLiteral("#") + isolated(QString::fromStdString(topic.name));
     return party ? tr("%1 · %2").arg(topicName, isolated(QString::fromStdString(party->name))) : topicName;
 }
 
 void NotificationCenter::onMessage(const protocol::Message &message)
 {
-    if (message.authorId == m_store.me().id || message.deleted)
+    // Someone the person blocks is not heard from at all.
+    if (message.authorId == m_store.me().id || message.deleted || m_store.isBlocked(message.authorId))
         return;
     const auto *topic = m_store.topic(message.topicId);
     if (!topic)
         return;
-    const bool mention = protocol::mentionsUser(message, m_store.me().id);
+    // A direct message is written to the person: it is heard as a mention is.
+    const auto *party = m_store.party(message.partyId);
+    const bool direct = party && party->kind == protocol::PartyKind::Direct;
+    const bool mention = direct || protocol::mentionsUser(message, m_store.me().id);
     if (!wanted(message, mention))
         return;
     const QString topicId = QString::fromStdString(message.topicId);

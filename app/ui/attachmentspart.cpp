@@ -25,7 +25,7 @@ constexpr int kButton = 28;
 
 QVariantList filesOf(const QModelIndex &index)
 {
-    if (index.data(TimelineModel::DeletedRole).toBool())
+    if (index.data(TimelineModel::DeletedRole).toBool() || index.data(TimelineModel::BlockedRole).toBool())
         return {};
     return index.data(TimelineModel::FilesRole).toList();
 }

@@ -9,10 +9,12 @@
 #include "app/ui/dialogs/invitesdialog.h"
 #include "app/ui/dialogs/joinpartydialog.h"
 #include "app/ui/dialogs/namedialog.h"
+#include "app/ui/dialogs/newmessagedialog.h"
 #include "app/ui/dialogs/partysettingsdialog.h"
 #include "app/ui/dialogs/quickswitcher.h"
 #include "app/ui/dialogs/requestdialog.h"
 #include "app/ui/dialogs/settingsdialog.h"
+#include "app/ui/icons.h"
 #include "app/ui/listdelegates.h"
 #include "app/ui/partyrail.h"
 #include "app/ui/searchpanel.h"
@@ -28,6 +30,8 @@
 #include <QAction>
 #include <QHBoxLayout>
 #include <QListView>
+#include <QMenu>
+#include <QPointer>
 #include <QSplitter>
 
 namespace chatterbox::ui {
@@ -52,6 +56,10 @@ ChatPage::ChatPage(Client &client, app::Preferences &preferences, Theme &theme, 
     connect(m_pane->attachmentLoader(), &AttachmentLoader::changed, m_members->viewport(), qOverload<>(&QWidget::update));
     m_members->setItemDelegate(memberDelegate);
     m_members->setMinimumWidth(180);
+    m_members->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_members, &QWidget::customContextMenuRequested, this, &ChatPage::showMemberMenu);
+    m_rail->setPictures(m_pane->attachmentLoader());
+    m_sidebar->setPictures(m_pane->attachmentLoader());
 
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->setChildrenCollapsible(false);
@@ -78,6 +86,16 @@ ChatPage::ChatPage(Client &client, app::Preferences &preferences, Theme &theme, 
     connect(m_rail, &PartyRail::partyChosen, this, [this](const QString &partyId) { goToTopic(partyId, {}); });
     connect(m_rail, &PartyRail::createPartyRequested, this, &ChatPage::openCreateParty);
     connect(m_rail, &PartyRail::joinPartyRequested, this, [this] { openJoinParty(); });
+    connect(m_rail, &PartyRail::newMessageRequested, this, &ChatPage::openNewMessage);
+    connect(m_sidebar, &TopicSidebar::newMessageRequested, this, &ChatPage::openNewMessage);
+    connect(m_sidebar, &TopicSidebar::leaveConversationRequested, this, &ChatPage::confirmLeaveConversation);
+    connect(m_sidebar, &TopicSidebar::conversationChosen, this, [this](const QString &partyId) { goToTopic(partyId, {}); });
+    // A member's row opens the conversation with them on Enter or a double click.
+    connect(m_members, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+        const QString userId = index.data(app::MemberListModel::UserIdRole).toString();
+        if (userId.toStdString() != m_client.store().me().id)
+            openDirect({userId});
+    });
     connect(m_sidebar, &TopicSidebar::topicChosen, &m_client, &Client::showTopic);
     connect(m_sidebar, &TopicSidebar::inviteRequested, this, &ChatPage::openInvites);
     connect(m_sidebar, &TopicSidebar::createTopicRequested, this, &ChatPage::openCreateTopic);
@@ -178,20 +196,83 @@ void ChatPage::openSearch(bool thisTopic)
     fitMembers();
 }
 
-void ChatPage::showMember(const QString &partyId, const QString &userId)
+void ChatPage::openDirect(const QStringList &userIds)
 {
-    // There are no direct messages yet: the person is shown where the two of you meet.
-    goToTopic(partyId, {});
-    m_membersWanted = true;
-    m_members->show();
-    for (int row = 0; row < m_client.members().rowCount(); ++row) {
-        const QModelIndex index = m_client.members().index(row);
-        if (index.data(app::MemberListModel::UserIdRole).toString() == userId) {
-            m_members->setCurrentIndex(index);
-            m_members->scrollTo(index);
-            m_members->setFocus();
-        }
+    std::vector<std::string> ids;
+    for (const auto &id : userIds)
+        ids.push_back(id.toStdString());
+    if (const auto *existing = m_client.store().directWith(ids))
+        return goToTopic(QString::fromStdString(existing->id), {});
+    QPointer<ChatPage> self(this);
+    m_client.openDirect(userIds, [self](const protocol::Result<protocol::JoinedParty> &result) {
+        if (!self)
+            return;
+        if (!result)
+            return self->m_pane->showProblem(tr("Could not start the conversation: %1").arg(QString::fromStdString(result.error().message)));
+        self->goToTopic(QString::fromStdString(result.value().party.id), {});
+    });
+}
+
+void ChatPage::openNewMessage()
+{
+    auto *dialog = new NewMessageDialog(m_client, m_theme, this);
+    connect(dialog, &NewMessageDialog::conversationReady, this, [this](const QString &partyId) { goToTopic(partyId, {}); });
+    dialog->open();
+}
+
+void ChatPage::showMemberMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_members->indexAt(pos);
+    const QString userId = index.data(app::MemberListModel::UserIdRole).toString();
+    if (!index.isValid() || userId.toStdString() == m_client.store().me().id)
+        return;
+    const QString name = index.data(app::MemberListModel::DisplayNameRole).toString();
+    QMenu menu(this);
+    QAction *message = menu.addAction(icon(QStringLiteral("send")), tr("Message"));
+    message->setObjectName(QStringLiteral("messageMember"));
+    connect(message, &QAction::triggered, this, [this, userId] { openDirect({userId}); });
+    menu.addSeparator();
+    if (m_client.store().isBlocked(userId.toStdString())) {
+        QAction *unblock = menu.addAction(tr("Unblock"));
+        unblock->setObjectName(QStringLiteral("unblockMember"));
+        connect(unblock, &QAction::triggered, this, [this, userId] {
+            m_client.unblock(userId, [this](const protocol::Result<protocol::BlockList> &result) {
+                if (!result)
+                    m_pane->showProblem(tr("Could not unblock: %1").arg(QString::fromStdString(result.error().message)));
+            });
+        });
+    } else {
+        QAction *block = menu.addAction(tr("Block…"));
+        block->setObjectName(QStringLiteral("blockMember"));
+        connect(block, &QAction::triggered, this, [this, userId, name] { confirmBlock(userId, name); });
     }
+    menu.exec(m_members->viewport()->mapToGlobal(pos));
+}
+
+void ChatPage::confirmLeaveConversation()
+{
+    const auto *party = m_client.store().party(m_client.currentPartyId().toStdString());
+    if (!party)
+        return;
+    const QString partyId = QString::fromStdString(party->id);
+    const QString people = app::isolated(m_client.store().conversationName(*party));
+    (new ConfirmDialog(m_client, m_theme, tr("Leave the conversation with %1?").arg(people),
+                       tr("You will no longer get its messages. Writing to the same people again starts a new conversation."),
+                       tr("Leave"), [this, partyId](ConfirmDialog &dialog) { m_client.leaveParty(partyId, dialog.answer<protocol::Empty>()); },
+                       this))
+        ->open();
+}
+
+void ChatPage::confirmBlock(const QString &userId, const QString &name)
+{
+    const QString who = app::isolated(name);
+    (new ConfirmDialog(m_client, m_theme, tr("Block %1?").arg(who),
+                       tr("You will no longer see %1's messages, and neither of you can write in your direct conversations "
+                          "or start a new one. %1 is not told. You can unblock them from their name in the member list.")
+                           .arg(who),
+                       tr("Block"), [this, userId](ConfirmDialog &dialog) { m_client.block(userId, dialog.answer<protocol::BlockList>()); },
+                       this))
+        ->open();
 }
 
 void ChatPage::onPartyChanged(const QString &partyId)
@@ -373,7 +454,8 @@ void ChatPage::openQuickSwitcher()
 {
     auto *switcher = new QuickSwitcher(m_client.store(), m_preferences.recentTopicIds(), m_pane->attachmentLoader(), this);
     connect(switcher, &QuickSwitcher::topicChosen, this, &ChatPage::goToTopic);
-    connect(switcher, &QuickSwitcher::personChosen, this, &ChatPage::showMember);
+    // A person from the switcher: the conversation with them, as in Slack and Discord.
+    connect(switcher, &QuickSwitcher::personChosen, this, [this](const QString &, const QString &userId) { openDirect({userId}); });
     switcher->open();
 }
 

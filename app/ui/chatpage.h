@@ -34,8 +34,10 @@ public:
 
     // An empty topicId opens the topic of the party the person was in last.
     void goToTopic(const QString &partyId, const QString &topicId);
-    // A person from the quick switcher: their row in the member list of a party they share.
-    void showMember(const QString &partyId, const QString &userId);
+    // The direct conversation with these people: the one there is, or a new one.
+    void openDirect(const QStringList &userIds);
+    // "New Message": choose the people, then their conversation opens.
+    void openNewMessage();
     // Alt+Up/Down: the previous or next topic of the open party, wrapping around.
     void stepTopic(int delta);
     void stepParty(int delta);
@@ -85,6 +87,9 @@ private:
     void refresh();
     void updateMemberNames();
     void fitMembers();
+    void showMemberMenu(const QPoint &pos);
+    void confirmBlock(const QString &userId, const QString &name);
+    void confirmLeaveConversation();
 
     app::Client &m_client;
     app::Preferences &m_preferences;

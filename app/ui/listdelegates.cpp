@@ -119,6 +119,82 @@ QSize PartyRailDelegate::sizeHint(const QStyleOptionViewItem &, const QModelInde
     return {72, 56};
 }
 
+QRect DirectDelegate::avatarRect(const QRect &rowRect) const
+{
+    if (m_shape == Shape::RailTile)
+        return {rowRect.center().x() - 22, rowRect.center().y() - 22, 44, 44};
+    const QRect row = rowRect.adjusted(8, 1, -8, -1);
+    return {row.left() + 6, row.center().y() - 14, 28, 28};
+}
+
+void DirectDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    using app::PartyListModel;
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    const bool selected = option.state & QStyle::State_Selected;
+    const bool muted = index.data(PartyListModel::MutedRole).toBool();
+    const qint64 unread = muted ? 0 : index.data(PartyListModel::UnreadRole).toLongLong();
+    const qint64 mentions = index.data(PartyListModel::MentionsRole).toLongLong();
+    const QString name = app::isolated(index.data(PartyListModel::NameRole).toString());
+    const int others = index.data(PartyListModel::OthersRole).toInt();
+    protocol::Presence presence = protocol::Presence::Offline;
+    protocol::presenceFromName(index.data(PartyListModel::PeerPresenceRole).toString().toStdString(), presence);
+    const QRect avatar = avatarRect(option.rect);
+    if (m_shape == Shape::ListRow)
+        paintRowBackground(*painter, option, option.rect.adjusted(8, 1, -8, -1), m_theme);
+    else if (selected || unread > 0) {
+        const int height = selected ? 36 : 8;
+        QPainterPath pill;
+        pill.addRoundedRect(QRectF(option.rect.left() - 4, option.rect.center().y() - height / 2.0, 8, height), 4, 4);
+        painter->fillPath(pill, option.palette.color(QPalette::WindowText));
+    }
+    if (muted && !selected)
+        painter->setOpacity(kMutedOpacity);
+    // A group is drawn as its first other person; the others' number says it is a group.
+    paintPerson(*painter, avatar, name, index.data(PartyListModel::PeerIdRole).toString(),
+                index.data(PartyListModel::PeerPictureRole).toString(), m_pictures);
+    painter->setOpacity(1.0);
+    const int dotSide = m_shape == Shape::RailTile ? 14 : 12;
+    const QRect dot(avatar.right() - dotSide + 3, avatar.bottom() - dotSide + 3, dotSide, dotSide);
+    if (others > 1) {
+        paintBadge(*painter, dot.right() + 2, dot.center().y(), QString::number(others), m_theme.mutedText(), option.font);
+    } else {
+        painter->setPen(QPen(option.palette.color(m_shape == Shape::RailTile ? QPalette::Window : QPalette::Base), 2));
+        painter->setBrush(m_theme.presenceColor(presence));
+        painter->drawEllipse(dot);
+    }
+    if (m_shape == Shape::RailTile) {
+        if (hasKeyboardFocus(option))
+            paintFocusRing(*painter, QRectF(avatar).adjusted(-4, -4, 4, 4), m_theme, 26);
+        if (mentions > 0 || unread > 0)
+            paintBadge(*painter, avatar.right() + 6, avatar.top() + 6, countText(std::max(mentions, unread)), m_theme.danger(), option.font);
+        painter->restore();
+        return;
+    }
+    QFont font = option.font;
+    font.setBold(unread > 0);
+    painter->setFont(font);
+    painter->setPen(selected ? option.palette.color(QPalette::HighlightedText)
+                    : unread > 0 ? option.palette.color(QPalette::Text)
+                                 : m_theme.mutedText());
+    const qint64 shown = std::max(mentions, unread);
+    const int badgeRoom = shown > 0 ? 34 : 0;
+    const QRect text(avatar.right() + 10, option.rect.top(), option.rect.right() - avatar.right() - 22 - badgeRoom, option.rect.height());
+    painter->drawText(text, Qt::AlignLeft | Qt::AlignVCenter, QFontMetrics(font).elidedText(name, Qt::ElideRight, text.width()));
+    if (shown > 0)
+        paintBadge(*painter, option.rect.right() - 14, option.rect.center().y(), countText(shown),
+                   mentions > 0 ? m_theme.danger() : m_theme.mutedText(), option.font);
+    painter->restore();
+}
+
+QSize DirectDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
+{
+    if (m_shape == Shape::RailTile)
+        return {72, 56};
+    return {180, qMax(36, QFontMetrics(option.font).height() + 16)};
+}
+
 void TopicDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     using app::TopicListModel;

@@ -25,6 +25,27 @@ private:
     const Theme &m_theme;
 };
 
+// A direct conversation, on the rail above the parties (compact: the other person's picture with
+// a presence dot and the unread count) or in the sidebar's list (the picture, then the name, bold
+// when unread, and the count). A group shows its first other person with how many there are.
+class DirectDelegate final : public QStyledItemDelegate {
+    Q_OBJECT
+
+public:
+    enum class Shape { RailTile, ListRow };
+    DirectDelegate(const Theme &theme, Shape shape, QObject *parent) : QStyledItemDelegate(parent), m_theme(theme), m_shape(shape) {}
+    void setPictures(AttachmentLoader *pictures) { m_pictures = pictures; }
+    // Where the picture is drawn in a row of this shape.
+    QRect avatarRect(const QRect &rowRect) const;
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+private:
+    const Theme &m_theme;
+    const Shape m_shape;
+    AttachmentLoader *m_pictures = nullptr;
+};
+
 // A topic: "# name", bold when unread, with the count of unread messages (red when they mention
 // you). A muted topic is dimmed, never bold, has a muted bell and counts only mentions.
 class TopicDelegate final : public QStyledItemDelegate {

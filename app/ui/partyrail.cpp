@@ -6,6 +6,9 @@
 #include "app/ui/theme.h"
 #include "app/ui/widgetparts.h"
 
+#include "app/ui/attachmentloader.h"
+
+#include <QFrame>
 #include <QListView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -27,6 +30,27 @@ PartyRail::PartyRail(app::Client &client, const Theme &theme, QWidget *parent) :
     paintBackground();
     connect(&theme, &Theme::changed, this, paintBackground);
 
+    auto *newMessage = toolButton(QStringLiteral("edit"), tr("New Message"), QStringLiteral("newMessageButton"), this);
+    newMessage->setIconSize(QSize(20, 20));
+    newMessage->setFixedSize(44, 44);
+    connect(newMessage, &QToolButton::clicked, this, &PartyRail::newMessageRequested);
+    m_directs = sideList(new QListView(this), QStringLiteral("directRail"), tr("Direct Messages"));
+    m_directs->setModel(&client.directs());
+    m_directs->setItemDelegate(new DirectDelegate(theme, DirectDelegate::Shape::RailTile, m_directs));
+    m_directs->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_directs->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    connect(m_directs->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &index) {
+        if (index.isValid())
+            Q_EMIT partyChosen(index.data(PartyListModel::PartyIdRole).toString());
+    });
+    connect(&client.directs(), &QAbstractItemModel::modelReset, this, &PartyRail::fitDirects);
+    connect(&client.directs(), &QAbstractItemModel::rowsInserted, this, &PartyRail::fitDirects);
+    connect(&client.directs(), &QAbstractItemModel::rowsRemoved, this, &PartyRail::fitDirects);
+    m_directsEnd = new QFrame(this);
+    m_directsEnd->setObjectName(QStringLiteral("directRailEnd"));
+    static_cast<QFrame *>(m_directsEnd)->setFrameShape(QFrame::HLine);
+    m_directsEnd->setFixedWidth(32);
+
     m_list = sideList(new QListView(this), QStringLiteral("partyRail"), tr("Parties"));
     m_list->setModel(&client.parties());
     m_list->setItemDelegate(new PartyRailDelegate(theme, m_list));
@@ -46,20 +70,43 @@ PartyRail::PartyRail(app::Client &client, const Theme &theme, QWidget *parent) :
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 10, 0, 10);
     layout->setSpacing(4);
+    layout->addWidget(newMessage, 0, Qt::AlignHCenter);
+    layout->addWidget(m_directs);
+    layout->addWidget(m_directsEnd, 0, Qt::AlignHCenter);
     layout->addWidget(m_list, 1);
     layout->addWidget(add, 0, Qt::AlignHCenter);
     layout->addWidget(join, 0, Qt::AlignHCenter);
+    fitDirects();
+}
+
+void PartyRail::setPictures(AttachmentLoader *pictures)
+{
+    static_cast<DirectDelegate *>(m_directs->itemDelegate())->setPictures(pictures);
+    connect(pictures, &AttachmentLoader::changed, m_directs->viewport(), qOverload<>(&QWidget::update));
+}
+
+// The conversations take the room of their tiles, up to four; more scroll.
+void PartyRail::fitDirects()
+{
+    const int count = m_client.directs().rowCount();
+    m_directs->setVisible(count > 0);
+    m_directsEnd->setVisible(count > 0);
+    m_directs->setVerticalScrollBarPolicy(count > 4 ? Qt::ScrollBarAsNeeded : Qt::ScrollBarAlwaysOff);
+    m_directs->setFixedHeight(std::min(count, 4) * 56 + 2 * m_directs->frameWidth());
 }
 
 void PartyRail::showParty(const QString &partyId)
 {
-    const int row = m_client.parties().rowOf(partyId);
-    const QModelIndex index = row >= 0 ? m_client.parties().index(row) : QModelIndex();
-    if (m_list->currentIndex() == index)
-        return;
-    QSignalBlocker block(m_list->selectionModel());
-    m_list->setCurrentIndex(index);
-    m_list->viewport()->update();
+    // One of the two lists has it; the other has nothing selected.
+    for (auto [list, model] : {std::pair{m_list, &m_client.parties()}, std::pair{m_directs, &m_client.directs()}}) {
+        const int row = model->rowOf(partyId);
+        const QModelIndex index = row >= 0 ? model->index(row) : QModelIndex();
+        if (list->currentIndex() == index)
+            continue;
+        QSignalBlocker block(list->selectionModel());
+        list->setCurrentIndex(index);
+        list->viewport()->update();
+    }
 }
 
 void PartyRail::step(int delta)

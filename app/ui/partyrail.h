@@ -11,11 +11,13 @@ class Client;
 
 namespace chatterbox::ui {
 
+class AttachmentLoader;
 class Theme;
 
-// The narrow column at the window's left: a tile for each party (initials on the party's colour,
-// a dot for unread messages, a count of mentions, dimmed when muted), then buttons to create a
-// party or join one with an invite link.
+// The narrow column at the window's left: a button for a new direct message and the direct
+// conversations (the other person's picture, presence and unread count), then a tile for each
+// party (initials on the party's colour, a dot for unread messages, a count of mentions, dimmed
+// when muted), then buttons to create a party or join one with an invite link.
 class PartyRail final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PartyRail)
@@ -24,19 +26,26 @@ public:
     PartyRail(app::Client &client, const Theme &theme, QWidget *parent = nullptr);
 
     QListView *list() const { return m_list; }
-    // Marks the open party's tile, without asking to open it.
+    QListView *directList() const { return m_directs; }
+    // Where the people's pictures come from.
+    void setPictures(AttachmentLoader *pictures);
+    // Marks the open party's (or conversation's) tile, without asking to open it.
     void showParty(const QString &partyId);
     // The party delta rows away from the open one, wrapping around; opens it.
     void step(int delta);
 
 Q_SIGNALS:
-    void partyChosen(const QString &partyId);
+    void partyChosen(const QString &partyId);   // a party or a direct conversation
+    void newMessageRequested();
     void createPartyRequested();
     void joinPartyRequested();
 
 private:
     app::Client &m_client;
     QListView *m_list = nullptr;
+    QListView *m_directs = nullptr;
+    QWidget *m_directsEnd = nullptr;   // the line between conversations and parties
+    void fitDirects();
 };
 
 } // namespace chatterbox::ui

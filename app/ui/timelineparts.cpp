@@ -139,6 +139,8 @@ QString BodyPart::text(const QModelIndex &index)
 {
     if (index.data(TimelineModel::DeletedRole).toBool())
         return tr("*This message was deleted.*");
+    if (index.data(TimelineModel::BlockedRole).toBool())
+        return tr("*A message from someone you blocked.*");
     return index.data(TimelineModel::BodyRole).toString();
 }
 
@@ -201,8 +203,8 @@ void BodyPart::paint(QPainter &painter, const RowContext &row, const QRect &rect
     painter.translate(text.topLeft());
     QAbstractTextDocumentLayout::PaintContext context;
     context.palette = row.palette;
-    context.palette.setColor(QPalette::Text, row.index.data(TimelineModel::DeletedRole).toBool() ? row.theme.mutedText()
-                                                                                                 : row.palette.color(QPalette::Text));
+    const bool hidden = row.index.data(TimelineModel::DeletedRole).toBool() || row.index.data(TimelineModel::BlockedRole).toBool();
+    context.palette.setColor(QPalette::Text, hidden ? row.theme.mutedText() : row.palette.color(QPalette::Text));
     if (deliveryOf(row.index) == TimelineModel::DeliveryState::Pending)
         painter.setOpacity(0.55);   // shown at once, dimmed until the server has it
     doc->documentLayout()->draw(&painter, context);

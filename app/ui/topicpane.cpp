@@ -292,9 +292,18 @@ QWidget *TopicPane::buildEditBar()
 void TopicPane::refresh()
 {
     m_timeline->timelineDelegate()->setMyName(QString::fromStdString(m_client.store().me().displayName));
-    const auto *topic = m_client.store().topic(m_client.currentTopicId().toStdString());
-    m_topicTitle->setText(topic ? QStringLiteral("# ") + app::isolated(QString::fromStdString(topic->name)) : QString());
-    m_composer->setPlaceholder(topic ? tr("Message #%1").arg(app::isolated(QString::fromStdString(topic->name))) : QString());
+    const auto &store = m_client.store();
+    const auto *topic = store.topic(m_client.currentTopicId().toStdString());
+    const auto *party = topic ? store.party(topic->partyId) : nullptr;
+    if (party && party->kind == protocol::PartyKind::Direct) {
+        // A direct conversation is its people, not a topic.
+        const QString people = app::isolated(store.conversationName(*party));
+        m_topicTitle->setText(QStringLiteral("@ ") + people);
+        m_composer->setPlaceholder(tr("Message %1").arg(people));
+    } else {
+        m_topicTitle->setText(topic ? QStringLiteral("# ") + app::isolated(QString::fromStdString(topic->name)) : QString());
+        m_composer->setPlaceholder(topic ? tr("Message #%1").arg(app::isolated(QString::fromStdString(topic->name))) : QString());
+    }
     m_composer->setEnabled(topic);
     // The pin and how many: only when something is pinned, as a count a person reads at once.
     const int pinned = topic ? topic->pinnedCount : 0;

@@ -4,6 +4,7 @@
 #include "app/core/client.h"
 #include "app/core/displaytext.h"
 #include "app/core/preferences.h"
+#include "app/ui/attachmentloader.h"
 #include "app/ui/icons.h"
 #include "app/ui/listdelegates.h"
 #include "app/ui/theme.h"
@@ -17,6 +18,7 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QStyle>
+#include <QListView>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -73,7 +75,9 @@ TopicSidebar::TopicSidebar(app::Client &client, app::Preferences &preferences, c
     auto *partyMenu = new QMenu(m_partyHeader);
     m_managerOnly << partyMenu->addAction(icon(QStringLiteral("link")), tr("Invite People…"), this, &TopicSidebar::inviteRequested);
     m_managerOnly << partyMenu->addAction(icon(QStringLiteral("plus")), tr("New Topic…"), this, &TopicSidebar::createTopicRequested);
-    partyMenu->addAction(icon(QStringLiteral("settings")), tr("Party Settings…"), this, &TopicSidebar::partySettingsRequested);
+    m_partySettings = partyMenu->addAction(icon(QStringLiteral("settings")), tr("Party Settings…"), this, &TopicSidebar::partySettingsRequested);
+    m_leaveConversation = partyMenu->addAction(tr("Leave Conversation…"), this, &TopicSidebar::leaveConversationRequested);
+    m_leaveConversation->setObjectName(QStringLiteral("leaveConversation"));
     partyMenu->addSeparator();
     QAction *muteParty = partyMenu->addAction(tr("Mute Notifications"));
     muteParty->setObjectName(QStringLiteral("muteParty"));
@@ -98,7 +102,8 @@ TopicSidebar::TopicSidebar(app::Client &client, app::Preferences &preferences, c
     addTopic->setIconSize(QSize(14, 14));
     connect(addTopic, &QToolButton::clicked, this, &TopicSidebar::createTopicRequested);
     m_managerOnly << addTopic;
-    auto *topicsRow = new QHBoxLayout;
+    m_topicsRow = new QWidget(this);
+    auto *topicsRow = new QHBoxLayout(m_topicsRow);
     topicsRow->setContentsMargins(16, 8, 8, 0);
     topicsRow->addWidget(topicsLabel);
     topicsRow->addStretch();
@@ -136,6 +141,28 @@ TopicSidebar::TopicSidebar(app::Client &client, app::Preferences &preferences, c
     m_list->addAction(m_moveDown);
     m_managerOnly << m_moveUp << m_moveDown;
 
+    m_directsRow = new QWidget(this);
+    auto *directsLabel = new QLabel(tr("DIRECT MESSAGES"), m_directsRow);
+    directsLabel->setFont(small);
+    directsLabel->setForegroundRole(QPalette::PlaceholderText);
+    auto *newMessage = toolButton(QStringLiteral("plus"), tr("New Message"), QStringLiteral("sidebarNewMessageButton"), m_directsRow);
+    newMessage->setIconSize(QSize(14, 14));
+    connect(newMessage, &QToolButton::clicked, this, &TopicSidebar::newMessageRequested);
+    auto *directsRow = new QHBoxLayout(m_directsRow);
+    directsRow->setContentsMargins(16, 8, 8, 0);
+    directsRow->addWidget(directsLabel);
+    directsRow->addStretch();
+    directsRow->addWidget(newMessage);
+    m_directList = sideList(new QListView(this), QStringLiteral("directList"), tr("Direct Messages"));
+    m_directList->setModel(&m_client.directs());
+    m_directList->setItemDelegate(new DirectDelegate(theme, DirectDelegate::Shape::ListRow, m_directList));
+    connect(m_directList->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &index) {
+        if (index.isValid())
+            Q_EMIT conversationChosen(index.data(app::PartyListModel::PartyIdRole).toString());
+    });
+    m_directsRow->hide();
+    m_directList->hide();
+
     m_meLabel = new QLabel(this);
     m_meLabel->setObjectName(QStringLiteral("meLabel"));
     m_meLabel->setTextFormat(Qt::PlainText);
@@ -150,8 +177,10 @@ TopicSidebar::TopicSidebar(app::Client &client, app::Preferences &preferences, c
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_partyHeader);
-    layout->addLayout(topicsRow);
+    layout->addWidget(m_topicsRow);
     layout->addWidget(m_list, 1);
+    layout->addWidget(m_directsRow);
+    layout->addWidget(m_directList, 1);
     layout->addLayout(footer);
 
     connect(&theme, &Theme::changed, this, [this] {
@@ -159,6 +188,18 @@ TopicSidebar::TopicSidebar(app::Client &client, app::Preferences &preferences, c
         m_partyHeader->style()->unpolish(m_partyHeader);
         m_partyHeader->style()->polish(m_partyHeader);
     });
+}
+
+void TopicSidebar::setPictures(AttachmentLoader *pictures)
+{
+    static_cast<DirectDelegate *>(m_directList->itemDelegate())->setPictures(pictures);
+    connect(pictures, &AttachmentLoader::changed, m_directList->viewport(), qOverload<>(&QWidget::update));
+}
+
+bool TopicSidebar::showingDirect() const
+{
+    const auto *party = m_client.store().party(m_client.currentPartyId().toStdString());
+    return party && party->kind == protocol::PartyKind::Direct;
 }
 
 bool TopicSidebar::canManage() const
@@ -170,9 +211,24 @@ void TopicSidebar::refresh()
 {
     const auto &store = m_client.store();
     const auto *party = store.party(m_client.currentPartyId().toStdString());
+    const bool direct = showingDirect();
     m_partyHeader->setEnabled(party);
-    m_partyHeader->setAccessibleName(party ? QString::fromStdString(party->name) : tr("No party"));
+    m_partyHeader->setAccessibleName(direct ? tr("Direct Messages") : party ? QString::fromStdString(party->name) : tr("No party"));
     showPartyName();
+    // A direct conversation has no settings and one topic: the column lists the conversations.
+    m_partySettings->setVisible(!direct);
+    m_leaveConversation->setVisible(direct && party && party->members.size() > 2);
+    m_topicsRow->setVisible(!direct);
+    m_list->setVisible(!direct);
+    m_directsRow->setVisible(direct);
+    m_directList->setVisible(direct);
+    const int directRow = m_client.directs().rowOf(m_client.currentPartyId());
+    const QModelIndex directIndex = directRow >= 0 ? m_client.directs().index(directRow) : QModelIndex();
+    if (m_directList->currentIndex() != directIndex) {
+        QSignalBlocker block(m_directList->selectionModel());
+        m_directList->setCurrentIndex(directIndex);
+        m_directList->viewport()->update();
+    }
     m_meLabel->setText(app::isolated(QString::fromStdString(store.me().displayName)));
     // Only owners and admins change topics and invite; the others do not see what would be refused.
     const bool manager = canManage();
@@ -196,7 +252,7 @@ void TopicSidebar::refresh()
 void TopicSidebar::showPartyName()
 {
     const auto *party = m_client.store().party(m_client.currentPartyId().toStdString());
-    const QString name = party ? QString::fromStdString(party->name) : tr("No party");
+    const QString name = showingDirect() ? tr("Direct Messages") : party ? QString::fromStdString(party->name) : tr("No party");
     m_partyHeader->setText(app::isolated(name));
     // Elided on screen; the whole name in the tooltip.
     const int room = m_partyHeader->width() - kHeaderPaddingLeft - kHeaderIndicatorRoom;

@@ -367,10 +367,12 @@ private Q_SLOTS:
         };
         switchTo(QStringLiteral("hel"));
         QVERIFY(QTest::qWaitFor([&] { return currentTopicName() == QStringLiteral("help"); }, 5000));
-        // A person: their row in the member list of a party the two share.
+        // A person: the direct conversation with them, started for the purpose.
         switchTo(QStringLiteral("alice mo"));
-        auto *members = m_dana->window.findChild<QListView *>(QStringLiteral("memberList"));
-        QVERIFY(QTest::qWaitFor([&] { return members->isVisible() && members->currentIndex().data(app::MemberListModel::DisplayNameRole).toString() == QStringLiteral("Alice Moreau"); }, 5000));
+        QVERIFY(QTest::qWaitFor([&] {
+            const auto *party = store().party(m_dana->client.currentPartyId().toStdString());
+            return party && party->kind == protocol::PartyKind::Direct && store().conversationName(*party) == QStringLiteral("Alice Moreau");
+        }, 5000));
     }
 
     void everyControl_hasAnAccessibleName()

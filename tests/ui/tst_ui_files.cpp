@@ -177,13 +177,8 @@ private Q_SLOTS:
         m_erin = std::make_unique<UiApp>(QStringLiteral("Erin"), *m_theme);
         QVERIFY(m_dana->signIn(m_harness.server().httpUrl(QString())));
         QVERIFY(m_erin->signIn(m_second->httpUrl(QString())));
-        for (UiApp *app : {m_dana.get(), m_erin.get()}) {
-            const json invite = m_alice->request("invite.create", {{"partyId", m_party.partyId}});
-            QVERIFY(app->call("invite.join", {{"code", invite["result"]["invite"]["code"]}}).contains("party"));
-            QVERIFY(QTest::qWaitFor([&] { return app->client.store().party(m_party.partyId) != nullptr; }, 5000));
-            app->chat().goToTopic(QString::fromStdString(m_party.partyId), QString::fromStdString(m_party.topicId));
-            QVERIFY(QTest::qWaitFor([&] { return app->client.currentTopicId().toStdString() == m_party.topicId; }, 5000));
-        }
+        for (UiApp *app : {m_dana.get(), m_erin.get()})
+            QVERIFY(app->joinAndOpen(m_alice, m_party));
     }
 
     void pickedDroppedPasted_sentAsOneMessage_seenOnTheOtherInstance()

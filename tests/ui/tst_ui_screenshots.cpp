@@ -4,6 +4,8 @@
 
 #include "uifixture.h"
 
+#include "app/ui/dialogs/newmessagedialog.h"
+
 #include "app/core/models/searchmodel.h"
 #include "app/ui/searchpanel.h"
 
@@ -215,6 +217,23 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return search->model().resultCount() >= 2; }, 5000));
         QVERIFY(shoot(QStringLiteral("05-search")));
         QTest::keyClick(search->field(), Qt::Key_Escape);
+
+        // Direct conversations: Alice with Dana, and a group of Bob, Carol and Dana.
+        const std::string dana = m_app->client.store().me().id;
+        const json withAlice = m_alice->request("direct.open", {{"userIds", {dana}}});
+        const json group = m_bob->request("direct.open", {{"userIds", {dana, m_carol.login.userId}}});
+        QVERIFY(isOk(withAlice) && isOk(group));
+        const std::string aliceTopic = withAlice["result"]["party"]["topics"][0]["id"];
+        say(m_alice, aliceTopic, "Hi Dana! Could you pick up the books from the library on Thursday?");
+        say(m_alice, aliceTopic, "They are under my name, three of them.");
+        say(m_bob, group["result"]["party"]["topics"][0]["id"], "Shall we three do the snacks rota?");
+        QVERIFY(QTest::qWaitFor([&] { return m_app->client.directs().rowCount() == 2; }, 5000));
+        m_app->chat().goToTopic(QString::fromStdString(withAlice["result"]["party"]["id"]), {});
+        QVERIFY(QTest::qWaitFor([&] { return m_app->client.timeline().rowCount() == 2; }, 5000));
+        m_app->client.send(QString::fromStdString(aliceTopic), QStringLiteral("Sure, I'll be there after work."));
+        QVERIFY(QTest::qWaitFor([&] { return m_app->client.outbox().entries().isEmpty(); }, 10000));
+        QVERIFY(shoot(QStringLiteral("06-direct")));
+        m_app->chat().goToTopic(QString::fromStdString(m_party.partyId), QString::fromStdString(general));
     }
 
     void dialogs()
@@ -282,6 +301,12 @@ private Q_SLOTS:
         QTest::keyClicks(switcher->findChild<QLineEdit *>(), QStringLiteral("re"));
         QVERIFY(shoot(QStringLiteral("18-quick-switcher"), switcher));
         switcher->reject();
+        m_app->chat().openNewMessage();
+        auto *newMessage = m_app->waitForDialog<ui::NewMessageDialog>();
+        QVERIFY(newMessage);
+        QTest::keyClicks(newMessage->filterEdit(), QStringLiteral("o"));
+        QVERIFY(shoot(QStringLiteral("20-new-message"), newMessage));
+        newMessage->reject();
     }
 
     void cleanupTestCase()

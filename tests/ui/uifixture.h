@@ -76,6 +76,19 @@ struct UiApp {
     // One request on the app's own connection, answered synchronously.
     json call(const std::string &type, json fields) { return callThrough(client.connection(), type, std::move(fields)); }
 
+    // Joins the party through an invite the inviter makes, as a person with a link does, and
+    // opens its topic in the window.
+    bool joinAndOpen(Person &inviter, const Harness::PartyIds &party)
+    {
+        const json invite = inviter->request("invite.create", {{"partyId", party.partyId}});
+        if (!isOk(invite) || !call("invite.join", {{"code", invite["result"]["invite"]["code"]}}).contains("party"))
+            return false;
+        if (!QTest::qWaitFor([&] { return client.store().party(party.partyId) != nullptr; }, 5000))
+            return false;
+        chat().goToTopic(QString::fromStdString(party.partyId), QString::fromStdString(party.topicId));
+        return QTest::qWaitFor([&] { return client.currentTopicId().toStdString() == party.topicId; }, 5000);
+    }
+
     ui::ChatPage &chat() { return *window.chatPage(); }
     QListView *list(const char *name) { return window.findChild<QListView *>(QString::fromLatin1(name)); }
 

@@ -5,15 +5,26 @@
 #include <QRegularExpression>
 #include <QTextBoundaryFinder>
 
+#include <algorithm>
+
 namespace chatterbox::app {
 
-PartyListModel::PartyListModel(const Store &store, QObject *parent) : QAbstractListModel(parent), m_store(store)
+PartyListModel::PartyListModel(const Store &store, protocol::PartyKind kind, QObject *parent)
+    : QAbstractListModel(parent), m_store(store), m_kind(kind)
 {
+    rebuild();
     connect(&store, &Store::partiesReset, this, [this] {
         beginResetModel();
+        rebuild();
         endResetModel();
     });
     connect(&store, &Store::partyChanged, this, &PartyListModel::refreshRow);
+    if (kind == protocol::PartyKind::Direct) {
+        // Names, pictures and presence come from the people in them.
+        connect(&store, &Store::membersChanged, this, &PartyListModel::refreshRow);
+        connect(&store, &Store::presenceChanged, this, &PartyListModel::refreshAll);
+        connect(&store, &Store::blocksChanged, this, &PartyListModel::refreshAll);
+    }
     connect(&store, &Store::topicsChanged, this, &PartyListModel::refreshRow);
     connect(&store, &Store::readStateChanged, this, [this](const QString &topicId) {
         if (const auto *topic = m_store.topic(topicId.toStdString()))
@@ -21,19 +32,40 @@ PartyListModel::PartyListModel(const Store &store, QObject *parent) : QAbstractL
     });
 }
 
+void PartyListModel::rebuild()
+{
+    m_rows.clear();
+    const auto &parties = m_store.parties();
+    for (std::size_t i = 0; i < parties.size(); ++i) {
+        if (parties[i].kind == m_kind)
+            m_rows.push_back(i);
+    }
+}
+
+const protocol::Party &PartyListModel::partyAt(int row) const
+{
+    return m_store.parties().at(m_rows.at(static_cast<std::size_t>(row)));
+}
+
 int PartyListModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : static_cast<int>(m_store.parties().size());
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
 int PartyListModel::rowOf(const QString &partyId) const
 {
-    const auto &parties = m_store.parties();
-    for (std::size_t i = 0; i < parties.size(); ++i) {
-        if (parties[i].id == partyId.toStdString())
-            return static_cast<int>(i);
+    const std::string id = partyId.toStdString();
+    for (std::size_t row = 0; row < m_rows.size(); ++row) {
+        if (m_store.parties()[m_rows[row]].id == id)
+            return static_cast<int>(row);
     }
     return -1;
+}
+
+void PartyListModel::refreshAll()
+{
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0), index(rowCount() - 1));
 }
 
 void PartyListModel::refreshRow(const QString &partyId)
@@ -72,13 +104,23 @@ QVariant PartyListModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const auto &party = m_store.parties().at(static_cast<std::size_t>(index.row()));
+    const auto &party = partyAt(index.row());
+    const bool direct = party.kind == protocol::PartyKind::Direct;
+    const auto others = direct ? m_store.othersIn(party) : std::vector<const protocol::Member *>{};
+    const protocol::Member *peer = others.empty() ? nullptr : others.front();
     switch (role) {
     case Qt::DisplayRole:
-    case NameRole: return QString::fromStdString(party.name);
+    case NameRole: return direct ? m_store.conversationName(party) : QString::fromStdString(party.name);
+    case PeerIdRole: return peer ? QString::fromStdString(peer->userId) : QString();
+    case PeerPictureRole: return peer ? QString::fromStdString(peer->avatarFileId) : QString();
+    case PeerPresenceRole: return peer ? QString::fromLatin1(protocol::presenceName(m_store.presence(peer->userId))) : QString();
+    case OthersRole: return static_cast<int>(others.size());
+    case BlockedRole:
+        return std::any_of(others.begin(), others.end(), [this](const protocol::Member *m) { return m_store.isBlocked(m->userId); });
+    case TopicIdRole: return party.topics.empty() ? QString() : QString::fromStdString(party.topics.front().id);
     case PartyIdRole: return QString::fromStdString(party.id);
     case OwnerIdRole: return QString::fromStdString(party.ownerId);
-    case InitialsRole: return initials(QString::fromStdString(party.name));
+    case InitialsRole: return initials(direct ? m_store.conversationName(party) : QString::fromStdString(party.name));
     case MutedRole: return m_preferences && m_preferences->isPartyMuted(QString::fromStdString(party.id));
     case UnreadRole:
     case MentionsRole: {
@@ -99,7 +141,9 @@ QVariant PartyListModel::data(const QModelIndex &index, int role) const
 QHash<int, QByteArray> PartyListModel::roleNames() const
 {
     return {{PartyIdRole, "partyId"}, {NameRole, "name"}, {InitialsRole, "initials"}, {UnreadRole, "unread"},
-            {MentionsRole, "mentions"}, {OwnerIdRole, "ownerId"}, {MutedRole, "muted"}};
+            {MentionsRole, "mentions"}, {OwnerIdRole, "ownerId"}, {MutedRole, "muted"}, {PeerIdRole, "peerId"},
+            {PeerPictureRole, "peerPicture"}, {PeerPresenceRole, "peerPresence"}, {OthersRole, "others"},
+            {BlockedRole, "blocked"}, {TopicIdRole, "topicId"}};
 }
 
 void PartyListModel::setPreferences(const Preferences *preferences)

@@ -8,16 +8,22 @@ namespace chatterbox::app {
 
 class Preferences;
 
-// The party rail: every party the person is in, with unread and mention totals. Unread counts
-// leave out muted topics; mentions always count.
+// The party rail: every party the person is in (or every direct conversation, in the list above
+// them), with unread and mention totals. Unread counts leave out muted topics; mentions always
+// count. A direct conversation is named by its other people, and drawn as the first of them.
 class PartyListModel final : public QAbstractListModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PartyListModel)
 
 public:
-    enum Role { PartyIdRole = Qt::UserRole + 1, NameRole, InitialsRole, UnreadRole, MentionsRole, OwnerIdRole, MutedRole };
+    enum Role {
+        PartyIdRole = Qt::UserRole + 1, NameRole, InitialsRole, UnreadRole, MentionsRole, OwnerIdRole, MutedRole,
+        // Direct conversations: the first other person (id, picture file, presence name), how
+        // many others there are, and whether I block one of them.
+        PeerIdRole, PeerPictureRole, PeerPresenceRole, OthersRole, BlockedRole, TopicIdRole,
+    };
 
-    explicit PartyListModel(const Store &store, QObject *parent = nullptr);
+    explicit PartyListModel(const Store &store, protocol::PartyKind kind = protocol::PartyKind::Party, QObject *parent = nullptr);
     // Where mutes are kept; without it nothing is muted.
     void setPreferences(const Preferences *preferences);
 
@@ -31,8 +37,13 @@ public:
 
 private:
     void refreshRow(const QString &partyId);
+    void refreshAll();
+    void rebuild();
+    const protocol::Party &partyAt(int row) const;
 
     const Store &m_store;
+    const protocol::PartyKind m_kind;
+    std::vector<std::size_t> m_rows;   // indexes into the store's parties, of this kind
     const Preferences *m_preferences = nullptr;
 };
 

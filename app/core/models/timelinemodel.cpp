@@ -64,6 +64,11 @@ TimelineModel::TimelineModel(const Store &store, const Outbox &outbox, Loader op
         if (!m_topicId.isEmpty() && !m_store.topic(m_topicId.toStdString()))
             setTopicId({});
     });
+    // A block or unblock changes how the person's messages show, wherever they are.
+    connect(&store, &Store::blocksChanged, this, [this] {
+        if (rowCount() > 0)
+            Q_EMIT dataChanged(index(0), index(rowCount() - 1));
+    });
     connect(&outbox, &Outbox::changed, this, [this](const QString &topicId) {
         if (topicId == m_topicId)
             refreshTail();
@@ -207,6 +212,7 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
     case AuthorIdRole: return authorId(row);
     case AuthorNameRole: return m_store.displayName(authorId(row).toStdString());
     case AuthorPictureRole: return m_store.pictureOf(authorId(row).toStdString());
+    case BlockedRole: return m && m_store.isBlocked(m->authorId);
     case SentAtRole: return sentAt(row);
     case SeqRole: return m ? static_cast<qint64>(m->seq) : qint64(0);
     case DeliveryStateRole:

@@ -48,6 +48,7 @@ public:
         FilesRole,           // QVariantList of QVariantMap (File*Key), in the order sent
         UploadProgressRole,  // double 0..1: how far a pending message's files are; -1 when none go
         AuthorPictureRole,   // the file id of the author's picture; empty when none
+        BlockedRole,         // written by someone the person blocks: shown as such, not its text
     };
     // Keys of ReplyRole's map: the original's id, seq, author's name, the start of its text and
     // whether it is deleted (the text as the store has it when it is loaded, else as quoted).

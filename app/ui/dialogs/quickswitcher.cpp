@@ -93,13 +93,13 @@ void QuickSwitcher::fill()
         QListWidgetItem *item = nullptr;
         switch (d.kind) {
         case app::Destination::Kind::Topic:
-            item = new QListWidgetItem(icon(QStringLiteral("hash")), tr("%1  —  %2").arg(app::isolated(d.name), app::isolated(d.context)), m_results);
+            item = new QListWidgetItem(icon(d.direct ? QStringLiteral("at") : QStringLiteral("hash")), tr("%1  —  %2").arg(app::isolated(d.name), app::isolated(d.context)), m_results);
             break;
         case app::Destination::Kind::Party:
             item = new QListWidgetItem(partyIcon(d.name, d.partyId), tr("%1  —  party").arg(app::isolated(d.name)), m_results);
             break;
         case app::Destination::Kind::Person:
-            item = new QListWidgetItem(personIcon(d), tr("%1  —  in %2").arg(app::isolated(d.name), app::isolated(d.context)), m_results);
+            item = new QListWidgetItem(personIcon(d), tr("%1  —  message them (in %2)").arg(app::isolated(d.name), app::isolated(d.context)), m_results);
             break;
         }
         item->setData(kIndexRole, static_cast<int>(i));
