@@ -4,6 +4,7 @@
 #include "app/core/keychainsecretstore.h"
 #include "app/core/launcharguments.h"
 #include "app/core/notificationcenter.h"
+#include "app/core/presencereporter.h"
 #include "app/core/preferences.h"
 #include "app/platform/privatefiles.h"
 #include "app/platform/singleinstance.h"
@@ -106,6 +107,8 @@ int main(int argc, char *argv[])
     QObject::connect(&tray, &ui::TrayIcon::quitRequested, &app, &QApplication::quit);
 
     app::NotificationCenter notifications(client.store(), preferences);
+    // Idle after a while without input, do not disturb while quiet: what others see of the person.
+    app::PresenceReporter presence(client.connection(), preferences);
     platform::TrayNotifier trayNotifier(tray.tray());
     std::unique_ptr<platform::Notifier> desktopNotifier;
 #ifdef CHATTERBOX_HAS_DBUS_NOTIFICATIONS

@@ -37,7 +37,7 @@ void NotificationCenter::setOnScreen(const QString &topicId, bool windowActive)
 
 bool NotificationCenter::wanted(const protocol::Message &message, bool mention) const
 {
-    if (m_preferences.muteAllUntil().isValid())
+    if (m_preferences.isDoNotDisturb(QDateTime::currentDateTime()))
         return false;
     if (mention)
         return m_preferences.notifyOnMentions();
@@ -80,7 +80,8 @@ void NotificationCenter::onMessage(const protocol::Message &message)
     }
     if (it == m_bursts.end()) {
         Burst burst;
-        burst.shown = {topicId, QString::fromStdString(message.partyId), titleFor(*topic), line, mention, 1};
+        burst.shown = {topicId, QString::fromStdString(message.partyId), titleFor(*topic), line, mention, 1,
+                       !m_preferences.notificationSound()};
         burst.lastAt = now;
         m_bursts.insert(topicId, burst);
         Q_EMIT notify(burst.shown);

@@ -18,9 +18,11 @@ struct Notification {
     QString body;       // plain text: "Alice: see you there" or "Alice: see you there (+4 more)"
     bool mention = false;
     int count = 1;
+    bool silent = false;   // the person turned the sound off
 };
 
-// Decides what the desktop hears about. Mentions always (unless everything is muted); other new
+// Decides what the desktop hears about. Nothing while do not disturb is on (for a while or in the
+// quiet hours: Preferences::isDoNotDisturb). Mentions always (and every direct message); other new
 // messages only for topics not on screen, and not in a muted topic or party. A burst of messages
 // in one topic stays one notification: the first shows at once, later ones update it at most
 // once a second. Reading the topic takes it away.

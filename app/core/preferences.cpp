@@ -1,5 +1,7 @@
 #include "app/core/preferences.h"
 
+#include <algorithm>
+
 namespace chatterbox::app {
 
 namespace {
@@ -13,6 +15,11 @@ const QString kCloseToTray = QStringLiteral("window/closeToTray");
 const QString kLastTopic = QStringLiteral("window/lastTopic");
 const QString kRecentTopicsKey = QStringLiteral("window/recentTopics");
 const QString kMuteAllUntil = QStringLiteral("notifications/muteAllUntil");
+const QString kQuietHoursOn = QStringLiteral("notifications/quietHoursOn");
+const QString kQuietFrom = QStringLiteral("notifications/quietFrom");
+const QString kQuietTo = QStringLiteral("notifications/quietTo");
+const QString kIdleMinutes = QStringLiteral("presence/idleMinutes");
+const QString kSound = QStringLiteral("notifications/sound");
 const QString kMutedTopics = QStringLiteral("notifications/mutedTopics");
 const QString kMutedParties = QStringLiteral("notifications/mutedParties");
 
@@ -137,7 +144,52 @@ void Preferences::setMuteAllUntil(const QDateTime &until)
         m_settings->setValue(kMuteAllUntil, until);
     else
         m_settings->remove(kMuteAllUntil);
+    Q_EMIT presenceRulesChanged();
 }
+
+Preferences::QuietHours Preferences::quietHours() const
+{
+    QuietHours hours;
+    hours.on = m_settings->value(kQuietHoursOn, false).toBool();
+    const QTime from = m_settings->value(kQuietFrom).toTime();
+    const QTime to = m_settings->value(kQuietTo).toTime();
+    if (from.isValid())
+        hours.from = from;
+    if (to.isValid())
+        hours.to = to;
+    return hours;
+}
+
+void Preferences::setQuietHours(const QuietHours &hours)
+{
+    m_settings->setValue(kQuietHoursOn, hours.on);
+    m_settings->setValue(kQuietFrom, hours.from);
+    m_settings->setValue(kQuietTo, hours.to);
+    Q_EMIT presenceRulesChanged();
+}
+
+bool Preferences::isDoNotDisturb(const QDateTime &now) const
+{
+    const QDateTime until = m_settings->value(kMuteAllUntil).toDateTime();
+    if (until.isValid() && until > now)
+        return true;
+    const QuietHours hours = quietHours();
+    if (!hours.on || hours.from == hours.to)
+        return false;
+    const QTime t = now.time();
+    // 09:00-17:00 is within a day; 22:00-08:00 runs through midnight.
+    return hours.from < hours.to ? (t >= hours.from && t < hours.to) : (t >= hours.from || t < hours.to);
+}
+
+int Preferences::idleMinutes() const { return std::clamp(m_settings->value(kIdleMinutes, 10).toInt(), 1, 240); }
+void Preferences::setIdleMinutes(int minutes)
+{
+    m_settings->setValue(kIdleMinutes, std::clamp(minutes, 1, 240));
+    Q_EMIT presenceRulesChanged();
+}
+
+bool Preferences::notificationSound() const { return m_settings->value(kSound, true).toBool(); }
+void Preferences::setNotificationSound(bool on) { m_settings->setValue(kSound, on); }
 
 bool Preferences::isTopicMuted(const QString &topicId) const { return m_settings->value(kMutedTopics).toStringList().contains(topicId); }
 void Preferences::setTopicMuted(const QString &topicId, bool muted)

@@ -39,9 +39,26 @@ public:
     bool closeToTray() const;
     void setCloseToTray(bool on);
 
-    // Quiet: everything until a time ("mute all" from the tray), or chosen topics and parties.
+    // Quiet: everything until a time ("do not disturb" from the tray), or chosen topics and parties.
     QDateTime muteAllUntil() const;
     void setMuteAllUntil(const QDateTime &until);   // invalid: not muted
+    // Do not disturb every day between two times (from 22:00 to 08:00 runs through midnight).
+    struct QuietHours {
+        bool on = false;
+        QTime from{22, 0};
+        QTime to{8, 0};
+    };
+    QuietHours quietHours() const;
+    void setQuietHours(const QuietHours &hours);
+    // Whether nothing should notify at this moment: muted until a later time, or in quiet hours.
+    // Others see the person as "do not disturb" meanwhile.
+    bool isDoNotDisturb(const QDateTime &now) const;
+    // Minutes without input after which others see the person as idle (1 to 240).
+    int idleMinutes() const;
+    void setIdleMinutes(int minutes);
+    // Whether notifications make their sound.
+    bool notificationSound() const;
+    void setNotificationSound(bool on);
     bool isTopicMuted(const QString &topicId) const;
     void setTopicMuted(const QString &topicId, bool muted);
     bool isPartyMuted(const QString &partyId) const;
@@ -72,6 +89,8 @@ public:
 Q_SIGNALS:
     // A topic or party was muted or unmuted (the lists draw muted ones apart).
     void mutesChanged();
+    // Do not disturb was turned on or off, or its hours or the idle time changed.
+    void presenceRulesChanged();
 
 private:
     std::unique_ptr<QSettings> m_settings;

@@ -42,6 +42,9 @@ void DBusNotifier::send(const app::Notification &notification)
     QVariantMap hints{{QStringLiteral("category"), QStringLiteral("im.received")},
                       {QStringLiteral("desktop-entry"), QStringLiteral("chatterbox")},
                       {QStringLiteral("urgency"), QVariant::fromValue(static_cast<uchar>(notification.mention ? 2 : 1))}};
+    // The specification's hint for a notification that makes no sound.
+    if (notification.silent)
+        hints.insert(QStringLiteral("suppress-sound"), true);
     // Servers may read the body as markup; a message is text, so it is escaped.
     call << QStringLiteral("Chatterbox") << m_ids.value(notification.topicId, 0u) << QStringLiteral("chatterbox")
          << notification.title << notification.body.toHtmlEscaped()

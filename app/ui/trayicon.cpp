@@ -18,7 +18,7 @@ TrayIcon::TrayIcon(const app::Store &store, app::Preferences &preferences, QObje
     : QObject(parent), m_store(store), m_preferences(preferences)
 {
     m_menu.addAction(tr("Open Chatterbox"), this, &TrayIcon::openRequested);
-    QMenu *mute = m_menu.addMenu(tr("Mute All"));
+    QMenu *mute = m_menu.addMenu(tr("Do Not Disturb"));
     auto *group = new QActionGroup(this);
     m_muteHour = mute->addAction(tr("For 1 Hour"));
     m_muteTomorrow = mute->addAction(tr("Until Tomorrow"));
@@ -49,6 +49,7 @@ TrayIcon::TrayIcon(const app::Store &store, app::Preferences &preferences, QObje
     connect(&store, &app::Store::readStateChanged, &m_pending, qOverload<>(&QTimer::start));
     connect(&store, &app::Store::topicsChanged, &m_pending, qOverload<>(&QTimer::start));
     connect(&preferences, &app::Preferences::mutesChanged, &m_pending, qOverload<>(&QTimer::start));
+    connect(&preferences, &app::Preferences::presenceRulesChanged, &m_pending, qOverload<>(&QTimer::start));
     update();
 }
 
@@ -100,7 +101,7 @@ void TrayIcon::update()
     m_muteHour->setChecked(muted.isValid() && !tomorrow);
     QString tip = unread > 0 ? tr("Chatterbox: %1 unread").arg(unread) : tr("Chatterbox");
     if (muted.isValid())
-        tip += QLatin1Char('\n') + tr("Muted until %1").arg(QLocale().toString(muted, QLocale::ShortFormat));
+        tip += QLatin1Char('\n') + tr("Do not disturb until %1").arg(QLocale().toString(muted, QLocale::ShortFormat));
     m_tray.setToolTip(tip);
 }
 

@@ -3,6 +3,7 @@
 // topic, a party and everything, mentions, on-screen topics, reading, clicking, escaping, and a
 // missing service that must not hold anything up.
 
+#include "app/core/displaytext.h"
 #include "app/core/notificationcenter.h"
 #include "app/core/preferences.h"
 #include "app/core/store.h"
@@ -33,6 +34,7 @@ public:
         QString summary;
         QString body;
         QStringList actions;
+        QVariantMap hints;
     };
     QList<Shown> calls;
     QList<uint> closed;
@@ -40,10 +42,10 @@ public:
 
 public Q_SLOTS:
     uint Notify(const QString &, uint replaces, const QString &, const QString &summary, const QString &body,
-                const QStringList &actions, const QVariantMap &, int)
+                const QStringList &actions, const QVariantMap &hints, int)
     {
         const uint id = replaces ? replaces : nextId++;
-        calls.append({replaces, id, summary, body, actions});
+        calls.append({replaces, id, summary, body, actions, hints});
         return id;
     }
     void CloseNotification(uint id) { closed << id; }
@@ -184,6 +186,48 @@ private Q_SLOTS:
         m_center->setOnScreen(QStringLiteral("t1"), true);
         post("t2", "ann", "back");
         QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 2; }, 5000));
+    }
+
+    void quietHoursAndSound_asTheSettingsSay()
+    {
+        // Quiet hours that hold now: nothing, mentions included.
+        const QTime now = QTime::currentTime();
+        m_preferences->setQuietHours({true, now.addSecs(-600), now.addSecs(600)});
+        post("t2", "ann", "@Dana at night", {"me"});
+        QTest::qWait(500);
+        QVERIFY(m_server.calls.isEmpty());
+        m_preferences->setQuietHours({false, now.addSecs(-600), now.addSecs(600)});
+        // With the sound off, the service is asked for silence; on, it is not.
+        m_preferences->setNotificationSound(false);
+        post("t2", "ann", "@Dana quietly", {"me"});
+        QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 1; }, 5000));
+        QCOMPARE(m_server.calls.first().hints.value(QStringLiteral("suppress-sound")).toBool(), true);
+        m_preferences->setNotificationSound(true);
+        post("t3", "ann", "@Dana loudly", {"me"});
+        QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 2; }, 5000));
+        QVERIFY(!m_server.calls.last().hints.contains(QStringLiteral("suppress-sound")));
+    }
+
+    void directMessage_notifiesAsAMention_blockedPeopleNever()
+    {
+        protocol::Party direct{"p3", "", "", 0, {{"t0", "p3", "messages", 0, 0, 0}}, {}};
+        direct.kind = protocol::PartyKind::Direct;
+        direct.members = {{"me", "Dana", "", protocol::Role::Member, 0, ""}, {"ann", "Ann", "", protocol::Role::Member, 0, ""}};
+        m_store->applyJoined(direct);
+        m_preferences->setNotifyOnMessages(false);   // mentions only
+        protocol::Message hello = message(1, "t0", "ann", "are you around?");
+        hello.partyId = "p3";
+        m_store->applyEvent(protocol::MessageCreated{hello});
+        QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 1; }, 5000));
+        QCOMPARE(m_server.calls.first().summary, app::isolated(QStringLiteral("Ann")));   // named by the person
+        // From someone blocked, nothing at all, mentions included.
+        m_store->applyEvent(protocol::BlocksUpdated{{"ann"}});
+        protocol::Message again = message(2, "t0", "ann", "@Dana hello?", {"me"});
+        again.partyId = "p3";
+        m_store->applyEvent(protocol::MessageCreated{again});
+        post("t2", "ann", "@Dana in the party", {"me"});
+        QTest::qWait(1500);
+        QCOMPARE(m_server.calls.size(), 1);
     }
 
     void reading_withdraws_andClickOpensTheTopic()

@@ -92,14 +92,14 @@ private Q_SLOTS:
             if (a->menu())
                 mute = a->menu();
         }
-        QCOMPARE(texts, (QStringList{QStringLiteral("Open Chatterbox"), QStringLiteral("Mute All"), QString(), QStringLiteral("Quit Chatterbox")}));
+        QCOMPARE(texts, (QStringList{QStringLiteral("Open Chatterbox"), QStringLiteral("Do Not Disturb"), QString(), QStringLiteral("Quit Chatterbox")}));
         QVERIFY(mute);
         const auto muteActions = mute->actions();
         QCOMPARE(muteActions.size(), 3);
         muteActions[0]->trigger();   // for 1 hour
         const qint64 seconds = QDateTime::currentDateTime().secsTo(preferences.muteAllUntil());
         QVERIFY2(seconds > 3500 && seconds <= 3600, qPrintable(QString::number(seconds)));
-        QVERIFY(tray.tray().toolTip().contains(QStringLiteral("Muted until")));
+        QVERIFY(tray.tray().toolTip().contains(QStringLiteral("Do not disturb until")));
         muteActions[1]->trigger();   // until tomorrow
         QCOMPARE(preferences.muteAllUntil().date(), QDate::currentDate().addDays(1));
         muteActions[2]->trigger();   // off

@@ -12,6 +12,8 @@
 #include "shared/limits.h"
 
 #include <QCheckBox>
+#include <QTimeEdit>
+#include <QSpinBox>
 #include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
@@ -102,9 +104,43 @@ SettingsDialog::SettingsDialog(app::Client &client, Preferences &preferences, Th
     m_messages = new QCheckBox(tr("For new messages in topics I am not looking at"), notifications);
     m_messages->setObjectName(QStringLiteral("notifyMessages"));
     m_messages->setChecked(preferences.notifyOnMessages());
+    m_sound = new QCheckBox(tr("Play a sound"), notifications);
+    m_sound->setObjectName(QStringLiteral("notifySound"));
+    m_sound->setChecked(preferences.notificationSound());
+    // Quiet hours: do not disturb every day between two times, shown to others as such.
+    const Preferences::QuietHours hours = preferences.quietHours();
+    m_quietHours = new QCheckBox(tr("Do not disturb every day from"), notifications);
+    m_quietHours->setObjectName(QStringLiteral("quietHours"));
+    m_quietHours->setChecked(hours.on);
+    m_quietFrom = new QTimeEdit(hours.from, notifications);
+    m_quietFrom->setObjectName(QStringLiteral("quietFrom"));
+    m_quietFrom->setAccessibleName(tr("Quiet from"));
+    m_quietTo = new QTimeEdit(hours.to, notifications);
+    m_quietTo->setObjectName(QStringLiteral("quietTo"));
+    m_quietTo->setAccessibleName(tr("Quiet until"));
+    auto *quietRow = new QHBoxLayout;
+    quietRow->addWidget(m_quietHours);
+    quietRow->addWidget(m_quietFrom);
+    quietRow->addWidget(new QLabel(tr("to"), notifications));
+    quietRow->addWidget(m_quietTo);
+    quietRow->addStretch();
+    m_idleMinutes = new QSpinBox(notifications);
+    m_idleMinutes->setObjectName(QStringLiteral("idleMinutes"));
+    m_idleMinutes->setAccessibleName(tr("Minutes before idle"));
+    m_idleMinutes->setRange(1, 240);
+    m_idleMinutes->setSuffix(tr(" min"));
+    m_idleMinutes->setValue(preferences.idleMinutes());
+    auto *idleRow = new QHBoxLayout;
+    idleRow->addWidget(new QLabel(tr("Show me as idle after"), notifications));
+    idleRow->addWidget(m_idleMinutes);
+    idleRow->addWidget(new QLabel(tr("without input"), notifications));
+    idleRow->addStretch();
     auto *notificationsLayout = new QVBoxLayout(notifications);
     notificationsLayout->addWidget(m_mentions);
     notificationsLayout->addWidget(m_messages);
+    notificationsLayout->addWidget(m_sound);
+    notificationsLayout->addLayout(quietRow);
+    notificationsLayout->addLayout(idleRow);
 
     auto *startup = new QGroupBox(tr("Start-up"), this);
     m_startAtLogin = new QCheckBox(tr("Start Chatterbox when I log in"), startup);
@@ -200,6 +236,9 @@ void SettingsDialog::saveLocal()
     m_preferences.setTheme(static_cast<Preferences::Theme>(m_themeChoice->currentData().toInt()));
     m_preferences.setNotifyOnMentions(m_mentions->isChecked());
     m_preferences.setNotifyOnMessages(m_messages->isChecked());
+    m_preferences.setNotificationSound(m_sound->isChecked());
+    m_preferences.setQuietHours({m_quietHours->isChecked(), m_quietFrom->time(), m_quietTo->time()});
+    m_preferences.setIdleMinutes(m_idleMinutes->value());
     const bool startupDiffers = m_preferences.startAtLogin() != m_startAtLogin->isChecked()
                                 || m_preferences.startMinimized() != m_startMinimized->isChecked();
     m_preferences.setStartAtLogin(m_startAtLogin->isChecked());

@@ -7,6 +7,8 @@
 #include <optional>
 
 class QCheckBox;
+class QSpinBox;
+class QTimeEdit;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -63,6 +65,11 @@ private:
     QComboBox *m_themeChoice = nullptr;
     QCheckBox *m_mentions = nullptr;
     QCheckBox *m_messages = nullptr;
+    QCheckBox *m_sound = nullptr;
+    QCheckBox *m_quietHours = nullptr;
+    QTimeEdit *m_quietFrom = nullptr;
+    QTimeEdit *m_quietTo = nullptr;
+    QSpinBox *m_idleMinutes = nullptr;
     QCheckBox *m_startAtLogin = nullptr;
     QCheckBox *m_startMinimized = nullptr;
     QCheckBox *m_closeToTray = nullptr;
