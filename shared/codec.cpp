@@ -226,6 +226,26 @@ bool partyKindFromName(const std::string &name, PartyKind &out)
 
 // Domain types.
 
+namespace {
+
+// A person's status, in the object that carries it; absent fields when there is none.
+void writeStatus(json &j, const Status &status)
+{
+    if (!status.text.empty())
+        j["statusText"] = status.text;
+    writeOptional(j, "statusExpiresAt", status.expiresAt);
+    writeOptional(j, "lastSeenAt", status.lastSeenAt);
+}
+
+void readStatus(const json &j, Status &status)
+{
+    readOr(j, "statusText", status.text, std::string());
+    readOptional(j, "statusExpiresAt", status.expiresAt);
+    readOptional(j, "lastSeenAt", status.lastSeenAt);
+}
+
+} // namespace
+
 void to_json(json &j, const User &v)
 {
     j = {{"id", v.id}, {"displayName", v.displayName}};
@@ -233,11 +253,13 @@ void to_json(json &j, const User &v)
         j["avatarUrl"] = v.avatarUrl;
     if (!v.avatarFileId.empty())
         j["avatarFileId"] = v.avatarFileId;
+    writeStatus(j, v.status);
 }
 void from_json(const json &j, User &v)
 {
     read(j, "id", v.id); read(j, "displayName", v.displayName); readOr(j, "avatarUrl", v.avatarUrl, std::string());
     readOr(j, "avatarFileId", v.avatarFileId, std::string());
+    readStatus(j, v.status);
 }
 
 void to_json(json &j, const Member &v)
@@ -247,12 +269,14 @@ void to_json(json &j, const Member &v)
         j["avatarUrl"] = v.avatarUrl;
     if (!v.avatarFileId.empty())
         j["avatarFileId"] = v.avatarFileId;
+    writeStatus(j, v.status);
 }
 void from_json(const json &j, Member &v)
 {
     read(j, "userId", v.userId); read(j, "displayName", v.displayName); read(j, "role", v.role);
     read(j, "joinedAt", v.joinedAt); readOr(j, "avatarUrl", v.avatarUrl, std::string());
     readOr(j, "avatarFileId", v.avatarFileId, std::string());
+    readStatus(j, v.status);
 }
 
 void to_json(json &j, const ReadState &v)
@@ -578,11 +602,14 @@ void to_json(json &j, const UpdateProfile &v)
     writeOptional(j, "displayName", v.displayName);
     writeOptional(j, "avatarUrl", v.avatarUrl);
     writeOptional(j, "avatarFileId", v.avatarFileId);
+    writeOptional(j, "statusText", v.statusText);
+    writeOptional(j, "statusExpiresAt", v.statusExpiresAt);
 }
 void from_json(const json &j, UpdateProfile &v)
 {
     readOptional(j, "displayName", v.displayName); readOptional(j, "avatarUrl", v.avatarUrl);
     readOptional(j, "avatarFileId", v.avatarFileId);
+    readOptional(j, "statusText", v.statusText); readOptional(j, "statusExpiresAt", v.statusExpiresAt);
 }
 
 // Replies.

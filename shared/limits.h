@@ -19,6 +19,7 @@ inline constexpr std::size_t kMaxMessageBytes = 128 * 1024;    // one reassemble
 inline constexpr std::size_t kMaxBodyChars = 4000;             // message body, in Unicode code points
 inline constexpr std::size_t kMaxNameChars = 100;              // party and topic names
 inline constexpr std::size_t kMaxDisplayNameChars = 64;        // a person's display name
+inline constexpr std::size_t kMaxStatusChars = 100;            // a person's status line
 inline constexpr std::size_t kMaxFeatures = 32;                // feature names in hello
 inline constexpr std::size_t kMaxFeatureNameChars = 64;
 

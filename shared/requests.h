@@ -297,6 +297,9 @@ struct UpdateProfile {
     std::optional<std::string> avatarUrl;   // "" removes it
     // The person's picture: a file of theirs, uploaded and not sent in a message ("" removes it).
     std::optional<std::string> avatarFileId;
+    // A short line about themselves ("" removes it), shown until statusExpiresAt when that is given.
+    std::optional<std::string> statusText = {};
+    std::optional<std::int64_t> statusExpiresAt = {};
 };
 
 // Hands an open connection the access token its sign-in was refreshed to, so that the connection

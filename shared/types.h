@@ -22,11 +22,20 @@ enum class Presence { Offline, Idle, Online, DoNotDisturb };
 const char *presenceName(Presence presence);
 bool presenceFromName(const std::string &name, Presence &out);
 
+// What a person says of themselves and when they were last around, as User and Member carry it.
+struct Status {
+    std::string text;                       // a short line the person set ("On holiday"); empty when none
+    std::optional<std::int64_t> expiresAt;  // when the server stops showing it; none: until changed
+    std::optional<std::int64_t> lastSeenAt; // when they last came or went online; none: never seen
+    bool operator==(const Status &) const = default;
+};
+
 struct User {
     std::string id;
     std::string displayName;
     std::string avatarUrl;      // empty when none: a link of the person's, which the app does not load
     std::string avatarFileId;   // the person's picture, a file at /files/<id>; empty when none
+    Status status = {};
 };
 
 struct Member {
@@ -36,6 +45,7 @@ struct Member {
     Role role = Role::Member;
     std::int64_t joinedAt = 0;
     std::string avatarFileId;   // as in User
+    Status status = {};         // as in User
 };
 
 struct Topic {

@@ -284,8 +284,15 @@ struct Validator {
     }
     std::optional<Error> operator()(UpdateProfile &r) const
     {
-        if (!r.displayName && !r.avatarUrl && !r.avatarFileId)
-            return invalid("give displayName, avatarUrl or avatarFileId");
+        if (!r.displayName && !r.avatarUrl && !r.avatarFileId && !r.statusText)
+            return invalid("give displayName, avatarUrl, avatarFileId or statusText");
+        if (r.statusExpiresAt && !r.statusText)
+            return invalid("statusExpiresAt goes with a statusText");
+        if (r.statusText && !r.statusText->empty())
+            if (auto e = checkNameField(*r.statusText, limits::kMaxStatusChars, "status")) return e;
+        // Up to the year 9999: a time the database and every client can hold.
+        if (r.statusExpiresAt && (*r.statusExpiresAt <= 0 || *r.statusExpiresAt > 253402300799999LL))
+            return invalid("statusExpiresAt must be a time in milliseconds since 1970");
         if (r.displayName)
             if (auto e = checkNameField(*r.displayName, limits::kMaxDisplayNameChars, "display name")) return e;
         if (r.avatarFileId && !r.avatarFileId->empty())

@@ -468,6 +468,7 @@ void Store::apply(const ProfileUpdated &e, Gaps &)
                 m.displayName = e.user.displayName;
                 m.avatarUrl = e.user.avatarUrl;
                 m.avatarFileId = e.user.avatarFileId;
+                m.status = e.user.status;
                 Q_EMIT membersChanged(q(p.id));
             }
         }

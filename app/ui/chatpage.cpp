@@ -257,7 +257,7 @@ void ChatPage::confirmLeaveConversation()
     const QString partyId = QString::fromStdString(party->id);
     const QString people = app::isolated(m_client.store().conversationName(*party));
     (new ConfirmDialog(m_client, m_theme, tr("Leave the conversation with %1?").arg(people),
-                       tr("You will no longer get its messages. Writing to the same people again starts a new conversation."),
+                       tr("You will no longer get its messages; the others keep them. Writing to the same people again starts a new conversation."),
                        tr("Leave"), [this, partyId](ConfirmDialog &dialog) { m_client.leaveParty(partyId, dialog.answer<protocol::Empty>()); },
                        this))
         ->open();

@@ -217,7 +217,7 @@ void TopicSidebar::refresh()
     showPartyName();
     // A direct conversation has no settings and one topic: the column lists the conversations.
     m_partySettings->setVisible(!direct);
-    m_leaveConversation->setVisible(direct && party && party->members.size() > 2);
+    m_leaveConversation->setVisible(direct);
     m_topicsRow->setVisible(!direct);
     m_list->setVisible(!direct);
     m_directsRow->setVisible(direct);

@@ -72,7 +72,7 @@ private:
     QWidget *m_directsRow = nullptr;
     QListView *m_directList = nullptr;
     QAction *m_partySettings = nullptr;
-    QAction *m_leaveConversation = nullptr;   // a group's; a conversation of two cannot be left
+    QAction *m_leaveConversation = nullptr;
     bool showingDirect() const;
     QLabel *m_meLabel = nullptr;
     QAction *m_moveUp = nullptr;

@@ -268,6 +268,11 @@ void ClusterLink::announceRound(pqxx::connection &connection, bool heartbeat)
                             " SELECT $1, (e->>0)::uuid, e->>1 FROM jsonb_array_elements($2::jsonb) e"
                             " ON CONFLICT (instance_id, user_id) DO UPDATE SET status = excluded.status",
                             m_instanceId, online.dump());
+        // Whoever came or went was around now: what "last seen" says of them.
+        if (!presenceItems.empty())
+            tx.exec_params0("UPDATE users SET last_seen_at = now()"
+                            " WHERE id IN (SELECT (e->>0)::uuid FROM jsonb_array_elements($1::jsonb) e)",
+                            nlohmann::json(presenceItems).dump());
 
         std::vector<nlohmann::json> messages;
         if (eventsUpTo > 0)
@@ -278,11 +283,15 @@ void ClusterLink::announceRound(pqxx::connection &connection, bool heartbeat)
         if (heartbeat) {
             // Rows another instance is updating belong to a live instance: skipped, not waited
             // for (two instances reaping at once would otherwise deadlock on each other's beat).
-            const auto gone = tx.exec_params("DELETE FROM server_instances WHERE id IN ("
+            // Its people were last seen now (the statement reads them before its delete takes them).
+            const auto gone = tx.exec_params("WITH gone AS (DELETE FROM server_instances WHERE id IN ("
                                              "  SELECT id FROM server_instances"
                                              "  WHERE seen_at < now() - make_interval(secs => $1) AND id <> $2"
                                              "  FOR UPDATE SKIP LOCKED)"
-                                             " RETURNING id::text",
+                                             " RETURNING id),"
+                                             " seen AS (UPDATE users SET last_seen_at = now() WHERE id IN"
+                                             "  (SELECT ip.user_id FROM instance_presence ip WHERE ip.instance_id IN (SELECT id FROM gone)))"
+                                             " SELECT id::text FROM gone",
                                              static_cast<double>(m_timeout.count()), m_instanceId);
             std::vector<nlohmann::json> goneIds;
             for (const auto &row : gone) {

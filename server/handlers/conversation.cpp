@@ -143,7 +143,8 @@ AnswerTo<protocol::PinMessage> pinMessage(Tx &tx, const RequestContext &ctx, con
     if (!access)
         return noSuchMessage();
     const auto &message = access->message;
-    if (access->role != Role::Owner && access->role != Role::Admin)
+    // In a direct conversation, where nobody has a role, everyone in it pins.
+    if (access->role != Role::Owner && access->role != Role::Admin && !queries::isDirect(tx, message.partyId))
         return Outcome::fail(ErrorCode::Forbidden, "only the party's owner and admins can pin messages");
     if (request.pinned && message.deleted)
         return Outcome::fail(ErrorCode::Conflict, "the message was deleted");

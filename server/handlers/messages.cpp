@@ -222,6 +222,9 @@ AnswerTo<protocol::EditMessage> editMessage(Tx &tx, const RequestContext &ctx, c
     if (!access)
         return noSuchMessage();
     const auto &original = access->message;
+    // An edit reaches the others as a new message would (with its mentions): a block stops it too.
+    if (queries::blockedInDirect(tx, original.partyId, ctx.userId))
+        return Outcome::fail(ErrorCode::Forbidden, "you cannot write in this conversation any more");
     if (original.authorId != ctx.userId)
         return Outcome::fail(ErrorCode::Forbidden, "you can only edit your own messages");
     if (original.deleted)

@@ -113,15 +113,20 @@ AnswerTo<protocol::LeaveParty> leaveParty(Tx &tx, const RequestContext &ctx, con
         return notFound();
     if (*role == Role::Owner)
         return Outcome::fail(ErrorCode::Conflict, "the owner cannot leave; transfer ownership or delete the party");
-    if (queries::isDirect(tx, request.partyId)) {
-        // A group conversation can be left, and is then no longer the one its people open; a
-        // conversation of two would leave one person alone in it.
-        const auto members = tx.exec_params1("SELECT count(*) FROM members WHERE party_id = $1", request.partyId)[0].as<int>();
-        if (members <= 2)
-            return Outcome::fail(ErrorCode::Conflict, "a conversation of two cannot be left; block the person to end it");
+    const bool direct = queries::isDirect(tx, request.partyId);
+    if (direct) {
+        // Any conversation can be left; it is then no longer the one its people open (the next
+        // open starts a new one), and the last to leave takes it away. The party's row lock
+        // makes two people leaving at once take turns, so that one of them sees it empty.
         tx.exec_params0("UPDATE parties SET direct_key = NULL WHERE id = $1", request.partyId);
     }
     tx.exec_params0("DELETE FROM members WHERE party_id = $1 AND user_id = $2", request.partyId, ctx.userId);
+    if (direct && tx.exec_params("SELECT 1 FROM members WHERE party_id = $1 LIMIT 1", request.partyId).empty()) {
+        tx.exec_params0("DELETE FROM parties WHERE id = $1", request.partyId);
+        auto o = Outcome::reply(protocol::Empty{});
+        o.events.push_back({request.partyId, protocol::PartyDeleted{request.partyId}});
+        return o;
+    }
     auto o = Outcome::reply(protocol::Empty{});
     o.events.push_back({request.partyId, protocol::MemberLeft{request.partyId, ctx.userId, "left"}});
     return o;

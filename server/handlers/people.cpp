@@ -67,12 +67,16 @@ AnswerTo<protocol::UpdateProfile> updateProfile(Tx &tx, const RequestContext &ct
                         ctx.userId, fileId);
         tx.exec_params0("UPDATE users SET avatar_file_id = NULLIF($2, '')::uuid WHERE id = $1", ctx.userId, fileId);
     }
-    const auto row = tx.exec_params1("UPDATE users SET display_name = coalesce(NULLIF($2, ''), display_name),"
-                                     " avatar_url = CASE WHEN $3 THEN $4 ELSE avatar_url END"
-                                     " WHERE id = $1 RETURNING id, display_name, avatar_url, coalesce(avatar_file_id::text, '')",
+    if (request.statusText)
+        tx.exec_params0("UPDATE users SET status_text = $2, status_expires_at = CASE WHEN $3 THEN to_timestamp($4 / 1000.0) END"
+                        " WHERE id = $1",
+                        ctx.userId, *request.statusText, request.statusExpiresAt.has_value(), request.statusExpiresAt.value_or(0));
+    const auto row = tx.exec_params1(std::string("UPDATE users u SET display_name = coalesce(NULLIF($2, ''), display_name),"
+                                                 " avatar_url = CASE WHEN $3 THEN $4 ELSE avatar_url END"
+                                                 " WHERE u.id = $1 RETURNING ") + queries::kUserColumns,
                                      ctx.userId, request.displayName.value_or(std::string()), request.avatarUrl.has_value(),
                                      request.avatarUrl.value_or(std::string()));
-    protocol::User user{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()};
+    const protocol::User user = queries::userFromRow(row);
     auto o = Outcome::reply(protocol::ProfileReply{user});
     // Everyone who shares a party with this person hears of it, once.
     auto parties = queries::partyIdsOf(tx, ctx.userId);
@@ -106,6 +110,9 @@ AnswerTo<protocol::StartTyping> startTyping(Tx &tx, const RequestContext &ctx, c
     if (!access)
         return Outcome::fail(ErrorCode::NotFound, "no such topic");
     auto o = Outcome::reply(protocol::Empty{});
+    // Between two people a block stands between, nobody is told of typing (nor that it was dropped).
+    if (access->direct && queries::blockedInDirect(tx, access->partyId, ctx.userId))
+        return o;
     PartyEvent typing{access->partyId, protocol::Typing{access->partyId, request.topicId, ctx.userId}};
     typing.exceptUserId = ctx.userId;
     o.ephemeral.push_back(std::move(typing));

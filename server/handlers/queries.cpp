@@ -34,6 +34,17 @@ protocol::Topic topicFromRow(const pqxx::row &r)
     return t;
 }
 
+protocol::Status statusFromRow(const pqxx::row &r)
+{
+    protocol::Status status;
+    status.text = r["status_text"].as<std::string>();
+    if (!r["status_expires_ms"].is_null())
+        status.expiresAt = r["status_expires_ms"].as<std::int64_t>();
+    if (!r["last_seen_ms"].is_null())
+        status.lastSeenAt = r["last_seen_ms"].as<std::int64_t>();
+    return status;
+}
+
 protocol::Member memberFromRow(const pqxx::row &r)
 {
     protocol::Member m;
@@ -43,15 +54,31 @@ protocol::Member memberFromRow(const pqxx::row &r)
     m.avatarFileId = r["avatar_file_id"].as<std::string>();
     m.role = roleFromColumn(r["role"]);
     m.joinedAt = r["joined_ms"].as<std::int64_t>();
+    m.status = statusFromRow(r);
     return m;
 }
 
 constexpr const char *kTopicColumns = "t.id, t.party_id, t.name, t.position, t.last_seq, t.last_rev, t.pinned_count";
+// A status past its time is no status: never sent.
+#define CHATTERBOX_STATUS_COLUMNS                                                                                   \
+    "CASE WHEN u.status_expires_at IS NULL OR u.status_expires_at > now() THEN u.status_text ELSE '' END AS status_text, " \
+    "CASE WHEN u.status_expires_at > now() AND u.status_text <> '' THEN " CHATTERBOX_MS("u.status_expires_at")          \
+    " END AS status_expires_ms, " CHATTERBOX_MS("u.last_seen_at") " AS last_seen_ms"
+
 constexpr const char *kMemberColumns =
     "mb.party_id, mb.user_id, u.display_name, u.avatar_url, coalesce(u.avatar_file_id::text, '') AS avatar_file_id, mb.role, "
-    CHATTERBOX_MS("mb.joined_at") " AS joined_ms";
+    CHATTERBOX_MS("mb.joined_at") " AS joined_ms, " CHATTERBOX_STATUS_COLUMNS;
 
 } // namespace
+
+const char *const kUserColumns =
+    "u.id, u.display_name, u.avatar_url, coalesce(u.avatar_file_id::text, '') AS avatar_file_id, " CHATTERBOX_STATUS_COLUMNS;
+
+protocol::User userFromRow(const pqxx::row &r)
+{
+    return {r["id"].as<std::string>(), r["display_name"].as<std::string>(), r["avatar_url"].as<std::string>(),
+            r["avatar_file_id"].as<std::string>(), statusFromRow(r)};
+}
 
 const char *const kMessageColumns =
     "m.id, m.topic_id, m.seq, m.rev, m.author_id, m.client_msg_id, m.body, "

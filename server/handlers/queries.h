@@ -57,6 +57,10 @@ std::optional<MessageAccess> lockedMessageAccess(Tx &tx, const std::string &mess
 // The quote a reply shows of its original, as it is now.
 std::optional<protocol::ReplyPreview> replyPreview(Tx &tx, const std::string &messageId);
 
+// The column list userFromRow() reads, for a query over "users u".
+extern const char *const kUserColumns;
+protocol::User userFromRow(const pqxx::row &row);
+
 // The column list messageFromRow() reads, for a query over "messages m".
 extern const char *const kMessageColumns;
 protocol::Message messageFromRow(const pqxx::row &row, const std::string &partyId);

@@ -85,13 +85,13 @@ protocol::History historyAround(Tx &tx, const protocol::FetchHistory &request, c
 
 Answer<protocol::Ready> ready(Tx &tx, const RequestContext &ctx, const std::vector<std::string> &features)
 {
-    const auto me = tx.exec_params("SELECT id, display_name, avatar_url, coalesce(avatar_file_id::text, '') FROM users WHERE id = $1", ctx.userId);
+    const auto me = tx.exec_params(std::string("SELECT ") + queries::kUserColumns + " FROM users u WHERE u.id = $1", ctx.userId);
     if (me.empty())
         return Outcome::fail(ErrorCode::NotFound, "your account no longer exists; sign in again");
     protocol::Ready ready;
     ready.protocol = limits::kProtocolVersion;
     ready.features = features;
-    ready.me = {me[0][0].as<std::string>(), me[0][1].as<std::string>(), me[0][2].as<std::string>(), me[0][3].as<std::string>()};
+    ready.me = queries::userFromRow(me[0]);
     ready.parties = queries::partiesOf(tx, ctx.userId);
     std::vector<std::string> partyIds;
     for (const auto &p : ready.parties)

@@ -375,8 +375,11 @@ void Hub::finishHello(ConnectedClient *connection, const Pending &pending, Outco
     auto &ready = std::get<protocol::Ready>(outcome.result);
     ready.presence = presenceOfMembers(ready.parties);
     if (!ready.parties.empty()) {
+        // Online, as this connection makes them, unless another of their connections asked not
+        // to be disturbed: that stays (PresenceBook ranks it first).
+        const bool dnd = m_presence.of(connection->userId()) == protocol::Presence::DoNotDisturb;
         std::erase_if(ready.presence, [&](const auto &p) { return p.first == connection->userId(); });
-        ready.presence.emplace_back(connection->userId(), protocol::Presence::Online);
+        ready.presence.emplace_back(connection->userId(), dnd ? protocol::Presence::DoNotDisturb : protocol::Presence::Online);
     }
     sendResult(connection, pending.requestId, outcome.result);
     setPresence(connection, protocol::Presence::Online);

@@ -6,6 +6,8 @@
 // another change of picture at the same moment.
 
 #include "e2efixture.h"
+
+#include <QDateTime>
 #include "support/filebytes.h"
 #include "support/filehttp.h"
 
@@ -223,6 +225,45 @@ private Q_SLOTS:
             QCOMPARE(statusFor(m_bob, named), 200);
             QCOMPARE(statusFor(m_bob, unnamed), 404);
         }
+    }
+
+    // A status line: announced as the picture is, gone once its time has passed, and refused
+    // when hostile. "Last seen" comes with the profile too.
+    void status_sharedWithPartySharers_untilItExpires()
+    {
+        m_bob->events.clear();
+        const std::int64_t inAnHour = QDateTime::currentMSecsSinceEpoch() + 3600 * 1000;
+        const json set = m_alice->request("profile.update", {{"statusText", "On the wall <b>today</b>"}, {"statusExpiresAt", inAnHour}});
+        QVERIFY2(isOk(set), set.dump().c_str());
+        QCOMPARE(set["result"]["user"]["statusText"].get<std::string>(), std::string("On the wall <b>today</b>"));
+        QCOMPARE(set["result"]["user"]["statusExpiresAt"].get<std::int64_t>(), inAnHour);
+        const auto told = m_bob->waitForEvent("profile.updated", [](const json &d) { return d["user"].contains("statusText"); });
+        QVERIFY(told);
+        QVERIFY((*told)["user"].contains("lastSeenAt"));   // Alice is online: seen when she came
+        QVERIFY(m_carol->noEvent("profile.updated", 300));
+        Person bobAgain = m_harness.reconnect(m_bob);
+        std::string seen;
+        for (const auto &party : bobAgain.ready["parties"])
+            for (const auto &member : party["members"])
+                if (member["userId"] == m_alice.login.userId)
+                    seen = member.value("statusText", std::string());
+        QCOMPARE(seen, std::string("On the wall <b>today</b>"));
+
+        // One that ended a moment ago is not sent at all.
+        const json past = m_alice->request("profile.update", {{"statusText", "Back at 3"}, {"statusExpiresAt", QDateTime::currentMSecsSinceEpoch() + 300}});
+        QVERIFY(isOk(past));
+        QTest::qWait(600);
+        Person aliceAgain = m_harness.reconnect(m_alice);
+        QVERIFY2(!aliceAgain.ready["me"].contains("statusText"), aliceAgain.ready["me"].dump().c_str());
+        QVERIFY(!aliceAgain.ready["me"].contains("statusExpiresAt"));
+        // Cleared with "", and hostile ones refused with nothing changed.
+        QVERIFY(isOk(m_alice->request("profile.update", {{"statusText", "Climbing"}})));
+        QCOMPARE(errorCode(m_alice->request("profile.update", {{"statusText", std::string(101, 'x')}})), std::string("invalid_request"));
+        QCOMPARE(errorCode(m_alice->request("profile.update", {{"statusExpiresAt", inAnHour}})), std::string("invalid_request"));
+        QCOMPARE(m_harness.reconnect(m_alice).ready["me"]["statusText"].get<std::string>(), std::string("Climbing"));
+        const json cleared = m_alice->request("profile.update", {{"statusText", ""}});
+        QVERIFY(isOk(cleared));
+        QVERIFY(!cleared["result"]["user"].contains("statusText"));
     }
 };
 

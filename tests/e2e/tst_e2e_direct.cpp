@@ -206,8 +206,12 @@ private Q_SLOTS:
             QCOMPARE(errorCode(reply), std::string("forbidden"));
             QVERIFY2(reply["message"].get<std::string>().find("direct conversation") != std::string::npos, type.c_str());
         }
-        const json leave = m_alice->request("party.leave", {{"partyId", partyId}});
-        QCOMPARE(errorCode(leave), std::string("conflict"));
+        // Everyone pins in a conversation (nobody has a role there).
+        const json note = send(m_alice, topicId, "the address: 12 Crag Road");
+        QVERIFY(isOk(m_bob->request("message.pin", {{"messageId", note["result"]["message"]["id"]}, {"pinned", true}})));
+        // @everyone reaches the other person.
+        QVERIFY(isOk(send(m_bob, topicId, "@everyone see the pin")));
+        QVERIFY(m_alice->waitForEvent("message.created", [](const json &d) { return d["message"].contains("massMention"); }));
 
         // A group can be left; opening the same people again then starts a new conversation.
         const json group = open(m_alice, {m_bob.login.userId, m_dave.login.userId});
@@ -219,6 +223,51 @@ private Q_SLOTS:
         QVERIFY(isOk(anew));
         QVERIFY(partyIdOf(anew) != partyIdOf(group));
         QCOMPARE(errorCode(m_dave->request("message.history", {{"topicId", topicIdOf(group)}})), std::string("not_found"));
+
+        // A conversation of two can be left too: the other keeps its history, a new open starts
+        // a new one, and the last to leave takes it away.
+        Person erin = m_harness.connect(QStringLiteral("erin2"));
+        QVERIFY(Harness::join(m_alice, m_party.partyId, erin));
+        const json pair = open(m_dave, {erin.login.userId});
+        QVERIFY(isOk(pair));
+        QVERIFY(isOk(send(m_dave, topicIdOf(pair), "one message")));
+        QVERIFY(isOk(m_dave->request("party.leave", {{"partyId", partyIdOf(pair)}})));
+        QVERIFY(erin->waitForEvent("member.left", [&](const json &d) { return d["partyId"] == partyIdOf(pair); }));
+        QCOMPARE(erin->request("message.history", {{"topicId", topicIdOf(pair)}})["result"]["messages"].size(), std::size_t(1));
+        const json again = open(m_dave, {erin.login.userId});
+        QVERIFY(isOk(again) && partyIdOf(again) != partyIdOf(pair));
+        QVERIFY(isOk(erin->request("party.leave", {{"partyId", partyIdOf(pair)}})));
+        QVERIFY(erin->waitForEvent("party.deleted", [&](const json &d) { return d["partyId"] == partyIdOf(pair); }));
+        QCOMPARE(errorCode(erin->request("message.history", {{"topicId", topicIdOf(pair)}})), std::string("not_found"));
+    }
+
+    void group_everyPairMustBeAbleToMeet()
+    {
+        // Someone who starts a group that leaves others alone together can be left by them.
+        Person x = m_harness.connect(QStringLiteral("x"));
+        QVERIFY(Harness::join(m_alice, m_party.partyId, x));
+        const json group = open(x, {m_bob.login.userId, m_dave.login.userId});
+        QVERIFY(isOk(group));
+        QVERIFY(isOk(x->request("party.leave", {{"partyId", partyIdOf(group)}})));
+        QVERIFY(isOk(m_bob->request("party.leave", {{"partyId", partyIdOf(group)}})));
+
+        // Zed shares a party with Uma but not with Vic: Uma cannot put the two together.
+        Person uma = m_harness.connect(QStringLiteral("uma"));
+        Person vic = m_harness.connect(QStringLiteral("vic"));
+        Person zed = m_harness.connect(QStringLiteral("zed"));
+        const auto umaVic = Harness::createParty(uma, "Uma and Vic");
+        const auto umaZed = Harness::createParty(uma, "Uma and Zed");
+        QVERIFY(Harness::join(uma, umaVic.partyId, vic));
+        QVERIFY(Harness::join(uma, umaZed.partyId, zed));
+        QCOMPARE(errorCode(open(uma, {vic.login.userId, zed.login.userId})), std::string("not_found"));
+        // Nor with someone Vic blocks, though all three share a party.
+        QVERIFY(Harness::join(uma, umaVic.partyId, zed));
+        QVERIFY(isOk(open(uma, {vic.login.userId, zed.login.userId})));
+        QVERIFY(isOk(vic->request("user.block", {{"userId", zed.login.userId}})));
+        Person yan = m_harness.connect(QStringLiteral("yan"));
+        QVERIFY(Harness::join(uma, umaVic.partyId, yan));
+        QCOMPARE(errorCode(open(uma, {vic.login.userId, zed.login.userId, yan.login.userId})), std::string("not_found"));
+        QVERIFY(isOk(open(uma, {vic.login.userId, yan.login.userId})));
     }
 
     void block_closesTheConversation_andStopsNewOnes()
@@ -243,6 +292,12 @@ private Q_SLOTS:
         QCOMPARE(errorCode(send(m_bob, topicId, "bye")), std::string("forbidden"));
         QCOMPARE(errorCode(m_alice->request("reaction.add", {{"messageId", earlier["result"]["message"]["id"]}, {"emoji", "👋"}})),
                  std::string("forbidden"));
+        // Nor edit what was written before, nor be seen typing.
+        QCOMPARE(errorCode(m_alice->request("message.edit", {{"messageId", earlier["result"]["message"]["id"]}, {"body", "@bob hi"}})),
+                 std::string("forbidden"));
+        m_bob->events.clear();
+        QVERIFY(isOk(m_alice->request("typing.start", {{"topicId", topicId}})));
+        QVERIFY(m_bob->noEvent("typing", 500));
         const json retry = m_alice->request("message.send", {{"topicId", topicId}, {"clientMsgId", earlier["result"]["message"]["clientMsgId"]},
                                                              {"body", "before the block"}});
         QVERIFY(isOk(retry));
@@ -316,6 +371,8 @@ private Q_SLOTS:
         QVERIFY(m_alice->noEvent("presence.updated", 500));
         Person aliceAgain = m_harness.reconnect(m_alice);
         QCOMPARE(aliceAgain.ready["presence"][m_bob.login.userId].get<std::string>(), std::string("dnd"));
+        // Bob's new connection sees himself as the others do.
+        QCOMPARE(bobAgain.ready["presence"][m_bob.login.userId].get<std::string>(), std::string("dnd"));
         QVERIFY(isOk(m_bob->request("presence.set", {{"status", "online"}})));
         QVERIFY(m_alice->waitForEvent("presence.updated", [&](const json &d) {
             return d["userId"] == m_bob.login.userId && d["status"] == "online";

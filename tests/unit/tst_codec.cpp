@@ -220,6 +220,13 @@ private Q_SLOTS:
                 crowd += (i ? "," : "") + QByteArray("\"6e3a9c2f-4d5b-4f70-8c1e-2b3d4f5a6b7") + QByteArray::number(i) + '"';
             QTest::newRow("direct ten others") << crowd + "]}" << "invalid_request" << qint64(4);
         }
+        QTest::newRow("status too long") << (QByteArray("{\"type\":\"profile.update\",\"id\":6,\"statusText\":\"") + QByteArray(101, 'a') + "\"}") << "invalid_request" << qint64(6);
+        QTest::newRow("status control characters") << QByteArray("{\"type\":\"profile.update\",\"id\":6,\"statusText\":\"away\\u0007\"}") << "invalid_request" << qint64(6);
+        QTest::newRow("status invisible") << QByteArray("{\"type\":\"profile.update\",\"id\":6,\"statusText\":\"\\u200b\\u200b\"}") << "invalid_request" << qint64(6);
+        QTest::newRow("status expiry alone") << QByteArray("{\"type\":\"profile.update\",\"id\":6,\"statusExpiresAt\":1796400000000}") << "invalid_request" << qint64(6);
+        QTest::newRow("status expiry negative") << QByteArray("{\"type\":\"profile.update\",\"id\":6,\"statusText\":\"x\",\"statusExpiresAt\":-5}") << "invalid_request" << qint64(6);
+        QTest::newRow("status expiry far") << QByteArray("{\"type\":\"profile.update\",\"id\":6,\"statusText\":\"x\",\"statusExpiresAt\":9223372036854775807}") << "invalid_request" << qint64(6);
+        QTest::newRow("status not text") << QByteArray("{\"type\":\"profile.update\",\"id\":6,\"statusText\":42}") << "invalid_request" << qint64(6);
         QTest::newRow("block missing") << QByteArray("{\"type\":\"user.block\",\"id\":5}") << "invalid_request" << qint64(5);
         QTest::newRow("block bad id") << QByteArray("{\"type\":\"user.block\",\"id\":5,\"userId\":\"<b>bob</b>\"}") << "invalid_request" << qint64(5);
         QTest::newRow("unblock null") << QByteArray("{\"type\":\"user.unblock\",\"id\":5,\"userId\":null}") << "invalid_request" << qint64(5);

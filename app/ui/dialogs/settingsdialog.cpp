@@ -118,6 +118,8 @@ SettingsDialog::SettingsDialog(app::Client &client, Preferences &preferences, Th
     m_quietTo = new QTimeEdit(hours.to, notifications);
     m_quietTo->setObjectName(QStringLiteral("quietTo"));
     m_quietTo->setAccessibleName(tr("Quiet until"));
+    for (QTimeEdit *edit : {m_quietFrom, m_quietTo})
+        edit->setDisplayFormat(QLocale().timeFormat(QLocale::ShortFormat));
     auto *quietRow = new QHBoxLayout;
     quietRow->addWidget(m_quietHours);
     quietRow->addWidget(m_quietFrom);
