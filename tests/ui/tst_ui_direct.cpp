@@ -140,6 +140,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return inDirect(*m_dana); }, 5000));
         QVERIFY(!dialog->isVisible() || QTest::qWaitFor([&] { return !dialog->isVisible(); }, 2000));
         QCOMPARE(title(*m_dana), QStringLiteral("@ ") + app::isolated(QStringLiteral("Erin")));
+        // The window's title names the conversation by its people too.
+        QVERIFY(QTest::qWaitFor([&] { return m_dana->window.windowTitle().startsWith(app::isolated(QStringLiteral("Erin"))); }, 3000));
         // The rail has its tile and the sidebar lists it under Direct Messages.
         QVERIFY(danaRail->isVisible());
         QCOMPARE(m_dana->client.directs().rowCount(), 1);
