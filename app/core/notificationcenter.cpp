@@ -47,15 +47,6 @@ bool NotificationCenter::wanted(const protocol::Message &message, bool mention) 
     return !m_preferences.isTopicMuted(topicId) && !m_preferences.isPartyMuted(QString::fromStdString(message.partyId));
 }
 
-QString NotificationCenter::titleFor(const protocol::Topic &topic) const
-{
-    const auto *party = m_store.party(topic.partyId);
-    if (party && party->kind == protocol::PartyKind::Direct)
-        return isolated(m_store.conversationName(*party));
-    const QString topicName = QStringLiteral("#") + isolated(QString::fromStdString(topic.name));
-    return party ? tr("%1 · %2").arg(topicName, isolated(QString::fromStdString(party->name))) : topicName;
-}
-
 void NotificationCenter::onMessage(const protocol::Message &message)
 {
     // Someone the person blocks is not heard from at all.
@@ -80,7 +71,7 @@ void NotificationCenter::onMessage(const protocol::Message &message)
     }
     if (it == m_bursts.end()) {
         Burst burst;
-        burst.shown = {topicId, QString::fromStdString(message.partyId), titleFor(*topic), line, mention, 1,
+        burst.shown = {topicId, QString::fromStdString(message.partyId), m_store.placeName(*topic), line, mention, 1,
                        !m_preferences.notificationSound()};
         burst.lastAt = now;
         m_bursts.insert(topicId, burst);

@@ -54,7 +54,6 @@ private:
     void onReadStateChanged(const QString &topicId);
     void flush();
     bool wanted(const protocol::Message &message, bool mention) const;
-    QString titleFor(const protocol::Topic &topic) const;
 
     const Store &m_store;
     const Preferences &m_preferences;

@@ -1,5 +1,6 @@
 #include "app/core/store.h"
 
+#include "app/core/displaytext.h"
 #include "shared/limits.h"
 
 #include <QStringList>
@@ -533,6 +534,16 @@ QString Store::conversationName(const Party &party) const
     const int rest = int(others.size() - 2);
     return rest == 1 ? tr("%1, %2 and 1 other").arg(names[0], names[1])
                      : tr("%1, %2 and %3 others").arg(names[0], names[1]).arg(rest);
+}
+
+QString Store::placeName(const Topic &topic, Isolation isolation) const
+{
+    const auto shown = [isolation](const QString &name) { return isolation == Isolation::Isolated ? isolated(name) : name; };
+    const auto *p = party(topic.partyId);
+    if (p && p->kind == PartyKind::Direct)
+        return shown(conversationName(*p));
+    const QString topicName = QStringLiteral("#") + shown(q(topic.name));
+    return p ? tr("%1 · %2").arg(topicName, shown(q(p->name))) : topicName;
 }
 
 void Store::applyHistory(const History &page, bool older)

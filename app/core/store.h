@@ -55,6 +55,11 @@ public:
     std::vector<const protocol::Member *> othersIn(const protocol::Party &party) const;
     // What a direct conversation is called: its other people's names, "Alice, Bob and 2 others".
     QString conversationName(const protocol::Party &party) const;
+    // Where a topic is, as titles say it: "#general · Book Club", or a direct conversation's
+    // name ("Alice"); for a window's or notification's title each name isolated, so that one
+    // written right to left stays in its place (a label that lays out the text needs none).
+    enum class Isolation { Isolated, Plain };
+    QString placeName(const protocol::Topic &topic, Isolation isolation = Isolation::Isolated) const;
 
     // Where the app is in each loaded topic, for message.sync after a reconnect.
     std::vector<protocol::SyncPosition> syncPositions() const;

@@ -154,16 +154,10 @@ void MainWindow::updateTitle()
     QStringList parts;
     if (m_pages->currentWidget() == m_chat) {
         const auto &store = m_client.store();
-        const auto *party = store.party(m_client.currentPartyId().toStdString());
-        if (party && party->kind == protocol::PartyKind::Direct) {
-            // "Alice · Chatterbox": a conversation is its people.
-            parts << app::isolated(store.conversationName(*party));
-        } else {
-            if (const auto *topic = store.topic(m_client.currentTopicId().toStdString()))
-                parts << QStringLiteral("#") + app::isolated(QString::fromStdString(topic->name));
-            if (party)
-                parts << app::isolated(QString::fromStdString(party->name));
-        }
+        if (const auto *topic = store.topic(m_client.currentTopicId().toStdString()))
+            parts << store.placeName(*topic);   // "#general · Book Club", or a conversation's people
+        else if (const auto *party = store.party(m_client.currentPartyId().toStdString()))
+            parts << app::isolated(QString::fromStdString(party->name));
     }
     parts << tr("Chatterbox");
     QString title = parts.join(QStringLiteral(" · "));

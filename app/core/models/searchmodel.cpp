@@ -162,11 +162,7 @@ QVariant SearchModel::data(const QModelIndex &index, int role) const
         if (role != Qt::DisplayRole)
             return {};
         const auto *topic = store.topic(g.topicId.toStdString());
-        const auto *party = store.party(g.partyId.toStdString());
-        if (party && party->kind == protocol::PartyKind::Direct)
-            return tr("Direct message · %1").arg(store.conversationName(*party));
-        return QStringLiteral("#%1 · %2").arg(topic ? QString::fromStdString(topic->name) : tr("a deleted topic"),
-                                             party ? QString::fromStdString(party->name) : QString());
+        return topic ? store.placeName(*topic, Store::Isolation::Plain) : tr("a deleted topic");
     }
     const protocol::SearchHit &h = g.hits[std::size_t(hit)];
     switch (role) {
