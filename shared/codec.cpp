@@ -85,6 +85,14 @@ void read(const json &j, const char *key, MassMentionRule &out)
         throw CodecError(std::string("'") + key + "' must be admins or members");
 }
 
+void read(const json &j, const char *key, NotifyLevel &out)
+{
+    std::string name;
+    read(j, key, name);
+    if (!notifyLevelFromName(name, out))
+        throw CodecError(std::string("'") + key + "' must be all, mentions or nothing");
+}
+
 void read(const json &j, const char *key, MassMention &out)
 {
     std::string name;
@@ -224,6 +232,25 @@ bool partyKindFromName(const std::string &name, PartyKind &out)
     return true;
 }
 
+const char *notifyLevelName(NotifyLevel level)
+{
+    switch (level) {
+    case NotifyLevel::All: return "all";
+    case NotifyLevel::Mentions: return "mentions";
+    case NotifyLevel::Nothing: return "nothing";
+    }
+    return "all";
+}
+
+bool notifyLevelFromName(const std::string &name, NotifyLevel &out)
+{
+    if (name == "all") out = NotifyLevel::All;
+    else if (name == "mentions") out = NotifyLevel::Mentions;
+    else if (name == "nothing") out = NotifyLevel::Nothing;
+    else return false;
+    return true;
+}
+
 // Domain types.
 
 namespace {
@@ -330,7 +357,7 @@ void to_json(json &j, const Party &v)
 {
     j = {{"id", v.id}, {"name", v.name}, {"ownerId", v.ownerId}, {"createdAt", v.createdAt},
          {"topics", v.topics}, {"members", v.members}, {"massMentions", massMentionRuleName(v.massMentions)},
-         {"kind", partyKindName(v.kind)}};
+         {"kind", partyKindName(v.kind)}, {"notifyDefault", notifyLevelName(v.notifyDefault)}};
 }
 void from_json(const json &j, Party &v)
 {
@@ -338,6 +365,7 @@ void from_json(const json &j, Party &v)
     read(j, "createdAt", v.createdAt); read(j, "topics", v.topics); read(j, "members", v.members);
     readOr(j, "massMentions", v.massMentions, MassMentionRule::Admins);
     readOr(j, "kind", v.kind, PartyKind::Party);
+    readOr(j, "notifyDefault", v.notifyDefault, NotifyLevel::All);
 }
 
 void to_json(json &j, const Reaction &v) { j = {{"emoji", v.emoji}, {"userIds", v.userIds}}; }
@@ -425,9 +453,20 @@ void from_json(const json &j, CreateParty &v) { read(j, "name", v.name); }
 
 void to_json(json &j, const ConfigureParty &v)
 {
-    j = {{"partyId", v.partyId}, {"massMentions", massMentionRuleName(v.massMentions)}};
+    j = {{"partyId", v.partyId}};
+    if (v.massMentions)
+        j["massMentions"] = massMentionRuleName(*v.massMentions);
+    if (v.notifyDefault)
+        j["notifyDefault"] = notifyLevelName(*v.notifyDefault);
 }
-void from_json(const json &j, ConfigureParty &v) { read(j, "partyId", v.partyId); read(j, "massMentions", v.massMentions); }
+void from_json(const json &j, ConfigureParty &v)
+{
+    read(j, "partyId", v.partyId);
+    readOptional(j, "massMentions", v.massMentions);
+    readOptional(j, "notifyDefault", v.notifyDefault);
+    if (!v.massMentions && !v.notifyDefault)
+        throw CodecError("give 'massMentions', 'notifyDefault' or both");
+}
 
 void to_json(json &j, const RenameParty &v) { j = {{"partyId", v.partyId}, {"name", v.name}}; }
 void from_json(const json &j, RenameParty &v) { read(j, "partyId", v.partyId); read(j, "name", v.name); }
@@ -775,12 +814,14 @@ void from_json(const json &j, PartyJoined &v) { read(j, "party", v.party); }
 
 void to_json(json &j, const PartyUpdated &v)
 {
-    j = {{"partyId", v.partyId}, {"name", v.name}, {"ownerId", v.ownerId}, {"massMentions", massMentionRuleName(v.massMentions)}};
+    j = {{"partyId", v.partyId}, {"name", v.name}, {"ownerId", v.ownerId}, {"massMentions", massMentionRuleName(v.massMentions)},
+         {"notifyDefault", notifyLevelName(v.notifyDefault)}};
 }
 void from_json(const json &j, PartyUpdated &v)
 {
     read(j, "partyId", v.partyId); read(j, "name", v.name); read(j, "ownerId", v.ownerId);
     readOr(j, "massMentions", v.massMentions, MassMentionRule::Admins);
+    readOr(j, "notifyDefault", v.notifyDefault, NotifyLevel::All);
 }
 
 void to_json(json &j, const PartyDeleted &v) { j = {{"partyId", v.partyId}}; }

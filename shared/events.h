@@ -19,6 +19,7 @@ struct PartyUpdated {
     std::string name;
     std::string ownerId;
     MassMentionRule massMentions = MassMentionRule::Admins;
+    NotifyLevel notifyDefault = NotifyLevel::All;
 };
 struct PartyDeleted { static constexpr const char *kName = "party.deleted"; std::string partyId; };
 struct MemberJoined { static constexpr const char *kName = "member.joined"; std::string partyId; Member member; };

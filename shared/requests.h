@@ -37,12 +37,14 @@ struct RenameParty {
     std::string name;
 };
 
-// The party's settings (owner): who may mention @everyone and @here.
+// The party's settings (owner): who may mention @everyone and @here, and what reaches its members
+// by default. Each one left out stays as it is; at least one must be given.
 struct ConfigureParty {
     static constexpr const char *kType = "party.configure";
     using Reply = PartyReply;
     std::string partyId;
-    MassMentionRule massMentions = MassMentionRule::Admins;
+    std::optional<MassMentionRule> massMentions;
+    std::optional<NotifyLevel> notifyDefault;
 };
 
 struct DeleteParty {

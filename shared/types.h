@@ -65,6 +65,13 @@ enum class PartyKind { Party, Direct };
 const char *partyKindName(PartyKind kind);
 bool partyKindFromName(const std::string &name, PartyKind &out);
 
+// What reaches a person from a party or topic: every message, only what names them, or nothing.
+// A party's owner sets its default; each member may choose their own for a party or a topic.
+enum class NotifyLevel { All, Mentions, Nothing };
+
+const char *notifyLevelName(NotifyLevel level);   // "all", "mentions", "nothing"
+bool notifyLevelFromName(const std::string &name, NotifyLevel &out);
+
 struct Party {
     std::string id;
     std::string name;             // empty for a direct conversation: apps name it by its members
@@ -74,6 +81,7 @@ struct Party {
     std::vector<Member> members;
     MassMentionRule massMentions = MassMentionRule::Admins;   // who may use @everyone and @here
     PartyKind kind = PartyKind::Party;
+    NotifyLevel notifyDefault = NotifyLevel::All;   // what reaches a member who chose nothing else
 };
 
 // One emoji on a message and who put it there.

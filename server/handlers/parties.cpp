@@ -43,9 +43,10 @@ std::optional<Refusal> checkManage(Tx &tx, const RequestContext &ctx, const std:
 
 protocol::PartyUpdated partyUpdated(Tx &tx, const std::string &partyId)
 {
-    const auto r = tx.exec_params1("SELECT name, owner_id, mass_mentions FROM parties WHERE id = $1", partyId);
+    const auto r = tx.exec_params1("SELECT name, owner_id, mass_mentions, notify_default FROM parties WHERE id = $1", partyId);
     protocol::PartyUpdated updated{partyId, r[0].as<std::string>(), r[1].as<std::string>()};
     protocol::massMentionRuleFromName(r[2].as<std::string>(), updated.massMentions);
+    protocol::notifyLevelFromName(r[3].as<std::string>(), updated.notifyDefault);
     return updated;
 }
 
@@ -86,8 +87,12 @@ AnswerTo<protocol::ConfigureParty> configureParty(Tx &tx, const RequestContext &
         return notFound();
     if (*role != Role::Owner)
         return forbiddenIn(tx, request.partyId, "only the owner can change the party's settings");
-    tx.exec_params0("UPDATE parties SET mass_mentions = $2 WHERE id = $1", request.partyId,
-                    std::string(protocol::massMentionRuleName(request.massMentions)));
+    if (request.massMentions)
+        tx.exec_params0("UPDATE parties SET mass_mentions = $2 WHERE id = $1", request.partyId,
+                        std::string(protocol::massMentionRuleName(*request.massMentions)));
+    if (request.notifyDefault)
+        tx.exec_params0("UPDATE parties SET notify_default = $2 WHERE id = $1", request.partyId,
+                        std::string(protocol::notifyLevelName(*request.notifyDefault)));
     auto o = Outcome::reply(protocol::PartyReply{*queries::party(tx, request.partyId)});
     o.events.push_back({request.partyId, partyUpdated(tx, request.partyId)});
     return o;

@@ -262,6 +262,7 @@ std::vector<protocol::Party> loadParties(Tx &tx, const pqxx::result &partyRows)
             p.ownerId = r["owner_id"].as<std::string>();
         p.createdAt = r["created_ms"].as<std::int64_t>();
         protocol::massMentionRuleFromName(r["mass_mentions"].as<std::string>(), p.massMentions);
+        protocol::notifyLevelFromName(r["notify_default"].as<std::string>(), p.notifyDefault);
         index[p.id] = parties.size();
         ids.push_back(p.id);
         parties.push_back(std::move(p));
@@ -287,7 +288,7 @@ std::vector<protocol::Party> loadParties(Tx &tx, const pqxx::result &partyRows)
     return parties;
 }
 
-constexpr const char *kPartyColumns = "p.id, p.name, p.owner_id, p.mass_mentions, p.kind, " CHATTERBOX_MS("p.created_at") " AS created_ms";
+constexpr const char *kPartyColumns = "p.id, p.name, p.owner_id, p.mass_mentions, p.notify_default, p.kind, " CHATTERBOX_MS("p.created_at") " AS created_ms";
 
 } // namespace
 

@@ -451,11 +451,11 @@ private Q_SLOTS:
         QCOMPARE(mentionsOf(m_bob), std::int64_t(1));
 
         // The owner lets every member; admins may not change that, strangers do not see it.
-        QCOMPARE(test::errorCode(test::run(c, handlers::configureParty, m_bob, ConfigureParty{partyId, MassMentionRule::Members})),
+        QCOMPARE(test::errorCode(test::run(c, handlers::configureParty, m_bob, ConfigureParty{partyId, MassMentionRule::Members, std::nullopt})),
                  std::string("forbidden"));
-        QCOMPARE(test::errorCode(test::run(c, handlers::configureParty, m_mallory, ConfigureParty{partyId, MassMentionRule::Members})),
+        QCOMPARE(test::errorCode(test::run(c, handlers::configureParty, m_mallory, ConfigureParty{partyId, MassMentionRule::Members, std::nullopt})),
                  std::string("not_found"));
-        const auto configured = test::run(c, handlers::configureParty, m_alice, ConfigureParty{partyId, MassMentionRule::Members});
+        const auto configured = test::run(c, handlers::configureParty, m_alice, ConfigureParty{partyId, MassMentionRule::Members, std::nullopt});
         QVERIFY(configured.ok());
         QCOMPARE(std::get<PartyUpdated>(configured.events.at(0).event).massMentions, MassMentionRule::Members);
         QCOMPARE(send(c, m_bob, topicId, "@everyone second try").massMention, MassMention::Everyone);
@@ -465,6 +465,37 @@ private Q_SLOTS:
         const auto edited = test::run(c, handlers::editMessage, m_alice, EditMessage{fromAlice.id, "meeting moved"});
         QCOMPARE(messageOf(edited).massMention, MassMention::None);
         QCOMPARE(mentionsOf(carol), std::int64_t(2));
+    }
+
+    void notifyDefault_setByTheOwner_aloneOfTheSettings()
+    {
+        pqxx::connection c(m_db.url());
+        const auto [partyId, topicId] = test::makeParty(c, m_alice, {m_bob});
+        const auto partyOf = [&](const std::string &user) {
+            const auto ready = handlers::ready(*std::make_unique<pqxx::work>(c), RequestContext{user}, {});
+            for (const auto &p : std::get<Ready>(ready.result).parties)
+                if (p.id == partyId)
+                    return p;
+            return Party{};
+        };
+        QCOMPARE(partyOf(m_bob).notifyDefault, NotifyLevel::All);   // a new party tells of every message
+
+        ConfigureParty quieter{partyId, std::nullopt, NotifyLevel::Mentions};
+        QCOMPARE(test::errorCode(test::run(c, handlers::configureParty, m_bob, quieter)), std::string("forbidden"));
+        QCOMPARE(test::errorCode(test::run(c, handlers::configureParty, m_mallory, quieter)), std::string("not_found"));
+        QCOMPARE(partyOf(m_alice).notifyDefault, NotifyLevel::All);
+
+        const auto configured = test::run(c, handlers::configureParty, m_alice, quieter);
+        QVERIFY(configured.ok());
+        const auto &updated = std::get<PartyUpdated>(configured.events.at(0).event);
+        QCOMPARE(updated.notifyDefault, NotifyLevel::Mentions);
+        QCOMPARE(updated.massMentions, MassMentionRule::Admins);   // what was not given stays
+        QCOMPARE(partyOf(m_bob).notifyDefault, NotifyLevel::Mentions);
+
+        // Changing the other setting leaves this one.
+        QVERIFY(test::run(c, handlers::configureParty, m_alice, ConfigureParty{partyId, MassMentionRule::Members, std::nullopt}).ok());
+        QCOMPARE(partyOf(m_bob).notifyDefault, NotifyLevel::Mentions);
+        QCOMPARE(partyOf(m_bob).massMentions, MassMentionRule::Members);
     }
 
 private:

@@ -50,7 +50,7 @@ class TestE2eAuthorization : public QObject {
     {
         return {
             {"party.rename", {{"partyId", party}, {"name", "mine now"}}},
-            {"party.configure", {{"partyId", party}, {"massMentions", "members"}}},
+            {"party.configure", {{"partyId", party}, {"massMentions", "members"}, {"notifyDefault", "nothing"}}},
             {"party.delete", {{"partyId", party}}},
             {"party.leave", {{"partyId", party}}},
             {"party.transfer", {{"partyId", party}, {"userId", user}}},

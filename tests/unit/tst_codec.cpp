@@ -269,6 +269,8 @@ private Q_SLOTS:
         QTest::newRow("pin with a bad id") << QByteArray("{\"type\":\"message.pin\",\"id\":3,\"messageId\":\"x\"}") << "invalid_request" << qint64(3);
         QTest::newRow("pin not a bool") << QByteArray("{\"type\":\"message.pin\",\"id\":3," + m + ",\"pinned\":\"yes\"}") << "invalid_request" << qint64(3);
         QTest::newRow("configure: unknown rule") << QByteArray("{\"type\":\"party.configure\",\"id\":3,\"partyId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"massMentions\":\"all\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("configure: unknown level") << QByteArray("{\"type\":\"party.configure\",\"id\":3,\"partyId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"notifyDefault\":\"some\"}") << "invalid_request" << qint64(3);
+        QTest::newRow("configure: level not a text") << QByteArray("{\"type\":\"party.configure\",\"id\":3,\"partyId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\",\"notifyDefault\":2}") << "invalid_request" << qint64(3);
         QTest::newRow("configure: no rule") << QByteArray("{\"type\":\"party.configure\",\"id\":3,\"partyId\":\"0b7e4a0c-1f9e-4d44-8c27-7d1f5b2a9c30\"}") << "invalid_request" << qint64(3);
         QTest::newRow("pins of a non-id") << QByteArray("{\"type\":\"pin.list\",\"id\":3,\"topicId\":7}") << "invalid_request" << qint64(3);
         QTest::newRow("deep nesting") << QByteArray("{\"type\":\"party.list\",\"id\":3,\"x\":" + QByteArray(20000, '[') + QByteArray(20000, ']') + "}") << "" << qint64(3);
