@@ -194,7 +194,12 @@ bool Client::mayMentionEveryone(const QString &partyId) const
 
 void Client::setMassMentions(const QString &partyId, protocol::MassMentionRule rule, Callback<protocol::PartyReply> done)
 {
-    m_connection.call(protocol::ConfigureParty{utf8(partyId), rule}, std::move(done));
+    m_connection.call(protocol::ConfigureParty{utf8(partyId), rule, std::nullopt}, std::move(done));
+}
+
+void Client::setNotifyDefault(const QString &partyId, protocol::NotifyLevel level, Callback<protocol::PartyReply> done)
+{
+    m_connection.call(protocol::ConfigureParty{utf8(partyId), std::nullopt, level}, std::move(done));
 }
 
 void Client::messageVersions(const QString &messageId, Callback<protocol::MessageVersions> done)
@@ -337,6 +342,15 @@ void Client::setDisplayName(const QString &name, Callback<protocol::ProfileReply
 {
     protocol::UpdateProfile update;
     update.displayName = utf8(name);
+    m_connection.call(update, std::move(done));
+}
+
+void Client::setStatus(const QString &text, const std::optional<QDateTime> &until, Callback<protocol::ProfileReply> done)
+{
+    protocol::UpdateProfile update;
+    update.statusText = utf8(text);
+    if (until && !text.isEmpty())
+        update.statusExpiresAt = until->toMSecsSinceEpoch();
     m_connection.call(update, std::move(done));
 }
 

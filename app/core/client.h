@@ -60,6 +60,8 @@ public:
     bool mayMentionEveryone(const QString &partyId) const;
     // The party's setting for that (owner).
     void setMassMentions(const QString &partyId, protocol::MassMentionRule rule, Callback<protocol::PartyReply> done = {});
+    // What reaches the party's members who chose nothing else (owner).
+    void setNotifyDefault(const QString &partyId, protocol::NotifyLevel level, Callback<protocol::PartyReply> done = {});
 
     // Moves a topic to row `to` of its party's list (owners and admins). done gets the server's
     // refusal, or an empty text once it is done; the list changes with the server's event.
@@ -123,6 +125,8 @@ public:
     // online, idle or dnd: what the people who share a party see of me.
     void setPresence(protocol::Presence status, Callback<protocol::Empty> done = {});
     void setDisplayName(const QString &name, Callback<protocol::ProfileReply> done = {});
+    // The person's status line ("" clears it), shown until a time or, with none, until changed.
+    void setStatus(const QString &text, const std::optional<QDateTime> &until, Callback<protocol::ProfileReply> done = {});
     // Sets the person's picture: image is the square the app made (PNG, JPEG or WebP bytes of
     // side × side pixels, at most limits::kMaxAvatarBytes), uploaded and then named in the
     // profile. done gets the problem, or an empty text once everyone who shares a party sees it.

@@ -1,6 +1,7 @@
 #include "app/core/notificationcenter.h"
 
 #include "app/core/displaytext.h"
+#include "app/core/notifylevel.h"
 
 #include <algorithm>
 
@@ -39,12 +40,16 @@ bool NotificationCenter::wanted(const protocol::Message &message, bool mention) 
 {
     if (m_preferences.isDoNotDisturb(QDateTime::currentDateTime()))
         return false;
+    const auto *party = m_store.party(message.partyId);
+    const auto level = party ? topicLevel(&m_preferences, *party, message.topicId) : protocol::NotifyLevel::All;
+    if (level == protocol::NotifyLevel::Nothing)
+        return false;
     if (mention)
         return m_preferences.notifyOnMentions();
     const QString topicId = QString::fromStdString(message.topicId);
-    if (!m_preferences.notifyOnMessages() || (m_windowActive && topicId == m_onScreenTopic))
+    if (level == protocol::NotifyLevel::Mentions || !m_preferences.notifyOnMessages())
         return false;
-    return !m_preferences.isTopicMuted(topicId) && !m_preferences.isPartyMuted(QString::fromStdString(message.partyId));
+    return !(m_windowActive && topicId == m_onScreenTopic);
 }
 
 void NotificationCenter::onMessage(const protocol::Message &message)

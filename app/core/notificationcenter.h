@@ -22,8 +22,9 @@ struct Notification {
 };
 
 // Decides what the desktop hears about. Nothing while do not disturb is on (for a while or in the
-// quiet hours: Preferences::isDoNotDisturb). Mentions always (and every direct message); other new
-// messages only for topics not on screen, and not in a muted topic or party. A burst of messages
+// quiet hours: Preferences::isDoNotDisturb), and nothing from a topic whose level is "nothing"
+// (app/core/notifylevel.h). Mentions (and every direct message) otherwise; other new messages only
+// where the level is "all", and not for the topic on screen. A burst of messages
 // in one topic stays one notification: the first shows at once, later ones update it at most
 // once a second. Reading the topic takes it away.
 class NotificationCenter final : public QObject {

@@ -1,6 +1,7 @@
 #include "app/core/preferences.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace chatterbox::app {
 
@@ -20,16 +21,38 @@ const QString kQuietFrom = QStringLiteral("notifications/quietFrom");
 const QString kQuietTo = QStringLiteral("notifications/quietTo");
 const QString kIdleMinutes = QStringLiteral("presence/idleMinutes");
 const QString kSound = QStringLiteral("notifications/sound");
+const QString kTopicLevels = QStringLiteral("notifications/topicLevels/");
+const QString kPartyLevels = QStringLiteral("notifications/partyLevels/");
+// Before levels there were mutes; a mute let mentions through, as "mentions only" does.
 const QString kMutedTopics = QStringLiteral("notifications/mutedTopics");
 const QString kMutedParties = QStringLiteral("notifications/mutedParties");
 
-void setListed(QSettings &settings, const QString &key, const QString &id, bool listed)
+std::optional<protocol::NotifyLevel> levelAt(const QSettings &settings, const QString &key)
 {
-    QStringList ids = settings.value(key).toStringList();
-    ids.removeAll(id);
-    if (listed)
-        ids << id;
-    settings.setValue(key, ids);
+    protocol::NotifyLevel level;
+    if (!protocol::notifyLevelFromName(settings.value(key).toString().toStdString(), level))
+        return std::nullopt;
+    return level;
+}
+
+void setLevelAt(QSettings &settings, const QString &key, std::optional<protocol::NotifyLevel> level)
+{
+    if (level)
+        settings.setValue(key, QString::fromLatin1(protocol::notifyLevelName(*level)));
+    else
+        settings.remove(key);
+}
+
+void carryMutesOver(QSettings &settings)
+{
+    for (const auto &[muted, levels] : {std::pair{kMutedTopics, kTopicLevels}, std::pair{kMutedParties, kPartyLevels}}) {
+        if (!settings.contains(muted))
+            continue;
+        for (const QString &id : settings.value(muted).toStringList())
+            if (!settings.contains(levels + id))
+                setLevelAt(settings, levels + id, protocol::NotifyLevel::Mentions);
+        settings.remove(muted);
+    }
 }
 } // namespace
 
@@ -37,6 +60,7 @@ Preferences::Preferences(const QString &iniPath, QObject *parent)
     : QObject(parent), m_settings(iniPath.isEmpty() ? std::make_unique<QSettings>()
                                    : std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
 {
+    carryMutesOver(*m_settings);
 }
 
 QString Preferences::serverUrl() const { return m_settings->value(kServerUrl).toString(); }
@@ -191,17 +215,17 @@ void Preferences::setIdleMinutes(int minutes)
 bool Preferences::notificationSound() const { return m_settings->value(kSound, true).toBool(); }
 void Preferences::setNotificationSound(bool on) { m_settings->setValue(kSound, on); }
 
-bool Preferences::isTopicMuted(const QString &topicId) const { return m_settings->value(kMutedTopics).toStringList().contains(topicId); }
-void Preferences::setTopicMuted(const QString &topicId, bool muted)
+std::optional<protocol::NotifyLevel> Preferences::topicLevel(const QString &topicId) const { return levelAt(*m_settings, kTopicLevels + topicId); }
+void Preferences::setTopicLevel(const QString &topicId, std::optional<protocol::NotifyLevel> level)
 {
-    setListed(*m_settings, kMutedTopics, topicId, muted);
-    Q_EMIT mutesChanged();
+    setLevelAt(*m_settings, kTopicLevels + topicId, level);
+    Q_EMIT levelsChanged();
 }
-bool Preferences::isPartyMuted(const QString &partyId) const { return m_settings->value(kMutedParties).toStringList().contains(partyId); }
-void Preferences::setPartyMuted(const QString &partyId, bool muted)
+std::optional<protocol::NotifyLevel> Preferences::partyLevel(const QString &partyId) const { return levelAt(*m_settings, kPartyLevels + partyId); }
+void Preferences::setPartyLevel(const QString &partyId, std::optional<protocol::NotifyLevel> level)
 {
-    setListed(*m_settings, kMutedParties, partyId, muted);
-    Q_EMIT mutesChanged();
+    setLevelAt(*m_settings, kPartyLevels + partyId, level);
+    Q_EMIT levelsChanged();
 }
 
 } // namespace chatterbox::app

@@ -1,11 +1,14 @@
 #pragma once
 
+#include "shared/types.h"
+
 #include <QDateTime>
 #include <QObject>
 #include <QSettings>
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 namespace chatterbox::app {
 
@@ -39,7 +42,7 @@ public:
     bool closeToTray() const;
     void setCloseToTray(bool on);
 
-    // Quiet: everything until a time ("do not disturb" from the tray), or chosen topics and parties.
+    // Quiet: everything until a time ("do not disturb" from the tray), in quiet hours, or by level.
     QDateTime muteAllUntil() const;
     void setMuteAllUntil(const QDateTime &until);   // invalid: not muted
     // Do not disturb every day between two times (from 22:00 to 08:00 runs through midnight).
@@ -59,10 +62,13 @@ public:
     // Whether notifications make their sound.
     bool notificationSound() const;
     void setNotificationSound(bool on);
-    bool isTopicMuted(const QString &topicId) const;
-    void setTopicMuted(const QString &topicId, bool muted);
-    bool isPartyMuted(const QString &partyId) const;
-    void setPartyMuted(const QString &partyId, bool muted);
+    // The person's own notification level for a topic or a party; none: follow what is above
+    // (a topic its party, a party the default its owner set). app/core/notifylevel.h puts them
+    // together. Kept on this computer, as the rest of these choices are.
+    std::optional<protocol::NotifyLevel> topicLevel(const QString &topicId) const;
+    void setTopicLevel(const QString &topicId, std::optional<protocol::NotifyLevel> level);
+    std::optional<protocol::NotifyLevel> partyLevel(const QString &partyId) const;
+    void setPartyLevel(const QString &partyId, std::optional<protocol::NotifyLevel> level);
 
     // Where the person was, to open there next time; and the topics they went to, newest first
     // (at most kRecentTopics), for the quick switcher.
@@ -87,8 +93,8 @@ public:
     QSettings &settings() { return *m_settings; }
 
 Q_SIGNALS:
-    // A topic or party was muted or unmuted (the lists draw muted ones apart).
-    void mutesChanged();
+    // A topic's or party's level was chosen or cleared (the lists draw quieter ones apart).
+    void levelsChanged();
     // Do not disturb was turned on or off, or its hours or the idle time changed.
     void presenceRulesChanged();
 

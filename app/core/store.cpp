@@ -3,6 +3,7 @@
 #include "app/core/displaytext.h"
 #include "shared/limits.h"
 
+#include <QDateTime>
 #include <QStringList>
 
 #include <algorithm>
@@ -82,6 +83,29 @@ QString Store::displayName(const std::string &userId) const
         }
     }
     return tr("Former member");
+}
+
+protocol::Status Store::statusOf(const std::string &userId) const
+{
+    if (userId == m_me.id)
+        return m_me.status;
+    for (const auto &p : m_parties)
+        for (const auto &m : p.members)
+            if (m.userId == userId)
+                return m.status;
+    return {};
+}
+
+std::vector<const protocol::Party *> Store::sharedParties(const std::string &userId) const
+{
+    std::vector<const protocol::Party *> shared;
+    for (const auto &p : m_parties) {
+        if (p.kind != protocol::PartyKind::Party)
+            continue;
+        if (std::any_of(p.members.begin(), p.members.end(), [&](const protocol::Member &m) { return m.userId == userId; }))
+            shared.push_back(&p);
+    }
+    return shared;
 }
 
 QString Store::pictureOf(const std::string &userId) const
@@ -239,6 +263,7 @@ void Store::apply(const PartyUpdated &e, Gaps &)
     if (auto *p = mutableParty(e.partyId)) {
         p->name = e.name;
         p->massMentions = e.massMentions;
+        p->notifyDefault = e.notifyDefault;
         p->ownerId = e.ownerId;
         Q_EMIT partyChanged(q(e.partyId));
     }
@@ -444,6 +469,15 @@ const Message *Store::loadedMessage(const std::string &topicId, const std::strin
 
 void Store::apply(const PresenceUpdated &e, Gaps &)
 {
+    // Coming or going is when the server notes a person last seen; the app notes it as it hears.
+    const bool wasAround = m_presence.count(e.userId) > 0;
+    if (wasAround != (e.status != Presence::Offline)) {
+        const auto now = QDateTime::currentMSecsSinceEpoch();
+        for (auto &p : m_parties)
+            for (auto &m : p.members)
+                if (m.userId == e.userId)
+                    m.status.lastSeenAt = now;
+    }
     if (e.status == Presence::Offline)
         m_presence.erase(e.userId);
     else

@@ -46,6 +46,10 @@ public:
     QString displayName(const std::string &userId) const;
     // The file id of a person's picture (User::avatarFileId); empty when none or not known.
     QString pictureOf(const std::string &userId) const;
+    // What a person says of themselves and when they were last seen; empty when not known.
+    protocol::Status statusOf(const std::string &userId) const;
+    // The parties (not direct conversations) both I and this person are in, in the rail's order.
+    std::vector<const protocol::Party *> sharedParties(const std::string &userId) const;
     // Whether I block this person (their messages are hidden, our direct conversations closed).
     bool isBlocked(const std::string &userId) const;
     const std::vector<std::string> &blocked() const { return m_blocked; }

@@ -7,8 +7,8 @@ class Preferences;
 class Store;
 
 // What waits for the person across every party, as the window title and the tray show it:
-// unread messages in topics that are not muted, and mentions everywhere (a mention gets through
-// a mute, as it does in the lists).
+// what each topic's notification level lets through (every unread message, the mentions, or
+// nothing; app/core/notifylevel.h), as the lists count it.
 int unreadForBadge(const Store &store, const Preferences &preferences);
 
 } // namespace chatterbox::app

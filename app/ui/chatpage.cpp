@@ -17,6 +17,7 @@
 #include "app/ui/icons.h"
 #include "app/ui/listdelegates.h"
 #include "app/ui/partyrail.h"
+#include "app/ui/profilecard.h"
 #include "app/ui/searchpanel.h"
 #include "app/ui/taborder.h"
 #include "app/ui/theme.h"
@@ -45,7 +46,7 @@ ChatPage::ChatPage(Client &client, app::Preferences &preferences, Theme &theme, 
     client.topics().setPreferences(&preferences);
     client.parties().setPreferences(&preferences);
 
-    m_rail = new PartyRail(client, theme, this);
+    m_rail = new PartyRail(client, preferences, theme, this);
     m_sidebar = new TopicSidebar(client, preferences, theme, this);
     m_pane = new TopicPane(client, preferences, theme, this);
     m_members = sideList(new QListView(this), QStringLiteral("memberList"), tr("Members"));
@@ -90,12 +91,20 @@ ChatPage::ChatPage(Client &client, app::Preferences &preferences, Theme &theme, 
     connect(m_sidebar, &TopicSidebar::newMessageRequested, this, &ChatPage::openNewMessage);
     connect(m_sidebar, &TopicSidebar::leaveConversationRequested, this, &ChatPage::confirmLeaveConversation);
     connect(m_sidebar, &TopicSidebar::conversationChosen, this, [this](const QString &partyId) { goToTopic(partyId, {}); });
-    // A member's row opens the conversation with them on Enter or a double click.
+    // A member's row opens their profile card on a click or Enter, beside the row.
     connect(m_members, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
         const QString userId = index.data(app::MemberListModel::UserIdRole).toString();
-        if (userId.toStdString() != m_client.store().me().id)
-            openDirect({userId});
+        if (m_profile && m_profile->userId() == userId)
+            return;   // the click before a double click opened it already
+        const QRect row = m_members->visualRect(index);
+        openProfile(userId, m_members->viewport()->mapToGlobal(QPoint(row.left(), row.center().y())), true);
     });
+    connect(m_members, &QAbstractItemView::clicked, this, [this](const QModelIndex &index) {
+        const QRect row = m_members->visualRect(index);
+        openProfile(index.data(app::MemberListModel::UserIdRole).toString(), m_members->viewport()->mapToGlobal(QPoint(row.left(), row.center().y())),
+                    true);
+    });
+    connect(m_pane->timeline(), &TimelineView::personRequested, this, [this](const QString &userId, const QPoint &at) { openProfile(userId, at); });
     connect(m_sidebar, &TopicSidebar::topicChosen, &m_client, &Client::showTopic);
     connect(m_sidebar, &TopicSidebar::inviteRequested, this, &ChatPage::openInvites);
     connect(m_sidebar, &TopicSidebar::createTopicRequested, this, &ChatPage::openCreateTopic);
@@ -213,6 +222,34 @@ void ChatPage::openDirect(const QStringList &userIds)
     });
 }
 
+void ChatPage::openProfile(const QString &userId, const QPoint &globalPos, bool leftOf)
+{
+    if (userId.isEmpty())
+        return;
+    if (m_profile)
+        m_profile->close();
+    m_profile = new ProfileCard(m_client.store(), m_theme, m_pane->attachmentLoader(), userId, this);
+    connect(m_profile, &ProfileCard::messageRequested, this, [this](const QString &id) { openDirect({id}); });
+    connect(m_profile, &ProfileCard::blockRequested, this, [this](const QString &id) { confirmBlock(id, m_client.store().displayName(id.toStdString())); });
+    connect(m_profile, &ProfileCard::unblockRequested, this, &ChatPage::unblock);
+    connect(m_profile, &ProfileCard::editProfileRequested, this, &ChatPage::openSettings);
+    m_profile->showAt(globalPos, leftOf);
+}
+
+ProfileCard *ChatPage::profileCard() const
+{
+    return m_profile;
+}
+
+void ChatPage::unblock(const QString &userId)
+{
+    QPointer<ChatPage> self(this);
+    m_client.unblock(userId, [self](const protocol::Result<protocol::BlockList> &result) {
+        if (self && !result)
+            self->m_pane->showProblem(tr("Could not unblock: %1").arg(QString::fromStdString(result.error().message)));
+    });
+}
+
 void ChatPage::openNewMessage()
 {
     auto *dialog = new NewMessageDialog(m_client, m_theme, this);
@@ -235,12 +272,7 @@ void ChatPage::showMemberMenu(const QPoint &pos)
     if (m_client.store().isBlocked(userId.toStdString())) {
         QAction *unblock = menu.addAction(tr("Unblock"));
         unblock->setObjectName(QStringLiteral("unblockMember"));
-        connect(unblock, &QAction::triggered, this, [this, userId] {
-            m_client.unblock(userId, [this](const protocol::Result<protocol::BlockList> &result) {
-                if (!result)
-                    m_pane->showProblem(tr("Could not unblock: %1").arg(QString::fromStdString(result.error().message)));
-            });
-        });
+        connect(unblock, &QAction::triggered, this, [this, userId] { this->unblock(userId); });
     } else {
         QAction *block = menu.addAction(tr("Block…"));
         block->setObjectName(QStringLiteral("blockMember"));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QPointer>
 #include <QWidget>
 
 class QAction;
@@ -16,6 +17,7 @@ namespace chatterbox::ui {
 
 class Composer;
 class PartyRail;
+class ProfileCard;
 class SearchPanel;
 class Theme;
 class TimelineView;
@@ -36,6 +38,10 @@ public:
     void goToTopic(const QString &partyId, const QString &topicId);
     // The direct conversation with these people: the one there is, or a new one.
     void openDirect(const QStringList &userIds);
+    // A person's card (their picture, status, presence, shared parties, Message), beside globalPos:
+    // to its right, or to its left (from the member list at the window's right edge).
+    void openProfile(const QString &userId, const QPoint &globalPos, bool leftOf = false);
+    ProfileCard *profileCard() const;
     // "New Message": choose the people, then their conversation opens.
     void openNewMessage();
     // Alt+Up/Down: the previous or next topic of the open party, wrapping around.
@@ -89,6 +95,7 @@ private:
     void fitMembers();
     void showMemberMenu(const QPoint &pos);
     void confirmBlock(const QString &userId, const QString &name);
+    void unblock(const QString &userId);
     void confirmLeaveConversation();
 
     app::Client &m_client;
@@ -100,6 +107,7 @@ private:
     QListView *m_members = nullptr;
     SearchPanel *m_search = nullptr;
     QSplitter *m_splitter = nullptr;
+    QPointer<ProfileCard> m_profile;   // the open card, if any: it deletes itself when it closes
     bool m_membersWanted = true;   // what the person chose; a narrow window hides them anyway
 };
 

@@ -20,6 +20,24 @@ namespace {
 
 constexpr qreal kMutedOpacity = 0.45;
 
+protocol::NotifyLevel levelAt(const QModelIndex &index, int role)
+{
+    return static_cast<protocol::NotifyLevel>(index.data(role).toInt());
+}
+
+// A party or conversation quieter than "all" wears a small mark at its tile's corner: a crossed
+// bell for nothing, an at sign for mentions only.
+void paintLevelMark(QPainter &painter, const QRect &tile, protocol::NotifyLevel level, const QPalette &palette, const Theme &theme)
+{
+    if (level == protocol::NotifyLevel::All)
+        return;
+    const QRect mark(tile.right() - 12, tile.top() - 2, 16, 16);
+    QPainterPath disc;
+    disc.addEllipse(mark.adjusted(-2, -2, 2, 2));
+    painter.fillPath(disc, palette.color(QPalette::Window));
+    icon(level == protocol::NotifyLevel::Nothing ? QStringLiteral("bell-off") : QStringLiteral("at"), theme.mutedText()).paint(&painter, mark);
+}
+
 // A rounded count badge ending at right, centred on y.
 void paintBadge(QPainter &painter, int right, int y, const QString &text, const QColor &background, const QFont &font)
 {
@@ -84,8 +102,9 @@ void PartyRailDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opt
     painter->setRenderHint(QPainter::Antialiasing);
     const QRect cell = option.rect;
     const QRect tile(cell.center().x() - 22, cell.center().y() - 22, 44, 44);
-    const bool muted = index.data(PartyListModel::MutedRole).toBool();
-    const qint64 unread = muted ? 0 : index.data(PartyListModel::UnreadRole).toLongLong();
+    const auto level = levelAt(index, PartyListModel::LevelRole);
+    const bool muted = level == protocol::NotifyLevel::Nothing;
+    const qint64 unread = index.data(PartyListModel::UnreadRole).toLongLong();   // as the levels let it through
     const qint64 mentions = index.data(PartyListModel::MentionsRole).toLongLong();
     const bool selected = option.state & QStyle::State_Selected;
     // The pill at the left edge: tall for the open party, a dot for one with unread messages.
@@ -100,13 +119,7 @@ void PartyRailDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opt
     paintInitials(*painter, tile, index.data(PartyListModel::InitialsRole).toString(),
                   colorFor(index.data(PartyListModel::PartyIdRole).toString()), true);
     painter->setOpacity(1.0);
-    if (muted) {
-        const QRect bell(tile.right() - 12, tile.top() - 2, 16, 16);
-        QPainterPath disc;
-        disc.addEllipse(bell.adjusted(-2, -2, 2, 2));
-        painter->fillPath(disc, option.palette.color(QPalette::Window));
-        icon(QStringLiteral("bell-off"), m_theme.mutedText()).paint(painter, bell);
-    }
+    paintLevelMark(*painter, tile, level, option.palette, m_theme);
     if (hasKeyboardFocus(option))
         paintFocusRing(*painter, QRectF(tile).adjusted(-4, -4, 4, 4), m_theme, 16);
     if (mentions > 0)
@@ -133,8 +146,9 @@ void DirectDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
     const bool selected = option.state & QStyle::State_Selected;
-    const bool muted = index.data(PartyListModel::MutedRole).toBool();
-    const qint64 unread = muted ? 0 : index.data(PartyListModel::UnreadRole).toLongLong();
+    const auto level = levelAt(index, PartyListModel::LevelRole);
+    const bool muted = level == protocol::NotifyLevel::Nothing;
+    const qint64 unread = index.data(PartyListModel::UnreadRole).toLongLong();   // as the level lets it through
     const qint64 mentions = index.data(PartyListModel::MentionsRole).toLongLong();
     const QString name = app::isolated(index.data(PartyListModel::NameRole).toString());
     const int others = index.data(PartyListModel::OthersRole).toInt();
@@ -165,6 +179,7 @@ void DirectDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
         painter->drawEllipse(dot);
     }
     if (m_shape == Shape::RailTile) {
+        paintLevelMark(*painter, avatar, level, option.palette, m_theme);
         if (hasKeyboardFocus(option))
             paintFocusRing(*painter, QRectF(avatar).adjusted(-4, -4, 4, 4), m_theme, 26);
         if (mentions > 0 || unread > 0)
@@ -179,11 +194,16 @@ void DirectDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
                     : unread > 0 ? option.palette.color(QPalette::Text)
                                  : m_theme.mutedText());
     const qint64 shown = std::max(mentions, unread);
+    int right = option.rect.right() - 14;
+    if (muted) {
+        icon(QStringLiteral("bell-off"), m_theme.mutedText()).paint(painter, QRect(right - 7, option.rect.center().y() - 7, 14, 14));
+        right -= 22;
+    }
     const int badgeRoom = shown > 0 ? 34 : 0;
-    const QRect text(avatar.right() + 10, option.rect.top(), option.rect.right() - avatar.right() - 22 - badgeRoom, option.rect.height());
+    const QRect text(avatar.right() + 10, option.rect.top(), right - avatar.right() - 8 - badgeRoom, option.rect.height());
     painter->drawText(text, Qt::AlignLeft | Qt::AlignVCenter, QFontMetrics(font).elidedText(name, Qt::ElideRight, text.width()));
     if (shown > 0)
-        paintBadge(*painter, option.rect.right() - 14, option.rect.center().y(), countText(shown),
+        paintBadge(*painter, right, option.rect.center().y(), countText(shown),
                    mentions > 0 ? m_theme.danger() : m_theme.mutedText(), option.font);
     painter->restore();
 }
@@ -202,9 +222,11 @@ void TopicDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     painter->setRenderHint(QPainter::Antialiasing);
     const QRect row = option.rect.adjusted(8, 1, -8, -1);
     paintRowBackground(*painter, option, row, m_theme);
-    const bool muted = index.data(TopicListModel::MutedRole).toBool();
-    const qint64 unread = muted ? 0 : index.data(TopicListModel::UnreadRole).toLongLong();
-    const qint64 mentions = index.data(TopicListModel::MentionsRole).toLongLong();
+    // Nothing: drawn faded, with no counts. Mentions only: the mentions alone count.
+    const auto level = levelAt(index, TopicListModel::LevelRole);
+    const bool muted = level == protocol::NotifyLevel::Nothing;
+    const qint64 unread = level == protocol::NotifyLevel::All ? index.data(TopicListModel::UnreadRole).toLongLong() : 0;
+    const qint64 mentions = muted ? 0 : index.data(TopicListModel::MentionsRole).toLongLong();
     const bool selected = option.state & QStyle::State_Selected;
     const QColor ink = selected ? option.palette.color(QPalette::HighlightedText)
                        : unread > 0 ? option.palette.color(QPalette::Text)
@@ -218,8 +240,8 @@ void TopicDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     painter->setFont(font);
     painter->setPen(ink);
     int right = row.right() - 8;
-    if (muted) {
-        icon(QStringLiteral("bell-off"), ink).paint(painter, QRect(right - 14, row.center().y() - 7, 14, 14));
+    if (level != protocol::NotifyLevel::All) {
+        icon(muted ? QStringLiteral("bell-off") : QStringLiteral("at"), ink).paint(painter, QRect(right - 14, row.center().y() - 7, 14, 14));
         right -= 20;
     }
     painter->setOpacity(1.0);

@@ -60,7 +60,7 @@ MainWindow::MainWindow(app::Client &client, app::Preferences &preferences, Theme
     connect(&client.store(), &app::Store::partyChanged, this, retitle);
     connect(&client.store(), &app::Store::topicsChanged, this, retitle);
     connect(&client.store(), &app::Store::partiesReset, this, retitle);
-    connect(&preferences, &app::Preferences::mutesChanged, this, retitle);
+    connect(&preferences, &app::Preferences::levelsChanged, this, retitle);
     connect(&client.connection(), &app::Connection::ready, this, [this] {
         if (m_heldLink.isEmpty())
             return;

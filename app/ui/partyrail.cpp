@@ -7,8 +7,10 @@
 #include "app/ui/widgetparts.h"
 
 #include "app/ui/attachmentloader.h"
+#include "app/ui/levelmenu.h"
 
 #include <QFrame>
+#include <QMenu>
 #include <QListView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -17,7 +19,8 @@ namespace chatterbox::ui {
 
 using app::PartyListModel;
 
-PartyRail::PartyRail(app::Client &client, const Theme &theme, QWidget *parent) : QWidget(parent), m_client(client)
+PartyRail::PartyRail(app::Client &client, app::Preferences &preferences, const Theme &theme, QWidget *parent)
+    : QWidget(parent), m_client(client), m_preferences(preferences)
 {
     setObjectName(QStringLiteral("partyRailPanel"));
     setFixedWidth(72);
@@ -59,6 +62,10 @@ PartyRail::PartyRail(app::Client &client, const Theme &theme, QWidget *parent) :
         if (index.isValid())
             Q_EMIT partyChosen(index.data(PartyListModel::PartyIdRole).toString());
     });
+    for (QListView *list : {m_directs, m_list}) {
+        list->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(list, &QWidget::customContextMenuRequested, this, [this, list](const QPoint &pos) { showMenu(list, pos); });
+    }
     auto *add = toolButton(QStringLiteral("plus"), tr("Create a Party"), QStringLiteral("createPartyButton"), this);
     add->setIconSize(QSize(22, 22));
     add->setFixedSize(44, 44);
@@ -116,6 +123,19 @@ void PartyRail::step(int delta)
         return;
     const int row = m_list->currentIndex().isValid() ? m_list->currentIndex().row() : -delta;
     m_list->setCurrentIndex(m_client.parties().index(((row + delta) % count + count) % count));
+}
+
+// A right click on a party or a conversation: what reaches the person from it.
+void PartyRail::showMenu(QListView *list, const QPoint &pos)
+{
+    const QModelIndex index = list->indexAt(pos);
+    const auto *party = index.isValid() ? m_client.store().party(index.data(PartyListModel::PartyIdRole).toString().toStdString()) : nullptr;
+    if (!party)
+        return;
+    QMenu menu(this);
+    menu.setObjectName(QStringLiteral("railMenu"));
+    addLevelMenu(menu, m_preferences, *party);
+    menu.exec(list->viewport()->mapToGlobal(pos));
 }
 
 } // namespace chatterbox::ui

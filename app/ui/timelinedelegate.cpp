@@ -203,6 +203,9 @@ QString TimelineDelegate::linkAt(const QRect &rowRect, const QModelIndex &index,
 
 PartAction TimelineDelegate::actionAt(const QRect &rowRect, const QModelIndex &index, const QPoint &pos) const
 {
+    // The picture stands beside the header and the body, in no part of its own.
+    if (avatarRect(rowRect, index).contains(pos))
+        return {PartAction::Kind::Person, index.data(TimelineModel::AuthorIdRole).toString()};
     const Layout l = layoutOf(index, rowRect);
     const RowContext row = contextOf(index);
     for (int which = 0; which < PartCount; ++which) {
@@ -388,6 +391,9 @@ bool TimelineDelegate::editorEvent(QEvent *event, QAbstractItemModel *model, con
             return true;
         case PartAction::Kind::StopDownload:
             Q_EMIT fileRequested(index, static_cast<int>(action.seq), FileAction::StopDownload);
+            return true;
+        case PartAction::Kind::Person:
+            Q_EMIT personRequested(action.link, global);
             return true;
         default:
             break;

@@ -104,6 +104,8 @@ Q_SIGNALS:
     void cancelRequested(const QString &clientMsgId);
     // A message's file was clicked: to view or open it, save it, or stop saving it.
     void fileRequested(const QModelIndex &index, int fileIndex, chatterbox::ui::TimelineDelegate::FileAction action);
+    // An author's picture or name was clicked: their profile, shown at globalPos.
+    void personRequested(const QString &userId, const QPoint &globalPos);
 
 protected:
     bool editorEvent(QEvent *event, QAbstractItemModel *model, const QStyleOptionViewItem &option, const QModelIndex &index) override;

@@ -124,6 +124,16 @@ void HeaderPart::paint(QPainter &painter, const RowContext &row, const QRect &re
     painter.setFont(row.font);
 }
 
+PartAction HeaderPart::actionAt(const RowContext &row, const QRect &rect, const QPoint &pos) const
+{
+    const QString name = app::isolated(row.index.data(TimelineModel::AuthorNameRole).toString());
+    const int nameWidth = QFontMetrics(scaled(row.font, 1.0, true)).horizontalAdvance(name);
+    const QRect nameRect(rect.left() + kTextLeft, rect.top(), nameWidth + 1, QFontMetrics(row.font).height());
+    if (!nameRect.contains(pos))
+        return {};
+    return {PartAction::Kind::Person, row.index.data(TimelineModel::AuthorIdRole).toString()};
+}
+
 BodyPart::BodyPart(const Theme &theme) : m_theme(theme)
 {
     m_documents.setMaxCost(400);

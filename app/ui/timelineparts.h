@@ -42,9 +42,10 @@ struct RowContext {
 // What a click at a point of a part does.
 struct PartAction {
     // OpenFile: view an image or open a file; SaveFile: save it as; StopDownload: stop saving it.
-    enum class Kind { None, Retry, Cancel, Link, JumpTo, ToggleReaction, AddReaction, OpenFile, SaveFile, StopDownload };
+    // Person: the author's picture or name, to open their profile.
+    enum class Kind { None, Retry, Cancel, Link, JumpTo, ToggleReaction, AddReaction, OpenFile, SaveFile, StopDownload, Person };
     Kind kind = Kind::None;
-    QString link = {};     // Link: the URL; ToggleReaction: the emoji; *File: the file's id
+    QString link = {};     // Link: the URL; ToggleReaction: the emoji; *File: the file's id; Person: the user id
     qint64 seq = 0;        // JumpTo: the message to go to; *File: the file's place in the message
     bool isNone() const { return kind == Kind::None; }
 };
@@ -85,6 +86,8 @@ class HeaderPart final : public TimelinePart {
 public:
     int height(const RowContext &row, int rowWidth) const override;
     void paint(QPainter &painter, const RowContext &row, const QRect &rect) const override;
+    // The author's name opens their profile (their picture does too: TimelineDelegate::actionAt).
+    PartAction actionAt(const RowContext &row, const QRect &rect, const QPoint &pos) const override;
     // Where authors' pictures come from; none: initials alone.
     void setPictures(AttachmentLoader *pictures) { m_pictures = pictures; }
     // Where the author's picture (or initials) is drawn, beside the header in rect.

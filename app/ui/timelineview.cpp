@@ -74,6 +74,7 @@ TimelineView::TimelineView(const Theme &theme, QWidget *parent) : QListView(pare
             });
     connect(m_delegate, &TimelineDelegate::addReactionRequested, this, &TimelineView::reactRequested);
     connect(m_delegate, &TimelineDelegate::versionsRequested, this, &TimelineView::versionsRequested);
+    connect(m_delegate, &TimelineDelegate::personRequested, this, &TimelineView::personRequested);
     connect(m_delegate, &TimelineDelegate::jumpRequested, this, [this](qint64 seq) {
         if (seq > 0)
             Q_EMIT seqRequested(seq);

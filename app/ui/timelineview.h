@@ -53,6 +53,8 @@ Q_SIGNALS:
     void versionsRequested(const QModelIndex &index);
     // The message at seq (a reply's original) should be shown, loaded around it if need be.
     void seqRequested(qint64 seq);
+    // An author's picture or name was clicked.
+    void personRequested(const QString &userId, const QPoint &globalPos);
     // The window ends before the present: newer messages are wanted (scrolled to its end), or
     // the present itself (Jump to Newest).
     void newerRequested();

@@ -6,6 +6,7 @@
 #include "app/core/preferences.h"
 #include "app/ui/attachmentloader.h"
 #include "app/ui/icons.h"
+#include "app/ui/levelmenu.h"
 #include "app/ui/listdelegates.h"
 #include "app/ui/theme.h"
 #include "app/ui/topiclistview.h"
@@ -79,16 +80,14 @@ TopicSidebar::TopicSidebar(app::Client &client, app::Preferences &preferences, c
     m_leaveConversation = partyMenu->addAction(tr("Leave Conversation…"), this, &TopicSidebar::leaveConversationRequested);
     m_leaveConversation->setObjectName(QStringLiteral("leaveConversation"));
     partyMenu->addSeparator();
-    QAction *muteParty = partyMenu->addAction(tr("Mute Notifications"));
-    muteParty->setObjectName(QStringLiteral("muteParty"));
-    muteParty->setCheckable(true);
-    connect(partyMenu, &QMenu::aboutToShow, this, [this, muteParty] {
-        QSignalBlocker block(muteParty);
-        muteParty->setChecked(m_preferences.isPartyMuted(m_client.currentPartyId()));
-    });
-    connect(muteParty, &QAction::toggled, this, [this](bool muted) {
-        if (!m_client.currentPartyId().isEmpty())
-            m_preferences.setPartyMuted(m_client.currentPartyId(), muted);
+    // The levels are made anew each time: they name the default, which the owner may change.
+    connect(partyMenu, &QMenu::aboutToShow, this, [this, partyMenu] {
+        if (auto *old = partyMenu->findChild<QMenu *>(QStringLiteral("notificationLevels"), Qt::FindDirectChildrenOnly)) {
+            partyMenu->removeAction(old->menuAction());
+            old->deleteLater();
+        }
+        if (const auto *party = m_client.store().party(m_client.currentPartyId().toStdString()))
+            addLevelMenu(*partyMenu, m_preferences, *party);
     });
     m_partyHeader->setMenu(partyMenu);
 
@@ -300,9 +299,8 @@ void TopicSidebar::showContextMenu(const QPoint &pos)
     m_list->setCurrentIndex(index);
     const QString topicId = index.data(TopicListModel::TopicIdRole).toString();
     QMenu menu(this);
-    const bool muted = m_preferences.isTopicMuted(topicId);
-    menu.addAction(icon(QStringLiteral("bell-off")), muted ? tr("Unmute Topic") : tr("Mute Topic"), this,
-                   [this, topicId, muted] { m_preferences.setTopicMuted(topicId, !muted); });
+    if (const auto *party = m_client.store().party(m_client.currentPartyId().toStdString()))
+        addLevelMenu(menu, m_preferences, *party, topicId);
     if (canManage()) {
         menu.addSeparator();
         m_moveUp->setEnabled(index.row() > 0);

@@ -48,7 +48,7 @@ TrayIcon::TrayIcon(const app::Store &store, app::Preferences &preferences, QObje
     connect(&store, &app::Store::partiesReset, &m_pending, qOverload<>(&QTimer::start));
     connect(&store, &app::Store::readStateChanged, &m_pending, qOverload<>(&QTimer::start));
     connect(&store, &app::Store::topicsChanged, &m_pending, qOverload<>(&QTimer::start));
-    connect(&preferences, &app::Preferences::mutesChanged, &m_pending, qOverload<>(&QTimer::start));
+    connect(&preferences, &app::Preferences::levelsChanged, &m_pending, qOverload<>(&QTimer::start));
     connect(&preferences, &app::Preferences::presenceRulesChanged, &m_pending, qOverload<>(&QTimer::start));
     update();
 }

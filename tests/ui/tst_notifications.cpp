@@ -1,6 +1,6 @@
 // Desktop notifications against a notification service on a private D-Bus session bus that the
-// test starts (dbus-daemon, with nothing it could activate) and serves itself: one grouped notification per burst, mutes for a
-// topic, a party and everything, mentions, on-screen topics, reading, clicking, escaping, and a
+// test starts (dbus-daemon, with nothing it could activate) and serves itself: one grouped notification per burst, levels for a
+// topic and a party, the owner's default, do not disturb, mentions, on-screen topics, reading, clicking, escaping, and a
 // missing service that must not hold anything up.
 
 #include "app/core/displaytext.h"
@@ -165,27 +165,65 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 1; }, 5000));
     }
 
-    void mutes_topicPartyAndAll_butMentionsGetThrough()
+    void levels_mentionsOnlyLetsMentionsThrough_nothingLetsNothing()
     {
-        m_preferences->setTopicMuted(QStringLiteral("t1"), true);
-        m_preferences->setPartyMuted(QStringLiteral("p2"), true);
-        post("t1", "ann", "muted topic");
-        post("t3", "ann", "muted party");
+        using protocol::NotifyLevel;
+        m_preferences->setTopicLevel(QStringLiteral("t1"), NotifyLevel::Mentions);
+        m_preferences->setPartyLevel(QStringLiteral("p2"), NotifyLevel::Nothing);
+        m_center->setOnScreen(QStringLiteral("t2"), false);
+        post("t1", "ann", "mentions-only topic");
+        post("t3", "ann", "silenced party");
+        post("t3", "ann", "@Dana even this", {"me"});
         QTest::qWait(300);
         QVERIFY(m_server.calls.isEmpty());
         post("t1", "ann", "@Dana look", {"me"});
         QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 1; }, 5000));
         QVERIFY(m_server.calls.first().body.contains(QStringLiteral("@Dana look")));
+        // The topic beside it follows its party, which says all.
+        post("t2", "ann", "books talk");
+        QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 2; }, 5000));
+        // A topic's own level beats its party's: all in a silenced party.
+        m_preferences->setTopicLevel(QStringLiteral("t3"), NotifyLevel::All);
+        post("t3", "ann", "route opened");
+        QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 3; }, 5000));
+        // Back to following: the party's nothing again.
+        m_preferences->setTopicLevel(QStringLiteral("t3"), std::nullopt);
+        post("t3", "ann", "route closed");
+        QTest::qWait(300);
+        QCOMPARE(m_server.calls.size(), 3);
+    }
 
+    void ownersDefault_holdsUntilThePersonChooses()
+    {
+        // The owner sets Book Club to mentions only for its members.
+        protocol::PartyUpdated updated;
+        updated.partyId = "p1";
+        updated.name = "Book Club";
+        updated.ownerId = "ann";
+        updated.notifyDefault = protocol::NotifyLevel::Mentions;
+        m_store->applyEvent(updated);
+        m_center->setOnScreen(QStringLiteral("t2"), false);
+        post("t1", "ann", "plain words");
+        QTest::qWait(300);
+        QVERIFY(m_server.calls.isEmpty());
+        post("t2", "ann", "@Dana here", {"me"});
+        QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 1; }, 5000));
+        // The person's own choice for the party wins over the default.
+        m_preferences->setPartyLevel(QStringLiteral("p1"), protocol::NotifyLevel::All);
+        post("t1", "ann", "plain again");
+        QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 2; }, 5000));
+    }
+
+    void doNotDisturb_silencesEverything()
+    {
         m_preferences->setMuteAllUntil(QDateTime::currentDateTime().addSecs(3600));
         post("t3", "ann", "@Dana again", {"me"});
-        post("t2", "ann", "anything");
+        post("t1", "ann", "anything");
         QTest::qWait(1500);
-        QCOMPARE(m_server.calls.size(), 1);   // do not disturb means all of it
+        QVERIFY(m_server.calls.isEmpty());   // do not disturb means all of it
         m_preferences->setMuteAllUntil({});
-        m_center->setOnScreen(QStringLiteral("t1"), true);
-        post("t2", "ann", "back");
-        QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 2; }, 5000));
+        post("t1", "ann", "back");
+        QVERIFY(QTest::qWaitFor([&] { return m_server.calls.size() == 1; }, 5000));
     }
 
     void quietHoursAndSound_asTheSettingsSay()

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Direct conversations in the real app, against two instances of the real server: started with
-// "New Message", from a member's row and from the quick switcher; listed on the rail and in the
+// "New Message", from a member's profile card and from the quick switcher; listed on the rail and in the
 // sidebar on both sides with their unread count; and a block, from the member's menu, that
 // hides the person's messages and closes the conversation. Names hold HTML, shown as text.
 
@@ -14,6 +14,7 @@
 #include "app/ui/dialogs/quickswitcher.h"
 #include "app/ui/dialogs/requestdialog.h"
 #include "app/ui/partyrail.h"
+#include "app/ui/profilecard.h"
 #include "app/ui/topiclistview.h"
 #include "app/ui/topicpane.h"
 #include "app/ui/topicsidebar.h"
@@ -180,7 +181,11 @@ private Q_SLOTS:
         QVERIFY(dana.isValid());
         QListView *members = m_erin->chat().memberList();
         members->setCurrentIndex(dana);
-        QTest::keyClick(members, Qt::Key_Return);   // as a double click on the row does
+        QTest::keyClick(members, Qt::Key_Return);   // the profile card, as a click on the row opens it
+        QVERIFY(QTest::qWaitFor([&] { return m_erin->chat().profileCard() && m_erin->chat().profileCard()->isVisible(); }, 5000));
+        auto *message = m_erin->chat().profileCard()->findChild<QPushButton *>(QStringLiteral("profileMessage"));
+        QVERIFY(message && message->hasFocus());
+        QTest::keyClick(message, Qt::Key_Space);
         QVERIFY(QTest::qWaitFor([&] { return inDirect(*m_erin); }, 5000));
         QCOMPARE(m_erin->client.directs().rowCount(), 1);   // the one there is, not another
     }

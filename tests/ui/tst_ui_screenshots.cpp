@@ -6,7 +6,10 @@
 
 #include "app/ui/dialogs/newmessagedialog.h"
 
+#include "app/core/models/memberlistmodel.h"
 #include "app/core/models/searchmodel.h"
+#include "app/core/models/topiclistmodel.h"
+#include "app/ui/profilecard.h"
 #include "app/ui/searchpanel.h"
 
 #include "app/ui/emojipicker.h"
@@ -26,10 +29,12 @@
 #include <QBuffer>
 #include <QComboBox>
 #include <QDir>
+#include <QMenu>
 #include <QPainter>
 #include <QPainterPath>
 #include <QScreen>
 #include <QTabWidget>
+#include <QTimer>
 
 using namespace chatterbox;
 using namespace chatterbox::test;
@@ -234,6 +239,55 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return m_app->client.outbox().entries().isEmpty(); }, 10000));
         QVERIFY(shoot(QStringLiteral("06-direct")));
         m_app->chat().goToTopic(QString::fromStdString(m_party.partyId), QString::fromStdString(general));
+    }
+
+    void people()
+    {
+        // Carol's status, for an afternoon; Dana hears only mentions from #off-topic and nothing from #meetups.
+        const qint64 later = QDateTime::currentDateTime().addSecs(2 * 3600).toMSecsSinceEpoch();
+        QVERIFY(isOk(m_carol->request("profile.update", {{"statusText", "Reading on the balcony \xf0\x9f\x93\x9a"}, {"statusExpiresAt", later}})));
+        const std::string carol = m_carol.login.userId;
+        QVERIFY(QTest::qWaitFor([&] { return !m_app->client.store().statusOf(carol).text.empty(); }, 5000));
+        const auto &topics = m_app->client.topics();
+        for (int row = 0; row < topics.rowCount(); ++row) {
+            const QString name = topics.index(row).data(app::TopicListModel::NameRole).toString();
+            const QString id = topics.index(row).data(app::TopicListModel::TopicIdRole).toString();
+            if (name == QLatin1String("off-topic"))
+                m_app->preferences.setTopicLevel(id, protocol::NotifyLevel::Mentions);
+            if (name == QLatin1String("meetups"))
+                m_app->preferences.setTopicLevel(id, protocol::NotifyLevel::Nothing);
+        }
+        say(m_bob, m_party.topicId, "Carol, which chapter are you on?");
+
+        // Her card, from the member list.
+        QListView *members = m_app->chat().memberList();
+        for (int row = 0; row < members->model()->rowCount(); ++row) {
+            const QModelIndex index = members->model()->index(row, 0);
+            if (index.data(app::MemberListModel::UserIdRole).toString().toStdString() == carol)
+                QTest::mouseClick(members->viewport(), Qt::LeftButton, {}, members->visualRect(index).center());
+        }
+        QVERIFY(QTest::qWaitFor([&] { return m_app->chat().profileCard() && m_app->chat().profileCard()->isVisible(); }, 3000));
+        QVERIFY(shoot(QStringLiteral("07-profile")));
+        m_app->chat().profileCard()->close();
+
+        // A topic's notification levels, from its menu.
+        QListView *topicList = m_app->list("topicList");
+        bool shot = false;
+        QTimer::singleShot(200, [&] {
+            auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+            if (!menu)
+                return;
+            if (auto *levels = menu->findChild<QMenu *>(QStringLiteral("notificationLevels"))) {
+                menu->setActiveAction(levels->menuAction());
+                levels->popup(menu->mapToGlobal(menu->actionGeometry(levels->menuAction()).topRight()));
+                QTest::qWait(300);
+                shot = shoot(QStringLiteral("08-levels"));
+            }
+            QApplication::activePopupWidget()->close();
+            menu->close();
+        });
+        QMetaObject::invokeMethod(topicList, "customContextMenuRequested", Q_ARG(QPoint, topicList->visualRect(topics.index(2)).center()));
+        QVERIFY(QTest::qWaitFor([&] { return shot; }, 3000));
     }
 
     void dialogs()

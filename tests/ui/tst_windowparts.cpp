@@ -65,7 +65,7 @@ private Q_SLOTS:
 
     void partyRail_aTilePerParty_choosingAndStepping()
     {
-        ui::PartyRail rail(*m_client, *m_theme);
+        ui::PartyRail rail(*m_client, *m_preferences, *m_theme, nullptr);
         QCOMPARE(rail.list()->model()->rowCount(), 2);
         QSignalSpy chosen(&rail, &ui::PartyRail::partyChosen);
         rail.step(1);

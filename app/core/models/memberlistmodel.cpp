@@ -1,4 +1,10 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/core/models/memberlistmodel.h"
+
+#include "app/core/displaytext.h"
+#include "app/core/persontext.h"
+
+#include <QDateTime>
 
 #include <algorithm>
 
@@ -69,6 +75,12 @@ QVariant MemberListModel::data(const QModelIndex &index, int role) const
     case PresenceRole: return QString::fromLatin1(protocol::presenceName(m_store.presence(m.userId)));
     case AvatarUrlRole: return QString::fromStdString(m.avatarUrl);
     case PictureRole: return QString::fromStdString(m.avatarFileId);
+    case StatusRole:
+    case Qt::ToolTipRole: {
+        const bool shown = statusShown(m.status, QDateTime::currentDateTime());
+        const QString status = shown ? QString::fromStdString(m.status.text) : QString();
+        return role == StatusRole || status.isEmpty() ? QVariant(status) : QVariant(plainToolTip(status));
+    }
     default: return {};
     }
 }
@@ -76,7 +88,7 @@ QVariant MemberListModel::data(const QModelIndex &index, int role) const
 QHash<int, QByteArray> MemberListModel::roleNames() const
 {
     return {{UserIdRole, "userId"}, {DisplayNameRole, "displayName"}, {RoleRole, "role"}, {PresenceRole, "presence"},
-            {AvatarUrlRole, "avatarUrl"}, {PictureRole, "picture"}};
+            {AvatarUrlRole, "avatarUrl"}, {PictureRole, "picture"}, {StatusRole, "status"}};
 }
 
 } // namespace chatterbox::app

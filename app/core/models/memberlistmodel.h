@@ -6,13 +6,15 @@
 
 namespace chatterbox::app {
 
-// The members of one party: online first, then idle, then offline, each by name.
+// The members of one party: online (and do not disturb) first, then idle, then offline, each by name.
 class MemberListModel final : public QAbstractListModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MemberListModel)
 
 public:
-    enum Role { UserIdRole = Qt::UserRole + 1, DisplayNameRole, RoleRole, PresenceRole, AvatarUrlRole, PictureRole };
+    // StatusRole: the status line while it is shown (empty after its expiry); the tooltip says it
+    // as plain text.
+    enum Role { UserIdRole = Qt::UserRole + 1, DisplayNameRole, RoleRole, PresenceRole, AvatarUrlRole, PictureRole, StatusRole };
 
     explicit MemberListModel(const Store &store, QObject *parent = nullptr);
 

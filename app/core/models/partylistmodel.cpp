@@ -1,5 +1,6 @@
 #include "app/core/models/partylistmodel.h"
 
+#include "app/core/notifylevel.h"
 #include "app/core/preferences.h"
 
 #include <QRegularExpression>
@@ -121,16 +122,17 @@ QVariant PartyListModel::data(const QModelIndex &index, int role) const
     case PartyIdRole: return QString::fromStdString(party.id);
     case OwnerIdRole: return QString::fromStdString(party.ownerId);
     case InitialsRole: return initials(direct ? m_store.conversationName(party) : QString::fromStdString(party.name));
-    case MutedRole: return m_preferences && m_preferences->isPartyMuted(QString::fromStdString(party.id));
+    case LevelRole: return static_cast<int>(partyLevel(m_preferences, party));
     case UnreadRole:
     case MentionsRole: {
         qint64 total = 0;
         for (const auto &t : party.topics) {
             const auto rs = m_store.readState(t.id);
-            if (role == MentionsRole)
+            const auto level = topicLevel(m_preferences, party, t.id);
+            if (role == UnreadRole)
+                total += countedUnread(level, rs);
+            else if (level != protocol::NotifyLevel::Nothing)
                 total += rs.mentions;
-            else if (!m_preferences || !m_preferences->isTopicMuted(QString::fromStdString(t.id)))
-                total += rs.unread;
         }
         return total;
     }
@@ -141,7 +143,7 @@ QVariant PartyListModel::data(const QModelIndex &index, int role) const
 QHash<int, QByteArray> PartyListModel::roleNames() const
 {
     return {{PartyIdRole, "partyId"}, {NameRole, "name"}, {InitialsRole, "initials"}, {UnreadRole, "unread"},
-            {MentionsRole, "mentions"}, {OwnerIdRole, "ownerId"}, {MutedRole, "muted"}, {PeerIdRole, "peerId"},
+            {MentionsRole, "mentions"}, {OwnerIdRole, "ownerId"}, {LevelRole, "level"}, {PeerIdRole, "peerId"},
             {PeerPictureRole, "peerPicture"}, {PeerPresenceRole, "peerPresence"}, {OthersRole, "others"},
             {BlockedRole, "blocked"}, {TopicIdRole, "topicId"}};
 }
@@ -152,9 +154,9 @@ void PartyListModel::setPreferences(const Preferences *preferences)
         disconnect(m_preferences, nullptr, this, nullptr);
     m_preferences = preferences;
     if (preferences) {
-        connect(preferences, &Preferences::mutesChanged, this, [this] {
+        connect(preferences, &Preferences::levelsChanged, this, [this] {
             if (rowCount() > 0)
-                Q_EMIT dataChanged(index(0), index(rowCount() - 1), {MutedRole, UnreadRole});
+                Q_EMIT dataChanged(index(0), index(rowCount() - 1), {LevelRole, UnreadRole, MentionsRole});
         });
     }
     if (rowCount() > 0)

@@ -1,5 +1,6 @@
 #include "app/core/models/topiclistmodel.h"
 
+#include "app/core/notifylevel.h"
 #include "app/core/preferences.h"
 
 #include <QMimeData>
@@ -16,6 +17,11 @@ TopicListModel::TopicListModel(const Store &store, QObject *parent) : QAbstractL
     connect(&store, &Store::topicsChanged, this, [this, reset](const QString &partyId) {
         if (partyId == m_partyId)
             reset();
+    });
+    // The party's default level is each topic's unless the person chose otherwise.
+    connect(&store, &Store::partyChanged, this, [this](const QString &partyId) {
+        if (partyId == m_partyId && rowCount() > 0)
+            Q_EMIT dataChanged(index(0), index(rowCount() - 1), {LevelRole});
     });
     connect(&store, &Store::readStateChanged, this, [this](const QString &topicId) {
         const auto *p = party();
@@ -58,8 +64,7 @@ QVariant TopicListModel::data(const QModelIndex &index, int role) const
     case UnreadRole: return static_cast<qint64>(m_store.readState(topic.id).unread);
     case MentionsRole: return static_cast<qint64>(m_store.readState(topic.id).mentions);
     case LastSeqRole: return static_cast<qint64>(topic.lastSeq);
-    case MutedRole:
-        return m_preferences && (m_preferences->isTopicMuted(QString::fromStdString(topic.id)) || m_preferences->isPartyMuted(m_partyId));
+    case LevelRole: return static_cast<int>(topicLevel(m_preferences, *party(), topic.id));
     default: return {};
     }
 }
@@ -67,7 +72,7 @@ QVariant TopicListModel::data(const QModelIndex &index, int role) const
 QHash<int, QByteArray> TopicListModel::roleNames() const
 {
     return {{TopicIdRole, "topicId"}, {NameRole, "name"}, {UnreadRole, "unread"}, {MentionsRole, "mentions"},
-            {LastSeqRole, "lastSeq"}, {MutedRole, "muted"}};
+            {LastSeqRole, "lastSeq"}, {LevelRole, "level"}};
 }
 
 void TopicListModel::setPreferences(const Preferences *preferences)
@@ -76,9 +81,9 @@ void TopicListModel::setPreferences(const Preferences *preferences)
         disconnect(m_preferences, nullptr, this, nullptr);
     m_preferences = preferences;
     if (preferences) {
-        connect(preferences, &Preferences::mutesChanged, this, [this] {
+        connect(preferences, &Preferences::levelsChanged, this, [this] {
             if (rowCount() > 0)
-                Q_EMIT dataChanged(index(0), index(rowCount() - 1), {MutedRole});
+                Q_EMIT dataChanged(index(0), index(rowCount() - 1), {LevelRole});
         });
     }
     if (rowCount() > 0)

@@ -13,18 +13,18 @@ namespace chatterbox::app {
 
 class Preferences;
 
-// The topics of one party, in their order, with unread and mention counts and whether each is
-// muted. Rows can be dragged (mimeData names the party and topic); the view that takes the drop
+// The topics of one party, in their order, with unread and mention counts and the notification
+// level of each (app/core/notifylevel.h; LevelRole holds a protocol::NotifyLevel as an int). Rows can be dragged (mimeData names the party and topic); the view that takes the drop
 // asks the server, and the list changes when topic.reordered arrives.
 class TopicListModel final : public QAbstractListModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TopicListModel)
 
 public:
-    enum Role { TopicIdRole = Qt::UserRole + 1, NameRole, UnreadRole, MentionsRole, LastSeqRole, MutedRole };
+    enum Role { TopicIdRole = Qt::UserRole + 1, NameRole, UnreadRole, MentionsRole, LastSeqRole, LevelRole };
 
     explicit TopicListModel(const Store &store, QObject *parent = nullptr);
-    // Where mutes are kept; without it nothing is muted.
+    // Where the person's levels are kept; without it every topic has its party's default.
     void setPreferences(const Preferences *preferences);
 
     void setPartyId(const QString &partyId);

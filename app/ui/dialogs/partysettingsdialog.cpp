@@ -7,12 +7,14 @@
 #include "app/core/store.h"
 #include "app/ui/dialogs/dialogparts.h"
 #include "app/ui/dialogs/requestdialog.h"
+#include "app/ui/levelmenu.h"
 #include "app/ui/listdelegates.h"
 #include "app/ui/theme.h"
 #include "shared/limits.h"
 
 #include <QDialogButtonBox>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -74,8 +76,31 @@ PartySettingsDialog::PartySettingsDialog(app::Client &client, const QString &par
                                      self->refresh();
                                  });
     });
+    m_notifyDefault = new QComboBox(general);
+    m_notifyDefault->setObjectName(QStringLiteral("notifyDefaultCombo"));
+    for (const auto level : {protocol::NotifyLevel::All, protocol::NotifyLevel::Mentions, protocol::NotifyLevel::Nothing})
+        m_notifyDefault->addItem(levelName(level), static_cast<int>(level));
+    connect(m_notifyDefault, &QComboBox::activated, this, [this](int row) {
+        showError({});
+        QPointer<PartySettingsDialog> self(this);
+        m_client.setNotifyDefault(m_partyId, static_cast<protocol::NotifyLevel>(m_notifyDefault->itemData(row).toInt()),
+                                  [self](const protocol::Result<protocol::PartyReply> &answer) {
+                                      if (!self)
+                                          return;
+                                      if (!answer)
+                                          self->showError(QString::fromStdString(answer.error().message));
+                                      self->refresh();
+                                  });
+    });
+    auto *notifyRow = new QHBoxLayout;
+    auto *notifyLabel = new QLabel(tr("Notifications for members who chose nothing else:"), general);
+    notifyLabel->setBuddy(m_notifyDefault);
+    notifyRow->addWidget(notifyLabel);
+    notifyRow->addWidget(m_notifyDefault);
+    notifyRow->addStretch();
     generalLayout->addSpacing(12);
     generalLayout->addWidget(m_massMentions);
+    generalLayout->addLayout(notifyRow);
     generalLayout->addSpacing(24);
     generalLayout->addWidget(m_danger);
     auto *dangerRow = new QHBoxLayout;
@@ -197,6 +222,8 @@ void PartySettingsDialog::refresh()
     const auto *party = m_store.party(m_partyId.toStdString());
     m_massMentions->setChecked(party && party->massMentions == protocol::MassMentionRule::Members);
     m_massMentions->setEnabled(owner);
+    m_notifyDefault->setCurrentIndex(m_notifyDefault->findData(static_cast<int>(party ? party->notifyDefault : protocol::NotifyLevel::All)));
+    m_notifyDefault->setEnabled(owner);
     m_delete->setVisible(owner);
     m_leave->setVisible(!owner);
     m_danger->setText(owner ? tr("Deleting a party removes its topics and messages for everyone. It cannot be undone.")

@@ -7,6 +7,7 @@
 #include <functional>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QListView;
@@ -51,6 +52,7 @@ private:
     app::MemberListModel *m_members = nullptr;
     QLineEdit *m_name = nullptr;
     QPushButton *m_saveName = nullptr;
+    QComboBox *m_notifyDefault = nullptr;
     QCheckBox *m_massMentions = nullptr;
     QListView *m_memberList = nullptr;
     QPushButton *m_makeAdmin = nullptr;

@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/ui/dialogs/settingsdialog.h"
 
 #include "app/core/client.h"
 
+#include "app/core/persontext.h"
 #include "app/core/preferences.h"
 #include "app/core/store.h"
 #include "app/ui/attachmentloader.h"
@@ -23,6 +25,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPointer>
@@ -39,6 +42,8 @@ namespace {
 constexpr int kPreviewSide = 64;
 // What is read of a file chosen as a picture: a photo from a camera is well under it.
 constexpr qint64 kMaxChosenBytes = 64 << 20;
+// The "clear after" choice that keeps the expiry the status has.
+constexpr int kKeepExpiry = -1;
 
 } // namespace
 
@@ -85,6 +90,34 @@ SettingsDialog::SettingsDialog(app::Client &client, Preferences &preferences, Th
     auto *profileForm = new QFormLayout(profile);
     profileForm->addRow(tr("Picture"), pictureRow);
     profileForm->addRow(tr("Display name"), m_displayName);
+
+    // The status line and when it clears itself, as in Slack: a while, today, this week, or never.
+    const protocol::Status status = m_store.me().status;
+    const bool statusShown = app::statusShown(status, QDateTime::currentDateTime());
+    m_status = new QLineEdit(statusShown ? QString::fromStdString(status.text) : QString(), profile);
+    m_status->setObjectName(QStringLiteral("statusEdit"));
+    m_status->setAccessibleName(tr("Status"));
+    m_status->setPlaceholderText(tr("What are you up to?"));
+    m_status->setClearButtonEnabled(true);
+    m_status->setMaxLength(static_cast<int>(limits::kMaxStatusChars));
+    m_statusClears = new QComboBox(profile);
+    m_statusClears->setObjectName(QStringLiteral("statusClearsChoice"));
+    m_statusClears->setAccessibleName(tr("Clear the status"));
+    if (statusShown && status.expiresAt)
+        m_statusClears->addItem(app::statusUntilText(status, QDateTime::currentDateTime()), kKeepExpiry);
+    using app::StatusClearAfter;
+    m_statusClears->addItem(tr("Don't clear"), static_cast<int>(StatusClearAfter::Never));
+    m_statusClears->addItem(tr("In 30 minutes"), static_cast<int>(StatusClearAfter::HalfHour));
+    m_statusClears->addItem(tr("In 1 hour"), static_cast<int>(StatusClearAfter::Hour));
+    m_statusClears->addItem(tr("In 4 hours"), static_cast<int>(StatusClearAfter::FourHours));
+    m_statusClears->addItem(tr("Today"), static_cast<int>(StatusClearAfter::Today));
+    m_statusClears->addItem(tr("This week"), static_cast<int>(StatusClearAfter::ThisWeek));
+    m_statusClears->setCurrentIndex(0);
+    const auto showClears = [this] { m_statusClears->setEnabled(!m_status->text().trimmed().isEmpty()); };
+    connect(m_status, &QLineEdit::textChanged, this, showClears);
+    showClears();
+    profileForm->addRow(tr("Status"), m_status);
+    profileForm->addRow(tr("Clear after"), m_statusClears);
 
     auto *appearance = new QGroupBox(tr("Appearance"), this);
     m_themeChoice = new QComboBox(appearance);
@@ -293,11 +326,30 @@ void SettingsDialog::saveName()
 {
     const QString name = m_displayName->text().trimmed();
     if (name.toStdString() == m_store.me().displayName) {
+        saveStatus();
+        return;
+    }
+    m_client.setDisplayName(name, answer<protocol::ProfileReply>([this](const protocol::ProfileReply &) { saveStatus(); }));
+}
+
+void SettingsDialog::saveStatus()
+{
+    const QString text = m_status->text().trimmed();
+    const QDateTime now = QDateTime::currentDateTime();
+    const protocol::Status &status = m_store.me().status;
+    const QString was = app::statusShown(status, now) ? QString::fromStdString(status.text) : QString();
+    const int clears = m_statusClears->currentData().toInt();
+    if (text == was && (clears == kKeepExpiry || (clears == static_cast<int>(app::StatusClearAfter::Never) && !status.expiresAt))) {
         saveLocal();
         accept();
         return;
     }
-    m_client.setDisplayName(name, answer<protocol::ProfileReply>([this](const protocol::ProfileReply &) {
+    std::optional<QDateTime> until;
+    if (clears == kKeepExpiry && status.expiresAt)
+        until = QDateTime::fromMSecsSinceEpoch(*status.expiresAt);
+    else if (clears != kKeepExpiry)
+        until = app::statusExpiry(static_cast<app::StatusClearAfter>(clears), now, QLocale().firstDayOfWeek());
+    m_client.setStatus(text, until, answer<protocol::ProfileReply>([this](const protocol::ProfileReply &) {
         saveLocal();
         accept();
     }));

@@ -50,6 +50,7 @@ protected:
 private:
     void saveLocal();
     void saveName();
+    void saveStatus();
     void showPicture();
 
     const app::Store &m_store;
@@ -62,6 +63,8 @@ private:
     QPushButton *m_removePicture = nullptr;
     QString m_pictureFolder;
     QLineEdit *m_displayName = nullptr;
+    QLineEdit *m_status = nullptr;
+    QComboBox *m_statusClears = nullptr;
     QComboBox *m_themeChoice = nullptr;
     QCheckBox *m_mentions = nullptr;
     QCheckBox *m_messages = nullptr;
