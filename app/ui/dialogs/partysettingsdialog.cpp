@@ -66,15 +66,7 @@ PartySettingsDialog::PartySettingsDialog(app::Client &client, const QString &par
     m_massMentions->setObjectName(QStringLiteral("massMentionsCheck"));
     connect(m_massMentions, &QCheckBox::clicked, this, [this](bool members) {
         showError({});
-        QPointer<PartySettingsDialog> self(this);
-        m_client.setMassMentions(m_partyId, members ? protocol::MassMentionRule::Members : protocol::MassMentionRule::Admins,
-                                 [self](const protocol::Result<protocol::PartyReply> &answer) {
-                                     if (!self)
-                                         return;
-                                     if (!answer)
-                                         self->showError(QString::fromStdString(answer.error().message));
-                                     self->refresh();
-                                 });
+        m_client.setMassMentions(m_partyId, members ? protocol::MassMentionRule::Members : protocol::MassMentionRule::Admins, settingSaved());
     });
     m_notifyDefault = new QComboBox(general);
     m_notifyDefault->setObjectName(QStringLiteral("notifyDefaultCombo"));
@@ -82,15 +74,7 @@ PartySettingsDialog::PartySettingsDialog(app::Client &client, const QString &par
         m_notifyDefault->addItem(levelName(level), static_cast<int>(level));
     connect(m_notifyDefault, &QComboBox::activated, this, [this](int row) {
         showError({});
-        QPointer<PartySettingsDialog> self(this);
-        m_client.setNotifyDefault(m_partyId, static_cast<protocol::NotifyLevel>(m_notifyDefault->itemData(row).toInt()),
-                                  [self](const protocol::Result<protocol::PartyReply> &answer) {
-                                      if (!self)
-                                          return;
-                                      if (!answer)
-                                          self->showError(QString::fromStdString(answer.error().message));
-                                      self->refresh();
-                                  });
+        m_client.setNotifyDefault(m_partyId, static_cast<protocol::NotifyLevel>(m_notifyDefault->itemData(row).toInt()), settingSaved());
     });
     auto *notifyRow = new QHBoxLayout;
     auto *notifyLabel = new QLabel(tr("Notifications for members who chose nothing else:"), general);
@@ -206,6 +190,19 @@ QString PartySettingsDialog::myRole() const
             return QString::fromLatin1(protocol::roleName(m.role));
     }
     return {};
+}
+
+app::Callback<protocol::PartyReply> PartySettingsDialog::settingSaved()
+{
+    // A setting applies as it is changed; a refusal says why and shows what holds again.
+    QPointer<PartySettingsDialog> self(this);
+    return [self](const protocol::Result<protocol::PartyReply> &answer) {
+        if (!self)
+            return;
+        if (!answer)
+            self->showError(QString::fromStdString(answer.error().message));
+        self->refresh();
+    };
 }
 
 void PartySettingsDialog::refresh()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/core/connection.h"
 #include "shared/types.h"
 
 #include <QDialog>
@@ -36,6 +37,7 @@ public:
 
 private:
     void refresh();
+    app::Callback<protocol::PartyReply> settingSaved();
     void rename();
     void setRole(protocol::Role role);
     // Asks, then runs action (which makes the app::Client call with the dialog's answer()).
