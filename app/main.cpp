@@ -96,6 +96,7 @@ int main(int argc, char *argv[])
     app::KeychainSecretStore secrets(QStringLiteral("Chatterbox"));
     app::SystemBrowser browser;
     app::Client client(secrets, browser, dataDir + QStringLiteral("/outbox.json"));
+    client.setStoreDirectory(dataDir + QStringLiteral("/stores"));
     ui::MainWindow window(client, preferences, theme);
 
     ui::TrayIcon tray(client.store(), preferences);

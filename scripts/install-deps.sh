@@ -10,6 +10,8 @@ packages=(
     qt6-base-dev qt6-websockets-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools qtkeychain-qt6-dev
     # WebP among the images the app shows (PNG, JPEG and GIF come with Qt itself).
     qt6-image-formats-plugins
+    # The messages kept on disk between runs: Qt SQL with its SQLite driver.
+    libqt6sql6-sqlite
     libpqxx-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev
     # The emoji table is generated at build time from Unicode's data and CLDR's annotations.
     python3 unicode-data unicode-cldr-core

@@ -27,6 +27,12 @@ Client::Client(SecretStore &secrets, UrlOpener &browser, const QString &outboxPa
                  [this](const QString &topicId, auto done) { m_connection.loadOlder(topicId, std::move(done)); }),
       m_typing(m_store)
 {
+    m_connection.setLocalStore(&m_local);
+    // Kept from the first sign-in on, before the snapshot arrives.
+    connect(&m_session, &Session::signedIn, this, [this] {
+        if (!m_local.isOpen())
+            openStore(m_session.server().baseUrl);
+    });
     connect(&m_session, &Session::signedIn, &m_connection, &Connection::start);
     connect(&m_session, &Session::signedIn, &m_fileSender, &FileSender::resumeAll);
     connect(&m_session, &Session::accessTokenChanged, &m_connection, &Connection::renewAccess);
@@ -409,10 +415,18 @@ void Client::markRead(const QString &topicId)
     });
 }
 
+bool Client::openStore(const QUrl &server)
+{
+    if (m_storeDirectory.isEmpty() || server.isEmpty())
+        return false;
+    return m_local.open(LocalStore::fileFor(m_storeDirectory, server));
+}
+
 void Client::signOut()
 {
     m_connection.stop();
     m_session.signOut();
+    m_local.erase();
     showParty({});
     m_store.clear();
     m_markedRead.clear();

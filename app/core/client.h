@@ -8,6 +8,7 @@
 #include "app/core/models/typingmodel.h"
 #include "app/core/filefetcher.h"
 #include "app/core/filesender.h"
+#include "app/core/localstore.h"
 #include "app/core/outbox.h"
 #include "app/core/pictureuploader.h"
 #include "app/core/session.h"
@@ -37,6 +38,13 @@ public:
     Store &store() { return m_store; }
     Outbox &outbox() { return m_outbox; }
     Connection &connection() { return m_connection; }
+    LocalStore &localStore() { return m_local; }
+
+    // Where each account's local store is kept (empty: none, everything comes from the server).
+    void setStoreDirectory(const QString &directory) { m_storeDirectory = directory; }
+    // Opens the local store of the account on this server and shows what it kept: true when
+    // there was something (the window can show the chat before the connection is up).
+    bool openStore(const QUrl &server);
 
     PartyListModel &parties() { return m_parties; }
     PartyListModel &directs() { return m_directs; }
@@ -162,6 +170,8 @@ private:
     QNetworkAccessManager m_network;
     Session m_session;
     Store m_store;
+    LocalStore m_local{m_store};
+    QString m_storeDirectory;
     Outbox m_outbox;
     WebSocketTransport m_transport;
     Connection m_connection;

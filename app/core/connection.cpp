@@ -66,6 +66,12 @@ void Connection::start()
     connectNow();
 }
 
+void Connection::noteOffline(const QString &reason)
+{
+    if (!m_running)
+        setState(State::Offline, reason);
+}
+
 void Connection::stop()
 {
     m_running = false;
@@ -296,6 +302,14 @@ void Connection::openTopic(const QString &topicId)
     const auto *loaded = m_store.messages(topicId.toStdString());
     if (loaded && loaded->loaded)
         return;
+    if (m_local && m_local->restoreTopic(topicId.toStdString())) {
+        // Shown from what was kept; what came since, and changed since, comes with a sync (or
+        // with the one every loaded topic gets when the connection is ready).
+        if (m_ready)
+            syncTopic(topicId.toStdString());
+        Q_EMIT topicLoaded(topicId);
+        return;
+    }
     if (!m_ready) {
         m_wantedTopics.insert(topicId); // loaded as soon as the connection is ready
         return;
@@ -328,8 +342,13 @@ void Connection::retryTopic(const QString &topicId)
     const auto *loaded = m_store.messages(topicId.toStdString());
     if (!loaded || !loaded->loaded)
         return openTopic(topicId);
+    syncTopic(topicId.toStdString());
+}
+
+void Connection::syncTopic(const std::string &topicId)
+{
     for (const auto &p : m_store.syncPositions()) {
-        if (p.topicId == topicId.toStdString())
+        if (p.topicId == topicId)
             sync({p});
     }
 }
@@ -339,6 +358,27 @@ void Connection::loadOlder(const QString &topicId, std::function<void(bool)> don
     const auto *loaded = m_store.messages(topicId.toStdString());
     if (!loaded || !loaded->loaded || loaded->messages.empty()) {
         openTopic(topicId);
+        if (done)
+            done(false);
+        return;
+    }
+    if (!m_local)
+        return loadOlderFromServer(topicId, std::move(done));
+    // Older pages the local store kept come from it, a moment later as the server's would.
+    QTimer::singleShot(0, this, [this, topicId, done = std::move(done)]() mutable {
+        if (m_local->restoreOlder(topicId.toStdString())) {
+            if (done)
+                done(true);
+            return;
+        }
+        loadOlderFromServer(topicId, std::move(done));
+    });
+}
+
+void Connection::loadOlderFromServer(const QString &topicId, std::function<void(bool)> done)
+{
+    const auto *loaded = m_store.messages(topicId.toStdString());
+    if (!loaded || !loaded->loaded || loaded->messages.empty()) {
         if (done)
             done(false);
         return;

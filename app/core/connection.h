@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/core/localstore.h"
 #include "app/core/logging.h"
 #include "app/core/outbox.h"
 #include "app/core/store.h"
@@ -60,11 +61,19 @@ public:
     Connection(Transport &transport, TokenSource &session, Store &store, Outbox &outbox, QObject *parent = nullptr);
 
     State state() const { return m_state; }
+    // Started (signed in) and not stopped: it connects, or comes back, by itself.
+    bool isRunning() const { return m_running; }
     // Why the app is offline, for people ("Reconnecting in 8 s: the server closed the connection").
     QString reason() const { return m_reason; }
 
+    // Where topics come back from before the server is asked (may be null: none).
+    void setLocalStore(LocalStore *local) { m_local = local; }
+
     void start();
     void stop();
+    // Before the first connection is started (the window shows what the local store kept):
+    // why it is not up yet, for the banner.
+    void noteOffline(const QString &reason);
     // Reconnects now instead of waiting for the backoff.
     void reconnectNow();
 
@@ -136,6 +145,8 @@ private:
     void sendOutbox();
     void sendEntry(const QString &clientMsgId);
     void sync(const std::vector<protocol::SyncPosition> &positions);
+    void syncTopic(const std::string &topicId);
+    void loadOlderFromServer(const QString &topicId, std::function<void(bool)> done);
     void checkForWake();
     void checkLiveness();
     // The connection is dead without having said so: end it and go on as if it had closed.
@@ -145,6 +156,7 @@ private:
     TokenSource &m_session;
     Store &m_store;
     Outbox &m_outbox;
+    LocalStore *m_local = nullptr;
     State m_state = State::Offline;
     QString m_reason;
     bool m_running = false;

@@ -13,7 +13,13 @@ Session::Session(QNetworkAccessManager &network, SecretStore &secrets, UrlOpener
     : QObject(parent), m_network(network), m_secrets(secrets), m_browser(browser)
 {
     m_refreshTimer.setSingleShot(true);
-    connect(&m_refreshTimer, &QTimer::timeout, this, [this] { refresh(); });
+    connect(&m_refreshTimer, &QTimer::timeout, this, [this] {
+        refresh([this](bool ok) {
+            // A restore that could not reach the token endpoint is signed in by the retry.
+            if (ok && std::exchange(m_restoring, false))
+                Q_EMIT signedIn();
+        });
+    });
 }
 
 void Session::setState(State state)
@@ -51,6 +57,7 @@ void Session::setServer(const QUrl &baseUrl)
 
 void Session::signIn(const QString &providerId)
 {
+    m_restoring = false;
     m_receiver = std::make_unique<LoopbackReceiver>();
     if (!m_receiver->listen())
         return fail(tr("Could not start sign-in: no local port is free. Close other programs and try again."));
@@ -162,11 +169,15 @@ void Session::restore()
     m_secrets.read(secretKey(), [this](const SecretStore::ReadResult &result) {
         // No keychain means nothing was kept from an earlier run: the person signs in, and is
         // told then that it lasts for this run only.
-        if (result.status != SecretStore::Status::Ok)
-            return setState(State::SignedOut);
+        if (result.status != SecretStore::Status::Ok) {
+            setState(State::SignedOut);
+            Q_EMIT nothingToRestore();
+            return;
+        }
         m_refreshToken = result.secret;
+        m_restoring = true;
         refresh([this](bool ok) {
-            if (ok)
+            if (ok && std::exchange(m_restoring, false))
                 Q_EMIT signedIn();
         });
     });
@@ -201,6 +212,7 @@ void Session::refresh(std::function<void(bool)> done)
             m_accessToken.clear();
             m_refreshToken.clear();
             m_secrets.remove(secretKey(), [](bool, const QString &) {});
+            m_restoring = false;
             fail(tr("Your session has ended. Sign in again."));
             return finish(false);
         }
@@ -213,6 +225,7 @@ void Session::refresh(std::function<void(bool)> done)
 void Session::signOut()
 {
     m_refreshTimer.stop();
+    m_restoring = false;
     if (!m_refreshToken.isEmpty())
         postForm(m_server.revokeUrl, "token=" + QUrl::toPercentEncoding(m_refreshToken), [](int, const QByteArray &) {});
     m_secrets.remove(secretKey(), [](bool, const QString &) {});

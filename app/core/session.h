@@ -61,6 +61,8 @@ Q_SIGNALS:
     void stateChanged(chatterbox::app::Session::State state);
     void serverReady();
     void signedIn();
+    // restore() found no sign-in kept on this computer: the person signs in.
+    void nothingToRestore();
     // A new access token, from a sign-in or a refresh; currentAccessToken() has it.
     void accessTokenChanged();
     // Something went wrong; the text says what to do next.
@@ -95,6 +97,7 @@ private:
     QTimer m_refreshTimer;
     bool m_refreshing = false;
     bool m_inMemoryOnly = false;
+    bool m_restoring = false;   // restore() waits for a refresh, which may be retried later
     QList<std::function<void(bool)>> m_refreshWaiters;
 };
 

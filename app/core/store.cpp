@@ -205,8 +205,10 @@ void Store::upsertMessage(const Message &message, std::vector<std::string> &gaps
         Q_EMIT messagesAppended(topicId, 1);
         return;
     }
-    if (message.seq < tm.messages.front().seq)
-        return; // older than the window: not loaded, nothing to change
+    if (message.seq < tm.messages.front().seq) {
+        Q_EMIT changedBeforeWindow(message);   // not loaded here; the local store may hold it
+        return;
+    }
     const auto index = static_cast<int>(message.seq - tm.messages.front().seq);
     Message &held = tm.messages[static_cast<std::size_t>(index)];
     const auto partial = m_partials.find(message.id);
@@ -422,8 +424,12 @@ void Store::changeReaction(const std::string &topicId, std::int64_t seq, std::in
 {
     int index = 0;
     Message *m = messageToChange(topicId, seq, rev, index);
-    if (!m)
+    if (!m) {
+        const auto *tm = messages(topicId);
+        if (tm && tm->loaded && !tm->messages.empty() && seq < tm->messages.front().seq)
+            Q_EMIT reactionBeforeWindow(q(topicId), seq, ReactionChange{rev, emoji, userId, added});
         return;
+    }
     // Kept until a full copy newer than this one arrives: a sync reply read before this change
     // but after an edit the app missed must not undo it, nor lose the edit.
     auto &partial = m_partials[m->id];
@@ -616,6 +622,24 @@ void Store::applyHistory(const History &page, bool older)
         TopicCatchUp catchUp{page.topicId, page.messages, page.hasMore};
         applyCatchUp(catchUp);
     }
+}
+
+void Store::restoreWindow(const std::string &topicId, std::vector<Message> messages, bool hasOlder, bool hasNewer,
+                          std::int64_t lastRev)
+{
+    if (!topic(topicId))
+        return;
+    TopicMessages &tm = m_messages[topicId];
+    const QString id = q(topicId);
+    Q_EMIT messagesAboutToBeReset(id);
+    tm.loaded = true;
+    tm.messages = std::move(messages);
+    tm.hasOlder = hasOlder && (tm.messages.empty() || tm.messages.front().seq > 1);
+    tm.hasNewer = hasNewer;
+    tm.lastRev = lastRev;
+    for (const auto &m : tm.messages)
+        tm.lastRev = std::max(tm.lastRev, m.rev);
+    Q_EMIT messagesReset(id);
 }
 
 void Store::applyAround(const History &page)

@@ -83,7 +83,20 @@ public:
     void applyCatchUp(const protocol::TopicCatchUp &catchUp);
     void applyJoined(const protocol::Party &party);
     void applyBlocks(std::vector<std::string> userIds);
+    // A topic's window as the local store kept it (LocalStore::restoreTopic): replaces what is
+    // loaded, as a first page from the server would.
+    void restoreWindow(const std::string &topicId, std::vector<protocol::Message> messages, bool hasOlder, bool hasNewer,
+                       std::int64_t lastRev);
     void clear();
+
+    // A reaction added or taken away, as applied to a copy of its message.
+    struct ReactionChange {
+        std::int64_t rev = 0;
+        std::string emoji;
+        std::string userId;
+        bool added = false;
+    };
+    static void applyReaction(protocol::Message &message, const ReactionChange &change);
 
 Q_SIGNALS:
     void partiesReset();
@@ -105,6 +118,10 @@ Q_SIGNALS:
     void typing(const QString &topicId, const QString &userId);
     // A message posted just now (live, not history), in any topic, loaded or not.
     void messageArrived(const chatterbox::protocol::Message &message);
+    // A change to a message of a loaded topic older than its window (so not held here): the
+    // local store keeps such messages and applies it there. The whole message, or a reaction.
+    void changedBeforeWindow(const chatterbox::protocol::Message &message);
+    void reactionBeforeWindow(const QString &topicId, qint64 seq, const chatterbox::app::Store::ReactionChange &change);
 
 private:
     // One per event (applyEvent visits the variant: an event with none does not compile).
@@ -139,13 +156,6 @@ private:
     protocol::Message *messageToChange(const std::string &topicId, std::int64_t seq, std::int64_t rev, int &index);
     void changeReaction(const std::string &topicId, std::int64_t seq, std::int64_t rev, const std::string &emoji,
                         const std::string &userId, bool added);
-    struct ReactionChange {
-        std::int64_t rev = 0;
-        std::string emoji;
-        std::string userId;
-        bool added = false;
-    };
-    static void applyReaction(protocol::Message &message, const ReactionChange &change);
     void refreshQuotesOf(TopicMessages &tm, const protocol::Message &original);
 
     protocol::Party *mutableParty(const std::string &partyId);

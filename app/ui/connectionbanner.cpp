@@ -51,12 +51,15 @@ void ConnectionBanner::update()
         hide();
         return;
     }
+    // What the window shows meanwhile is what the app kept from its last connection.
     const QString reason = m_connection.reason();
     if (state == Connection::State::Connecting)
-        m_text->setText(reason.isEmpty() ? tr("Connecting…") : reason);
+        m_text->setText(tr("%1 Showing what was here at the last connection.").arg(reason.isEmpty() ? tr("Connecting…") : reason));
     else
-        m_text->setText(tr("Offline. %1 What you write is sent when the connection is back.").arg(reason));
-    m_retry->setVisible(state == Connection::State::Offline);
+        m_text->setText(tr("Offline: showing what was here at the last connection. %1 What you write is sent when the "
+                           "connection is back.").arg(reason));
+    // Before the sign-in is back there is no connection to try yet (the window retries it).
+    m_retry->setVisible(state == Connection::State::Offline && m_connection.isRunning());
     show();
 }
 

@@ -13,13 +13,21 @@
 #include "app/ui/dialogs/dialogparts.h"
 #include "app/ui/icons.h"
 #include "app/ui/signinpage.h"
+#include "app/ui/timelineview.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QLoggingCategory>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStackedWidget>
+
+#include <algorithm>
+
+// When the window was first usable: what the start-up benchmark reads (off unless
+// QT_LOGGING_RULES="chatterbox.startup.info=true").
+Q_LOGGING_CATEGORY(lcStartup, "chatterbox.startup", QtWarningMsg)
 
 namespace chatterbox::ui {
 
@@ -41,11 +49,30 @@ MainWindow::MainWindow(app::Client &client, app::Preferences &preferences, Theme
     setCentralWidget(m_pages);
     buildMenus();
 
-    connect(&client.session(), &Session::signedIn, this, &MainWindow::showChat);
+    connect(&client.session(), &Session::signedIn, this, [this] {
+        m_resuming = false;
+        m_resumeRetry.stop();
+        showChat();
+    });
     connect(&client.session(), &Session::stateChanged, this, [this](Session::State state) {
-        if (state == Session::State::SignedOut && m_pages->currentWidget() == m_chat)
+        if (state == Session::State::SignedOut && m_pages->currentWidget() == m_chat && !m_resuming)
             showSignIn();
     });
+    connect(&client.session(), &Session::serverReady, this, [this] { m_resumeReachedServer = true; });
+    connect(&client.session(), &Session::failed, this, &MainWindow::resumeFailed);
+    connect(&client.session(), &Session::nothingToRestore, this, [this] {
+        if (m_resuming)
+            endResume();
+    });
+    m_resumeRetry.setSingleShot(true);
+    connect(&m_resumeRetry, &QTimer::timeout, this, [this] {
+        m_resumeReachedServer = false;
+        m_signIn->start(m_preferences.serverUrl());
+    });
+    if (lcStartup().isInfoEnabled()) {
+        m_signIn->installEventFilter(this);
+        m_chat->timeline()->viewport()->installEventFilter(this);
+    }
     connect(m_chat, &ChatPage::otherServerRequested, this, &MainWindow::switchServer);
     connect(m_chat, &ChatPage::startupChanged, this, &MainWindow::applyStartup);
     connect(&client, &app::Client::currentTopicChanged, this, &MainWindow::reportOnScreen);
@@ -133,7 +160,40 @@ void MainWindow::buildMenus()
 
 void MainWindow::start()
 {
-    showSignIn();
+    const QString server = m_preferences.serverUrl();
+    if (server.isEmpty() || !m_client.openStore(app::normalizeServerUrl(server))) {
+        showSignIn();
+        return;
+    }
+    // What the app kept shows at once; the sign-in and the connection catch up behind it.
+    m_resuming = true;
+    m_resumeReachedServer = false;
+    m_resumeWait = 0;
+    showChat();
+    m_client.connection().noteOffline(tr("Signing in…"));
+    m_signIn->start(server);
+}
+
+void MainWindow::resumeFailed(const QString &problem)
+{
+    if (!m_resuming)
+        return;
+    if (m_resumeReachedServer) {
+        // The server answered and the sign-in is over: the sign-in page says why.
+        endResume();
+        return;
+    }
+    m_resumeWait = std::clamp(m_resumeWait * 2, 5, 60);
+    m_client.connection().noteOffline(tr("%1 Trying again in %n s.", nullptr, m_resumeWait).arg(problem));
+    m_resumeRetry.start(m_resumeWait * 1000);
+}
+
+void MainWindow::endResume()
+{
+    m_resuming = false;
+    m_resumeRetry.stop();
+    m_pages->setCurrentWidget(m_signIn);
+    updateTitle();
 }
 
 void MainWindow::showChat()
@@ -275,6 +335,21 @@ void MainWindow::applyStartup()
 void MainWindow::reportOnScreen()
 {
     Q_EMIT onScreenChanged(m_client.currentTopicId(), isActiveWindow() && isVisible() && !isMinimized());
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::Paint && !m_firstPaintNoted) {
+        const bool topic = watched == m_chat->timeline()->viewport() && m_client.timeline().rowCount() > 0;
+        if (topic || watched == m_signIn) {
+            m_firstPaintNoted = true;
+            // Once this paint is on the screen.
+            QTimer::singleShot(0, this, [topic] {
+                qCInfo(lcStartup, "%s", topic ? "shown: a topic's messages" : "shown: the sign-in page");
+            });
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
 }
 
 void MainWindow::changeEvent(QEvent *event)

@@ -52,6 +52,8 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent *event) override;
+    // Notes the first paint of the sign-in page and of a topic's messages (chatterbox.startup).
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
 
 private:
@@ -59,6 +61,11 @@ private:
     void showChat();
     void showSignIn(const QString &server = {});
     void switchServer(const QUrl &server, const QString &link);
+    // Started from the local store: the sign-in is restored behind the chat, and tried again
+    // while the server cannot be reached. Ends signed in, or on the sign-in page when the
+    // sign-in kept on this computer is gone or refused.
+    void resumeFailed(const QString &problem);
+    void endResume();
 
     app::Client &m_client;
     app::Preferences &m_preferences;
@@ -77,6 +84,11 @@ private:
     QStringList m_refusedLines;
     bool m_trayShown = false;
     QTimer m_titleTimer;   // many changes at once make one new title
+    bool m_firstPaintNoted = false;
+    bool m_resuming = false;
+    bool m_resumeReachedServer = false;
+    int m_resumeWait = 0;   // seconds before the next try
+    QTimer m_resumeRetry;
 };
 
 } // namespace chatterbox::ui

@@ -7,6 +7,7 @@
 #include "support/testidp.h"
 
 #include "app/core/connection.h"
+#include "app/core/localstore.h"
 #include "app/core/models/timelinemodel.h"
 #include "app/core/outbox.h"
 #include "app/core/session.h"
@@ -110,6 +111,8 @@ struct App {
           timeline(store, outbox, [this](const QString &t, auto) { connection.openTopic(t); },
                    [this](const QString &t, auto done) { connection.loadOlder(t, done); })
     {
+        // Not open unless a test opens it: then topics come back from it as in the app.
+        connection.setLocalStore(&local);
     }
 
     bool signIn(const QUrl &server)
@@ -154,6 +157,7 @@ struct App {
     Session session;
     RoutedSession route;
     Store store;
+    LocalStore local{store};
     Outbox outbox;
     WebSocketTransport transport;
     Connection connection;
