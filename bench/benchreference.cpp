@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // chatterbox-bench-reference: the stack's own limit. A bare broadcast loop on the same WebSocket
 // transport the server uses (server/ws: the same framing, epoll set and batched writes, on the
 // same Qt event loop): every text message any client sends goes to every connected client, with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // chatterbox-bench: what a server operator runs before going live. Speaks the real protocol to a
 // running chatterbox-server (with the development sign-in) over many loopback connections, and
 // measures:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // chatterbox-timeline-bench: how the app's timeline copes with a long topic. Fills a topic with
 // N messages (100,000 by default, a mix of plain lines and markdown, five authors), shows it in
 // the real TimelineView, and measures opening it, painting frames while scrolling through all of

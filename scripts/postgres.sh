@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A private PostgreSQL cluster for development and tests: its own data directory, listening on a
 # Unix socket only (no TCP port), trusted local access for the user "chatterbox".
 #

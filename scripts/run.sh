@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds Chatterbox and runs it on this machine: the server with the development sign-in (and,
 # with no database configured, its own PostgreSQL in the user's data directory, on a Unix socket
 # only), a demo party with two demo members who are online, and the desktop app pointed at it,

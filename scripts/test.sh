@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs every test: installs what is missing, builds with warnings as errors, runs the unit,
 # database, end-to-end and GUI suites (they start their own PostgreSQL, display and identity
 # providers), then the fuzz targets for CHATTERBOX_FUZZ_SECONDS each (30; 0 skips them).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // chatterbox-demo: the demo a newcomer lands in. Signs two demo members in through a server's
 // development sign-in, makes sure the party "Welcome to Chatterbox" exists with a few topics and
 // some history, prints an invite link to it, and then stays connected so that the demo members

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/ui/composer.h"
 
 #include "app/core/emoji/emojicatalog.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/ui/connectionbanner.h"
 
 #include "app/core/connection.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/ui/messagedocument.h"
 
 #include "app/ui/emoji.h"

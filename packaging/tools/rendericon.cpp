@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Renders the app icon's SVG into the PNG sizes of the hicolor icon theme, at build time:
 //   chatterbox-render-icon <svg> <out dir> <size>...  ->  <out dir>/<size>x<size>/apps/chatterbox.png
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // WebSocket framing (RFC 6455 §5), server side, with no sockets: frames the server sends are

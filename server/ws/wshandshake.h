@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The opening handshake (RFC 6455 §4.2): reading a client's upgrade request and writing the

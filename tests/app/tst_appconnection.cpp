@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The app's connection logic against an in-process fake server: hello and ready, the outbox,
 // catch-up after a reconnect, re-authentication on 4001, gaps, and the backoff schedule.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The real keychain path with no keychain service running (as on a server, or a desktop whose
 // Secret Service is not started): a clear error the app can show, no crash, and no secret written
 // to a file as a fallback.

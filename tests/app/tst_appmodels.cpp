@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The app's store and list models, fed with protocol structs as the server sends them; every
 // model runs under QAbstractItemModelTester.
 

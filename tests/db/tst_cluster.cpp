@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Several instances on one database, below the network: the change log's ids are in commit
 // order across instances that write at the same time, and the ClusterLink carries events,
 // presence, typing and departures from one instance to the others (and ignores junk).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The executor: group-committed writes whose events and replies come out in commit order,
 // one failing request that does not spoil its batch, and a clear error when the database is gone.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Invites through the real handlers: who may make them, what a preview shows, and that
 // concurrent joins never pass an invite's limit.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Messages in PostgreSQL: gapless per-topic seq under concurrent senders, idempotent retries,
 // keyset pagination and catch-up, all through the real handlers on a real database.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Parties, members and topics: who may do what, through the real handlers on a real database.
 
 #include "dbfixture.h"

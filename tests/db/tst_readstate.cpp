@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Read positions, unread and mention counts, through the real handlers.
 
 #include "dbfixture.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Access and refresh tokens: what verifies, what is refused, and what survives a restart.
 
 #include "server/auth/crypto.h"

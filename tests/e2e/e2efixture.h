@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // A real server on a fresh database, and helpers to connect signed-in clients to it.

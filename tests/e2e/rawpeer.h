@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // A WebSocket client made by hand from a TCP socket, for the peers QWebSocket will not imitate:

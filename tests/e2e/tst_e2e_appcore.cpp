@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Two copies of the app's core (session, connection, store, outbox, models) in one process,
 // talking through the real server: signing in through the browser flow, exchanging messages,
 // losing the connection mid-stream, sending while offline, and restarting with a full outbox.

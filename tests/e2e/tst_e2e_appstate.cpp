@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Property: whatever happens, in whatever order, with the connection dropping now and then, the
 // app's local state ends up equal to what a fresh start (ready + history) shows.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Someone outside a party learns nothing about it: every request on its ids gets exactly the
 // answer a made-up id gets, and none of its events reach them.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // chatterbox-bench against the real server and the real bare loop, briefly: that it speaks the
 // protocol, counts what arrives, sweeps a list of rates and compares with the loop. Its numbers
 // are not judged here (no timings in tests); that it measures something is.

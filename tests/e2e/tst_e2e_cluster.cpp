@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Three chatterbox-server instances on one database, clients spread across them: messages,
 // edits, deletes, typing and presence cross instances; an instance killed outright under a
 // steady send load loses nothing: its clients reconnect to the others and every acknowledged

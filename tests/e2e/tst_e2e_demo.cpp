@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // chatterbox-demo against the real server: the demo party exists with its topics and history,
 // the link it prints lets a newcomer in, the demo members are online and welcome them, and a
 // second run reuses the party instead of making another.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Invites end to end: a link that opens the app, a preview before joining, joining, limits,
 // revocation, and a guesser who gets throttled.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Hostile and careless clients: no token, bad frames, oversized frames, floods, too many
 // connections, silent peers and peers that stop reading. Each gets a clear answer or a documented
 // close code, and the server carries on serving everyone else.

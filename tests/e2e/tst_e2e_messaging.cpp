@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Two people in a party talk through the real server: messages, edits and deletes reach every
 // member's connections exactly once and in order, and stop reaching someone who was removed.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Live state that is never stored: who is online, idle or gone (also when a client process is
 // killed outright), who is typing, and profile changes, each reaching exactly the people who
 // share a party.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unread and mention counts: in ready, kept current by events, and cleared on every one of a
 // person's connections when any of them marks a topic read.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A client that comes back says where it was and gets exactly what it missed: no gap, no
 // duplicate, edits and deletes of older messages included; across a server restart too.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Sign-in end to end, as the app does it (RFC 8252: loopback redirect, PKCE S256, state),
 // against a real OpenID Connect provider and a GitHub fake on loopback, and the attacks the
 // flow exists to stop.

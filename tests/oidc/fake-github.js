@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A fake of GitHub's OAuth web flow and user API, built from GitHub's documentation
 // ("Authorizing OAuth apps" and "Get the authenticated user"), for the sign-in tests:
 //   GET  /login/oauth/authorize      redirects back with ?code&state (no login page)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A real OpenID Connect provider for the sign-in tests: oauth2-mock-server on loopback, with a
 // small control endpoint so a test can choose who signs in next and make the provider misbehave
 // (wrong issuer, audience or nonce, expired token, "alg: none", HS256 signed with the public key),

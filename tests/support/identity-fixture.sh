@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # CTest fixture: installs the test identity providers' npm packages (from the lock file) into
 # the build tree. Needs node and npm; scripts/install-deps.sh installs them.
 set -euo pipefail

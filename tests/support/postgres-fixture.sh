@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # CTest fixture: one private PostgreSQL cluster for the whole test run.
 #   start URL_FILE   start a cluster in a fresh directory under /tmp; write its URL to URL_FILE
 #   stop URL_FILE    stop that cluster and remove its directory

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Desktop notifications against a notification service on a private D-Bus session bus that the
 // test starts (dbus-daemon, with nothing it could activate) and serves itself: one grouped notification per burst, levels for a
 // topic and a party, the owner's default, do not disturb, mentions, on-screen topics, reading, clicking, escaping, and a

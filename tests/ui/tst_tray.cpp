@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The tray icon in a real X server (Xvfb) with a real tray host (trayer): the icon appears, shows
 // the unread count, its menu mutes everything for a while, and closing the window with
 // "keep running in the tray" hides it instead of quitting; the tray brings it back.

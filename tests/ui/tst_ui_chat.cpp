@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The chat window driven with keys and clicks against the real server, with other people on
 // plain WebSocket clients: sending, multi-line, editing the last message, @-completion, typing,
 // links, a refused send with Retry and Cancel, copying, older history that keeps the reader's

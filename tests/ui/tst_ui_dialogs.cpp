@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Every dialog of the window, opened from the keyboard where it has a shortcut, filled in, and
 // checked against what the server and the other members then see: parties, topics, invites,
 // joining by link, party settings, the person's settings, the quick switcher and topic keys.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Runs the app in a real X server (Xvfb) against the real server with a seeded party, and saves
 // screenshots of the sign-in, the main window in both themes, and every dialog, for people to
 // look at. Each picture is checked to show something (not one flat colour).

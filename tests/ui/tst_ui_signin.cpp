@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The sign-in screen against the real server: addresses people mistype, a server that is not
 // there, the providers the server offers, the browser round trip, a remembered sign-in on the
 // next start, giving up while the browser is open, no browser at all (the address to open by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The app's widget-level pieces on their own: message rendering (and what a hostile message
 // cannot make it do), invite links as people paste them (and as attackers craft them), the
 // composer's keys, the quick switcher's matching, and avatars (initials, colours that are the

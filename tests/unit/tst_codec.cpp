@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The wire format: every request, reply and event survives a round trip through its struct,
 // and no bad frame gets past decodeClientFrame() as anything but a clear error.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The operator interface: options, their environment variables, and clear refusals.
 
 #include "server/config.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Token building blocks checked against published test vectors.
 
 #include "server/auth/crypto.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The event feed: events from this instance and from the others come out once each, in id
 // order, whatever order they are learned in.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // "@name" in a message body resolves to the members it names, and to nothing else.
 
 #include "shared/mentions.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One presence per person from all their connections and instances, and the throttles that keep invite
 // guessing and typing events rare.
 

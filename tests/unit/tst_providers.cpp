@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // How an operator names sign-in providers, and which app redirect addresses are acceptable.
 
 #include "server/auth/providers.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The field rules that app and server share.
 
 #include "shared/limits.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The server's WebSocket framing and handshake (RFC 6455), byte for byte: what clients may send,
 // what they may not, and what the server writes.
 
