@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // chatterbox: the desktop app.
 
 #include "app/core/client.h"
@@ -29,8 +30,62 @@
 
 #include <cstdio>
 #include <memory>
+#include <string_view>
 
 using namespace chatterbox;
+
+namespace {
+
+void nameTheApp()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Chatterbox"));
+    QCoreApplication::setApplicationName(QStringLiteral("chatterbox"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CHATTERBOX_VERSION));
+    if (auto *gui = qobject_cast<QGuiApplication *>(QCoreApplication::instance()))
+        gui->setApplicationDisplayName(QStringLiteral("Chatterbox"));
+}
+
+// Qt's own strings and the app's, in the language of the system, for as long as this lives.
+struct Translators {
+    QTranslator qt;
+    QTranslator own;
+    Translators()
+    {
+        if (qt.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+            QCoreApplication::installTranslator(&qt);
+        if (own.load(QLocale(), QStringLiteral("chatterbox"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+            QCoreApplication::installTranslator(&own);
+    }
+};
+
+struct CommandLine {
+    QCommandLineParser parser;
+    QCommandLineOption server{QStringLiteral("server"), QCoreApplication::translate("main", "Open the sign-in for this server address."),
+                              QCoreApplication::translate("main", "url")};
+    QCommandLineOption minimized{QStringLiteral("minimized"), QCoreApplication::translate("main", "Start in the tray, without the window.")};
+    CommandLine()
+    {
+        parser.setApplicationDescription(QCoreApplication::translate("main", "Group chat on a server you run yourself."));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addOption(server);
+        parser.addOption(minimized);
+    }
+};
+
+bool asksForHelpOrVersion(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--") // what follows is not an option
+            return false;
+        if (arg == "-h" || arg == "--help" || arg == "-?" || arg == "--help-all" || arg == "-v" || arg == "--version")
+            return true;
+    }
+    return false;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -44,30 +99,26 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "chatterbox: %lld more links than %lld were left out\n", static_cast<long long>(droppedLinks),
                      static_cast<long long>(app::kMaxLinksPerStart));
 
+    // --help and --version answer without a display (on a server, over ssh): they are read
+    // before the QApplication, which needs one, is made.
+    if (asksForHelpOrVersion(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        nameTheApp();
+        const Translators translators;
+        CommandLine commandLine;
+        commandLine.parser.process(core);   // prints and exits
+        return 0;
+    }
+
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("Chatterbox"));
-    QApplication::setApplicationName(QStringLiteral("chatterbox"));
-    QApplication::setApplicationDisplayName(QStringLiteral("Chatterbox"));
-    QApplication::setApplicationVersion(QStringLiteral(CHATTERBOX_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("chatterbox"));
+    nameTheApp();
+    QApplication::setDesktopFileName(QStringLiteral("org.chatterbox.Chatterbox"));
+    const Translators translators;
 
-    QTranslator qtTranslator;
-    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(&qtTranslator);
-    QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("chatterbox"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QApplication::installTranslator(&translator);
-
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Group chat on a server you run yourself."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption server(QStringLiteral("server"),
-                                    QApplication::translate("main", "Open the sign-in for this server address."),
-                                    QApplication::translate("main", "url"));
-    const QCommandLineOption minimized(QStringLiteral("minimized"), QApplication::translate("main", "Start in the tray, without the window."));
-    parser.addOption(server);
-    parser.addOption(minimized);
+    CommandLine commandLine;
+    QCommandLineParser &parser = commandLine.parser;
+    const QCommandLineOption &server = commandLine.server;
+    const QCommandLineOption &minimized = commandLine.minimized;
     parser.process(app);
 
     // One app per person: a second start hands its links to the first and leaves.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs what building, running and testing Chatterbox needs, from Debian/Ubuntu packages.
 # Only what is missing is installed; uses sudo when not root.
 set -euo pipefail
@@ -17,6 +18,8 @@ packages=(
     python3 unicode-data unicode-cldr-core
     postgresql xvfb xauth fonts-dejavu-core fonts-noto-color-emoji dbus-daemon
     curl ca-certificates dpkg-dev desktop-file-utils appstream xdg-utils
+    # The packages checked as a distribution checks them, and /metrics as Prometheus reads it.
+    lintian prometheus
     # A desktop session for the tests, as a person's machine has: window manager, tray host,
     # notification daemon, Secret Service, input, and a real browser for the sign-in.
     openbox trayer dunst gnome-keyring x11-utils xdotool chromium

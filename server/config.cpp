@@ -1,4 +1,7 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/config.h"
+
+#include "server/auth/signinpolicy.h"
 
 #include <QHostAddress>
 
@@ -58,6 +61,7 @@ std::optional<HostPort> parseHostPort(const std::string &text)
 std::string helpText()
 {
     return R"(Usage: chatterbox-server [options]
+       chatterbox-server admin COMMAND ...   (the operator's tools: admin --help)
 
 The Chatterbox server: parties, topics and messages over WebSocket, stored in PostgreSQL.
 
@@ -73,6 +77,9 @@ Options (each also read from the environment variable shown):
                           metrics, sign-in). Default 127.0.0.1:8080
   --ws-listen HOST:PORT   WebSocket address. Default: the HTTP   CHATTERBOX_WS_LISTEN
                           host and port + 1
+  --metrics-listen HOST:PORT  /metrics (and /healthz) on an       CHATTERBOX_METRICS_LISTEN
+                          address of their own, and not on the
+                          HTTP side's. Default: on the HTTP side
   --public-url URL        Base URL clients reach the HTTP side   CHATTERBOX_PUBLIC_URL
                           at (behind a proxy). Default http://<listen>
   --trusted-proxy ADDR    A proxy whose X-Forwarded-For is        CHATTERBOX_TRUSTED_PROXIES
@@ -88,6 +95,10 @@ Options (each also read from the environment variable shown):
                           type=oidc,id=acme,name=Acme SSO,issuer=https://login.acme.example,
                             client-id=ID,client-secret-file=FILE
                           See docs/operating.md for every key.
+  --allow-sign-in RULE    Only these sign in; repeat for more:    CHATTERBOX_ALLOW_SIGN_IN
+                          provider:ID, domain:example.org (a     (RULEs separated by
+                          verified e-mail address there) or      commas)
+                          person:PROVIDER:SUBJECT. Default: anyone
   --signing-key-rotation-days N  New token signing key after N    CHATTERBOX_SIGNING_KEY_ROTATION_DAYS
                           days (default 30)
   --db-readers N          Database reader threads (default 2)    CHATTERBOX_DB_READERS
@@ -113,6 +124,9 @@ Options (each also read from the environment variable shown):
                           (default 26214400, 25 MiB)
   --file-quota-bytes N    All of one person's files together     CHATTERBOX_FILE_QUOTA_BYTES
                           (default 1073741824, 1 GiB)
+  --retention-days N      Delete messages older than N days        CHATTERBOX_RETENTION_DAYS
+                          (and the change log's copies); 0, the
+                          default, keeps everything
   --help                  Show this help
   --version               Show the version
 
@@ -135,16 +149,18 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
     static const std::map<std::string, std::string> kEnvToOption = {
         {"CHATTERBOX_DATABASE_URL", "--database-url"}, {"CHATTERBOX_DATA_DIR", "--data-dir"}, {"CHATTERBOX_LISTEN", "--listen"},
         {"CHATTERBOX_WS_LISTEN", "--ws-listen"}, {"CHATTERBOX_PUBLIC_URL", "--public-url"},
+        {"CHATTERBOX_METRICS_LISTEN", "--metrics-listen"},
         {"CHATTERBOX_TRUSTED_PROXIES", "--trusted-proxy"},
         {"CHATTERBOX_DEV", "--dev"}, {"CHATTERBOX_PROVIDERS", "--provider"}, {"CHATTERBOX_DB_READERS", "--db-readers"},
         {"CHATTERBOX_DB_WRITERS", "--db-writers"}, {"CHATTERBOX_NETWORK_THREADS", "--network-threads"},
         {"CHATTERBOX_PING_INTERVAL", "--ping-interval"}, {"CHATTERBOX_IDLE_TIMEOUT", "--idle-timeout"},
         {"CHATTERBOX_ACCESS_TOKEN_TTL", "--access-token-ttl"}, {"CHATTERBOX_INSTANCE_TIMEOUT", "--instance-timeout"},
-        {"CHATTERBOX_MAX_CONNECTIONS_PER_USER", "--max-connections-per-user"},
+        {"CHATTERBOX_MAX_CONNECTIONS_PER_USER", "--max-connections-per-user"}, {"CHATTERBOX_RETENTION_DAYS", "--retention-days"},
         {"CHATTERBOX_MAX_SEND_QUEUE_BYTES", "--max-send-queue-bytes"},
         {"CHATTERBOX_SLOW_CONSUMER_TIMEOUT", "--slow-consumer-timeout"},
         {"CHATTERBOX_SIGNING_KEY_ROTATION_DAYS", "--signing-key-rotation-days"},
         {"CHATTERBOX_MAX_FILE_BYTES", "--max-file-bytes"}, {"CHATTERBOX_FILE_QUOTA_BYTES", "--file-quota-bytes"},
+        {"CHATTERBOX_ALLOW_SIGN_IN", "--allow-sign-in"},
     };
     bool slowConsumerTimeoutGiven = false;
     std::vector<std::pair<std::string, std::string>> options;
@@ -152,12 +168,12 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
         const auto it = kEnvToOption.find(name);
         if (it == kEnvToOption.end())
             continue;
-        if (name == "CHATTERBOX_TRUSTED_PROXIES") {
+        if (name == "CHATTERBOX_TRUSTED_PROXIES" || name == "CHATTERBOX_ALLOW_SIGN_IN") {
             std::string address;
             for (char c : value + ",") {
                 if (c == ',') {
                     if (!address.empty())
-                        options.emplace_back("--trusted-proxy", address);
+                        options.emplace_back(it->second, address);
                     address.clear();
                 } else if (c != ' ' && c != '\t') {
                     address += c;
@@ -208,7 +224,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
             return result;
         }
         if (option == "--version") {
-            result.output = "chatterbox-server 0.1.0\n";
+            result.output = "chatterbox-server " CHATTERBOX_VERSION "\n";
             return result;
         }
         if (option == "--database-url") {
@@ -217,14 +233,16 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
             if (value.empty())
                 return fail("--data-dir needs a directory");
             config.dataDir = value;
-        } else if (option == "--listen" || option == "--ws-listen") {
+        } else if (option == "--listen" || option == "--ws-listen" || option == "--metrics-listen") {
             const auto hp = parseHostPort(value);
             if (!hp)
                 return fail(option + " expects HOST:PORT, got '" + value + "'");
             if (option == "--listen")
                 config.httpListen = *hp;
-            else
+            else if (option == "--ws-listen")
                 config.wsListen = *hp;
+            else
+                config.metricsListen = *hp;
         } else if (option == "--public-url") {
             if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0)
                 return fail("--public-url must start with http:// or https://");
@@ -242,6 +260,10 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
             config.trustedProxies.push_back(text.toStdString());
         } else if (option == "--dev") {
             config.dev = true;
+        } else if (option == "--allow-sign-in") {
+            if (const auto error = SignInPolicy::check(value))
+                return fail("--allow-sign-in: " + *error);
+            config.allowSignIn.push_back(value);
         } else if (option == "--provider") {
             std::string error;
             auto provider = parseProviderSpec(value, &error);
@@ -258,7 +280,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
                 {"--access-token-ttl", {10, 24 * 3600}}, {"--max-connections-per-user", {1, 10000}},
                 {"--max-send-queue-bytes", {16L << 20, 1L << 32}}, {"--slow-consumer-timeout", {1, 3600}}, {"--signing-key-rotation-days", {1, 3650}},
                 {"--instance-timeout", {2, 3600}}, {"--network-threads", {0, 64}},
-                {"--max-file-bytes", {0, 1L << 32}}, {"--file-quota-bytes", {0, 1L << 50}},
+                {"--max-file-bytes", {0, 1L << 32}}, {"--file-quota-bytes", {0, 1L << 50}}, {"--retention-days", {0, 36500}},
             };
             const auto range = kRanges.find(option);
             if (range == kRanges.end())
@@ -282,6 +304,7 @@ ParsedConfig parseConfig(const std::vector<std::string> &args, const std::vector
             else if (option == "--signing-key-rotation-days") config.keyRotation = std::chrono::seconds(*n * 24 * 3600);
             else if (option == "--max-file-bytes") config.maxFileBytes = *n;
             else if (option == "--file-quota-bytes") config.fileQuotaBytes = *n;
+            else if (option == "--retention-days") config.retentionDays = static_cast<int>(*n);
             else config.maxConnectionsPerUser = static_cast<int>(*n);
         }
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include "server/auth/providers.h"
@@ -21,6 +22,7 @@ struct ServerConfig {
     std::string dataDir;
     HostPort httpListen{"127.0.0.1", 8080};
     std::optional<HostPort> wsListen;          // default: the HTTP host, port + 1
+    std::optional<HostPort> metricsListen;     // default: /metrics on the HTTP side
     std::string publicUrl;                     // the base URL clients use; default http://<listen>
     // Proxies (their exact addresses) whose X-Forwarded-For names the client; connections from
     // them are not held to the per-address cap.
@@ -41,10 +43,14 @@ struct ServerConfig {
     std::size_t maxSendQueueBytes = 64 * 1024 * 1024;            // memory ceiling per connection
     std::chrono::seconds slowConsumerTimeout{30};                  // oldest unsent frame's age
     std::vector<ProviderConfig> providers;
+    std::vector<std::string> allowSignIn;   // SignInPolicy rules; none: anyone may sign in
     std::chrono::seconds keyRotation{30 * 24 * 3600};
     // Other instances on the same database are taken for dead after this long without a
     // heartbeat (they beat four times per timeout); their people's presence ends then.
     std::chrono::seconds instanceTimeout{20};
+    // Messages older than this many days are deleted (with the change log's copies); 0 keeps
+    // everything.
+    int retentionDays = 0;
 };
 
 struct ParsedConfig {

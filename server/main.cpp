@@ -1,11 +1,14 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // chatterbox-server: wires the parts together; see docs/architecture.md.
 
+#include "server/admin/admin.h"
 #include "server/auth/signin.h"
 #include "server/auth/tokens.h"
 #include "server/config.h"
 #include "server/db/clusterlink.h"
 #include "server/db/connectionpool.h"
 #include "server/db/embeddedpostgres.h"
+#include "server/db/retention.h"
 #include "server/db/eventlog.h"
 #include "server/db/executor.h"
 #include "server/db/migrations.h"
@@ -16,6 +19,7 @@
 #include "server/metrics.h"
 #include "server/net/hub.h"
 #include "server/net/wslistener.h"
+#include "server/systemdnotify.h"
 #include "shared/limits.h"
 
 #include <QCoreApplication>
@@ -29,6 +33,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <iostream>
 #include <sched.h>
 #include <cstdio>
 #include <sys/resource.h>
@@ -43,9 +48,10 @@ namespace {
 
 int g_signalPipe[2] = {-1, -1};
 
-void onSignal(int)
+// The signal's number goes down the pipe; the event loop reads it.
+void onSignal(int signal)
 {
-    const char byte = 1;
+    const char byte = static_cast<char>(signal);
     [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
 }
 
@@ -123,6 +129,10 @@ static int defaultNetworkThreads()
 int main(int argc, char *argv[])
 {
     const std::vector<std::string> args(argv, argv + argc);
+    // `chatterbox-server admin …`: the operator's tools, not the server.
+    if (args.size() > 1 && args[1] == "admin")
+        return admin::run({args.begin() + 2, args.end()}, environment(), std::cout, std::cerr);
+    setUpLogging();
     const ParsedConfig parsed = parseConfig(args, environment());
     if (!parsed.config) {
         std::fputs(parsed.output.c_str(), parsed.exitCode == 0 ? stdout : stderr);
@@ -217,6 +227,13 @@ int main(int argc, char *argv[])
     });
     ConnectionPool httpPool(config.databaseUrl, 4);
     SignInService signIn(httpPool, *tokens, config.providers, config.dev);
+    if (!config.allowSignIn.empty()) {
+        SignInPolicy policy;
+        for (const auto &rule : config.allowSignIn)
+            policy.add(rule);
+        signIn.setPolicy(std::move(policy));
+        qCInfo(lcAuth, "sign-in allowed only to %zu rule(s) of --allow-sign-in", config.allowSignIn.size());
+    }
     const auto blobs = files::makeDatabaseBlobStore();
     files::FileStore fileStore(*blobs, files::FileLimits{config.maxFileBytes, config.fileQuotaBytes});
     HttpApi http(config, httpPool, *tokens, signIn, fileStore, metrics, executor.stats());
@@ -239,11 +256,34 @@ int main(int argc, char *argv[])
         });
     });
     fileSweep.start(60 * 1000);
+    // Retention: messages older than the server keeps go, a batch at a time, once a minute.
+    QTimer retentionSweep;
+    if (config.retentionDays > 0) {
+        const auto sweepRetention = [&executor, &cluster, days = config.retentionDays] {
+            executor.maintain([&cluster, days](pqxx::connection_base &connection) {
+                if (const auto expired = retention::sweep(connection, days, cluster.instanceId()))
+                    qCInfo(lcDb, "retention: deleted %zu message(s) older than %d day(s)", expired, days);
+            });
+        };
+        QObject::connect(&retentionSweep, &QTimer::timeout, &app, sweepRetention);
+        retentionSweep.start(60 * 1000);
+        QTimer::singleShot(1000, &app, sweepRetention);   // what expired while it was stopped
+        qCInfo(lcDb, "retention: messages older than %d day(s) are deleted", config.retentionDays);
+    }
     const int httpPort = http.start(config.httpListen);
     if (httpPort == 0) {
         std::fprintf(stderr, "chatterbox-server: cannot listen for HTTP on %s:%u\n", config.httpListen.host.c_str(),
                      config.httpListen.port);
         return 1;
+    }
+    int metricsPort = 0;
+    if (config.metricsListen) {
+        metricsPort = http.startMetrics(*config.metricsListen);
+        if (metricsPort == 0) {
+            std::fprintf(stderr, "chatterbox-server: cannot listen for metrics on %s:%u\n", config.metricsListen->host.c_str(),
+                         config.metricsListen->port);
+            return 1;
+        }
     }
     hub.setBaseUrl(publicBaseUrl(config, httpPort));
     HostPort wsAddress = config.wsListen.value_or(HostPort{config.httpListen.host, static_cast<std::uint16_t>(httpPort + 1)});
@@ -275,18 +315,51 @@ int main(int argc, char *argv[])
     http.setWebSocketPort(listener.serverPort());
     std::printf("chatterbox-server: listening on http://%s:%d (WebSocket ws://%s:%u/)%s\n", config.httpListen.host.c_str(),
                 httpPort, wsAddress.host.c_str(), listener.serverPort(), config.dev ? " with development sign-in" : "");
+    if (metricsPort != 0)
+        std::printf("chatterbox-server: metrics on http://%s:%d/metrics\n", config.metricsListen->host.c_str(), metricsPort);
     qCInfo(lcNet, "open file limit %llu: room for about that many connections", static_cast<unsigned long long>(fileLimit));
     qCInfo(lcNet, "%d network thread(s) besides the hub's", networkThreads);
     std::fflush(stdout);
 
     // SIGINT/SIGTERM end the event loop through a pipe; nothing else is safe in a signal handler.
+    // SIGHUP, which supervisors and terminals send to ask for a reload, never ends the server:
+    // its settings are read at start, so it says that a restart applies them.
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
         auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, &app);
-        QObject::connect(notifier, &QSocketNotifier::activated, &app, [] { QCoreApplication::quit(); });
+        QObject::connect(notifier, &QSocketNotifier::activated, &app, [] {
+            char received[16];
+            const auto count = ::read(g_signalPipe[0], received, sizeof received);
+            for (ssize_t i = 0; i < count; ++i) {
+                if (received[i] == SIGHUP) {
+                    notifyServiceManager("RELOADING=1");
+                    qCInfo(lcNet, "SIGHUP: the settings are read at start; restart the server to apply changed ones");
+                    notifyServiceManager("READY=1");
+                } else {
+                    notifyServiceManager("STOPPING=1");
+                    QCoreApplication::quit();
+                }
+            }
+        });
         std::signal(SIGINT, onSignal);
         std::signal(SIGTERM, onSignal);
+        std::signal(SIGHUP, onSignal);
     }
+    notifyServiceManager("READY=1");
     std::signal(SIGPIPE, SIG_IGN);
+
+    // The server's own PostgreSQL gone (killed, crashed, stopped by hand): the server cannot
+    // serve without it and would not get it back, so it exits non-zero and a supervisor starts
+    // both again.
+    QTimer ownDatabaseWatch;
+    if (ownDatabase) {
+        QObject::connect(&ownDatabaseWatch, &QTimer::timeout, &app, [&ownDatabase] {
+            if (ownDatabase->isRunning())
+                return;
+            qCCritical(lcDb, "the server's own PostgreSQL stopped; exiting so that it is started again");
+            QCoreApplication::exit(3);
+        });
+        ownDatabaseWatch.start(1000);
+    }
 
     const int status = app.exec();
 

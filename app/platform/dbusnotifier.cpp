@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/platform/dbusnotifier.h"
 
 #include <QDBusMessage>
@@ -40,7 +41,7 @@ void DBusNotifier::send(const app::Notification &notification)
 {
     QDBusMessage call = QDBusMessage::createMethodCall(kService, kPath, kInterface, QStringLiteral("Notify"));
     QVariantMap hints{{QStringLiteral("category"), QStringLiteral("im.received")},
-                      {QStringLiteral("desktop-entry"), QStringLiteral("chatterbox")},
+                      {QStringLiteral("desktop-entry"), QStringLiteral("org.chatterbox.Chatterbox")},
                       {QStringLiteral("urgency"), QVariant::fromValue(static_cast<uchar>(notification.mention ? 2 : 1))}};
     // The specification's hint for a notification that makes no sound.
     if (notification.silent)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/auth/identityprovider.h"
 
 #include "server/auth/crypto.h"
@@ -211,6 +212,10 @@ std::optional<ExternalIdentity> IdentityProvider::completeOidc(const std::string
     ExternalIdentity identity;
     identity.subject = (*claims)["sub"].get<std::string>();
     identity.displayName = displayNameFrom(*claims);
+    // Some providers send email_verified as a string.
+    const auto verified = claims->find("email_verified");
+    if (verified != claims->end() && ((verified->is_boolean() && verified->get<bool>()) || (verified->is_string() && verified->get<std::string>() == "true")))
+        identity.verifiedEmail = stringOr(*claims, "email");
     if (identity.displayName.empty())
         identity.displayName = nameFromUserInfo(*doc, stringOr(*tokens, "access_token"), identity.subject);
     return identity;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include "server/auth/providers.h"
@@ -15,6 +16,9 @@ namespace chatterbox::server {
 struct ExternalIdentity {
     std::string subject;
     std::string displayName;
+    // The e-mail address the provider vouches for (email_verified), for --allow-sign-in's
+    // domain rules only; never stored or shown. Empty when it vouches for none.
+    std::string verifiedEmail;
 };
 
 // One configured provider: builds the URL that sends the browser there, and turns the code it

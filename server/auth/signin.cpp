@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/auth/signin.h"
 
 #include "server/auth/crypto.h"
@@ -186,6 +187,10 @@ OAuthResult<std::string> SignInService::callback(const std::string &provider, co
         qCWarning(lcAuth, "sign-in with %s failed: %s", provider.c_str(), error.c_str());
         return toApp("access_denied", "the sign-in provider's answer could not be verified");
     }
+    if (!m_policy.allows(provider, identity->subject, identity->verifiedEmail)) {
+        qCInfo(lcAuth, "sign-in with %s refused by --allow-sign-in (subject %s)", provider.c_str(), identity->subject.c_str());
+        return toApp("access_denied", "this server does not let this account sign in; ask its operator");
+    }
     const std::string userId = account(provider, identity->subject, displayNameFor(*identity));
     return finish(state, userId);
 }
@@ -205,6 +210,8 @@ OAuthResult<std::string> SignInService::completeDev(const std::string &attempt, 
         if (row.empty())
             return {std::nullopt, {"invalid_request", "This sign-in has expired or was already used. Go back to the app and sign in again."}};
     }
+    if (!devAllowed(name))
+        return {std::nullopt, {"access_denied", "this server does not let this account sign in; ask its operator"}};
     return finish(attempt, account("dev", name, name));
 }
 
@@ -276,7 +283,13 @@ OAuthResult<TokenPair> SignInService::redeem(const std::string &code, const std:
         tx.commit();
         return {std::nullopt, {"invalid_grant", "redirect_uri does not match the one the code was issued for"}};
     }
-    TokenPair pair = m_tokens.signIn(tx, userId);
+    TokenPair pair;
+    try {
+        pair = m_tokens.signIn(tx, userId);
+    } catch (const SignInRefused &refused) {
+        tx.commit();   // the code is spent all the same
+        return {std::nullopt, {"invalid_grant", refused.what()}};
+    }
     tx.exec_params0("UPDATE authorization_codes SET family_id = $2 WHERE code_hash = $1", hash, pair.familyId);
     tx.commit();
     return {pair, {}};

@@ -1,6 +1,8 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include "server/auth/identityprovider.h"
+#include "server/auth/signinpolicy.h"
 #include "server/auth/tokens.h"
 
 #include <functional>
@@ -46,6 +48,11 @@ public:
 
     const std::vector<ProviderConfig> &providers() const { return m_providerList; }
 
+    // Who may sign in (--allow-sign-in); anyone until it is set.
+    void setPolicy(SignInPolicy policy) { m_policy = std::move(policy); }
+    // Whether the development sign-in may make or find the account of this name.
+    bool devAllowed(const std::string &name) const { return m_policy.allows("dev", name, {}); }
+
     // Whether a redirect_uri is one the app may use: http://127.0.0.1:PORT/... or http://[::1]:PORT/...
     static bool isLoopbackRedirect(const std::string &uri);
 
@@ -82,6 +89,7 @@ private:
     std::vector<ProviderConfig> m_providerList;
     std::map<std::string, std::unique_ptr<IdentityProvider>> m_providers;
     bool m_devEnabled;
+    SignInPolicy m_policy;
 };
 
 } // namespace chatterbox::server

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/auth/tokens.h"
 
 #include "server/auth/crypto.h"
@@ -217,6 +218,11 @@ std::string TokenService::newRefreshToken(pqxx::transaction_base &tx, const std:
 
 TokenPair TokenService::signIn(pqxx::transaction_base &tx, const std::string &userId)
 {
+    // FOR SHARE: a suspension committing now waits for this sign-in and then ends it, or this
+    // waits for the suspension and sees it.
+    const auto who = tx.exec_params("SELECT suspended_at IS NOT NULL FROM users WHERE id = $1 FOR SHARE", userId);
+    if (!who.empty() && who[0][0].as<bool>())
+        throw SignInRefused("this account is suspended by the server's operator");
     TokenPair pair;
     pair.familyId = tx.exec1("SELECT gen_random_uuid()")[0].as<std::string>();
     pair.refreshToken = newRefreshToken(tx, userId, pair.familyId);
@@ -248,6 +254,7 @@ std::optional<TokenPair> TokenService::refresh(pqxx::connection_base &connection
                                           " AND expires_at > now()"
                                           " AND NOT EXISTS (SELECT 1 FROM refresh_tokens r"
                                           "                 WHERE r.family_id = t.family_id AND r.revoked_at IS NOT NULL)"
+                                          " AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id AND u.suspended_at IS NOT NULL)"
                                           " RETURNING user_id, family_id",
                                           hash);
         if (spent.empty()) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include <pqxx/connection>
@@ -9,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace chatterbox::server {
@@ -27,6 +29,11 @@ struct TokenPair {
 };
 
 enum class RefreshError { Invalid, Reused };
+
+// A person the operator suspended (or deleted) gets no new sign-in (chatterbox-server admin).
+struct SignInRefused : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
 
 // Issues and checks the tokens the server hands out.
 //
@@ -66,7 +73,7 @@ public:
     std::string issueAccessToken(const std::string &userId, const std::string &familyId) const;
     std::optional<AccessClaims> verifyAccessToken(const std::string &token) const;
 
-    // Starts a new family for a fresh sign-in.
+    // Starts a new family for a fresh sign-in; SignInRefused for a suspended person.
     TokenPair signIn(pqxx::connection_base &connection, const std::string &userId);
     // The same inside a transaction of the caller's, so the sign-in commits with what made it.
     TokenPair signIn(pqxx::transaction_base &tx, const std::string &userId);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/db/embeddedpostgres.h"
 
 #include "server/logging.h"
@@ -5,35 +6,59 @@
 #include <QCollator>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace chatterbox::server {
 
 namespace {
 
-// The newest PostgreSQL server binaries installed, e.g. /usr/lib/postgresql/15/bin.
-QString findBinDir()
+// The PostgreSQL majors installed the distribution's way, newest first: /usr/lib/postgresql/<major>/bin.
+QStringList installedMajors()
 {
-    // An operator (or a test) may point at other binaries; they must be there.
-    if (const QByteArray explicitDir = qgetenv("CHATTERBOX_POSTGRES_BIN"); !explicitDir.isEmpty()) {
-        const QString dir = QString::fromLocal8Bit(explicitDir);
-        return QFile::exists(dir + QStringLiteral("/initdb")) ? dir : QString();
-    }
     QDir lib(QStringLiteral("/usr/lib/postgresql"));
-    QStringList versions = lib.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QStringList versions;
+    for (const QString &v : lib.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        if (QFile::exists(lib.filePath(v + QStringLiteral("/bin/initdb"))))
+            versions << v;
     QCollator collator;
     collator.setNumericMode(true);
     std::sort(versions.begin(), versions.end(), [&](const QString &a, const QString &b) { return collator.compare(a, b) > 0; });
-    for (const auto &v : versions) {
-        const QString bin = lib.filePath(v + QStringLiteral("/bin"));
-        if (QFile::exists(bin + QStringLiteral("/initdb")))
-            return bin;
-    }
-    const QString initdb = QStandardPaths::findExecutable(QStringLiteral("initdb"));
-    return initdb.isEmpty() ? QString() : QFileInfo(initdb).absolutePath();
+    return versions;
+}
+
+QString binDirOf(const QString &major)
+{
+    return QStringLiteral("/usr/lib/postgresql/%1/bin").arg(major);
+}
+
+// The user and group a path belongs to, by number; nothing when it does not exist.
+std::optional<std::pair<uid_t, gid_t>> ownerOf(const QString &path)
+{
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return std::nullopt;
+    return std::make_pair(st.st_uid, st.st_gid);
+}
+
+QString userName(uid_t uid)
+{
+    if (const passwd *pw = ::getpwuid(uid))
+        return QString::fromLocal8Bit(pw->pw_name);
+    return QString::number(uid);
 }
 
 } // namespace
@@ -53,6 +78,8 @@ EmbeddedPostgres::EmbeddedPostgres(QString dataDir) : m_dataDir(QDir(dataDir).ab
 EmbeddedPostgres::~EmbeddedPostgres()
 {
     stop();
+    if (m_lockFd >= 0)
+        ::close(m_lockFd);
 }
 
 bool EmbeddedPostgres::run(const QString &program, const QStringList &arguments, QString *output, int timeoutMs)
@@ -77,30 +104,124 @@ bool EmbeddedPostgres::run(const QString &program, const QStringList &arguments,
     return process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0;
 }
 
+// A lock file beside the data directory (initdb wants the directory itself empty), held with
+// flock for as long as the server runs: the kernel lets it go when the process ends, even by
+// kill -9, so a stale lock never stands in the way.
+bool EmbeddedPostgres::lockDataDir()
+{
+    const QString lockPath = m_dataDir + QStringLiteral(".lock");
+    m_lockFd = ::open(QFile::encodeName(lockPath).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (m_lockFd < 0) {
+        m_error = QStringLiteral("cannot open %1: %2").arg(lockPath, QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    if (::flock(m_lockFd, LOCK_EX | LOCK_NB) != 0) {
+        char holder[32] = {};
+        [[maybe_unused]] const auto n = ::pread(m_lockFd, holder, sizeof holder - 1, 0);
+        m_error = QStringLiteral("another chatterbox-server (process %1) uses the data directory %2; stop it, or give this one "
+                                 "another --data-dir")
+                      .arg(QString::fromLatin1(holder).trimmed(), m_dataDir);
+        return false;
+    }
+    const QByteArray pid = QByteArray::number(static_cast<qint64>(::getpid())) + '\n';
+    if (::ftruncate(m_lockFd, 0) != 0 || ::pwrite(m_lockFd, pid.constData(), static_cast<size_t>(pid.size()), 0) != pid.size())
+        qCWarning(lcDb, "cannot write the process id into %s", qPrintable(lockPath));
+    return true;
+}
+
+// The data directory: made (and, as root, given to the postgres user) when it is not there; one
+// that is there is used as it is, and refused when it belongs to someone the cluster does not
+// run as. Ownership is never changed on a directory this server did not create.
+bool EmbeddedPostgres::prepareDataDir()
+{
+    const bool existed = QFileInfo::exists(m_dataDir);
+    if (!existed && !QDir().mkpath(m_dataDir)) {
+        m_error = QStringLiteral("cannot create the data directory %1").arg(m_dataDir);
+        return false;
+    }
+    const passwd *postgres = m_asPostgresUser ? ::getpwnam("postgres") : nullptr;
+    if (m_asPostgresUser && postgres == nullptr) {
+        m_error = QStringLiteral("running as root, the cluster runs as the postgres user, and there is none (install PostgreSQL, which creates it)");
+        return false;
+    }
+    const uid_t runsAs = m_asPostgresUser ? postgres->pw_uid : ::geteuid();
+    if (!existed) {
+        QFile::setPermissions(m_dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        if (m_asPostgresUser && ::chown(QFile::encodeName(m_dataDir).constData(), postgres->pw_uid, postgres->pw_gid) != 0) {
+            m_error = QStringLiteral("cannot give %1 to the postgres user: %2").arg(m_dataDir, QString::fromLocal8Bit(std::strerror(errno)));
+            return false;
+        }
+        return true;
+    }
+    const auto owner = ownerOf(m_dataDir);
+    if (!owner || owner->first != runsAs) {
+        m_error = QStringLiteral("the data directory %1 belongs to %2, but its cluster would run as %3; it is left as it is. "
+                                 "Run chatterbox-server as %2, or give it another --data-dir")
+                      .arg(m_dataDir, owner ? userName(owner->first) : QStringLiteral("nobody"), userName(runsAs));
+        return false;
+    }
+    return true;
+}
+
+// The binaries of the PostgreSQL major that made the cluster (its PG_VERSION), or of the newest
+// one installed for a new cluster. A cluster of a major that is not installed is not started
+// with another: PostgreSQL would refuse it, and the way on is the operator's choice.
+bool EmbeddedPostgres::chooseBinaries()
+{
+    // An operator (or a test) may point at other binaries; they must be there.
+    if (const QByteArray explicitDir = qgetenv("CHATTERBOX_POSTGRES_BIN"); !explicitDir.isEmpty()) {
+        m_binDir = QString::fromLocal8Bit(explicitDir);
+        if (QFile::exists(m_binDir + QStringLiteral("/initdb")))
+            return true;
+        m_error = QStringLiteral("no database is configured and PostgreSQL is not installed in %1. Install it "
+                                 "(Debian/Ubuntu: apt-get install postgresql) or pass --database-url.").arg(m_binDir);
+        return false;
+    }
+    const QStringList majors = installedMajors();
+    QFile versionFile(m_dataDir + QStringLiteral("/PG_VERSION"));
+    if (versionFile.open(QIODevice::ReadOnly)) {
+        const QString major = QString::fromLatin1(versionFile.readAll()).trimmed();
+        if (majors.contains(major)) {
+            m_binDir = binDirOf(major);
+            return true;
+        }
+        m_error = majors.isEmpty()
+            ? QStringLiteral("the cluster in %1 was made by PostgreSQL %2, which is not installed. Install it "
+                             "(Debian/Ubuntu: apt-get install postgresql-%2).").arg(m_dataDir, major)
+            : QStringLiteral("the cluster in %1 was made by PostgreSQL %2, which is not installed (installed: %3). Install "
+                             "postgresql-%2 to go on with it, or upgrade the cluster to %4 with pg_upgrade "
+                             "(docs/operating.md, \"PostgreSQL major upgrades\").")
+                  .arg(m_dataDir, major, majors.join(QStringLiteral(", ")), majors.first());
+        return false;
+    }
+    if (!majors.isEmpty()) {
+        m_binDir = binDirOf(majors.first());
+        return true;
+    }
+    const QString initdb = QStandardPaths::findExecutable(QStringLiteral("initdb"));
+    if (!initdb.isEmpty()) {
+        m_binDir = QFileInfo(initdb).absolutePath();
+        return true;
+    }
+    m_error = QStringLiteral("no database is configured and PostgreSQL is not installed. Install it "
+                             "(Debian/Ubuntu: apt-get install postgresql) or pass --database-url.");
+    return false;
+}
+
 std::string EmbeddedPostgres::start()
 {
-    m_binDir = findBinDir();
-    if (m_binDir.isEmpty()) {
-        m_error = QStringLiteral("no database is configured and PostgreSQL is not installed. Install it "
-                                 "(Debian/Ubuntu: apt-get install postgresql) or pass --database-url.");
-        return {};
-    }
     m_asPostgresUser = ::geteuid() == 0;
     // Unix socket paths are limited to about 100 bytes.
     if (m_dataDir.toLocal8Bit().size() > 80) {
         m_error = QStringLiteral("the data directory %1 is too long a path for PostgreSQL's socket; choose a shorter --data-dir").arg(m_dataDir);
         return {};
     }
-    if (!QDir().mkpath(m_dataDir)) {
-        m_error = QStringLiteral("cannot create the data directory %1").arg(m_dataDir);
+    if (!QDir().mkpath(QFileInfo(m_dataDir).absolutePath())) {
+        m_error = QStringLiteral("cannot create the directory of %1").arg(m_dataDir);
         return {};
     }
-    QFile::setPermissions(m_dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    // As root, the cluster's files belong to the postgres user that runs it.
-    if (m_asPostgresUser && QProcess::execute(QStringLiteral("chown"), {QStringLiteral("postgres:postgres"), m_dataDir}) != 0) {
-        m_error = QStringLiteral("running as root, %1 must belong to the postgres user (install PostgreSQL, which creates it)").arg(m_dataDir);
+    if (!lockDataDir() || !prepareDataDir() || !chooseBinaries())
         return {};
-    }
     QString output;
     if (!QFile::exists(m_dataDir + QStringLiteral("/PG_VERSION"))) {
         qCInfo(lcDb, "creating the server's own database in %s", qPrintable(m_dataDir));
@@ -112,17 +233,21 @@ std::string EmbeddedPostgres::start()
             return {};
         }
     }
-    const QString options = QStringLiteral("-c listen_addresses='' -c unix_socket_directories='%1'").arg(m_dataDir);
+    // No JIT: it maps memory writable and executable, which a hardened unit
+    // (MemoryDenyWriteExecute) forbids, and a chat server's queries are too short to gain from it.
+    const QString options = QStringLiteral("-c listen_addresses='' -c unix_socket_directories='%1' -c jit=off").arg(m_dataDir);
     if (!run(m_binDir + QStringLiteral("/pg_ctl"), {QStringLiteral("start"), QStringLiteral("--pgdata=") + m_dataDir, QStringLiteral("--wait"),
                                                     QStringLiteral("--log=") + m_dataDir + QStringLiteral("/server.log"),
                                                     QStringLiteral("--options=") + options},
              &output, 120000)) {
-        // Perhaps it is still running from a server that was killed: then use it.
+        // Still running from a server of this directory that was killed (the lock says no other
+        // one runs): then it is this server's to use, and to stop.
         QString status;
         if (!run(m_binDir + QStringLiteral("/pg_ctl"), {QStringLiteral("status"), QStringLiteral("--pgdata=") + m_dataDir}, &status)) {
             m_error = QStringLiteral("PostgreSQL did not start (see %1/server.log): %2").arg(m_dataDir, output);
             return {};
         }
+        qCInfo(lcDb, "the server's own PostgreSQL was still running in %s (its server did not stop); using it", qPrintable(m_dataDir));
     }
     m_started = true;
     const std::string host = m_dataDir.toStdString();
@@ -144,10 +269,29 @@ std::string EmbeddedPostgres::start()
     return "postgresql://chatterbox@/chatterbox?host=" + host;
 }
 
+bool EmbeddedPostgres::isRunning() const
+{
+    if (!m_started)
+        return false;
+    // postmaster.pid's first line is the postmaster's process id; the file goes when it stops.
+    QFile pidFile(m_dataDir + QStringLiteral("/postmaster.pid"));
+    if (!pidFile.open(QIODevice::ReadOnly))
+        return QFile::exists(pidFile.fileName());   // there but unreadable: taken as running
+    bool ok = false;
+    const auto pid = static_cast<pid_t>(pidFile.readLine().trimmed().toLongLong(&ok));
+    if (!ok || pid <= 0)
+        return false;
+    return ::kill(pid, 0) == 0 || errno == EPERM;
+}
+
 void EmbeddedPostgres::stop()
 {
     if (!m_started)
         return;
+    if (!isRunning()) {
+        m_started = false;
+        return;
+    }
     m_started = false;
     QString output;
     if (!run(m_binDir + QStringLiteral("/pg_ctl"), {QStringLiteral("stop"), QStringLiteral("--pgdata=") + m_dataDir,

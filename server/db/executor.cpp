@@ -1,4 +1,7 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/db/executor.h"
+
+#include <chrono>
 
 #include "server/db/eventlog.h"
 #include "server/logging.h"
@@ -183,8 +186,13 @@ void Executor::writerLoop(Queue &queue)
         }
         // A broken connection is replaced at once: that succeeds after a terminated backend, and
         // failing is how an outage is found (and said, once).
-        if (!runWriteBatch(*connection, batch))
+        const auto started = std::chrono::steady_clock::now();
+        const bool healthy = runWriteBatch(*connection, batch);
+        m_stats.writeSeconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        if (!healthy) {
+            ++m_stats.reconnects;
             connection = connect(m_url, m_stats.health);
+        }
     }
 }
 
@@ -332,6 +340,7 @@ void Executor::readerLoop()
                 continue;
             }
             Outcome outcome;
+            const auto started = std::chrono::steady_clock::now();
             try {
                 ReadTransaction tx(*connection);
                 outcome = job.work(tx);
@@ -339,9 +348,12 @@ void Executor::readerLoop()
                 m_stats.health.reached(steadyNowMs());
             } catch (const std::exception &e) {
                 outcome = outcomeForDatabaseError(e);
-                if (isConnectionLoss(e))
+                if (isConnectionLoss(e)) {
+                    ++m_stats.reconnects;
                     connection = connect(m_url, m_stats.health);   // failing is how an outage is found
+                }
             }
+            m_stats.readSeconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
             job.done(std::move(outcome));
         }
     }

@@ -1,6 +1,8 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include "server/db/databasehealth.h"
+#include "server/metrics.h"
 #include "server/db/eventlog.h"
 #include "server/handlers/outcome.h"
 
@@ -28,6 +30,9 @@ struct ExecutorStats {
     std::atomic<std::int64_t> commits{0};
     std::atomic<std::int64_t> failures{0};
     std::atomic<std::int64_t> retriedBatches{0};   // run again request by request after a failure
+    std::atomic<std::int64_t> reconnects{0};       // broken connections replaced
+    Histogram writeSeconds;                         // a write batch, from its start to its commit
+    Histogram readSeconds;
 };
 
 // Runs handlers on database threads, each with its own connection, so the network thread

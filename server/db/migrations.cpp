@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/db/migrations.h"
 
 #include "server/logging.h"
@@ -64,6 +65,15 @@ int applyMigrations(pqxx::connection &connection, const std::vector<Migration> &
                  " version integer PRIMARY KEY,"
                  " name text NOT NULL,"
                  " applied_at timestamptz NOT NULL DEFAULT now())");
+        // An older binary on a newer schema would write what the newer code no longer expects.
+        const int known = migrations.empty() ? 0 : migrations.back().version;
+        const auto newer = tx.exec_params("SELECT version, name FROM schema_migrations WHERE version > $1 ORDER BY version DESC", known);
+        if (!newer.empty()) {
+            throw NewerSchemaError("the database's schema is newer than this chatterbox-server: it has migration " +
+                                   newer[0][1].as<std::string>() + ", and this binary knows them up to " +
+                                   (migrations.empty() ? std::string("none") : migrations.back().name) +
+                                   "; run the newer chatterbox-server, or restore the backup taken before the upgrade");
+        }
         tx.commit();
     }
     int applied = 0;

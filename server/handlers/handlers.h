@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include "server/handlers/outcome.h"
@@ -54,6 +55,10 @@ struct SendRequest {
 std::vector<AnswerTo<protocol::SendMessage>> sendMessages(Tx &tx, const std::vector<const SendRequest *> &sends);
 AnswerTo<protocol::EditMessage> editMessage(Tx &tx, const RequestContext &ctx, const protocol::EditMessage &request);
 AnswerTo<protocol::DeleteMessage> deleteMessage(Tx &tx, const RequestContext &ctx, const protocol::DeleteMessage &request);
+// A message deleted by the server itself (retention, an operator), as its author's delete would
+// do it, without asking who may: the events for the change log; none when it is not there or
+// deleted already.
+std::vector<PartyEvent> expungeMessage(Tx &tx, const std::string &messageId);
 // Any member reacts; at most kMaxReactionsPerMessage distinct emoji on a message.
 AnswerTo<protocol::AddReaction> addReaction(Tx &tx, const RequestContext &ctx, const protocol::AddReaction &request);
 AnswerTo<protocol::RemoveReaction> removeReaction(Tx &tx, const RequestContext &ctx, const protocol::RemoveReaction &request);

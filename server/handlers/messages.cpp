@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/handlers/handlers.h"
 
 #include "server/handlers/queries.h"
@@ -241,11 +242,50 @@ AnswerTo<protocol::EditMessage> editMessage(Tx &tx, const RequestContext &ctx, c
                     request.messageId, request.body, rev);
     recordMentions(tx, original, request.body);
     recordMassMention(tx, original, request.body);
+    // The change log's earlier copies of this message take the new text: the replaced one is kept
+    // in its versions alone, where the edit history (and a deletion) finds it.
+    tx.exec_params0("UPDATE events SET payload = jsonb_set(payload, '{message,body}', to_jsonb($2::text))"
+                    " WHERE payload ? 'message' AND (payload->'message'->>'id') = $1",
+                    request.messageId, request.body);
     auto message = reload(tx, request.messageId, original.partyId);
     auto o = Outcome::reply(protocol::MessageReply{message});
     o.events.push_back({message.partyId, protocol::MessageUpdated{std::move(message)}});
     return o;
 }
+
+namespace {
+
+// The message becomes a tombstone, whoever deletes it. The row stays so that seq stays gapless
+// and catch-up can report the delete. Its text goes everywhere it was kept: earlier versions,
+// the change log's payloads (its own events and the quotes of replies to it); its reactions
+// and its pin go with it.
+AnswerTo<protocol::DeleteMessage> tombstone(Tx &tx, const protocol::Message &original)
+{
+    const auto rev = nextRev(tx, original.topicId);
+    tx.exec_params0("UPDATE messages SET body = '', deleted_at = now(), rev = $2, pinned_at = NULL, pinned_by = NULL, mass_mention = NULL"
+                    " WHERE id = $1", original.id, rev);
+    tx.exec_params0("DELETE FROM message_versions WHERE message_id = $1", original.id);
+    tx.exec_params0("DELETE FROM message_reactions WHERE message_id = $1", original.id);
+    // Its files can no longer be fetched from here on; their bytes go with the next sweep.
+    tx.exec_params0("DELETE FROM files WHERE message_id = $1", original.id);
+    tx.exec_params0("UPDATE events SET payload = jsonb_set(jsonb_set(payload, '{message,body}', '\"\"'), '{message,mentions}', '[]') #- '{message,files}'"
+                    " WHERE payload ? 'message' AND (payload->'message'->>'id') = $1", original.id);
+    tx.exec_params0("UPDATE events SET payload = jsonb_set(payload, '{message,replyTo,excerpt}', '\"\"')"
+                    " WHERE payload->'message' ? 'replyTo' AND (payload->'message'->'replyTo'->>'messageId') = $1",
+                    original.id);
+    queries::storeMentions(tx, original, {});
+    auto message = reload(tx, original.id, original.partyId);
+    auto o = Outcome::reply(protocol::MessageReply{message});
+    o.events.push_back({message.partyId, protocol::MessageDeleted{message}});
+    if (original.pinnedAt) {
+        const int pinned = tx.exec_params1("UPDATE topics SET pinned_count = pinned_count - 1 WHERE id = $1 RETURNING pinned_count",
+                                           original.topicId)[0].as<int>();
+        o.events.push_back({message.partyId, protocol::PinChanged{std::move(message), pinned}});
+    }
+    return o;
+}
+
+} // namespace
 
 AnswerTo<protocol::DeleteMessage> deleteMessage(Tx &tx, const RequestContext &ctx, const protocol::DeleteMessage &request)
 {
@@ -258,31 +298,15 @@ AnswerTo<protocol::DeleteMessage> deleteMessage(Tx &tx, const RequestContext &ct
         return Outcome::fail(ErrorCode::Forbidden, "you can only delete your own messages");
     if (original.deleted)
         return Outcome::reply(protocol::MessageReply{original});
-    // The row stays as a tombstone so that seq stays gapless and catch-up can report the delete.
-    // Its text goes everywhere it was kept: earlier versions, the change log's payloads (its
-    // own events and the quotes of replies to it); its reactions and its pin go with it.
-    const auto rev = nextRev(tx, original.topicId);
-    tx.exec_params0("UPDATE messages SET body = '', deleted_at = now(), rev = $2, pinned_at = NULL, pinned_by = NULL, mass_mention = NULL"
-                    " WHERE id = $1", request.messageId, rev);
-    tx.exec_params0("DELETE FROM message_versions WHERE message_id = $1", request.messageId);
-    tx.exec_params0("DELETE FROM message_reactions WHERE message_id = $1", request.messageId);
-    // Its files can no longer be fetched from here on; their bytes go with the next sweep.
-    tx.exec_params0("DELETE FROM files WHERE message_id = $1", request.messageId);
-    tx.exec_params0("UPDATE events SET payload = jsonb_set(jsonb_set(payload, '{message,body}', '\"\"'), '{message,mentions}', '[]') #- '{message,files}'"
-                    " WHERE payload ? 'message' AND (payload->'message'->>'id') = $1", request.messageId);
-    tx.exec_params0("UPDATE events SET payload = jsonb_set(payload, '{message,replyTo,excerpt}', '\"\"')"
-                    " WHERE payload->'message' ? 'replyTo' AND (payload->'message'->'replyTo'->>'messageId') = $1",
-                    request.messageId);
-    queries::storeMentions(tx, original, {});
-    auto message = reload(tx, request.messageId, original.partyId);
-    auto o = Outcome::reply(protocol::MessageReply{message});
-    o.events.push_back({message.partyId, protocol::MessageDeleted{message}});
-    if (original.pinnedAt) {
-        const int pinned = tx.exec_params1("UPDATE topics SET pinned_count = pinned_count - 1 WHERE id = $1 RETURNING pinned_count",
-                                           original.topicId)[0].as<int>();
-        o.events.push_back({message.partyId, protocol::PinChanged{std::move(message), pinned}});
-    }
-    return o;
+    return tombstone(tx, original);
+}
+
+std::vector<PartyEvent> expungeMessage(Tx &tx, const std::string &messageId)
+{
+    const auto original = queries::lockedMessage(tx, messageId);
+    if (!original || original->deleted)
+        return {};
+    return std::move(tombstone(tx, *original).events);
 }
 
 } // namespace chatterbox::server::handlers

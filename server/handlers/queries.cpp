@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/handlers/queries.h"
 
 #include "shared/codec.h"
@@ -200,6 +201,18 @@ std::optional<MessageAccess> lockedMessageAccess(Tx &tx, const std::string &mess
     if (locked.empty())
         return std::nullopt;
     return messageAccess(tx, messageId, userId);
+}
+
+std::optional<protocol::Message> lockedMessage(Tx &tx, const std::string &messageId)
+{
+    if (tx.exec_params("SELECT t.id FROM messages m JOIN topics t ON t.id = m.topic_id WHERE m.id = $1 FOR UPDATE OF t", messageId).empty())
+        return std::nullopt;
+    const auto r = tx.exec_params(std::string("SELECT ") + kMessageColumns + ", t.party_id FROM messages m JOIN topics t ON t.id = m.topic_id"
+                                  " WHERE m.id = $1",
+                                  messageId);
+    if (r.empty())
+        return std::nullopt;
+    return messageFromRow(r[0], r[0]["party_id"].as<std::string>());
 }
 
 std::optional<protocol::ReplyPreview> replyPreview(Tx &tx, const std::string &messageId)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include "shared/mentions.h"
@@ -49,6 +50,9 @@ struct MessageAccess {
     protocol::Role role = protocol::Role::Member;
 };
 std::optional<MessageAccess> messageAccess(Tx &tx, const std::string &messageId, const std::string &userId);
+// A message whoever asks, after taking its topic's row lock: for the server's own changes
+// (retention, an operator's), which no member makes.
+std::optional<protocol::Message> lockedMessage(Tx &tx, const std::string &messageId);
 // The same, read after taking the row lock of the message's topic: the lock every change to a
 // topic's messages takes first (it orders their revs), so that what is read is what the change
 // applies to even when another instance changed it meanwhile. (Read in the locking statement,

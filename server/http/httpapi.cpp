@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/http/httpapi.h"
 
 #include "server/auth/httpfetch.h"
@@ -100,6 +101,8 @@ int HttpApi::start(const HostPort &address)
 
 void HttpApi::stop()
 {
+    if (m_metricsServer)
+        m_metricsServer->stop();
     if (m_server)
         m_server->stop();
 }
@@ -171,10 +174,46 @@ std::optional<http::Response> HttpApi::refusedHost(const http::Request &req) con
     return refusal;
 }
 
+void HttpApi::addHealthRoutes(http::Router &router, bool withMetrics)
+{
+    router.get("/healthz", [this](const http::Request &, http::Response &res) {
+        if (databaseAnswers()) {
+            res.setContent("ok\n", "text/plain");
+        } else {
+            res.status = 503;
+            res.setContent("database unreachable\n", "text/plain");
+        }
+    });
+    if (withMetrics) {
+        router.get("/metrics", [this](const http::Request &, http::Response &res) {
+            res.setContent(m_metrics.render(m_dbStats, m_databaseUp), "text/plain; version=0.0.4");
+        });
+    }
+}
+
+int HttpApi::startMetrics(const HostPort &address)
+{
+    http::Router router;
+    addHealthRoutes(router, true);
+    m_metricsServer = std::make_unique<http::Server>(std::move(router), http::ServerLimits{});
+    const quint16 port = m_metricsServer->listen(QHostAddress(QString::fromStdString(address.host)), address.port);
+    if (port == 0)
+        qCWarning(lcHttp, "cannot listen for metrics on %s:%u: %s", address.host.c_str(), address.port, qPrintable(m_metricsServer->error()));
+    return port;
+}
+
 http::Router HttpApi::routes()
 {
     http::Router router;
     router.setGuard([this](const http::Request &req) { return refusedHost(req); });
+    // Metrics by route and status, and the access log: who asked (the client's address, as
+    // the trusted proxies say), what (the path without its query, which may hold codes and
+    // tokens) and how it went.
+    router.setObserver([this](const http::Request &req, const std::string &route, const http::Response &res, double seconds) {
+        m_metrics.countHttp(req.method, route, res.status);
+        qCInfo(lcAccess, "%s %s %s %d %zu %.1fms", req.clientAddress.c_str(), printableForLog(req.method).c_str(), printableForLog(req.path).c_str(),
+               res.status, res.headOnly ? std::size_t(0) : res.body.size(), seconds * 1000.0);
+    });
     router.get("/.well-known/chatterbox", [this](const http::Request &req, http::Response &res) {
         std::string websocket;
         if (!m_config.publicUrl.empty()) {
@@ -196,18 +235,7 @@ http::Router HttpApi::routes()
                             {"providers", providers}});
     });
 
-    router.get("/healthz", [this](const http::Request &, http::Response &res) {
-        if (databaseAnswers()) {
-            res.setContent("ok\n", "text/plain");
-        } else {
-            res.status = 503;
-            res.setContent("database unreachable\n", "text/plain");
-        }
-    });
-
-    router.get("/metrics", [this](const http::Request &, http::Response &res) {
-        res.setContent(m_metrics.render(m_dbStats, m_databaseUp), "text/plain; version=0.0.4");
-    });
+    addHealthRoutes(router, !m_config.metricsListen);
 
     // The shareable invite link. It says nothing about the party (that would let anyone who
     // guesses a code learn names); it only hands the code to the app.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include "server/config.h"
@@ -45,6 +46,9 @@ public:
 
     // Binds and starts serving. Returns the bound port, or 0 when binding failed.
     int start(const HostPort &address);
+    // /metrics and /healthz alone on an address of their own (--metrics-listen), for a
+    // monitor on a private network; /metrics then leaves the public side. The bound port, or 0.
+    int startMetrics(const HostPort &address);
     void stop();
 
     // Where clients open the WebSocket; set once the WebSocket side is listening.
@@ -52,6 +56,7 @@ public:
 
 private:
     http::Router routes();
+    void addHealthRoutes(http::Router &router, bool withMetrics);
     bool databaseAnswers();
     std::string publicBaseUrl(const http::Request &req) const;
     std::optional<http::Response> refusedHost(const http::Request &req) const;
@@ -64,6 +69,7 @@ private:
     Metrics &m_metrics;
     const ExecutorStats &m_dbStats;
     std::unique_ptr<http::Server> m_server;
+    std::unique_ptr<http::Server> m_metricsServer;
     std::unique_ptr<OAuthRoutes> m_oauth;
     std::unique_ptr<FileRoutes> m_fileRoutes;
     std::atomic<int> m_wsPort{0};

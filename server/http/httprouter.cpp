@@ -3,19 +3,36 @@
 
 #include "server/logging.h"
 
+#include <chrono>
+
 namespace chatterbox::server::http {
 
 void Router::add(const std::string &method, const std::string &pattern, Handler handler)
 {
     const bool literal = pattern.find_first_of("()[]*+?\\|^$") == std::string::npos;
-    m_routes.push_back({method, literal ? pattern : std::string(), literal ? std::regex() : std::regex(pattern), std::move(handler)});
+    m_routes.push_back({pattern, method, literal ? pattern : std::string(), literal ? std::regex() : std::regex(pattern), std::move(handler)});
 }
 
 Response Router::handle(Request &request) const
 {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string *name = nullptr;
+    Response response = route(request, &name);
+    if (m_observer) {
+        static const std::string none = "(none)";
+        m_observer(request, name ? *name : none, response, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
+    return response;
+}
+
+Response Router::route(Request &request, const std::string **name) const
+{
     if (m_guard) {
-        if (auto refusal = m_guard(request))
+        if (auto refusal = m_guard(request)) {
+            static const std::string refused = "(refused)";
+            *name = &refused;
             return *refusal;
+        }
     }
     std::string allowed;
     for (const auto &route : m_routes) {
@@ -27,6 +44,7 @@ Response Router::handle(Request &request) const
             allowed += (allowed.empty() ? "" : ", ") + route.method;
             continue;
         }
+        *name = &route.name;
         request.matches.clear();
         if (route.path.empty()) {
             for (const auto &group : match)

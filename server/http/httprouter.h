@@ -26,9 +26,15 @@ public:
     Response handle(Request &request) const;
     // Asked before any route: an answer here is the answer (a request refused whatever it asks).
     void setGuard(std::function<std::optional<Response>(const Request &)> guard) { m_guard = std::move(guard); }
+    // Told of every request answered: the route as it was added (a literal path or a pattern;
+    // "(refused)" for the guard's answers, "(none)" when nothing matched), for metrics and the
+    // access log. The route, unlike the path, takes only a few values whatever clients ask.
+    using Observer = std::function<void(const Request &, const std::string &route, const Response &, double seconds)>;
+    void setObserver(Observer observer) { m_observer = std::move(observer); }
 
 private:
     struct Route {
+        std::string name;        // as added
         std::string method;
         std::string path;        // written out, or empty
         std::regex pattern;      // when path is empty
@@ -38,6 +44,9 @@ private:
 
     std::vector<Route> m_routes;
     std::function<std::optional<Response>(const Request &)> m_guard;
+    Observer m_observer;
+
+    Response route(Request &request, const std::string **name) const;
 };
 
 } // namespace chatterbox::server::http

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/http/oauthroutes.h"
 
 #include "server/auth/signin.h"
@@ -255,12 +256,16 @@ void OAuthRoutes::install(http::Router &router)
         const std::string name = protocol::trimmed(body["name"].get<std::string>());
         if (auto error = protocol::checkName(name, limits::kMaxDisplayNameChars, "name"))
             return oauthError(res, 400, "invalid_request", error->message);
+        if (!signIn.devAllowed(name))
+            return oauthError(res, 403, "access_denied", "this server does not let this account sign in; ask its operator");
         try {
             const std::string userId = signIn.account("dev", name, name);
             auto lease = pool.acquire();
             auto response = tokenResponse(tokens.signIn(*lease, userId));
             response["user"] = {{"id", userId}, {"displayName", name}};
             sendJson(res, 200, response);
+        } catch (const SignInRefused &refused) {
+            oauthError(res, 403, "access_denied", refused.what());
         } catch (const std::exception &e) {
             qCWarning(lcAuth, "development sign-in failed: %s", e.what());
             oauthError(res, 503, "temporarily_unavailable", "the server cannot reach its database");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/net/connectedclient.h"
 
 #include "server/logging.h"
@@ -91,6 +92,7 @@ void ConnectedClient::close(std::uint16_t code, const QString &reason)
     if (!m_open || m_closing)
         return;
     m_closing = true;
+    m_serverCloseCode = code;
     m_socket->close(code, reason.toStdString());
     cutOffLater();
 }

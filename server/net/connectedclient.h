@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include "server/auth/tokens.h"
@@ -48,6 +49,8 @@ public:
     bool closeIfNotReading();
     std::int64_t socketUnsentForMs() const { return m_socket->unsentForMs(); }
     void close(std::uint16_t code, const QString &reason);
+    // The code the server closed it with; nothing when the client (or the network) ended it.
+    std::optional<std::uint16_t> serverCloseCode() const { return m_serverCloseCode; }
     bool isOpen() const { return m_open && !m_closing; }
     // Takes no more requests, sends the replies to those already taken, then closes: what a
     // client was told it may rely on (an accepted send) is never left unanswered.
@@ -105,6 +108,7 @@ private:
         QString reason;
     };
     std::optional<PendingClose> m_closeWhenAnswered;
+    std::optional<std::uint16_t> m_serverCloseCode;
     std::int64_t m_lastHeardMs;
     std::int64_t m_lastPingMs;
 };

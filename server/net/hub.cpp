@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/net/hub.h"
 
 #include "server/auth/tokens.h"
@@ -91,6 +92,7 @@ void Hub::adopt(std::unique_ptr<SocketEnd> socket, AccessClaims claims)
 
 void Hub::onClosed(ConnectedClient *connection)
 {
+    m_metrics.countClose(connection->serverCloseCode() ? *connection->serverCloseCode() : -1);
     const std::vector<std::string> parties(connection->parties.begin(), connection->parties.end());
     if (connection->state() == ConnectedClient::State::Ready) {
         const auto change = m_presence.set(connection->userId(), connection->id(), protocol::Presence::Offline);
@@ -129,6 +131,28 @@ void Hub::closeFamily(const std::string &familyId)
     }
 }
 
+namespace {
+
+const char *typeOf(const protocol::Request &request)
+{
+    return std::visit([](const auto &r) -> const char * {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (requires { T::kType; })
+            return T::kType;
+        else
+            return "(other)";
+    }, request);
+}
+
+} // namespace
+
+void Hub::refuse(ConnectedClient *connection, std::int64_t requestId, const protocol::Request &request, protocol::ErrorCode code,
+                 const std::string &message)
+{
+    m_metrics.countRequest(typeOf(request), protocol::errorCodeName(code));
+    sendError(connection, requestId, code, message);
+}
+
 void Hub::sendError(ConnectedClient *connection, std::int64_t requestId, protocol::ErrorCode code, const std::string &message)
 {
     ++m_metrics.requestErrors;
@@ -146,6 +170,7 @@ void Hub::onFrame(ConnectedClient *connection, const QByteArray &frame)
         return;   // closing once what it already asked is answered
     auto decoded = protocol::decodeClientFrame(std::string_view(frame.constData(), static_cast<std::size_t>(frame.size())));
     if (auto *bad = std::get_if<protocol::FrameError>(&decoded)) {
+        m_metrics.countRequest("(unreadable)", protocol::errorCodeName(bad->error.code));
         sendError(connection, bad->id, bad->error.code, bad->error.message);
         return;
     }
@@ -156,7 +181,7 @@ void Hub::onFrame(ConnectedClient *connection, const QByteArray &frame)
             connection->closeWhenAnswered(limits::kCloseRateLimited, QStringLiteral("too many requests"));
             return;
         }
-        sendError(connection, request.id, protocol::ErrorCode::RateLimited, "too many requests; slow down");
+        refuse(connection, request.id, request.request, protocol::ErrorCode::RateLimited, "too many requests; slow down");
         return;
     }
     startRequest(connection, request.id, request.request);
@@ -185,11 +210,11 @@ void Hub::startRequest(ConnectedClient *connection, std::int64_t requestId, cons
 {
     const auto *hello = std::get_if<protocol::Hello>(&request);
     if (connection->state() == ConnectedClient::State::AwaitingHello && !hello) {
-        sendError(connection, requestId, protocol::ErrorCode::NotReady, "send hello first");
+        refuse(connection, requestId, request, protocol::ErrorCode::NotReady, "send hello first");
         return;
     }
     if (hello && connection->state() != ConnectedClient::State::AwaitingHello) {
-        sendError(connection, requestId, protocol::ErrorCode::InvalidRequest, "hello was already sent on this connection");
+        refuse(connection, requestId, request, protocol::ErrorCode::InvalidRequest, "hello was already sent on this connection");
         return;
     }
     if (connection->state() == ConnectedClient::State::Loading) {
@@ -199,7 +224,7 @@ void Hub::startRequest(ConnectedClient *connection, std::int64_t requestId, cons
             connection->heldUntilReady.push_back({requestId, request});
             connection->requestStarted();
         } else {
-            sendError(connection, requestId, protocol::ErrorCode::NotReady, "wait for the reply to hello");
+            refuse(connection, requestId, request, protocol::ErrorCode::NotReady, "wait for the reply to hello");
         }
         return;
     }
@@ -211,10 +236,11 @@ void Hub::startRequest(ConnectedClient *connection, std::int64_t requestId, cons
     pending.connectionId = connection->id();
     pending.requestId = requestId;
     pending.startedMs = monotonicMs();
+    pending.type = typeOf(request);
     if (hello) {
         if (hello->protocol != limits::kProtocolVersion) {
-            sendError(connection, requestId, protocol::ErrorCode::ProtocolMismatch,
-                      "this server speaks protocol " + std::to_string(limits::kProtocolVersion));
+            refuse(connection, requestId, request, protocol::ErrorCode::ProtocolMismatch,
+                   "this server speaks protocol " + std::to_string(limits::kProtocolVersion));
             return;
         }
         connection->setState(ConnectedClient::State::Loading);
@@ -238,17 +264,19 @@ void Hub::answerFromLiveState(ConnectedClient *connection, std::int64_t requestI
         // a connection cannot be handed over to someone else, or to another sign-in.
         const auto claims = m_tokens.verifyAccessToken(renew->accessToken);
         if (!claims || claims->userId != connection->userId() || claims->familyId != connection->familyId()) {
-            sendError(connection, requestId, protocol::ErrorCode::InvalidRequest,
-                      "that access token is not a valid one of this connection's sign-in");
+            refuse(connection, requestId, request, protocol::ErrorCode::InvalidRequest,
+                "that access token is not a valid one of this connection's sign-in");
             return;
         }
         connection->renewAccess(claims->expiresAt);
+        m_metrics.countRequest(typeOf(request), "ok");
         sendResult(connection, requestId, protocol::RenewedAccess{connection->expiresAt() * 1000});
     } else if (const auto *presence = std::get_if<protocol::SetPresence>(&request)) {
         setPresence(connection, presence->status);
+        m_metrics.countRequest(typeOf(request), "ok");
         sendResult(connection, requestId, protocol::Empty{});
     } else {
-        sendError(connection, requestId, protocol::ErrorCode::Internal, "no live-state answer for this request");
+        refuse(connection, requestId, request, protocol::ErrorCode::Internal, "no live-state answer for this request");
     }
 }
 
@@ -269,17 +297,17 @@ bool Hub::passesThrottle(ThrottleKind throttle, ConnectedClient *connection, std
     case ThrottleKind::Reaction:
         if (m_reactions.take(connection->userId(), monotonicMs()))
             return true;
-        sendError(connection, requestId, protocol::ErrorCode::RateLimited, "too many reactions at once; wait a moment");
+        refuse(connection, requestId, request, protocol::ErrorCode::RateLimited, "too many reactions at once; wait a moment");
         return false;
     case ThrottleKind::Search:
         if (m_searches.take(connection->userId(), monotonicMs()))
             return true;
-        sendError(connection, requestId, protocol::ErrorCode::RateLimited, "too many searches at once; wait a moment");
+        refuse(connection, requestId, request, protocol::ErrorCode::RateLimited, "too many searches at once; wait a moment");
         return false;
     case ThrottleKind::DirectOpen:
         if (m_directOpens.take(connection->userId(), monotonicMs()))
             return true;
-        sendError(connection, requestId, protocol::ErrorCode::RateLimited, "too many conversations started at once; wait a moment");
+        refuse(connection, requestId, request, protocol::ErrorCode::RateLimited, "too many conversations started at once; wait a moment");
         return false;
     case ThrottleKind::InviteLookup: {
         const auto start = m_inviteLookups.start(connection->userId(), connection->address(), monotonicMs(),
@@ -293,8 +321,8 @@ bool Hub::passesThrottle(ThrottleKind throttle, ConnectedClient *connection, std
             return false;
         }
         ++m_metrics.inviteLookupsThrottled;
-        sendError(connection, requestId, protocol::ErrorCode::RateLimited,
-                  "too many invite codes that did not work; wait a minute before trying another");
+        refuse(connection, requestId, request, protocol::ErrorCode::RateLimited,
+               "too many invite codes that did not work; wait a minute before trying another");
         return false;
     }
     }
@@ -315,6 +343,7 @@ void Hub::finish(const Pending &pending, Outcome &outcome)
 {
     ++m_metrics.requests;
     m_metrics.observeRequest(static_cast<double>(monotonicMs() - pending.startedMs) / 1000.0);
+    m_metrics.countRequest(pending.type, outcome.ok() ? std::string_view("ok") : protocol::errorCodeName(outcome.error->code));
     if (pending.inviteTicket) {
         if (!outcome.ok() && outcome.error->code == protocol::ErrorCode::NotFound)
             ++m_metrics.inviteLookupsFailed;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include "server/db/clusterlink.h"
@@ -88,11 +89,15 @@ private:
         quint64 connectionId = 0;
         std::int64_t requestId = 0;
         std::int64_t startedMs = 0;
+        const char *type = "";   // its protocol name, for the metrics
         bool hello = false;
         std::optional<InviteBudget::Ticket> inviteTicket;   // invite look-ups: given back when done
     };
 
     void onFrame(ConnectedClient *connection, const QByteArray &frame);
+    // An error answer to a request that never reached a database thread, counted by its type.
+    void refuse(ConnectedClient *connection, std::int64_t requestId, const protocol::Request &request, protocol::ErrorCode code,
+                const std::string &message);
     void onClosed(ConnectedClient *connection);
     void startRequest(ConnectedClient *connection, std::int64_t requestId, const protocol::Request &request);
     Executor::Done reply(Pending pending);

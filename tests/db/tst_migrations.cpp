@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The schema comes from numbered migrations applied once each, also when instances start together.
 
 #include "server/db/migrations.h"
@@ -50,6 +51,36 @@ private Q_SLOTS:
         for (const char *table : {"users", "identities", "parties", "members", "topics", "messages", "events",
                                   "signing_keys", "refresh_tokens"})
             QVERIFY2(!tx.exec_params1("SELECT to_regclass($1)", std::string(table))[0].is_null(), table);
+    }
+
+    // A newer server's migration in the database: this one refuses it, names it, and applies
+    // nothing, not even migrations it has that the database lacks.
+    void newerSchema_refusedWithItsName_nothingApplied()
+    {
+        test::TestDatabase db;
+        QVERIFY2(db.isValid(), qPrintable(db.error()));
+        auto migrations = server::bundledMigrations();
+        QVERIFY(migrations.size() >= 2);
+        migrations.pop_back();   // this binary is one migration behind the bundled ones
+        pqxx::connection c(db.url());
+        QCOMPARE(server::applyMigrations(c, migrations), static_cast<int>(migrations.size()));
+        {
+            pqxx::work tx(c);
+            tx.exec_params0("DELETE FROM schema_migrations WHERE version = $1", migrations.back().version);
+            tx.exec0("INSERT INTO schema_migrations (version, name) VALUES (99999, '99999_from_the_future.sql')");
+            tx.commit();
+        }
+        try {
+            server::applyMigrations(c, migrations);
+            QFAIL("a database with a newer migration was taken");
+        } catch (const server::NewerSchemaError &e) {
+            const QString message = QString::fromUtf8(e.what());
+            QVERIFY2(message.contains(QStringLiteral("99999_from_the_future.sql")), e.what());
+            QVERIFY2(message.contains(QString::fromStdString(migrations.back().name)), e.what());
+        }
+        pqxx::work tx(c);
+        QVERIFY2(tx.exec_params("SELECT 1 FROM schema_migrations WHERE version = $1", migrations.back().version).empty(),
+                 "a migration was applied to a database that was refused");
     }
 
     void concurrentStarts_applyEachOnce()

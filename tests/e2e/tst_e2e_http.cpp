@@ -1,8 +1,12 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The HTTP side an app and an operator use: discovery, health, metrics, development sign-in,
 // token refresh.
 
 #include "e2efixture.h"
 
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
 #include <QUrlQuery>
 
 using namespace chatterbox::test;
@@ -38,6 +42,46 @@ private Q_SLOTS:
         QVERIFY(metrics.contains("chatterbox_connections 1"));
         QVERIFY(metrics.contains("chatterbox_request_duration_seconds_bucket{le=\"+Inf\"}"));
         QVERIFY(metrics.contains("chatterbox_db_up 1"));
+    }
+
+    // What an operator watches: requests by type and result, closes by code, HTTP by route (a
+    // pattern, not the path a client made up) and status, the database's latency, the process,
+    // the version; sums printed exactly; and, where Prometheus is installed, promtool's check.
+    void metrics_byTypeRouteAndCode_andProcess()
+    {
+        Person p = m_harness.connect(QStringLiteral("watched"));
+        QVERIFY(isOk(p->request("party.list")));
+        QVERIFY(!isOk(p->request("message.history", {{"topicId", "00000000-0000-0000-0000-000000000000"}})));
+        p->close();
+        for (int i = 0; i < 3; ++i)
+            m_harness.server().http("GET", QStringLiteral("/made-up-%1").arg(i));
+        const auto [status, metrics] = m_harness.server().http("GET", QStringLiteral("/metrics"));
+        QCOMPARE(status, 200);
+        for (const char *series : {"chatterbox_requests_by_type_total{type=\"party.list\",result=\"ok\"}",
+                                   "chatterbox_requests_by_type_total{type=\"message.history\",result=\"not_found\"}",
+                                   "chatterbox_requests_by_type_total{type=\"hello\",result=\"ok\"}",
+                                   "chatterbox_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}",
+                                   "chatterbox_http_requests_total{method=\"GET\",route=\"(none)\",status=\"404\"} 3",
+                                   "chatterbox_db_write_seconds_bucket{le=\"+Inf\"}", "chatterbox_db_read_seconds_count",
+                                   "chatterbox_build_info{version=\"", "process_resident_memory_bytes ", "process_open_fds ",
+                                   "process_max_fds ", "process_start_time_seconds ", "process_cpu_seconds_total "})
+            QVERIFY2(metrics.contains(series), series);
+        QVERIFY2(!metrics.contains("made-up"), "a path a client made up became a series");
+        QTRY_VERIFY(m_harness.server().http("GET", QStringLiteral("/metrics")).second.contains("chatterbox_connections_closed_total{code=\"client\"}"));
+        static const QRegularExpression sum(QStringLiteral("^chatterbox_request_duration_seconds_sum (\\S+)$"), QRegularExpression::MultilineOption);
+        const auto match = sum.match(QString::fromUtf8(metrics));
+        QVERIFY(match.hasMatch());
+        QVERIFY2(!match.captured(1).contains(QLatin1Char('e')), qPrintable(match.captured(1)));
+        const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
+        if (promtool.isEmpty())
+            return;   // Prometheus is not installed here: the format is checked by the lines above
+        QProcess check;
+        check.setProcessChannelMode(QProcess::MergedChannels);
+        check.start(promtool, {QStringLiteral("check"), QStringLiteral("metrics")});
+        check.write(metrics);
+        check.closeWriteChannel();
+        QVERIFY(check.waitForFinished(30000));
+        QVERIFY2(check.exitCode() == 0, check.readAll().constData());
     }
 
     void devLogin_badInput_refused_data()

@@ -1,5 +1,8 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // With no database configured, the server runs its own PostgreSQL: created on first start,
 // reused on the next, stopped with the server, and a clear word when PostgreSQL is missing.
+// It is careful with what it finds: one server per data directory, no chown of a directory it
+// did not make, the PostgreSQL major that made the cluster, and an exit when its cluster dies.
 
 #include "e2efixture.h"
 #include "support/testidp.h"
@@ -7,6 +10,11 @@
 #include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
+
+#include <csignal>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace chatterbox::test;
 
@@ -100,6 +108,87 @@ private Q_SLOTS:
         QCOMPARE(ready["parties"][0]["name"].get<std::string>(), std::string("Kept across restarts"));
         client.close();
         QCOMPARE(server.stop(), 0);
+    }
+
+    // A second server on the same data directory is refused, naming the first; the first serves on.
+    void secondServerOnSameDataDir_refused()
+    {
+        OwnServer first;
+        QVERIFY2(first.start(dataDir()), first.output.constData());
+        OwnServer second;
+        QVERIFY(!second.start(dataDir()));
+        QVERIFY(second.process.state() == QProcess::NotRunning || second.process.waitForFinished(10000));
+        QCOMPARE(second.process.exitCode(), 1);
+        QVERIFY2(second.output.contains("another chatterbox-server (process " + QByteArray::number(first.process.processId()) + ")"),
+                 second.output.constData());
+        QNetworkAccessManager net;
+        QCOMPARE(httpStep(net, "GET", first.http.resolved(QUrl(QStringLiteral("/healthz")))).status, 200);
+        QVERIFY(QFile::exists(dataDir() + QStringLiteral("/postmaster.pid")));
+        QCOMPARE(first.stop(), 0);
+    }
+
+    // Its PostgreSQL killed under it: the server says so and exits non-zero (3) for a
+    // supervisor to start both again; the next start serves from the same data.
+    void ownPostgresDies_serverExitsNonZero()
+    {
+        OwnServer server;
+        QVERIFY2(server.start(dataDir()), server.output.constData());
+        QFile pidFile(dataDir() + QStringLiteral("/postmaster.pid"));
+        QVERIFY(pidFile.open(QIODevice::ReadOnly));
+        const auto postmaster = static_cast<pid_t>(pidFile.readLine().trimmed().toLongLong());
+        QVERIFY(postmaster > 0);
+        QCOMPARE(::kill(postmaster, SIGKILL), 0);
+        QVERIFY2(server.process.waitForFinished(20000), "the server went on without its PostgreSQL");
+        server.output += server.process.readAll();
+        QCOMPARE(server.process.exitCode(), 3);
+        QVERIFY2(server.output.contains("own PostgreSQL stopped"), server.output.constData());
+        // PostgreSQL's children notice their postmaster is gone and leave; then it starts again.
+        OwnServer again;
+        QVERIFY2(QTest::qWaitFor([&] { return again.start(dataDir()); }, 60000), again.output.constData());
+        QCOMPARE(again.stop(), 0);
+    }
+
+    // A cluster made by a PostgreSQL major that is not installed is not started with another:
+    // the message names the major and the ways on.
+    void clusterOfMissingMajor_namesIt()
+    {
+        const QString dir = m_root.filePath(QStringLiteral("old-major"));
+        QVERIFY(QDir().mkpath(dir));
+        QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        if (::geteuid() == 0)
+            QCOMPARE(QProcess::execute(QStringLiteral("chown"), {QStringLiteral("postgres:postgres"), dir}), 0);
+        QFile version(dir + QStringLiteral("/PG_VERSION"));
+        QVERIFY(version.open(QIODevice::WriteOnly));
+        version.write("9\n");
+        version.close();
+        OwnServer server;
+        QVERIFY(!server.start(dir));
+        QVERIFY(server.process.state() == QProcess::NotRunning || server.process.waitForFinished(10000));
+        QCOMPARE(server.process.exitCode(), 1);
+        QVERIFY2(server.output.contains("made by PostgreSQL 9, which is not installed"), server.output.constData());
+        QVERIFY2(server.output.contains("pg_upgrade"), server.output.constData());
+    }
+
+    // As root, a data directory that is there and belongs to another user (a service's) is
+    // refused and left as it was, never chowned to postgres.
+    void rootRun_leavesAnotherUsersDirectory()
+    {
+        if (::geteuid() != 0)
+            QSKIP("only a root run gives directories to the postgres user");
+        const QString dir = m_root.filePath(QStringLiteral("service-owned"));
+        QVERIFY(QDir().mkpath(dir));
+        QCOMPARE(QProcess::execute(QStringLiteral("chown"), {QStringLiteral("nobody"), dir}), 0);
+        struct stat before {};
+        QCOMPARE(::stat(QFile::encodeName(dir).constData(), &before), 0);
+        OwnServer server;
+        QVERIFY(!server.start(dir));
+        QVERIFY(server.process.state() == QProcess::NotRunning || server.process.waitForFinished(10000));
+        QCOMPARE(server.process.exitCode(), 1);
+        QVERIFY2(server.output.contains("belongs to nobody") && server.output.contains("left as it is"), server.output.constData());
+        struct stat after {};
+        QCOMPARE(::stat(QFile::encodeName(dir).constData(), &after), 0);
+        QCOMPARE(after.st_uid, before.st_uid);
+        QCOMPARE(after.st_gid, before.st_gid);
     }
 
     void postgresMissing_saysWhatToInstall()

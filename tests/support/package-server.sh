@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the server .deb, checks what it holds, and runs the packaged binary from a scratch root
-# with its own PostgreSQL until /healthz answers 200.
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Builds the server .deb, checks what it holds and that lintian finds no error in it, and runs the
+# packaged binary from a scratch root with its own PostgreSQL until /healthz answers 200.
 set -euo pipefail
 build=$1
 scratch=$(mktemp -d /tmp/chatterbox-package.XXXXXX)
@@ -19,12 +20,20 @@ deb=$(ls "$scratch"/out/chatterbox-server_*.deb)
 contents=$(dpkg-deb -c "$deb")
 for path in ./usr/bin/chatterbox-server ./usr/lib/systemd/system/chatterbox-server.service \
             ./usr/share/doc/chatterbox-server/operating.md ./usr/share/doc/chatterbox-server/scaling.md \
-            ./usr/share/doc/chatterbox-server/examples/chatterbox.conf ./usr/share/doc/chatterbox-server/examples/chatterbox-instances.conf; do
+            ./usr/share/doc/chatterbox-server/examples/chatterbox.conf ./usr/share/doc/chatterbox-server/examples/chatterbox-instances.conf \
+            ./usr/share/doc/chatterbox-server/copyright ./usr/share/doc/chatterbox-server/changelog.gz \
+            ./usr/share/man/man1/chatterbox-server.1.gz; do
     grep -q " $path\$" <<<"$contents" || { echo "missing from the package: $path"; exit 1; }
 done
 dpkg-deb -I "$deb" postinst | grep -q "adduser --system" || { echo "postinst does not create the user"; exit 1; }
+dpkg-deb -I "$deb" postinst | grep -q "CREATE DATABASE chatterbox" || { echo "postinst does not create the database"; exit 1; }
+dpkg-deb -I "$deb" prerm | grep -q "systemctl stop" || { echo "prerm does not stop the service"; exit 1; }
+dpkg-deb -I "$deb" postrm | grep -q "systemctl disable" || { echo "postrm does not disable the service"; exit 1; }
 depends=$(dpkg-deb -f "$deb" Depends)
-grep -q libpqxx <<<"$depends" || { echo "Depends misses libpqxx: $depends"; exit 1; }
+for dependency in libpqxx postgresql adduser; do
+    grep -q "$dependency" <<<"$depends" || { echo "Depends misses $dependency: $depends"; exit 1; }
+done
+"$(dirname "$0")/lintian-clean.sh" "$deb"
 dpkg-deb -x "$deb" "$scratch/root"
 # A random port may be taken by another test running beside this one: a server that exits at
 # once is tried again on another. Its first start makes a PostgreSQL cluster, which takes a while

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include <QProcess>
@@ -32,6 +33,8 @@ public:
     // server drains); true when it exited by itself within the time, with exit code 0.
     bool terminateAndWait(int timeoutMs);
     QString output() const;   // what it printed, for failure messages
+    qint64 processId() const { return m_process.processId(); }
+    bool isRunning() const { return m_process.state() == QProcess::Running; }
 
     QUrl httpUrl(const QString &path = QStringLiteral("/")) const;
     QUrl webSocketUrl() const { return m_wsUrl; }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One app per user, with real processes: this test plays the running app (it holds the user's
 // instance), starts the real chatterbox binary as a second start, and checks that what that
 // start was given reaches it, that the second start leaves at once, that links never reach Qt's
@@ -102,7 +103,7 @@ class TestSingleInstance : public QObject {
             if (::write(fd, message.constData(), static_cast<std::size_t>(message.size())) != message.size())
                 ::_exit(12);
             char answer[8];
-            (void)::read(fd, answer, sizeof answer);   // until the app closes it
+            [[maybe_unused]] const auto got = ::read(fd, answer, sizeof answer);   // until the app closes it
             ::_exit(0);
         }
         int status = 0;
@@ -368,7 +369,7 @@ private Q_SLOTS:
             const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
             if (::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0 || ::listen(fd, 1) != 0)
                 ::_exit(11);
-            (void)::write(ready[1], "r", 1);
+            [[maybe_unused]] const auto sent = ::write(ready[1], "r", 1);
             const int peer = ::accept(fd, nullptr, nullptr);
             char byte;
             while (::read(peer, &byte, 1) > 0) {

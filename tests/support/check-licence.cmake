@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Fails, naming them, when source files do not carry the project's SPDX licence line.
+# cmake -DROOT=<source dir> -P check-licence.cmake
+set(missing)
+foreach(dir app server shared bench tools tests packaging scripts)
+    file(GLOB_RECURSE files ${ROOT}/${dir}/*.cpp ${ROOT}/${dir}/*.h ${ROOT}/${dir}/*.sh ${ROOT}/${dir}/*.js ${ROOT}/${dir}/*.mjs
+         ${ROOT}/${dir}/*.py ${ROOT}/${dir}/CMakeLists.txt ${ROOT}/${dir}/*.cmake)
+    foreach(f ${files})
+        if(f MATCHES "/node_modules/")
+            continue()
+        endif()
+        file(STRINGS ${f} head LIMIT_COUNT 3)
+        if(NOT head MATCHES "SPDX-License-Identifier: GPL-3.0-or-later")
+            file(RELATIVE_PATH rel ${ROOT} ${f})
+            list(APPEND missing ${rel})
+        endif()
+    endforeach()
+endforeach()
+file(STRINGS ${ROOT}/CMakeLists.txt head LIMIT_COUNT 3)
+if(NOT head MATCHES "SPDX-License-Identifier")
+    list(APPEND missing CMakeLists.txt)
+endif()
+if(missing)
+    list(JOIN missing "\n  " lines)
+    message(FATAL_ERROR "without an SPDX-License-Identifier line in their first three lines:\n  ${lines}")
+endif()
+message(STATUS "every source file names its licence")
