@@ -110,7 +110,7 @@ Metrics::Metrics()
 void Metrics::countRequest(std::string_view type, std::string_view result)
 {
     std::lock_guard lock(m_mutex);
-    ++m_requestsByType[{std::string(type), std::string(result)}];
+    ++m_requestsByType[{type, result}];
 }
 
 void Metrics::countClose(int code)

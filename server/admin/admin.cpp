@@ -4,6 +4,7 @@
 #include "server/admin/accounts.h"
 #include "server/db/embeddedpostgres.h"
 #include "server/db/eventlog.h"
+#include "server/logging.h"
 
 #include <pqxx/pqxx>
 
@@ -43,17 +44,11 @@ For the packaged service:
 )";
 }
 
-// A name or a reason as typed by someone, made safe for a terminal: control characters (escape
-// sequences could rewrite the operator's screen) become '?'.
+// A name or a reason as typed by someone, made safe for a terminal (escape sequences could
+// rewrite the operator's screen): the log's rule.
 std::string printable(const std::string &text)
 {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        out += (u < 0x20 || u == 0x7f) ? '?' : c;
-    }
-    return out;
+    return printableForLog(text);
 }
 
 // The change log gets the events; the running instances hear of them and of the sign-ins

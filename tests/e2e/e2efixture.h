@@ -66,6 +66,14 @@ public:
     TestServer &server() { return *m_server; }
     const std::string &databaseUrl() const { return m_db.url(); }
 
+    // A count from the test database: `sql` is a SELECT count(*) ... with $1 for `parameter`.
+    long long count(const std::string &sql, const std::string &parameter) const
+    {
+        pqxx::connection c(m_db.url());
+        pqxx::read_transaction tx(c);
+        return tx.exec_params1(sql, parameter)[0].as<long long>();
+    }
+
     // Signs in (creating the account on first use), opens a WebSocket and says hello.
     Person connect(const QString &name)
     {

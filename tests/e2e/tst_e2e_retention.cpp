@@ -11,12 +11,7 @@ class TestE2eRetention : public QObject {
 
     Harness m_harness{{QStringLiteral("--retention-days"), QStringLiteral("30")}};
 
-    long long count(const std::string &sql, const std::string &parameter)
-    {
-        pqxx::connection c(m_harness.databaseUrl());
-        pqxx::read_transaction tx(c);
-        return tx.exec_params1(sql, parameter)[0].as<long long>();
-    }
+    long long count(const std::string &sql, const std::string &parameter) { return m_harness.count(sql, parameter); }
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_harness.start()); }
